@@ -1,0 +1,68 @@
+package io.driftless.inference.flink;
+
+import io.driftless.inference.MicroClock;
+import io.driftless.proto.DropReason;
+import java.util.Collections;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+
+/**
+ * The job's async inference stage. Each frame waits at most its remaining budget; a timeout,
+ * refusal or model error becomes an outcome with a drop reason, never a job failure.
+ *
+ * <p>Use it in unordered mode so no user's slow frame holds back another's. Flink's
+ * operator-wide timeout is only a safety net (set it above the largest budget): the
+ * per-frame limit is the frame's own deadline.
+ */
+public class InferenceAsyncFunction extends RichAsyncFunction<FrameEnvelope, InferenceOutcome> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final FrameInferenceFactory factory;
+    private final MicroClock clock;
+    private transient SharedInference.Lease lease;
+
+    public InferenceAsyncFunction(FrameInferenceFactory factory, MicroClock clock) {
+        this.factory = factory;
+        this.clock = clock;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        lease = SharedInference.acquire(factory, clock);
+    }
+
+    @Override
+    public void asyncInvoke(FrameEnvelope frame, ResultFuture<InferenceOutcome> resultFuture) {
+        long remaining = frame.deadlineUs - clock.nowMicros();
+        if (remaining <= 0) {
+            resultFuture.complete(Collections.singleton(InferenceOutcome.dropped(
+                    frame, DropReason.LATE_ON_ARRIVAL,
+                    "deadline passed " + (-remaining) + " us before inference could start")));
+            return;
+        }
+        CompletableFuture<InferenceOutcome> inference = lease.inference().infer(frame);
+        inference.orTimeout(remaining, TimeUnit.MICROSECONDS).whenComplete((outcome, error) ->
+                resultFuture.complete(Collections.singleton(error == null
+                        ? outcome
+                        : InferenceOutcome.dropped(frame, DropReason.DEADLINE_EXCEEDED,
+                                "no result within the remaining budget of " + remaining + " us"))));
+    }
+
+    @Override
+    public void timeout(FrameEnvelope frame, ResultFuture<InferenceOutcome> resultFuture) {
+        // the default would fail the job; a frame that outlives the safety net is just late
+        resultFuture.complete(Collections.singleton(InferenceOutcome.dropped(
+                frame, DropReason.DEADLINE_EXCEEDED, "async operator timeout")));
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (lease != null) {
+            lease.close();
+        }
+    }
+}

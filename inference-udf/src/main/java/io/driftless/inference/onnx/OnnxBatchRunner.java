@@ -1,0 +1,240 @@
+package io.driftless.inference.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.driftless.inference.Inference;
+import io.driftless.inference.InferenceStatus;
+import io.driftless.inference.LatencyTracker;
+import io.driftless.inference.MicroClock;
+import io.driftless.inference.ModelAdapter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one ONNX model in-process with opportunistic micro-batching.
+ *
+ * <p>One worker thread owns the session. It takes the oldest waiting request, adds whatever
+ * else is already waiting (up to the batch limit) and runs them as one model call: when the
+ * model is busy, requests pile up and run together; an idle model never waits for a batch to
+ * fill. Before running, it skips requests that can no longer finish before their deadline
+ * (expected run time from recent batches), so under overload compute goes only to frames
+ * that can still make it. Every future completes exactly once, never exceptionally.
+ */
+public final class OnnxBatchRunner<I, O> implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxBatchRunner.class);
+
+    private final ModelAdapter<I, O> adapter;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final MicroClock clock;
+    private final RunnerOptions options;
+    private final BlockingQueue<Pending<I, O>> queue;
+    private final LatencyTracker runTime;
+    private final Thread worker;
+    private volatile boolean running = true;
+    private volatile boolean busy;
+
+    /**
+     * Loads the model and warms it up with {@code warmUp} (a typical input) before serving, so
+     * the first frames do not pay for lazy initialisation.
+     */
+    public OnnxBatchRunner(byte[] model, ModelAdapter<I, O> adapter, RunnerOptions options, MicroClock clock, I warmUp)
+            throws OrtException {
+        this.adapter = adapter;
+        this.options = options;
+        this.clock = clock;
+        this.env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
+            sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
+            sessionOptions.setInterOpNumThreads(1);
+            sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            this.session = env.createSession(model, sessionOptions);
+        }
+        this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        this.runTime = new LatencyTracker(256, 0.95, options.initialLatencyMicros(), 5_000_000, clock);
+        warmUp(warmUp);
+        this.worker = new Thread(this::work, "onnx-" + adapter.modelName());
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /**
+     * Queues one request. The future completes with the result, or with EXPIRED when the
+     * request cannot finish by {@code deadlineMicros} (job clock), OVERLOADED when the queue is
+     * full, FAILED when the model throws.
+     */
+    public CompletableFuture<Inference<O>> submit(I input, long deadlineMicros) {
+        Pending<I, O> pending = new Pending<>(input, deadlineMicros);
+        if (!running) {
+            pending.future.complete(Inference.notRun(InferenceStatus.FAILED, "model runner is closed"));
+        } else if (!queue.offer(pending)) {
+            pending.future.complete(Inference.notRun(
+                    InferenceStatus.OVERLOADED,
+                    "inference queue full (" + options.queueCapacity() + " waiting)"));
+        }
+        return pending.future;
+    }
+
+    /**
+     * What a request submitted now should expect to wait for its result: the batches ahead of
+     * it (the running one and those its queue makes) plus its own, each at a high percentile
+     * of recent run times. Read from the live queue, so it falls the moment a backlog clears.
+     */
+    public long expectedLatencyMicros() {
+        int waiting = queue.size();
+        int batchesAhead = (waiting + options.maxBatchSize() - 1) / options.maxBatchSize() + (busy ? 1 : 0);
+        return runTime.micros() * (batchesAhead + 1);
+    }
+
+    /** A high percentile of recent model-call durations alone, in microseconds. */
+    public long expectedRunMicros() {
+        return runTime.micros();
+    }
+
+    public int queuedRequests() {
+        return queue.size();
+    }
+
+    public String modelName() {
+        return adapter.modelName();
+    }
+
+    private void work() {
+        List<Pending<I, O>> drained = new ArrayList<>(options.maxBatchSize());
+        List<Pending<I, O>> batch = new ArrayList<>(options.maxBatchSize());
+        List<I> inputs = new ArrayList<>(options.maxBatchSize());
+        while (running) {
+            try {
+                Pending<I, O> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                drained.add(first);
+                queue.drainTo(drained, options.maxBatchSize() - 1);
+                long now = clock.nowMicros();
+                long expectedRun = runTime.micros();
+                for (Pending<I, O> p : drained) {
+                    long remaining = p.deadlineMicros - now;
+                    if (remaining < expectedRun) {
+                        p.future.complete(Inference.notRun(
+                                InferenceStatus.EXPIRED,
+                                "cannot finish in time: " + remaining + " us left, model needs ~"
+                                        + expectedRun + " us"));
+                    } else {
+                        batch.add(p);
+                        inputs.add(p.input);
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    runBatch(batch, inputs);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } finally {
+                drained.clear();
+                batch.clear();
+                inputs.clear();
+            }
+        }
+        failAll("model runner is closed");
+    }
+
+    private void warmUp(I input) throws OrtException {
+        for (int size : new int[] {1, options.maxBatchSize()}) {
+            List<I> batch = java.util.Collections.nCopies(size, input);
+            for (int i = 0; i < 10; i++) {
+                Map<String, OnnxTensor> tensors = adapter.encode(env, batch);
+                try (OrtSession.Result out = session.run(tensors)) {
+                    adapter.decode(out, batch);
+                } finally {
+                    tensors.values().forEach(OnnxTensor::close);
+                }
+            }
+        }
+    }
+
+    private void runBatch(List<Pending<I, O>> batch, List<I> inputs) {
+        busy = true;
+        try {
+            runBatchNow(batch, inputs);
+        } finally {
+            busy = false;
+        }
+    }
+
+    private void runBatchNow(List<Pending<I, O>> batch, List<I> inputs) {
+        long start = clock.nowMicros();
+        List<O> results;
+        try {
+            Map<String, OnnxTensor> tensors = adapter.encode(env, inputs);
+            try (OrtSession.Result out = session.run(tensors)) {
+                results = adapter.decode(out, inputs);
+            } finally {
+                tensors.values().forEach(OnnxTensor::close);
+            }
+            if (results.size() != inputs.size()) {
+                throw new IllegalStateException("adapter " + adapter.modelName() + " returned "
+                        + results.size() + " results for " + inputs.size() + " inputs");
+            }
+        } catch (Exception | LinkageError e) {
+            // an error fails every request of the batch, never the runner
+            LOG.warn("model {} failed on a batch of {}: {}", adapter.modelName(), batch.size(), e.toString());
+            String detail = "model " + adapter.modelName() + " failed: " + e;
+            for (Pending<I, O> p : batch) {
+                p.future.complete(Inference.notRun(InferenceStatus.FAILED, detail));
+            }
+            return;
+        }
+        long end = clock.nowMicros();
+        runTime.record(end - start);
+        for (int i = 0; i < batch.size(); i++) {
+            Pending<I, O> p = batch.get(i);
+            p.future.complete(Inference.ok(results.get(i), start, end, batch.size()));
+        }
+    }
+
+    private void failAll(String detail) {
+        Pending<I, O> p;
+        while ((p = queue.poll()) != null) {
+            p.future.complete(Inference.notRun(InferenceStatus.FAILED, detail));
+        }
+    }
+
+    @Override
+    public synchronized void close() throws OrtException {
+        if (!running) {
+            return;
+        }
+        running = false;
+        worker.interrupt();
+        try {
+            worker.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        failAll("model runner is closed");
+        session.close();
+    }
+
+    private static final class Pending<I, O> {
+        final I input;
+        final long deadlineMicros;
+        final CompletableFuture<Inference<O>> future = new CompletableFuture<>();
+
+        Pending(I input, long deadlineMicros) {
+            this.input = input;
+            this.deadlineMicros = deadlineMicros;
+        }
+    }
+}

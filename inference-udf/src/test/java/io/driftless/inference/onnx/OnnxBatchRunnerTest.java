@@ -1,0 +1,230 @@
+package io.driftless.inference.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.driftless.inference.Inference;
+import io.driftless.inference.InferenceStatus;
+import io.driftless.inference.MicroClock;
+import io.driftless.inference.ModelAdapter;
+import io.driftless.inference.onnx.proto.Onnx.TensorProto.DataType;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class OnnxBatchRunnerTest {
+
+    private static final long FAR = Long.MAX_VALUE / 2;
+
+    /** y = 2x on rows of two floats, a real ONNX model run by ONNX Runtime. */
+    private static final byte[] DOUBLER = OnnxModelBuilder.forGraph("doubler")
+            .input("x", DataType.FLOAT, OnnxModelBuilder.BATCH, 2)
+            .initializer("two", new float[] {2f}, 1)
+            .node("Mul", List.of("x", "two"), List.of("y"))
+            .output("y", DataType.FLOAT, OnnxModelBuilder.BATCH, 2)
+            .toByteArray();
+
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final MicroClock clock = now::get;
+    private OnnxBatchRunner<float[], float[]> runner;
+
+    @AfterEach
+    void close() throws Exception {
+        runner.close();
+    }
+
+    /** Doubles rows; can hold its first batch until the test lets go, and can be made to fail. */
+    static final class Doubler implements ModelAdapter<float[], float[]> {
+        final CountDownLatch firstBatchEntered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile boolean holdFirst;
+        volatile boolean failOnNegative;
+        final List<Integer> batchSizes = new ArrayList<>();
+        volatile boolean warm;
+
+        @Override
+        public String modelName() {
+            return "doubler";
+        }
+
+        @Override
+        public Map<String, OnnxTensor> encode(OrtEnvironment env, List<float[]> batch) throws OrtException {
+            synchronized (batchSizes) {
+                batchSizes.add(batch.size());
+            }
+            if (holdFirst && warm && firstBatchEntered.getCount() > 0) {
+                firstBatchEntered.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (failOnNegative && batch.stream().anyMatch(r -> r[0] < 0)) {
+                throw new IllegalStateException("negative input");
+            }
+            FloatBuffer data = FloatBuffer.allocate(batch.size() * 2);
+            batch.forEach(data::put);
+            data.flip();
+            return Map.of("x", OnnxTensor.createTensor(env, data, new long[] {batch.size(), 2}));
+        }
+
+        @Override
+        public List<float[]> decode(OrtSession.Result outputs, List<float[]> batch) throws OrtException {
+            float[][] y = (float[][]) outputs.get(0).getValue();
+            return List.of(y);
+        }
+    }
+
+    private OnnxBatchRunner<float[], float[]> start(Doubler adapter, RunnerOptions options) throws OrtException {
+        runner = new OnnxBatchRunner<>(DOUBLER, adapter, options, clock, new float[] {1, 1});
+        adapter.batchSizes.clear();
+        adapter.warm = true;
+        return runner;
+    }
+
+    @Test
+    void answersEachRequestWithItsOwnResult() throws Exception {
+        start(new Doubler(), RunnerOptions.DEFAULTS);
+        List<CompletableFuture<Inference<float[]>>> futures = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            futures.add(runner.submit(new float[] {i + 1, -(i + 1)}, FAR));
+        }
+        for (int i = 0; i < 100; i++) {
+            Inference<float[]> result = futures.get(i).get(10, TimeUnit.SECONDS);
+            assertThat(result.status()).isEqualTo(InferenceStatus.OK);
+            assertThat(result.result()).containsExactly(2f * (i + 1), -2f * (i + 1));
+            assertThat(result.batchSize()).isBetween(1, 64);
+        }
+    }
+
+    @Test
+    void runsWhatPiledUpWhileTheModelWasBusyAsOneBatchAndNeverWaitsWhenIdle() throws Exception {
+        Doubler adapter = new Doubler();
+        adapter.holdFirst = true;
+        start(adapter, RunnerOptions.DEFAULTS);
+
+        CompletableFuture<Inference<float[]>> first = runner.submit(new float[] {1, 1}, FAR);
+        assertThat(adapter.firstBatchEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<Inference<float[]>>> waiting = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            waiting.add(runner.submit(new float[] {i, i}, FAR));
+        }
+        adapter.release.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS).batchSize()).isEqualTo(1);
+        for (CompletableFuture<Inference<float[]>> f : waiting) {
+            assertThat(f.get(10, TimeUnit.SECONDS).batchSize()).isEqualTo(10);
+        }
+        assertThat(adapter.batchSizes).containsExactly(1, 10);
+    }
+
+    @Test
+    void skipsRequestsThatCanNoLongerMakeTheirDeadline() throws Exception {
+        Doubler adapter = new Doubler();
+        start(adapter, RunnerOptions.DEFAULTS);
+
+        Inference<float[]> late = runner.submit(new float[] {1, 1}, now.get() - 1).get(10, TimeUnit.SECONDS);
+        Inference<float[]> onTime = runner.submit(new float[] {3, 3}, FAR).get(10, TimeUnit.SECONDS);
+
+        assertThat(late.status()).isEqualTo(InferenceStatus.EXPIRED);
+        assertThat(late.detail()).startsWith("cannot finish in time");
+        assertThat(onTime.result()).containsExactly(6f, 6f);
+        assertThat(adapter.batchSizes).containsExactly(1);
+    }
+
+    @Test
+    void refusesRequestsBeyondTheQueueCapacityAsOverloaded() throws Exception {
+        Doubler adapter = new Doubler();
+        adapter.holdFirst = true;
+        start(adapter, new RunnerOptions(4, 4, 1, 1_000));
+
+        CompletableFuture<Inference<float[]>> running = runner.submit(new float[] {0, 0}, FAR);
+        assertThat(adapter.firstBatchEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<Inference<float[]>>> queued = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            queued.add(runner.submit(new float[] {i, i}, FAR));
+        }
+        Inference<float[]> refused = runner.submit(new float[] {9, 9}, FAR).get(1, TimeUnit.SECONDS);
+        adapter.release.countDown();
+
+        assertThat(refused.status()).isEqualTo(InferenceStatus.OVERLOADED);
+        assertThat(refused.detail()).isEqualTo("inference queue full (4 waiting)");
+        assertThat(running.get(10, TimeUnit.SECONDS).isOk()).isTrue();
+        for (CompletableFuture<Inference<float[]>> f : queued) {
+            assertThat(f.get(10, TimeUnit.SECONDS).isOk()).isTrue();
+        }
+    }
+
+    @Test
+    void aFailingBatchFailsEachOfItsRequestsAndTheRunnerServesOn() throws Exception {
+        Doubler adapter = new Doubler();
+        adapter.failOnNegative = true;
+        start(adapter, RunnerOptions.DEFAULTS);
+
+        Inference<float[]> failed = runner.submit(new float[] {-1, 0}, FAR).get(10, TimeUnit.SECONDS);
+        Inference<float[]> next = runner.submit(new float[] {4, 0}, FAR).get(10, TimeUnit.SECONDS);
+
+        assertThat(failed.status()).isEqualTo(InferenceStatus.FAILED);
+        assertThat(failed.detail()).contains("negative input");
+        assertThat(next.result()).containsExactly(8f, 0f);
+    }
+
+    @Test
+    void learnsTheModelsLatencyFromItsRuns() throws Exception {
+        start(new Doubler(), new RunnerOptions(64, 1024, 1, 50_000));
+        assertThat(runner.expectedLatencyMicros()).isEqualTo(50_000);
+
+        // the manual clock does not move: every measured run takes 0 us
+        for (int i = 0; i < 50; i++) {
+            runner.submit(new float[] {i, i}, FAR).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(runner.expectedLatencyMicros()).isZero();
+    }
+
+    @Test
+    void expectsToWaitForTheBatchesQueuedAheadOfANewRequest() throws Exception {
+        Doubler adapter = new Doubler();
+        adapter.holdFirst = true;
+        start(adapter, new RunnerOptions(4, 64, 1, 1_000));
+        long oneRun = runner.expectedRunMicros();
+        assertThat(runner.expectedLatencyMicros()).isEqualTo(oneRun);
+
+        runner.submit(new float[] {0, 0}, FAR);
+        assertThat(adapter.firstBatchEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        for (int i = 0; i < 5; i++) {
+            runner.submit(new float[] {i, i}, FAR);
+        }
+        // the running batch, then two batches of at most four, then its own
+        assertThat(runner.expectedLatencyMicros()).isEqualTo(4 * oneRun);
+        adapter.release.countDown();
+    }
+
+    @Test
+    void closingFailsWhatIsStillWaiting() throws Exception {
+        Doubler adapter = new Doubler();
+        adapter.holdFirst = true;
+        start(adapter, RunnerOptions.DEFAULTS);
+        runner.submit(new float[] {0, 0}, FAR);
+        assertThat(adapter.firstBatchEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Inference<float[]>> waiting = runner.submit(new float[] {1, 1}, FAR);
+
+        adapter.release.countDown();
+        runner.close();
+
+        Inference<float[]> result = waiting.get(10, TimeUnit.SECONDS);
+        assertThat(result.status()).isIn(InferenceStatus.OK, InferenceStatus.FAILED);
+        assertThat(runner.submit(new float[] {2, 2}, FAR).get(1, TimeUnit.SECONDS).status())
+                .isEqualTo(InferenceStatus.FAILED);
+    }
+}
