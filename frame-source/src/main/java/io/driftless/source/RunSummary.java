@@ -1,0 +1,187 @@
+package io.driftless.source;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftless.inference.pose.HeadPose;
+import io.driftless.proto.DropReason;
+import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What one {@link SyntheticRun} saw. Every frame sent ends as exactly one of: a response, a drop,
+ * or unanswered ({@code sent == responses + droppedTotal() + unanswered}); answers after the
+ * first for the same (session, sequence) count as duplicates only.
+ *
+ * <p>Latencies are client round trips (receive minus send, client clock) of the first response
+ * per frame. A frame is on time when its response arrived within its deadline counted from its
+ * capture; {@link #onTimeRatio()} divides by every frame sent, since a drop or a missing answer
+ * is a frame the user never saw. Undefined statistics (nothing to measure) are NaN, and null in
+ * JSON.
+ *
+ * @param runId the prefix of this run's session ids
+ * @param users simulated users
+ * @param fps frames per second per user
+ * @param durationS how long frames were sent, in seconds
+ * @param sent frames sent
+ * @param responses frames answered with coordinates (first answer only)
+ * @param dropped frames the job dropped, by reason name (every reason present, zero or not)
+ * @param unanswered frames with no answer by the end of the drain
+ * @param duplicates answers after the first for the same frame
+ * @param lateResponses responses whose own timing says the job emitted them past their deadline
+ * @param onTime responses received within their frame's deadline
+ * @param rttMs round-trip percentiles in milliseconds
+ * @param poseErrorDeg rotation error against the true pose, in degrees
+ * @param poseMaeDeg mean absolute error per angle, in degrees
+ * @param poses per session id, every (sequence, truth, returned) triple in arrival order when
+ *     the run recorded them ({@link SyntheticConfig.Builder#recordPoses}), else empty
+ */
+public record RunSummary(
+        String runId,
+        int users,
+        int fps,
+        double durationS,
+        long sent,
+        long responses,
+        Map<String, Long> dropped,
+        long unanswered,
+        long duplicates,
+        long lateResponses,
+        long onTime,
+        Latency rttMs,
+        PoseError poseErrorDeg,
+        AngleErrors poseMaeDeg,
+        Map<String, List<PoseSample>> poses) {
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public RunSummary {
+        dropped = Collections.unmodifiableMap(new LinkedHashMap<>(dropped));
+        Map<String, List<PoseSample>> copy = new LinkedHashMap<>();
+        poses.forEach((session, samples) -> copy.put(session, List.copyOf(samples)));
+        poses = Collections.unmodifiableMap(copy);
+    }
+
+    /** Round-trip percentiles in milliseconds; NaN when nothing was answered. */
+    public record Latency(double p50, double p99, double p999, double max) {}
+
+    /** Rotation error in degrees: mean and 95th percentile; NaN without responses. */
+    public record PoseError(double mean, double p95) {}
+
+    /** Mean absolute error per angle in degrees; NaN without responses. */
+    public record AngleErrors(double yaw, double pitch, double roll) {}
+
+    /** One answered frame of one session: what was true and what came back. */
+    public record PoseSample(long sequence, HeadPose truth, HeadPose returned) {}
+
+    /** Every drop, whatever its reason. */
+    public long droppedTotal() {
+        return dropped.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Drops with this reason. */
+    public long dropped(DropReason reason) {
+        return dropped.getOrDefault(reason.name(), 0L);
+    }
+
+    /** On-time responses over frames sent; NaN when nothing was sent. */
+    public double onTimeRatio() {
+        return sent == 0 ? Double.NaN : (double) onTime / sent;
+    }
+
+    /** The recorded poses of one session; empty when none were recorded. */
+    public List<PoseSample> posesOf(String sessionId) {
+        return poses.getOrDefault(sessionId, List.of());
+    }
+
+    /** The summary as pretty-printed JSON, with the documented keys and no others. */
+    public String toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("sent", sent);
+        root.put("responses", responses);
+        ObjectNode drops = root.putObject("dropped");
+        dropped.forEach(drops::put);
+        root.put("unanswered", unanswered);
+        ObjectNode rtt = root.putObject("rtt_ms");
+        number(rtt, "p50", rttMs.p50());
+        number(rtt, "p99", rttMs.p99());
+        number(rtt, "p999", rttMs.p999());
+        number(rtt, "max", rttMs.max());
+        number(root, "on_time_ratio", onTimeRatio());
+        ObjectNode pose = root.putObject("pose_error_deg");
+        number(pose, "mean", poseErrorDeg.mean());
+        number(pose, "p95", poseErrorDeg.p95());
+        number(root, "duration_s", durationS);
+        root.put("duplicates", duplicates);
+        root.put("late_responses", lateResponses);
+        ObjectNode mae = root.putObject("pose_mae_deg");
+        number(mae, "yaw", poseMaeDeg.yaw());
+        number(mae, "pitch", poseMaeDeg.pitch());
+        number(mae, "roll", poseMaeDeg.roll());
+        root.put("users", users);
+        root.put("fps", fps);
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A readable multi-line table of the same numbers, for a terminal. */
+    public String toTable() {
+        StringBuilder t = new StringBuilder();
+        row(t, "run", String.format(Locale.ROOT, "%s  %,d users x %d fps  %.1f s",
+                runId, users, fps, durationS));
+        row(t, "frames sent", count(sent));
+        row(t, "  responses", count(responses) + share(responses));
+        row(t, "  dropped", count(droppedTotal()) + share(droppedTotal()));
+        dropped.forEach((reason, n) -> {
+            if (n > 0) {
+                row(t, "    " + reason, count(n));
+            }
+        });
+        row(t, "  unanswered", count(unanswered) + share(unanswered));
+        row(t, "duplicates", count(duplicates));
+        row(t, "late responses", count(lateResponses));
+        row(t, "on time", Double.isNaN(onTimeRatio()) ? "-"
+                : String.format(Locale.ROOT, "%.2f%%", 100 * onTimeRatio()));
+        row(t, "round trip ms", String.format(Locale.ROOT, "p50 %s  p99 %s  p99.9 %s  max %s",
+                decimal(rttMs.p50()), decimal(rttMs.p99()), decimal(rttMs.p999()),
+                decimal(rttMs.max())));
+        row(t, "pose error deg", String.format(Locale.ROOT, "mean %s  p95 %s",
+                decimal(poseErrorDeg.mean()), decimal(poseErrorDeg.p95())));
+        row(t, "pose MAE deg", String.format(Locale.ROOT, "yaw %s  pitch %s  roll %s",
+                decimal(poseMaeDeg.yaw()), decimal(poseMaeDeg.pitch()), decimal(poseMaeDeg.roll())));
+        return t.toString();
+    }
+
+    private String share(long n) {
+        return sent == 0 ? "" : String.format(Locale.ROOT, "  (%.2f%%)", 100.0 * n / sent);
+    }
+
+    private static void row(StringBuilder t, String label, String value) {
+        t.append(String.format(Locale.ROOT, "%-22s %s%n", label, value));
+    }
+
+    private static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    private static String decimal(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static void number(ObjectNode node, String key, double value) {
+        if (Double.isNaN(value)) {
+            node.putNull(key);
+        } else {
+            node.put(key, value);
+        }
+    }
+}

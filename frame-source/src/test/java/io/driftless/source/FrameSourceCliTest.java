@@ -1,0 +1,90 @@
+package io.driftless.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FrameSourceCliTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return FrameSourceCli.execute(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void printsHelpForTheTopCommand() {
+        assertThat(run("--help")).isZero();
+        assertThat(out()).contains("Usage: frame-source [-hV] [COMMAND]").contains("synthetic");
+    }
+
+    @Test
+    void printsHelpForSyntheticWithEveryOption() {
+        assertThat(run("synthetic", "--help")).isZero();
+        assertThat(out()).contains("Usage: frame-source synthetic").contains("--users=N",
+                "--fps=N", "--duration=DURATION", "--deadline-ms=MS", "--bootstrap-servers",
+                "--frames-topic=TOPIC", "--coordinates-topic-pattern=PATTERN",
+                "--dropped-topic=TOPIC", "--clock-skew-max=DURATION", "--noise-px=SIGMA",
+                "--seed=N", "--image-size=WxH", "--fov-deg=DEGREES", "--drain-timeout=DURATION",
+                "--connect-timeout=DURATION", "--status-interval=DURATION", "--quiet",
+                "--run-id=ID", "--summary-json=FILE", "--kafka=KEY=VALUE", "--version");
+    }
+
+    @Test
+    void printsItsVersion() {
+        assertThat(run("--version")).isZero();
+        assertThat(out()).startsWith("frame-source ");
+    }
+
+    @Test
+    void printsUsageAndFailsWithoutASubcommand() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err()).contains("Usage: frame-source");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--users 0 | users must be between 1 and 100,000, got 0",
+        "--users many | Invalid value for option '--users': 'many' is not an int",
+        "--duration 5x | Invalid value for option '--duration': '5x' is not a duration: write it like 40s",
+        "--image-size 640by480 | Invalid value for option '--image-size': '640by480' is not an image size",
+        "--kafka key.serializer=x | kafkaProperties must not set 'key.serializer'",
+        "--frames-topic driftless.dropped | framesTopic 'driftless.dropped' must differ",
+        "--userz 3 | Unknown options: '--userz', '3'"})
+    void failsWithExitCode2AndAClearMessageOnBadArguments(String args, String message) {
+        assertThat(run(("synthetic " + args).split(" "))).isEqualTo(2);
+        assertThat(err()).contains("error: " + message)
+                .contains("Try 'frame-source synthetic --help' for more information.");
+    }
+
+    @Test
+    void failsWithExitCode1WhenTheBrokerCannotBeReached() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        int code = run("synthetic", "--quiet", "--bootstrap-servers", "127.0.0.1:" + closedPort,
+                "--connect-timeout", "1s", "--duration", "1s");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err()).contains("error: cannot reach Kafka at 127.0.0.1:" + closedPort
+                + " within 1000 ms");
+    }
+}

@@ -1,0 +1,108 @@
+package io.driftless.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftless.proto.DropReason;
+import io.driftless.source.RunSummary.AngleErrors;
+import io.driftless.source.RunSummary.Latency;
+import io.driftless.source.RunSummary.PoseError;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RunSummaryTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static RunSummary summary() {
+        Map<String, Long> dropped = new LinkedHashMap<>();
+        for (DropReason reason : DropReason.values()) {
+            if (reason != DropReason.DROP_REASON_UNSPECIFIED && reason != DropReason.UNRECOGNIZED) {
+                dropped.put(reason.name(), 0L);
+            }
+        }
+        dropped.put("STALE", 7L);
+        dropped.put("LATE_ON_ARRIVAL", 3L);
+        return new RunSummary("rsum", 200, 30, 40.0, 240_000, 239_980, dropped, 10, 2, 0,
+                239_000, new Latency(1.2, 4.5, 9.1, 20.3), new PoseError(1.1, 2.9),
+                new AngleErrors(0.8, 0.6, 0.4), Map.of());
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
+    void writesExactlyTheDocumentedJsonKeys() throws Exception {
+        JsonNode json = JSON.readTree(summary().toJson());
+
+        assertThat(fieldNames(json)).containsExactlyInAnyOrder("sent", "responses", "dropped",
+                "unanswered", "rtt_ms", "on_time_ratio", "pose_error_deg", "duration_s",
+                "duplicates", "late_responses", "pose_mae_deg", "users", "fps");
+        assertThat(fieldNames(json.get("rtt_ms")))
+                .containsExactlyInAnyOrder("p50", "p99", "p999", "max");
+        assertThat(fieldNames(json.get("pose_error_deg"))).containsExactlyInAnyOrder("mean", "p95");
+        assertThat(fieldNames(json.get("pose_mae_deg")))
+                .containsExactlyInAnyOrder("yaw", "pitch", "roll");
+        assertThat(fieldNames(json.get("dropped"))).containsExactlyInAnyOrder("LATE_ON_ARRIVAL",
+                "DEADLINE_EXCEEDED", "STALE", "INVALID", "INFERENCE_FAILED", "OVERLOADED");
+    }
+
+    @Test
+    void writesNumbersThatAddUp() throws Exception {
+        JsonNode json = JSON.readTree(summary().toJson());
+
+        long dropped = 0;
+        for (JsonNode n : json.get("dropped")) {
+            dropped += n.asLong();
+        }
+        assertThat(json.get("sent").asLong())
+                .isEqualTo(json.get("responses").asLong() + dropped + json.get("unanswered").asLong());
+        assertThat(json.get("on_time_ratio").asDouble()).isEqualTo(239_000.0 / 240_000);
+        assertThat(json.get("rtt_ms").get("p99").asDouble()).isEqualTo(4.5);
+        assertThat(json.get("duration_s").asDouble()).isEqualTo(40.0);
+        assertThat(json.get("users").asInt()).isEqualTo(200);
+        assertThat(json.get("fps").asInt()).isEqualTo(30);
+        assertThat(json.get("duplicates").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void writesUndefinedStatisticsAsNull() throws Exception {
+        RunSummary empty = new RunSummary("rsum", 1, 30, 0, 0, 0, Map.of(), 0, 0, 0, 0,
+                new Latency(Double.NaN, Double.NaN, Double.NaN, Double.NaN),
+                new PoseError(Double.NaN, Double.NaN),
+                new AngleErrors(Double.NaN, Double.NaN, Double.NaN), Map.of());
+
+        JsonNode json = JSON.readTree(empty.toJson());
+
+        assertThat(json.get("rtt_ms").get("p50").isNull()).isTrue();
+        assertThat(json.get("on_time_ratio").isNull()).isTrue();
+        assertThat(json.get("pose_mae_deg").get("yaw").isNull()).isTrue();
+    }
+
+    @Test
+    void givesDropCountsByReason() {
+        assertThat(summary().dropped(DropReason.STALE)).isEqualTo(7);
+        assertThat(summary().dropped(DropReason.OVERLOADED)).isZero();
+        assertThat(summary().droppedTotal()).isEqualTo(10);
+    }
+
+    @Test
+    void rendersAReadableTable() {
+        String table = summary().toTable();
+
+        assertThat(table).contains("frames sent", "240,000")
+                .contains("responses", "239,980", "(99.99%)")
+                .contains("STALE", "LATE_ON_ARRIVAL")
+                .doesNotContain("OVERLOADED")
+                .contains("p50 1.20  p99 4.50  p99.9 9.10  max 20.30")
+                .contains("on time", "99.58%")
+                .contains("yaw 0.80  pitch 0.60  roll 0.40");
+    }
+}

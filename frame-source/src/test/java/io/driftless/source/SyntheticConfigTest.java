@@ -1,0 +1,134 @@
+package io.driftless.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SyntheticConfigTest {
+
+    private static SyntheticConfig.Builder valid() {
+        return SyntheticConfig.builder().bootstrapServers("localhost:9092");
+    }
+
+    @Test
+    void hasTheDocumentedDefaults() {
+        SyntheticConfig config = valid().build();
+        assertThat(config.users()).isEqualTo(200);
+        assertThat(config.fps()).isEqualTo(30);
+        assertThat(config.duration()).isEmpty();
+        assertThat(config.deadlineMs()).isEqualTo(33);
+        assertThat(config.framesTopic()).isEqualTo("driftless.frames");
+        assertThat(config.coordinatesTopicPattern()).isEqualTo("driftless.ar-coordinates");
+        assertThat(config.perSessionCoordinatesTopics()).isFalse();
+        assertThat(config.droppedTopic()).isEqualTo("driftless.dropped");
+        assertThat(config.maxClockSkew()).isZero();
+        assertThat(config.noisePx()).isEqualTo(1.5);
+        assertThat(config.seed()).isEqualTo(SyntheticConfig.DEFAULT_SEED);
+        assertThat(config.camera().width()).isEqualTo(640);
+        assertThat(config.camera().height()).isEqualTo(480);
+        assertThat(config.camera().focalPx()).isCloseTo(320 / Math.tan(Math.toRadians(30)),
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.statusInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.statusOut()).isEmpty();
+        assertThat(config.kafkaProperties()).isEmpty();
+        assertThat(config.runId()).isEmpty();
+    }
+
+    static Stream<Arguments> badValues() {
+        return Stream.of(
+                bad(b -> b.users(0), "users must be between 1 and 100,000, got 0"),
+                bad(b -> b.fps(0), "fps must be between 1 and 1000, got 0"),
+                bad(b -> b.duration(Duration.ZERO), "duration must be positive"),
+                bad(b -> b.deadlineMs(0), "deadlineMs must be between 1 and 60,000, got 0"),
+                bad(b -> b.bootstrapServers(" "), "bootstrapServers must name at least one broker"),
+                bad(b -> b.framesTopic("frames topic"), "framesTopic 'frames topic' is not a valid"
+                        + " topic name: only ASCII letters"),
+                bad(b -> b.droppedTopic(""), "droppedTopic '' is not a valid topic name: it is empty"),
+                bad(b -> b.coordinatesTopicPattern("c.{session}.{session}"),
+                        "coordinatesTopicPattern may contain {session} at most once"),
+                bad(b -> b.coordinatesTopicPattern("c/{session}"),
+                        "coordinatesTopicPattern 'c/{session}' is not a valid topic name"),
+                bad(b -> b.maxClockSkew(Duration.ofSeconds(-1)), "maxClockSkew must be between 0"),
+                bad(b -> b.noisePx(-0.1), "noisePx must be between 0 and 50.0 pixels, got -0.1"),
+                bad(b -> b.noisePx(Double.NaN), "noisePx must be between 0"),
+                bad(b -> b.imageSize(10, 480), "imageSize must be between 32 and 8192 pixels"),
+                bad(b -> b.horizontalFovDeg(179), "horizontalFovDeg must be between 20 and 150"),
+                bad(b -> b.drainTimeout(null), "drainTimeout must be zero or positive"),
+                bad(b -> b.statusInterval(Duration.ofMillis(1)), "statusInterval must be at least"),
+                bad(b -> b.connectTimeout(Duration.ZERO), "connectTimeout must be at least 1 ms"),
+                bad(b -> b.kafkaProperty("value.serializer", "x"),
+                        "kafkaProperties must not set 'value.serializer'"),
+                bad(b -> b.kafkaProperties(Map.of(" ", "x")), "kafkaProperties keys must not be blank"),
+                bad(b -> b.runId("run/1"), "runId must be 1 to 64 characters of [A-Za-z0-9._-]"));
+    }
+
+    private static Arguments bad(Consumer<SyntheticConfig.Builder> setter, String message) {
+        return Arguments.of(setter, message);
+    }
+
+    @ParameterizedTest
+    @MethodSource("badValues")
+    void rejectsABadValueWithAMessageNamingTheField(Consumer<SyntheticConfig.Builder> setter,
+            String message) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> setter.accept(valid()))
+                .withMessageContaining(message);
+    }
+
+    @Test
+    void requiresBootstrapServers() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> SyntheticConfig.builder().build())
+                .withMessage("bootstrapServers is required: set it to the Kafka brokers,"
+                        + " e.g. localhost:9092");
+    }
+
+    @Test
+    void refusesAFramesTopicThatIsAlsoAnAnswerTopic() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> valid().framesTopic("driftless.dropped").build())
+                .withMessageContaining("framesTopic 'driftless.dropped' must differ from the"
+                        + " coordinates and dropped topics");
+    }
+
+    @Test
+    void refusesOneTopicForCoordinatesAndDrops() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> valid().droppedTopic("driftless.ar-coordinates").build())
+                .withMessageContaining("droppedTopic 'driftless.ar-coordinates' must differ from"
+                        + " coordinatesTopicPattern");
+    }
+
+    @Test
+    void refusesACameraTooNarrowToKeepAFaceInView() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> valid().imageSize(640, 40).horizontalFovDeg(20).build())
+                .withMessageContaining("cannot keep a face inside the image");
+    }
+
+    @Test
+    void readsASessionPlaceholderAsOneTopicPerSession() {
+        SyntheticConfig config = valid().coordinatesTopicPattern("driftless.ar.{session}").build();
+        assertThat(config.perSessionCoordinatesTopics()).isTrue();
+    }
+
+    @Test
+    void keepsExtraKafkaPropertiesInOrder() {
+        SyntheticConfig config = valid()
+                .kafkaProperty("security.protocol", "SSL")
+                .kafkaProperty("ssl.truststore.location", "/tmp/ts.jks")
+                .build();
+        assertThat(config.kafkaProperties()).containsExactly(
+                Map.entry("security.protocol", "SSL"),
+                Map.entry("ssl.truststore.location", "/tmp/ts.jks"));
+    }
+}

@@ -1,0 +1,202 @@
+package io.driftless.source.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.driftless.inference.pose.HeadPose;
+import io.driftless.proto.ArCoordinates;
+import io.driftless.proto.DropReason;
+import io.driftless.proto.DroppedFrame;
+import io.driftless.proto.Timing;
+import io.driftless.source.RunSummary;
+import io.driftless.source.internal.ResponseTracker.InFlight;
+import org.junit.jupiter.api.Test;
+
+class ResponseTrackerTest {
+
+    private static final long MS = 1_000_000L;
+    private static final HeadPose TRUTH = new HeadPose(10, -5, 3, 0.01, 0.02, 0.5);
+
+    private final SessionIds sessions = new SessionIds("rtest", 3);
+    private final ResponseTracker tracker = new ResponseTracker(sessions, true);
+
+    /** Sends frame {@code sequence} of {@code user}, captured at 0 and sent at 1 ms. */
+    private void send(int user, long sequence) {
+        tracker.expect(user, sequence, new InFlight(1 * MS, 0, 33, TRUTH));
+    }
+
+    private ArCoordinates coordinates(int user, long sequence, HeadPose pose) {
+        return ArCoordinates.newBuilder()
+                .setSessionId(sessions.sessionId(user))
+                .setSequence(sequence)
+                .setPose(io.driftless.proto.HeadPose.newBuilder()
+                        .setYawDeg((float) pose.yawDeg())
+                        .setPitchDeg((float) pose.pitchDeg())
+                        .setRollDeg((float) pose.rollDeg()))
+                .build();
+    }
+
+    private DroppedFrame drop(int user, long sequence, DropReason reason) {
+        return DroppedFrame.newBuilder()
+                .setSessionId(sessions.sessionId(user))
+                .setSequence(sequence)
+                .setReason(reason)
+                .build();
+    }
+
+    @Test
+    void accountsEveryFrameAsResponseDropOrUnanswered() {
+        for (long seq = 1; seq <= 4; seq++) {
+            send(0, seq);
+            send(1, seq);
+        }
+        for (long seq = 1; seq <= 4; seq++) {
+            tracker.onCoordinates(coordinates(0, seq, TRUTH), 5 * MS);
+        }
+        tracker.onDropped(drop(1, 1, DropReason.LATE_ON_ARRIVAL), 5 * MS);
+        tracker.onDropped(drop(1, 2, DropReason.STALE), 5 * MS);
+        tracker.onDropped(drop(1, 3, DropReason.STALE), 5 * MS);
+
+        RunSummary summary = tracker.summarize(30, 1.0);
+
+        assertThat(summary.sent()).isEqualTo(8);
+        assertThat(summary.responses()).isEqualTo(4);
+        assertThat(summary.droppedTotal()).isEqualTo(3);
+        assertThat(summary.dropped(DropReason.STALE)).isEqualTo(2);
+        assertThat(summary.dropped(DropReason.LATE_ON_ARRIVAL)).isEqualTo(1);
+        assertThat(summary.dropped(DropReason.OVERLOADED)).isZero();
+        assertThat(summary.unanswered()).isEqualTo(1);
+        assertThat(summary.sent())
+                .isEqualTo(summary.responses() + summary.droppedTotal() + summary.unanswered());
+    }
+
+    @Test
+    void countsTheFirstAnswerAndLaterOnesAsDuplicates() {
+        send(0, 1);
+        tracker.onCoordinates(coordinates(0, 1, TRUTH), 5 * MS);
+        tracker.onCoordinates(coordinates(0, 1, TRUTH), 6 * MS);
+        tracker.onDropped(drop(0, 1, DropReason.STALE), 7 * MS);
+
+        RunSummary summary = tracker.summarize(30, 1.0);
+
+        assertThat(summary.responses()).isEqualTo(1);
+        assertThat(summary.droppedTotal()).isZero();
+        assertThat(summary.duplicates()).isEqualTo(2);
+        assertThat(summary.rttMs().max()).isCloseTo(4.0, within(0.01));
+    }
+
+    @Test
+    void ignoresAnswersToOtherRunsAndToFramesNeverSent() {
+        send(0, 1);
+        tracker.onCoordinates(coordinates(0, 1, TRUTH).toBuilder()
+                .setSessionId("rother-u0000").build(), 5 * MS);
+        tracker.onCoordinates(coordinates(2, 9, TRUTH), 5 * MS);
+
+        RunSummary summary = tracker.summarize(30, 1.0);
+
+        assertThat(summary.responses()).isZero();
+        assertThat(summary.duplicates()).isZero();
+        assertThat(summary.unanswered()).isEqualTo(1);
+    }
+
+    @Test
+    void countsAResponseOnTimeWhenItArrivesWithinTheDeadlineFromCapture() {
+        send(0, 1);
+        send(0, 2);
+        tracker.onCoordinates(coordinates(0, 1, TRUTH), 33 * MS);
+        tracker.onCoordinates(coordinates(0, 2, TRUTH), 33 * MS + 1);
+
+        RunSummary summary = tracker.summarize(30, 1.0);
+
+        assertThat(summary.onTime()).isEqualTo(1);
+        assertThat(summary.onTimeRatio()).isEqualTo(0.5);
+    }
+
+    @Test
+    void judgesLateResponsesByTheJobsOwnTimingOnTheJobsClock() {
+        send(0, 1);
+        send(0, 2);
+        Timing onTime = Timing.newBuilder()
+                .setCaptureUs(1_000_000).setClockOffsetUs(5_000_000)
+                .setEmitUs(6_000_000 + 33_000).setDeadlineMs(33).build();
+        Timing late = onTime.toBuilder().setEmitUs(6_000_000 + 33_001).build();
+        tracker.onCoordinates(coordinates(0, 1, TRUTH).toBuilder().setTiming(onTime).build(), MS);
+        tracker.onCoordinates(coordinates(0, 2, TRUTH).toBuilder().setTiming(late).build(), MS);
+
+        assertThat(tracker.summarize(30, 1.0).lateResponses()).isEqualTo(1);
+    }
+
+    @Test
+    void measuresPoseErrorPerAngleAndAsOneRotation() {
+        send(0, 1);
+        send(1, 1);
+        tracker.onCoordinates(coordinates(0, 1, TRUTH), 5 * MS);
+        tracker.onCoordinates(coordinates(1, 1,
+                new HeadPose(TRUTH.yawDeg() + 4, TRUTH.pitchDeg() - 2, TRUTH.rollDeg(), 0, 0, 0)),
+                5 * MS);
+
+        RunSummary summary = tracker.summarize(30, 1.0);
+
+        assertThat(summary.poseMaeDeg().yaw()).isCloseTo(2.0, within(1e-4));
+        assertThat(summary.poseMaeDeg().pitch()).isCloseTo(1.0, within(1e-4));
+        assertThat(summary.poseMaeDeg().roll()).isCloseTo(0.0, within(1e-4));
+        assertThat(summary.poseErrorDeg().mean()).isBetween(2.0, 2.5);
+        assertThat(summary.posesOf(sessions.sessionId(1))).singleElement()
+                .satisfies(s -> {
+                    assertThat(s.sequence()).isEqualTo(1);
+                    assertThat(s.truth()).isEqualTo(TRUTH);
+                    assertThat(s.returned().yawDeg()).isCloseTo(14, within(1e-4));
+                });
+    }
+
+    @Test
+    void measuresAngleDifferencesTheShortWayRound() {
+        assertThat(ResponseTracker.angleBetween(179, -179)).isCloseTo(2, within(1e-9));
+        assertThat(ResponseTracker.angleBetween(-10, 10)).isCloseTo(20, within(1e-9));
+    }
+
+    @Test
+    void settlesOnlyOnceSendingIsDoneAndTheLastAnswerIsIn() {
+        send(0, 1);
+        send(0, 2);
+        tracker.onCoordinates(coordinates(0, 1, TRUTH), 5 * MS);
+        tracker.onDropped(drop(0, 2, DropReason.OVERLOADED), 5 * MS);
+        assertThat(tracker.allSettled()).isNotDone();
+
+        tracker.sendingDone();
+
+        assertThat(tracker.allSettled()).isDone();
+    }
+
+    @Test
+    void settlesWhenTheLastAnswerArrivesAfterSendingIsDone() {
+        send(0, 1);
+        tracker.sendingDone();
+        assertThat(tracker.allSettled()).isNotDone();
+
+        tracker.onCoordinates(coordinates(0, 1, TRUTH), 5 * MS);
+
+        assertThat(tracker.allSettled()).isDone();
+    }
+
+    @Test
+    void reportsUndefinedStatisticsAsNaNWhenNothingWasAnswered() {
+        send(0, 1);
+
+        RunSummary summary = tracker.summarize(30, 1.0);
+
+        assertThat(summary.rttMs().p50()).isNaN();
+        assertThat(summary.poseErrorDeg().mean()).isNaN();
+        assertThat(summary.poseMaeDeg().yaw()).isNaN();
+        assertThat(summary.onTimeRatio()).isZero();
+    }
+
+    @Test
+    void showsLiveProgress() {
+        send(0, 1);
+        send(0, 2);
+        tracker.onDropped(drop(0, 1, DropReason.INVALID), 5 * MS);
+
+        assertThat(tracker.progress()).isEqualTo(new ResponseTracker.Progress(2, 0, 1, 1, 0, 0));
+    }
+}
