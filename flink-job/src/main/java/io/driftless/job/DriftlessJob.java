@@ -1,0 +1,164 @@
+package io.driftless.job;
+
+import io.driftless.inference.MicroClock;
+import io.driftless.inference.flink.FrameEnvelope;
+import io.driftless.inference.flink.FrameInferenceFactory;
+import io.driftless.inference.flink.InferenceAsyncFunction;
+import io.driftless.inference.flink.InferenceOutcome;
+import io.driftless.inference.flink.OnnxPoseInferenceFactory;
+import io.driftless.inference.onnx.RunnerOptions;
+import io.driftless.job.gate.AdmissionGate;
+import io.driftless.job.gate.RenderGate;
+import io.driftless.job.kafka.KafkaEndpoints;
+import io.driftless.job.kafka.RawFrame;
+import io.driftless.job.parse.FrameDecoder;
+import io.driftless.job.parse.FrameParser;
+import io.driftless.job.record.Drops;
+import io.driftless.job.record.FrameDrop;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The driftless job: frames in, AR coordinates or drops out, each frame exactly once.
+ *
+ * <pre>
+ * frames ─ parse ─ keyBy(session) ─ admission gate ─ async inference ─ render gate ─ coordinates
+ *            │ invalid                 │ stale, late       (timeouts, failures) │ deadline, stale
+ *            └─────────────────────────┴──────────────── dropped ◄─────────────────┘
+ * </pre>
+ *
+ * <p>Watermarks: none on this path. In unordered async mode no record overtakes a watermark,
+ * so one slow request would hold back every frame behind it; records carry their capture time
+ * as event-time timestamp for any event-time consumer downstream, which should generate its
+ * own watermarks after the render gate.
+ */
+public final class DriftlessJob {
+
+    private DriftlessJob() {}
+
+    public static void main(String[] args) throws Exception {
+        CommandLine cli;
+        JobConfig config;
+        try {
+            cli = CommandLine.parse(args);
+            if (cli.help()) {
+                System.out.print(JobConfig.usage());
+                return;
+            }
+            config = JobConfig.from(cli.settings(), cli.kafkaProperties());
+        } catch (IllegalArgumentException e) {
+            System.err.println("driftless: " + e.getMessage());
+            System.err.println("Run with --help for the options.");
+            System.exit(2);
+            return;
+        }
+        Configuration flink = new Configuration(cli.settings());
+        JobConfig.applyFlinkDefaults(flink);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        build(env, config, MicroClock.system());
+        env.execute("driftless");
+    }
+
+    /** The production wiring: Kafka in and out, the pose model in-process. */
+    public static void build(StreamExecutionEnvironment env, JobConfig config, MicroClock clock) {
+        topology(env, config,
+                KafkaEndpoints.frames(config, clock),
+                KafkaEndpoints.coordinates(config),
+                KafkaEndpoints.dropped(config),
+                poseInference(config),
+                clock);
+    }
+
+    public static FrameInferenceFactory poseInference(JobConfig config) {
+        return new OnnxPoseInferenceFactory(config.poseModel, new RunnerOptions(
+                config.maxBatchSize, config.queueCapacity, config.intraOpThreads, RunnerOptions.DEFAULTS.initialLatencyMicros()));
+    }
+
+    /** The topology itself, with its endpoints and model handed in so tests can feed it. */
+    public static void topology(
+            StreamExecutionEnvironment env,
+            JobConfig config,
+            Source<RawFrame, ?, ?> frames,
+            Sink<InferenceOutcome> coordinates,
+            Sink<FrameDrop> dropped,
+            FrameInferenceFactory inference,
+            MicroClock clock) {
+        long idleMs = config.sessionIdleTimeout.toMillis();
+
+        SingleOutputStreamOperator<FrameEnvelope> parsed = env
+                .fromSource(frames, WatermarkStrategy.noWatermarks(), "frames")
+                .uid("frames-source")
+                .process(new FrameParser(decoder(config), clock))
+                .name("parse")
+                .uid("parse");
+
+        SingleOutputStreamOperator<FrameEnvelope> admitted = parsed
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<FrameEnvelope>noWatermarks()
+                        .withTimestampAssigner((frame, ts) -> frame.captureTimeUs / 1000))
+                .name("capture time")
+                .keyBy(new SessionKey())
+                .process(new AdmissionGate(inference, config.clockWindow, idleMs, clock))
+                .name("admission gate")
+                .uid("admission-gate");
+
+        SingleOutputStreamOperator<InferenceOutcome> inferred = AsyncDataStream.unorderedWait(
+                        admitted,
+                        new InferenceAsyncFunction(inference, clock),
+                        // a safety net only: each frame's own budget is enforced per request
+                        config.maxDeadline.toMillis() + 1_000,
+                        TimeUnit.MILLISECONDS,
+                        config.asyncCapacity)
+                .name("inference")
+                .uid("inference");
+
+        // the async stage keeps each record on its key's subtask: no second shuffle needed
+        SingleOutputStreamOperator<InferenceOutcome> rendered = DataStreamUtils
+                .reinterpretAsKeyedStream(inferred, new OutcomeSessionKey())
+                .process(new RenderGate(config.smoothing, idleMs, clock))
+                .name("render gate")
+                .uid("render-gate");
+
+        rendered.sinkTo(coordinates).name("coordinates sink").uid("coordinates-sink");
+
+        DataStream<FrameDrop> drops = parsed.getSideOutput(Drops.TAG)
+                .union(admitted.getSideOutput(Drops.TAG), rendered.getSideOutput(Drops.TAG));
+        drops.sinkTo(dropped).name("dropped sink").uid("dropped-sink");
+    }
+
+    static FrameDecoder decoder(JobConfig config) {
+        return new FrameDecoder(
+                (int) config.defaultDeadline.toMillis(),
+                (int) config.maxDeadline.toMillis(),
+                config.maxClockOffset.toNanos() / 1000,
+                config.maxSendDelay.toNanos() / 1000);
+    }
+
+    /** Keys frames by session. */
+    public static final class SessionKey implements KeySelector<FrameEnvelope, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(FrameEnvelope frame) {
+            return frame.sessionId;
+        }
+    }
+
+    /** Keys outcomes by session, exactly as {@link SessionKey} keyed their frames. */
+    public static final class OutcomeSessionKey implements KeySelector<InferenceOutcome, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(InferenceOutcome outcome) {
+            return outcome.frame.sessionId;
+        }
+    }
+}

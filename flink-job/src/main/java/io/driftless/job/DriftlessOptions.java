@@ -1,0 +1,142 @@
+package io.driftless.job;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+
+/**
+ * Every setting of the driftless job, typed, with its default and what it means. Set them in
+ * Flink's {@code config.yaml} under these keys, or on the command line as
+ * {@code --bootstrap-servers host:9092} (the {@code driftless.} prefix is optional there).
+ * Validated by {@link JobConfig}.
+ */
+public final class DriftlessOptions {
+
+    public static final String PREFIX = "driftless.";
+
+    /** Kafka client properties, passed through to the job's consumer and producers. */
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = key(PREFIX + "bootstrap-servers")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Kafka bootstrap servers, host:port[,host:port...]. Required.");
+
+    public static final ConfigOption<String> FRAMES_TOPIC = key(PREFIX + "frames-topic")
+            .stringType()
+            .defaultValue("driftless.frames")
+            .withDescription("Topic the clients publish Frame records to, keyed by session id.");
+
+    public static final ConfigOption<String> COORDINATES_TOPIC_PATTERN = key(PREFIX + "coordinates-topic-pattern")
+            .stringType()
+            .defaultValue("driftless.ar-coordinates")
+            .withDescription("Topic for ArCoordinates responses. One shared topic keyed by session by"
+                    + " default; a pattern containing {session} gives each session its own topic.");
+
+    public static final ConfigOption<String> DROPPED_TOPIC = key(PREFIX + "dropped-topic")
+            .stringType()
+            .defaultValue("driftless.dropped")
+            .withDescription("Topic for DroppedFrame records, keyed by session id.");
+
+    public static final ConfigOption<String> GROUP_ID = key(PREFIX + "group-id")
+            .stringType()
+            .defaultValue("driftless-job")
+            .withDescription("Kafka consumer group id of the job's source (offsets are committed on checkpoints).");
+
+    public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = key(PREFIX + "starting-offsets")
+            .enumType(StartingOffsets.class)
+            .defaultValue(StartingOffsets.COMMITTED_OR_EARLIEST)
+            .withDescription("Where the source starts when it has no checkpoint. The default never skips"
+                    + " a frame: old frames are answered cheaply as LATE_ON_ARRIVAL drops.");
+
+    public static final ConfigOption<Duration> DEFAULT_DEADLINE = key(PREFIX + "deadline")
+            .durationType()
+            .defaultValue(Duration.ofMillis(33))
+            .withDescription("Capture-to-render budget for frames that send deadline_ms = 0.");
+
+    public static final ConfigOption<Duration> MAX_DEADLINE = key(PREFIX + "max-deadline")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(1))
+            .withDescription("Largest budget a frame may ask for; larger ones are INVALID.");
+
+    public static final ConfigOption<String> POSE_MODEL = key(PREFIX + "model.pose")
+            .stringType()
+            .defaultValue("classpath:models/pose/pose-v1.onnx")
+            .withDescription("The pose model: a file path, or classpath:NAME for one inside the job jar.");
+
+    public static final ConfigOption<Integer> MAX_BATCH_SIZE = key(PREFIX + "inference.max-batch-size")
+            .intType()
+            .defaultValue(64)
+            .withDescription("Most frames one model call takes. Batches form only from frames already"
+                    + " waiting: an idle model never waits for a batch to fill.");
+
+    public static final ConfigOption<Integer> QUEUE_CAPACITY = key(PREFIX + "inference.queue-capacity")
+            .intType()
+            .defaultValue(1024)
+            .withDescription("Most frames waiting for the model per TaskManager; beyond it frames are"
+                    + " dropped as OVERLOADED.");
+
+    public static final ConfigOption<Integer> INTRA_OP_THREADS = key(PREFIX + "inference.intra-op-threads")
+            .intType()
+            .defaultValue(1)
+            .withDescription("ONNX Runtime threads inside one model call.");
+
+    public static final ConfigOption<Integer> ASYNC_CAPACITY = key(PREFIX + "inference.async-capacity")
+            .intType()
+            .defaultValue(512)
+            .withDescription("Most frames in flight in one async inference subtask before it backpressures.");
+
+    public static final ConfigOption<Integer> CLOCK_WINDOW = key(PREFIX + "admission.clock-window")
+            .intType()
+            .defaultValue(64)
+            .withDescription("How many recent frames of a session the clock offset estimate takes its minimum over.");
+
+    public static final ConfigOption<Integer> CLOCK_MIN_SAMPLES = key(PREFIX + "admission.clock-min-samples")
+            .intType()
+            .defaultValue(8)
+            .withDescription("Frames a session needs before its clock offset counts as trusted.");
+
+    public static final ConfigOption<Duration> MAX_CLOCK_OFFSET = key(PREFIX + "admission.max-clock-offset")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(10))
+            .withDescription("Frames whose client clock is further than this from the job's are INVALID.");
+
+    public static final ConfigOption<Duration> MAX_SEND_DELAY = key(PREFIX + "admission.max-send-delay")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(10))
+            .withDescription("Frames sent longer than this after their capture (client clock) are INVALID.");
+
+    public static final ConfigOption<Duration> SESSION_IDLE_TIMEOUT = key(PREFIX + "session.idle-timeout")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(1))
+            .withDescription("Per-session state is cleared after this long without a frame.");
+
+    public static final ConfigOption<Smoothing> SMOOTHING = key(PREFIX + "render.smoothing")
+            .enumType(Smoothing.class)
+            .defaultValue(Smoothing.ONE_EURO)
+            .withDescription("Per-session smoothing of the head pose before anchors are projected.");
+
+    public static final List<ConfigOption<?>> ALL = List.of(
+            BOOTSTRAP_SERVERS, FRAMES_TOPIC, COORDINATES_TOPIC_PATTERN, DROPPED_TOPIC, GROUP_ID,
+            STARTING_OFFSETS, DEFAULT_DEADLINE, MAX_DEADLINE, POSE_MODEL, MAX_BATCH_SIZE,
+            QUEUE_CAPACITY, INTRA_OP_THREADS, ASYNC_CAPACITY, CLOCK_WINDOW, CLOCK_MIN_SAMPLES,
+            MAX_CLOCK_OFFSET, MAX_SEND_DELAY, SESSION_IDLE_TIMEOUT, SMOOTHING);
+
+    /** Where the source starts reading when it restores no checkpoint. */
+    public enum StartingOffsets {
+        COMMITTED_OR_EARLIEST,
+        COMMITTED_OR_LATEST,
+        EARLIEST,
+        LATEST
+    }
+
+    /** How the render gate smooths a session's pose. */
+    public enum Smoothing {
+        ONE_EURO,
+        NONE
+    }
+
+    private DriftlessOptions() {}
+}

@@ -1,0 +1,197 @@
+package io.driftless.job;
+
+import static io.driftless.job.DriftlessOptions.*;
+
+import io.driftless.job.DriftlessOptions.Smoothing;
+import io.driftless.job.DriftlessOptions.StartingOffsets;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * The job's whole configuration, typed and validated once. Built from the command line and
+ * Flink's configuration; an invalid value fails here, naming its key, before anything starts.
+ */
+public final class JobConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+
+    public final String bootstrapServers;
+    public final String framesTopic;
+    public final String coordinatesTopicPattern;
+    public final String droppedTopic;
+    public final String groupId;
+    public final StartingOffsets startingOffsets;
+    public final Duration defaultDeadline;
+    public final Duration maxDeadline;
+    public final String poseModel;
+    public final int maxBatchSize;
+    public final int queueCapacity;
+    public final int intraOpThreads;
+    public final int asyncCapacity;
+    public final int clockWindow;
+    public final int clockMinSamples;
+    public final Duration maxClockOffset;
+    public final Duration maxSendDelay;
+    public final Duration sessionIdleTimeout;
+    public final Smoothing smoothing;
+    /** Kafka client properties (security settings and the like) for the source and sinks. */
+    private final Map<String, String> kafkaProperties;
+
+    private JobConfig(ReadableConfig conf, Map<String, String> kafkaProperties) {
+        this.bootstrapServers = conf.getOptional(BOOTSTRAP_SERVERS)
+                .filter(s -> !s.isBlank())
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "--bootstrap-servers (" + BOOTSTRAP_SERVERS.key() + ") is required: the Kafka"
+                                + " cluster to read frames from, e.g. --bootstrap-servers localhost:9092"));
+        this.framesTopic = topic(conf, FRAMES_TOPIC);
+        this.coordinatesTopicPattern = conf.get(COORDINATES_TOPIC_PATTERN);
+        checkTopic(COORDINATES_TOPIC_PATTERN, coordinatesTopicPattern.replace(ResponseTopicPattern.SESSION, "s"));
+        this.droppedTopic = topic(conf, DROPPED_TOPIC);
+        this.groupId = nonBlank(conf, GROUP_ID);
+        this.startingOffsets = conf.get(STARTING_OFFSETS);
+        this.maxDeadline = positive(conf, MAX_DEADLINE);
+        this.defaultDeadline = positive(conf, DEFAULT_DEADLINE);
+        if (defaultDeadline.compareTo(maxDeadline) > 0) {
+            throw new IllegalArgumentException(DEFAULT_DEADLINE.key() + " (" + defaultDeadline.toMillis()
+                    + " ms) must not exceed " + MAX_DEADLINE.key() + " (" + maxDeadline.toMillis() + " ms)");
+        }
+        this.poseModel = nonBlank(conf, POSE_MODEL);
+        this.maxBatchSize = atLeast(conf, MAX_BATCH_SIZE, 1);
+        this.queueCapacity = atLeast(conf, QUEUE_CAPACITY, maxBatchSize);
+        this.intraOpThreads = atLeast(conf, INTRA_OP_THREADS, 1);
+        this.asyncCapacity = atLeast(conf, ASYNC_CAPACITY, 1);
+        this.clockWindow = atLeast(conf, CLOCK_WINDOW, 1);
+        this.clockMinSamples = atLeast(conf, CLOCK_MIN_SAMPLES, 1);
+        this.maxClockOffset = positive(conf, MAX_CLOCK_OFFSET);
+        this.maxSendDelay = positive(conf, MAX_SEND_DELAY);
+        this.sessionIdleTimeout = positive(conf, SESSION_IDLE_TIMEOUT);
+        this.smoothing = conf.get(SMOOTHING);
+        this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaProperties));
+    }
+
+    /** Builds and validates the configuration. */
+    public static JobConfig from(ReadableConfig conf, Map<String, String> kafkaProperties) {
+        return new JobConfig(conf, kafkaProperties);
+    }
+
+    /** Parses {@code --key value} arguments: see {@link CommandLine}. */
+    public static CommandLine parse(String[] args) {
+        return CommandLine.parse(args);
+    }
+
+    /** The Kafka client properties given with the {@code kafka.} prefix, prefix removed. */
+    public Properties kafkaProperties() {
+        Properties properties = new Properties();
+        properties.putAll(kafkaProperties);
+        return properties;
+    }
+
+    /**
+     * Flink settings this job needs unless the user set them: low latency first (no output
+     * buffering delay on network hops), checkpoints on, object reuse between chained operators.
+     */
+    public static void applyFlinkDefaults(Configuration flink) {
+        if (!flink.contains(ExecutionOptions.BUFFER_TIMEOUT)) {
+            flink.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ZERO);
+        }
+        if (!flink.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
+            flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(10));
+        }
+        if (!flink.contains(PipelineOptions.OBJECT_REUSE)) {
+            // every operator here emits fresh or handed-over records and keeps no reference
+            flink.set(PipelineOptions.OBJECT_REUSE, true);
+        }
+    }
+
+    /** The options, their defaults and descriptions, for {@code --help}. */
+    public static String usage() {
+        StringBuilder out = new StringBuilder();
+        out.append("Usage: flink run driftless-job.jar --bootstrap-servers HOST:PORT [--OPTION VALUE ...]\n\n");
+        out.append("driftless options (the 'driftless.' prefix is optional on the command line):\n");
+        for (ConfigOption<?> option : DriftlessOptions.ALL) {
+            String name = option.key().substring(PREFIX.length());
+            out.append(String.format("  --%-32s %s%n", name + " <" + typeName(option) + ">", option.description()));
+            if (option.hasDefaultValue()) {
+                out.append(String.format("  %-34s default: %s%n", "", render(option.defaultValue())));
+            }
+        }
+        out.append("\nKafka client properties: --kafka.<property> VALUE, e.g. --kafka.security.protocol SSL\n");
+        out.append("Flink options: any Flink configuration key, e.g. --execution.checkpointing.interval 30s\n");
+        out.append("  (this job defaults execution.buffer-timeout.interval to 0 ms for latency, and\n");
+        out.append("   execution.checkpointing.interval to 10 s)\n");
+        return out.toString();
+    }
+
+    private static String typeName(ConfigOption<?> option) {
+        Object example = option.hasDefaultValue() ? option.defaultValue() : null;
+        if (example instanceof Duration) {
+            return "duration";
+        }
+        if (example instanceof Enum<?> e) {
+            return String.join("|", enumNames(e.getDeclaringClass()));
+        }
+        return example instanceof Integer ? "int" : "string";
+    }
+
+    private static List<String> enumNames(Class<?> type) {
+        return java.util.Arrays.stream(type.getEnumConstants()).map(Object::toString).toList();
+    }
+
+    private static String render(Object value) {
+        if (value instanceof Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+        return String.valueOf(value);
+    }
+
+    private static String topic(ReadableConfig conf, ConfigOption<String> option) {
+        String value = conf.get(option);
+        checkTopic(option, value);
+        return value;
+    }
+
+    private static void checkTopic(ConfigOption<String> option, String topic) {
+        if (!TOPIC.matcher(topic).matches()) {
+            throw new IllegalArgumentException(option.key() + " '" + topic + "' is not a valid Kafka topic"
+                    + " name: use 1-249 characters of [A-Za-z0-9._-]");
+        }
+    }
+
+    private static String nonBlank(ReadableConfig conf, ConfigOption<String> option) {
+        String value = conf.get(option);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(option.key() + " must not be blank");
+        }
+        return value;
+    }
+
+    private static Duration positive(ReadableConfig conf, ConfigOption<Duration> option) {
+        Duration value = conf.get(option);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(option.key() + " must be positive, got " + value);
+        }
+        return value;
+    }
+
+    private static int atLeast(ReadableConfig conf, ConfigOption<Integer> option, int min) {
+        int value = conf.get(option);
+        if (value < min) {
+            throw new IllegalArgumentException(option.key() + " must be at least " + min + ", got " + value);
+        }
+        return value;
+    }
+}

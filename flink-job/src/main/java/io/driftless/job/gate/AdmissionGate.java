@@ -1,0 +1,118 @@
+package io.driftless.job.gate;
+
+import io.driftless.inference.MicroClock;
+import io.driftless.inference.flink.FrameEnvelope;
+import io.driftless.inference.flink.FrameInferenceFactory;
+import io.driftless.inference.flink.SharedInference;
+import io.driftless.job.record.Drops;
+import io.driftless.job.record.FrameDrop;
+import io.driftless.proto.DropReason;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Decides, per session, which frames are worth inference. Dropping here is load shedding:
+ * under overload the model's time goes only to frames that can still make their deadline.
+ *
+ * <ul>
+ *   <li>{@code STALE}: a frame not newer than the session's newest admitted one (reordered or
+ *       duplicated), since a newer pose will be, or was, shown already.
+ *   <li>{@code LATE_ON_ARRIVAL}: a frame whose remaining budget, by the session's clock
+ *       offset estimate, is smaller than what the model currently takes (a high percentile of
+ *       recent requests, queueing included).
+ * </ul>
+ *
+ * <p>Until a session has {@code clockMinSamples} frames its offset estimate is the smallest
+ * sample so far. That can only overstate the offset by one frame's transit time, so the gate
+ * may admit a frame that is in truth a little later than it looks, never drop one that is on
+ * time; the render gate's check at emit catches the rest.
+ */
+public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, FrameEnvelope> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final FrameInferenceFactory inference;
+    private final int clockWindow;
+    private final long idleTimeoutMs;
+    private final MicroClock clock;
+
+    private transient ValueState<AdmissionState> state;
+    private transient SharedInference.Lease model;
+    private transient Counter admitted;
+    private transient Counter stale;
+    private transient Counter late;
+
+    public AdmissionGate(FrameInferenceFactory inference, int clockWindow, long idleTimeoutMs, MicroClock clock) {
+        this.inference = inference;
+        this.clockWindow = clockWindow;
+        this.idleTimeoutMs = idleTimeoutMs;
+        this.clock = clock;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>("admission", AdmissionState.class));
+        model = SharedInference.acquire(inference, clock);
+        var metrics = getRuntimeContext().getMetricGroup();
+        admitted = metrics.counter("framesAdmitted");
+        stale = metrics.addGroup("reason", "STALE").counter("framesDropped");
+        late = metrics.addGroup("reason", "LATE_ON_ARRIVAL").counter("framesDropped");
+        metrics.gauge("expectedInferenceMicros", () -> model.inference().expectedLatencyMicros());
+    }
+
+    @Override
+    public void processElement(FrameEnvelope frame, Context ctx, Collector<FrameEnvelope> out) throws Exception {
+        long now = clock.nowMicros();
+        AdmissionState session = state.value();
+        if (session == null) {
+            session = new AdmissionState(clockWindow);
+        }
+        session.clock.add(frame.ingestUs - frame.sendTimeUs);
+        session.lastSeenUs = now;
+        frame.clockOffsetUs = session.clock.offsetUs();
+        frame.deadlineUs = frame.captureJobUs() + frame.deadlineMs * 1000L;
+
+        if (session.admittedAny && Long.compareUnsigned(frame.sequence, session.lastSequence) <= 0) {
+            stale.inc();
+            ctx.output(Drops.TAG, FrameDrop.of(frame, DropReason.STALE, "sequence "
+                    + Long.toUnsignedString(frame.sequence) + " is not newer than "
+                    + Long.toUnsignedString(session.lastSequence) + ", the newest admitted", now));
+        } else {
+            long remaining = frame.deadlineUs - now;
+            long expected = model.inference().expectedLatencyMicros();
+            if (remaining < expected) {
+                late.inc();
+                ctx.output(Drops.TAG, FrameDrop.of(frame, DropReason.LATE_ON_ARRIVAL, remaining <= 0
+                        ? "already " + (-remaining) + " us past its " + frame.deadlineMs + " ms deadline on arrival"
+                        : "only " + remaining + " us left of its " + frame.deadlineMs
+                                + " ms budget; inference currently takes ~" + expected + " us", now));
+            } else {
+                session.admittedAny = true;
+                session.lastSequence = frame.sequence;
+                admitted.inc();
+                out.collect(frame);
+            }
+        }
+        state.update(session);
+        ctx.timerService().registerProcessingTimeTimer(IdleTimers.nextCheck(now, idleTimeoutMs));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<FrameEnvelope> out) throws Exception {
+        AdmissionState session = state.value();
+        if (session != null && IdleTimers.idle(session.lastSeenUs, clock.nowMicros(), idleTimeoutMs)) {
+            state.clear();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (model != null) {
+            model.close();
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.driftless.job.gate;
+
+/** What the admission gate remembers of one session. A Flink POJO. */
+public class AdmissionState {
+
+    public SessionClock clock;
+    public boolean admittedAny;
+    /** The newest admitted sequence (valid when {@link #admittedAny}). */
+    public long lastSequence;
+    /** Job clock, microseconds. */
+    public long lastSeenUs;
+
+    public AdmissionState() {}
+
+    AdmissionState(int clockWindow) {
+        this.clock = new SessionClock(clockWindow);
+    }
+}

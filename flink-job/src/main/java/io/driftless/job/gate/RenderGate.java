@@ -1,0 +1,119 @@
+package io.driftless.job.gate;
+
+import io.driftless.inference.MicroClock;
+import io.driftless.inference.flink.FrameEnvelope;
+import io.driftless.inference.flink.InferenceOutcome;
+import io.driftless.inference.pose.FaceGeometry;
+import io.driftless.inference.pose.HeadPose;
+import io.driftless.inference.pose.PinholeCamera;
+import io.driftless.job.DriftlessOptions.Smoothing;
+import io.driftless.job.record.Drops;
+import io.driftless.job.record.FrameDrop;
+import io.driftless.proto.DropReason;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The last word on every inferred frame: failed inference becomes a drop with its reason; a
+ * frame older than one already rendered is {@code STALE} (inference is unordered, so an older
+ * frame can finish after a newer one); a result that is ready after its deadline is
+ * {@code DEADLINE_EXCEEDED}. What remains is smoothed, gets its AR anchors, and is emitted.
+ */
+public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, InferenceOutcome> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final Smoothing smoothing;
+    private final long idleTimeoutMs;
+    private final MicroClock clock;
+
+    private transient ValueState<RenderState> state;
+    private transient Counter rendered;
+    private transient Counter stale;
+    private transient Counter late;
+
+    public RenderGate(Smoothing smoothing, long idleTimeoutMs, MicroClock clock) {
+        this.smoothing = smoothing;
+        this.idleTimeoutMs = idleTimeoutMs;
+        this.clock = clock;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>("render", RenderState.class));
+        var metrics = getRuntimeContext().getMetricGroup();
+        rendered = metrics.counter("framesRendered");
+        stale = metrics.addGroup("reason", "STALE").counter("framesDropped");
+        late = metrics.addGroup("reason", "DEADLINE_EXCEEDED").counter("framesDropped");
+    }
+
+    @Override
+    public void processElement(InferenceOutcome outcome, Context ctx, Collector<InferenceOutcome> out)
+            throws Exception {
+        if (!outcome.succeeded()) {
+            ctx.output(Drops.TAG, FrameDrop.of(outcome, outcome.dropReason, outcome.detail, clock.nowMicros()));
+            return;
+        }
+        FrameEnvelope frame = outcome.frame;
+        RenderState session = state.value();
+        if (session == null) {
+            session = new RenderState();
+        }
+        session.lastSeenUs = clock.nowMicros();
+        if (session.renderedAny && Long.compareUnsigned(frame.sequence, session.lastSequence) <= 0) {
+            stale.inc();
+            ctx.output(Drops.TAG, FrameDrop.of(outcome, DropReason.STALE, "sequence "
+                    + Long.toUnsignedString(frame.sequence) + " finished after sequence "
+                    + Long.toUnsignedString(session.lastSequence) + " was already rendered", session.lastSeenUs));
+        } else {
+            HeadPose pose = smoothed(outcome, session);
+            float[] anchors = FaceGeometry.projectAnchors(
+                    pose, PinholeCamera.of(frame.imageWidth, frame.imageHeight, frame.focalLengthPx));
+            long emit = clock.nowMicros();
+            if (emit > frame.deadlineUs) {
+                late.inc();
+                ctx.output(Drops.TAG, FrameDrop.of(outcome, DropReason.DEADLINE_EXCEEDED, "result ready "
+                        + (emit - frame.deadlineUs) + " us after the " + frame.deadlineMs + " ms deadline", emit));
+            } else {
+                outcome.yawDeg = (float) pose.yawDeg();
+                outcome.pitchDeg = (float) pose.pitchDeg();
+                outcome.rollDeg = (float) pose.rollDeg();
+                outcome.xM = (float) pose.xM();
+                outcome.yM = (float) pose.yM();
+                outcome.zM = (float) pose.zM();
+                outcome.anchors = anchors;
+                outcome.emitUs = emit;
+                frame.keypoints = null; // not part of the response
+                session.renderedAny = true;
+                session.lastSequence = frame.sequence;
+                rendered.inc();
+                out.collect(outcome);
+            }
+        }
+        state.update(session);
+        ctx.timerService().registerProcessingTimeTimer(IdleTimers.nextCheck(session.lastSeenUs, idleTimeoutMs));
+    }
+
+    private HeadPose smoothed(InferenceOutcome outcome, RenderState session) {
+        double[] pose = {outcome.yawDeg, outcome.pitchDeg, outcome.rollDeg, outcome.xM, outcome.yM, outcome.zM};
+        if (smoothing == Smoothing.ONE_EURO) {
+            if (session.smoother == null) {
+                session.smoother = new PoseSmoother();
+            }
+            session.smoother.apply(pose, outcome.frame.captureTimeUs);
+        }
+        return new HeadPose(pose[0], pose[1], pose[2], pose[3], pose[4], pose[5]);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<InferenceOutcome> out) throws Exception {
+        RenderState session = state.value();
+        if (session != null && IdleTimers.idle(session.lastSeenUs, clock.nowMicros(), idleTimeoutMs)) {
+            state.clear();
+        }
+    }
+}

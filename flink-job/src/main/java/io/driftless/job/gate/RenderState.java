@@ -1,0 +1,13 @@
+package io.driftless.job.gate;
+
+/** What the render gate remembers of one session. A Flink POJO. */
+public class RenderState {
+
+    public boolean renderedAny;
+    /** The newest rendered sequence (valid when {@link #renderedAny}). */
+    public long lastSequence;
+    public long lastSeenUs;
+    public PoseSmoother smoother;
+
+    public RenderState() {}
+}

@@ -1,0 +1,162 @@
+package io.driftless.job.parse;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.driftless.inference.flink.FrameEnvelope;
+import io.driftless.job.kafka.RawFrame;
+import io.driftless.proto.Frame;
+import io.driftless.proto.KeypointScheme;
+import io.driftless.proto.Landmarks;
+import io.driftless.proto.Point;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * Decodes and validates one frames-topic record against the wire contract. Pure and
+ * stateless: everything that can be said of a record alone is said here; what needs the
+ * session's history is the admission gate's.
+ */
+public final class FrameDecoder implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Session ids double as Kafka keys and, with per-session topics, in topic names. */
+    public static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+    public static final int MAX_IMAGE_SIDE = 16_384;
+
+    private final int defaultDeadlineMs;
+    private final int maxDeadlineMs;
+    private final long maxClockOffsetUs;
+    private final long maxSendDelayUs;
+
+    public FrameDecoder(int defaultDeadlineMs, int maxDeadlineMs, long maxClockOffsetUs, long maxSendDelayUs) {
+        this.defaultDeadlineMs = defaultDeadlineMs;
+        this.maxDeadlineMs = maxDeadlineMs;
+        this.maxClockOffsetUs = maxClockOffsetUs;
+        this.maxSendDelayUs = maxSendDelayUs;
+    }
+
+    /**
+     * Decodes {@code raw} into {@code into} (which gets every field that could be read, even
+     * when the record is rejected, so the drop can say whose frame it was).
+     *
+     * @return null when the frame is valid, else what is wrong with it
+     */
+    public String decode(RawFrame raw, FrameEnvelope into) {
+        into.ingestUs = raw.ingestUs;
+        into.brokerAppendUs = raw.logAppendTime ? raw.timestampMs * 1000 : 0;
+        String key = raw.key == null ? null : new String(raw.key, StandardCharsets.UTF_8);
+        into.sessionId = key != null && SESSION_ID.matcher(key).matches() ? key : "";
+        if (raw.value == null || raw.value.length == 0) {
+            return "empty record value (partition " + raw.partition + ", offset " + raw.offset + ")";
+        }
+        Frame frame;
+        try {
+            frame = Frame.parseFrom(raw.value);
+        } catch (InvalidProtocolBufferException e) {
+            return "not a driftless.v1.Frame (" + raw.value.length + " bytes, partition " + raw.partition
+                    + ", offset " + raw.offset + "): " + e.getMessage();
+        }
+        into.sequence = frame.getSequence();
+        into.captureTimeUs = frame.getCaptureTimeUs();
+        into.sendTimeUs = frame.getSendTimeUs();
+        String session = frame.getSessionId();
+        if (session.isEmpty()) {
+            return "missing session_id";
+        }
+        if (!SESSION_ID.matcher(session).matches()) {
+            return "session_id must be 1-128 characters of [A-Za-z0-9._-]";
+        }
+        into.sessionId = session;
+        if (key == null || !key.equals(session)) {
+            return "record key " + (key == null ? "is missing" : "'" + abbreviate(key) + "'")
+                    + " but must be the session_id '" + session + "' (it decides the partition)";
+        }
+        String timing = checkTiming(frame, raw.ingestUs);
+        if (timing != null) {
+            return timing;
+        }
+        if (frame.getDeadlineMs() > maxDeadlineMs) {
+            return "deadline_ms " + frame.getDeadlineMs() + " exceeds the job's maximum of " + maxDeadlineMs;
+        }
+        into.deadlineMs = frame.getDeadlineMs() == 0 ? defaultDeadlineMs : frame.getDeadlineMs();
+        switch (frame.getPayloadCase()) {
+            case LANDMARKS:
+                return decodeLandmarks(frame.getLandmarks(), into);
+            case IMAGE:
+                return "image payloads are not served by this job: send landmarks";
+            default:
+                return "frame has no payload";
+        }
+    }
+
+    private String checkTiming(Frame frame, long ingestUs) {
+        long capture = frame.getCaptureTimeUs();
+        long send = frame.getSendTimeUs();
+        if (capture <= 0) {
+            return "missing capture_time_us";
+        }
+        if (send <= 0) {
+            return "missing send_time_us";
+        }
+        if (capture > send) {
+            return "capture_time_us is " + millis(capture - send) + " ms after send_time_us (same client clock)";
+        }
+        if (send - capture > maxSendDelayUs) {
+            return "captured " + millis(send - capture) + " ms before it was sent; the limit is "
+                    + millis(maxSendDelayUs) + " ms";
+        }
+        long offset = ingestUs - send;
+        if (Math.abs(offset) > maxClockOffsetUs) {
+            return "client clock is " + millis(Math.abs(offset)) + " ms " + (offset < 0 ? "ahead of" : "behind")
+                    + " the job's; the limit is " + millis(maxClockOffsetUs) + " ms";
+        }
+        return null;
+    }
+
+    private static String decodeLandmarks(Landmarks landmarks, FrameEnvelope into) {
+        if (landmarks.getScheme() != KeypointScheme.BLAZEFACE_SIX) {
+            return "keypoint scheme " + landmarks.getScheme() + " is not supported: use BLAZEFACE_SIX";
+        }
+        if (landmarks.getKeypointsCount() != 6) {
+            return "expected 6 keypoints for BLAZEFACE_SIX, got " + landmarks.getKeypointsCount();
+        }
+        int width = landmarks.getImageWidth();
+        int height = landmarks.getImageHeight();
+        if (width <= 0 || height <= 0 || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
+            return "image size " + Integer.toUnsignedString(width) + "x" + Integer.toUnsignedString(height)
+                    + " is outside 1.." + MAX_IMAGE_SIDE;
+        }
+        float focal = landmarks.getFocalLengthPx();
+        if (!Float.isFinite(focal) || focal < 0 || focal > 100f * width) {
+            return "focal_length_px " + focal + " is not a plausible focal length for a " + width + " px wide image";
+        }
+        float[] xy = new float[12];
+        for (int i = 0; i < 6; i++) {
+            Point p = landmarks.getKeypoints(i);
+            if (!Float.isFinite(p.getX()) || !Float.isFinite(p.getY())) {
+                return "keypoint " + i + " is not finite (" + p.getX() + ", " + p.getY() + ")";
+            }
+            if (p.getX() < -width || p.getX() > 2f * width || p.getY() < -height || p.getY() > 2f * height) {
+                return "keypoint " + i + " (" + p.getX() + ", " + p.getY() + ") is far outside the "
+                        + width + "x" + height + " image";
+            }
+            xy[2 * i] = p.getX();
+            xy[2 * i + 1] = p.getY();
+        }
+        into.keypoints = xy;
+        into.imageWidth = width;
+        into.imageHeight = height;
+        into.focalLengthPx = focal;
+        return null;
+    }
+
+    private static String millis(long micros) {
+        return String.format(java.util.Locale.ROOT, "%.1f", micros / 1000.0);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+}

@@ -1,0 +1,349 @@
+package io.driftless.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftless.inference.MicroClock;
+import io.driftless.inference.flink.FrameInferenceFactory;
+import io.driftless.job.kafka.KafkaEndpoints;
+import io.driftless.job.testutils.DelayedInference;
+import io.driftless.job.testutils.ResponseLog;
+import io.driftless.kafka.EmbeddedKafkaBroker;
+import io.driftless.proto.DropReason;
+import io.driftless.proto.DroppedFrame;
+import io.driftless.proto.Frame;
+import io.driftless.proto.KeypointScheme;
+import io.driftless.proto.Landmarks;
+import io.driftless.proto.Point;
+import io.driftless.source.RunSummary;
+import io.driftless.source.SyntheticConfig;
+import io.driftless.source.SyntheticRun;
+import io.driftless.inference.pose.FaceGeometry;
+import io.driftless.inference.pose.HeadPose;
+import io.driftless.inference.pose.PinholeCamera;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The job end to end: a real broker, the MiniCluster, the real pose model, real clients. */
+class DriftlessJobITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    private static EmbeddedKafkaBroker kafka;
+
+    private String frames;
+    private String coordinates;
+    private String dropped;
+    private JobClient job;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafkaBroker.builder().defaultPartitions(2).build();
+        kafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @BeforeEach
+    void freshTopics() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        frames = "frames-" + run;
+        coordinates = "coordinates-" + run;
+        dropped = "dropped-" + run;
+        kafka.createTopic(frames, 2, Map.of("message.timestamp.type", "LogAppendTime"));
+        kafka.createTopic(coordinates, 2);
+        kafka.createTopic(dropped, 2);
+    }
+
+    @AfterEach
+    void cancelJob() throws Exception {
+        if (job != null) {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private JobConfig config(Map<String, String> overrides) {
+        Configuration settings = new Configuration();
+        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        settings.set(DriftlessOptions.FRAMES_TOPIC, frames);
+        settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, coordinates);
+        settings.set(DriftlessOptions.DROPPED_TOPIC, dropped);
+        settings.set(DriftlessOptions.GROUP_ID, "job-" + frames);
+        overrides.forEach(settings::setString);
+        return JobConfig.from(settings, Map.of());
+    }
+
+    private void startJob(JobConfig config, FrameInferenceFactory inference) throws Exception {
+        Configuration flink = new Configuration();
+        JobConfig.applyFlinkDefaults(flink);
+        flink.setString("pipeline.generic-types", "false");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(2);
+        MicroClock clock = MicroClock.system();
+        DriftlessJob.topology(env, config, KafkaEndpoints.frames(config, clock), KafkaEndpoints.coordinates(config),
+                KafkaEndpoints.dropped(config), inference, clock);
+        job = env.executeAsync("driftless-it");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (job.getJobStatus().get() != JobStatus.RUNNING) {
+            assertThat(System.nanoTime()).as("job running within 60 s").isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    /**
+     * Returns once the job answers frames: RUNNING is not enough, since the source still has to
+     * join its group and get its partitions, and frames waiting meanwhile would age.
+     */
+    private void awaitServing() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (KafkaProducer<byte[], byte[]> producer = producer();
+                ResponseLog log = new ResponseLog(kafka.bootstrapServers(), coordinates, dropped)) {
+            for (long sequence = 1; log.answered() == 0; sequence++) {
+                assertThat(System.nanoTime()).as("job answering within 60 s").isLessThan(deadline);
+                send(producer, "probe", validFrame("probe", sequence).build());
+                log.poll(Duration.ofMillis(200));
+            }
+        }
+    }
+
+    private SyntheticConfig.Builder users(int users, Duration duration) {
+        return SyntheticConfig.builder()
+                .users(users)
+                .fps(30)
+                .duration(duration)
+                .bootstrapServers(kafka.bootstrapServers())
+                .framesTopic(frames)
+                .coordinatesTopicPattern(coordinates)
+                .droppedTopic(dropped)
+                .drainTimeout(Duration.ofSeconds(10))
+                .seed(20261121L);
+    }
+
+    @Test
+    void answersEveryFrameOfManyUsersWithAnAccuratePoseOrADropWithItsReason() throws Exception {
+        JobConfig config = config(Map.of());
+        startJob(config, DriftlessJob.poseInference(config));
+        awaitServing();
+
+        RunSummary summary;
+        // a budget a busy test machine cannot miss: this checks content and accounting, not speed
+        try (SyntheticRun run = new SyntheticRun(users(20, Duration.ofSeconds(8)).deadlineMs(1_000).build())) {
+            summary = run.run();
+        }
+        System.out.println(summary.toTable());
+
+        assertThat(summary.sent()).isGreaterThanOrEqualTo(20 * 30 * 7);
+        assertThat(summary.unanswered()).as("unanswered frames").isZero();
+        assertThat(summary.responses() + summary.droppedTotal()).isEqualTo(summary.sent());
+        assertThat(summary.dropped(DropReason.INVALID)).isZero();
+        assertThat(summary.dropped(DropReason.STALE)).isZero();
+        assertThat(summary.lateResponses()).as("responses emitted after their deadline").isZero();
+        assertThat(summary.responses()).isGreaterThan(summary.sent() * 9 / 10);
+        assertThat(summary.poseMaeDeg().yaw()).isLessThan(3.0);
+        assertThat(summary.poseMaeDeg().pitch()).isLessThan(3.0);
+        assertThat(summary.poseMaeDeg().roll()).isLessThan(3.0);
+    }
+
+    @ParameterizedTest(name = "delay announced to admission: {0}")
+    @ValueSource(booleans = {true, false})
+    void dropsEveryFrameWhenInferenceIsSlowerThanTheDeadlineAndRendersNone(boolean announced) throws Exception {
+        JobConfig config = config(Map.of());
+        startJob(config, new DelayedInference(DriftlessJob.poseInference(config), 60, announced));
+
+        RunSummary summary;
+        try (SyntheticRun run = new SyntheticRun(users(5, Duration.ofSeconds(3)).build())) {
+            summary = run.run();
+        }
+
+        assertThat(summary.sent()).isGreaterThan(0);
+        assertThat(summary.responses()).as("responses").isZero();
+        assertThat(summary.unanswered()).isZero();
+        long lateOnArrival = summary.dropped(DropReason.LATE_ON_ARRIVAL);
+        long exceeded = summary.dropped(DropReason.DEADLINE_EXCEEDED);
+        assertThat(lateOnArrival + exceeded).isEqualTo(summary.sent());
+        if (announced) {
+            assertThat(lateOnArrival).as("shed before inference").isEqualTo(summary.sent());
+        } else {
+            assertThat(exceeded).as("timed out in flight").isGreaterThan(summary.sent() / 2);
+        }
+    }
+
+    @Test
+    void rendersOnTimeFramesOfClientsWhoseClocksAreFiveSecondsOff() throws Exception {
+        JobConfig config = config(Map.of());
+        startJob(config, DriftlessJob.poseInference(config));
+        awaitServing();
+
+        RunSummary summary;
+        try (SyntheticRun run = new SyntheticRun(users(10, Duration.ofSeconds(5))
+                .maxClockSkew(Duration.ofSeconds(5))
+                .deadlineMs(200)
+                .build())) {
+            summary = run.run();
+        }
+        System.out.println(summary.toTable());
+
+        assertThat(summary.unanswered()).isZero();
+        assertThat(summary.dropped(DropReason.INVALID)).isZero();
+        assertThat(summary.responses()).isGreaterThan(summary.sent() * 9 / 10);
+        assertThat(summary.lateResponses()).isZero();
+    }
+
+    @Test
+    void dropsReorderedAndDuplicatedSequencesAsStale() throws Exception {
+        startJob(config(Map.of()), DriftlessJob.poseInference(config(Map.of())));
+        long[] sequences = {1, 2, 3, 2, 5, 4, 6};
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (long sequence : sequences) {
+                send(producer, "stale-user", validFrame("stale-user", sequence).build());
+            }
+        }
+
+        try (ResponseLog log = new ResponseLog(kafka.bootstrapServers(), coordinates, dropped)) {
+            log.awaitUntil(l -> l.answered() >= 7, Duration.ofSeconds(30));
+            assertThat(log.responses.keySet()).containsExactlyInAnyOrder(
+                    "stale-user/1", "stale-user/2", "stale-user/3", "stale-user/5", "stale-user/6");
+            assertThat(log.drops.values()).extracting(DroppedFrame::getSequence, DroppedFrame::getReason)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple(2L, DropReason.STALE),
+                            org.assertj.core.groups.Tuple.tuple(4L, DropReason.STALE));
+        }
+    }
+
+    @Test
+    void classifiesBadInputAsInvalidWithAClearDetailAndKeepsServing() throws Exception {
+        startJob(config(Map.of()), DriftlessJob.poseInference(config(Map.of())));
+        long now = nowMicros();
+        Map<String, byte[]> bad = new LinkedHashMap<>();
+        byte[] random = new byte[64];
+        new Random(7).nextBytes(random);
+        bad.put("bad-random", random);
+        bad.put("bad-empty", new byte[0]);
+        bad.put("bad-nosession", validFrame("", 1).build().toByteArray());
+        bad.put("bad-fivepoints", change(validFrame("bad-fivepoints", 1), f -> {
+            f.getLandmarksBuilder().removeKeypoints(5);
+            return f;
+        }));
+        bad.put("bad-nan", change(validFrame("bad-nan", 1), f -> {
+            f.getLandmarksBuilder().setKeypoints(1, Point.newBuilder().setX(Float.NaN).setY(3));
+            return f;
+        }));
+        bad.put("bad-infinity", change(validFrame("bad-infinity", 1), f -> {
+            f.getLandmarksBuilder().setKeypoints(1, Point.newBuilder().setX(3).setY(Float.NEGATIVE_INFINITY));
+            return f;
+        }));
+        bad.put("bad-future", change(validFrame("bad-future", 1),
+                f -> f.setCaptureTimeUs(now + 86_400_000_000L).setSendTimeUs(now + 86_400_001_000L)));
+        bad.put("bad-past", change(validFrame("bad-past", 1),
+                f -> f.setCaptureTimeUs(now - 86_400_000_000L).setSendTimeUs(now - 86_399_999_000L)));
+        Map<String, String> expected = Map.of(
+                "bad-random", "not a driftless.v1.Frame",
+                "bad-empty", "empty record value",
+                "bad-nosession", "missing session_id",
+                "bad-fivepoints", "expected 6 keypoints for BLAZEFACE_SIX, got 5",
+                "bad-nan", "keypoint 1 is not finite (NaN, 3.0)",
+                "bad-infinity", "keypoint 1 is not finite (3.0, -Infinity)",
+                "bad-future", "ahead of the job's",
+                "bad-past", "behind the job's");
+
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            bad.forEach((session, value) -> producer.send(new ProducerRecord<>(frames, key(session), value)));
+            producer.flush();
+            for (long sequence = 1; sequence <= 3; sequence++) {
+                send(producer, "good-user", validFrame("good-user", sequence).build());
+            }
+        }
+
+        try (ResponseLog log = new ResponseLog(kafka.bootstrapServers(), coordinates, dropped)) {
+            log.awaitUntil(l -> l.answered() >= bad.size() + 3, Duration.ofSeconds(30));
+            expected.forEach((session, detail) -> {
+                long sequence = session.equals("bad-random") || session.equals("bad-empty") ? 0 : 1;
+                DroppedFrame drop = log.drops.get(ResponseLog.id(session, sequence));
+                assertThat(drop).as("drop of %s", session).isNotNull();
+                assertThat(drop.getReason()).isEqualTo(DropReason.INVALID);
+                assertThat(drop.getDetail()).as("detail of %s", session).contains(detail);
+            });
+            assertThat(log.responses.keySet()).containsExactlyInAnyOrder("good-user/1", "good-user/2", "good-user/3");
+        }
+        assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    private static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    private static byte[] key(String session) {
+        return session.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] change(Frame.Builder frame, UnaryOperator<Frame.Builder> change) {
+        return change.apply(frame).build().toByteArray();
+    }
+
+    /** A well-formed frame of a face looking slightly left, captured now, with a generous budget. */
+    private static Frame.Builder validFrame(String session, long sequence) {
+        PinholeCamera camera = PinholeCamera.withHorizontalFov(640, 480, 60);
+        float[] xy = FaceGeometry.projectKeypoints(new HeadPose(-10, 5, 0, 0.01, 0.0, 0.5), camera);
+        Landmarks.Builder landmarks = Landmarks.newBuilder()
+                .setScheme(KeypointScheme.BLAZEFACE_SIX)
+                .setImageWidth(640)
+                .setImageHeight(480)
+                .setFocalLengthPx((float) camera.focalPx());
+        for (int i = 0; i < 6; i++) {
+            landmarks.addKeypoints(Point.newBuilder().setX(xy[2 * i]).setY(xy[2 * i + 1]));
+        }
+        long now = nowMicros();
+        // functional checks: a budget no scheduling hiccup of a busy test machine can eat
+        return Frame.newBuilder()
+                .setSessionId(session)
+                .setSequence(sequence)
+                .setCaptureTimeUs(now - 2_000)
+                .setSendTimeUs(now)
+                .setDeadlineMs(1_000)
+                .setLandmarks(landmarks);
+    }
+
+    private void send(KafkaProducer<byte[], byte[]> producer, String session, Frame frame) throws Exception {
+        producer.send(new ProducerRecord<>(frames, key(session), frame.toByteArray())).get();
+    }
+
+    private KafkaProducer<byte[], byte[]> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+}

@@ -1,0 +1,104 @@
+package io.driftless.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.junit.jupiter.api.Test;
+
+class JobConfigTest {
+
+    private static JobConfig fromArgs(String... args) {
+        CommandLine cli = CommandLine.parse(args);
+        return JobConfig.from(cli.settings(), cli.kafkaProperties());
+    }
+
+    @Test
+    void defaultsAreTheLowLatencyOnes() {
+        JobConfig config = fromArgs("--bootstrap-servers", "kafka:9092");
+        assertThat(config.bootstrapServers).isEqualTo("kafka:9092");
+        assertThat(config.defaultDeadline).isEqualTo(Duration.ofMillis(33));
+        assertThat(config.framesTopic).isEqualTo("driftless.frames");
+        assertThat(config.coordinatesTopicPattern).isEqualTo("driftless.ar-coordinates");
+        assertThat(config.droppedTopic).isEqualTo("driftless.dropped");
+
+        Configuration flink = new Configuration();
+        JobConfig.applyFlinkDefaults(flink);
+        assertThat(flink.get(ExecutionOptions.BUFFER_TIMEOUT)).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void acceptsOptionsWithOrWithoutThePrefixAndWithEquals() {
+        JobConfig config = fromArgs("--bootstrap-servers=k:1", "--driftless.deadline", "50 ms",
+                "--inference.max-batch-size", "8", "--render.smoothing", "NONE");
+        assertThat(config.defaultDeadline).isEqualTo(Duration.ofMillis(50));
+        assertThat(config.maxBatchSize).isEqualTo(8);
+        assertThat(config.smoothing).isEqualTo(DriftlessOptions.Smoothing.NONE);
+    }
+
+    @Test
+    void passesKafkaPropertiesThroughWithoutTheirPrefix() {
+        JobConfig config = fromArgs("--bootstrap-servers", "k:1", "--kafka.security.protocol", "SSL");
+        assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SSL");
+    }
+
+    @Test
+    void passesFlinkSettingsThroughAndKeepsTheUsersChoice() {
+        CommandLine cli = CommandLine.parse(new String[] {
+            "--bootstrap-servers", "k:1", "--execution.buffer-timeout.interval", "5 ms"});
+        Configuration flink = new Configuration(cli.settings());
+        JobConfig.applyFlinkDefaults(flink);
+        assertThat(flink.get(ExecutionOptions.BUFFER_TIMEOUT)).isEqualTo(Duration.ofMillis(5));
+    }
+
+    @Test
+    void requiresBootstrapServersAndSaysHowToSetThem() {
+        assertThatThrownBy(() -> fromArgs())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--bootstrap-servers")
+                .hasMessageContaining("is required");
+    }
+
+    @Test
+    void rejectsAMisspeltOptionInsteadOfIgnoringIt() {
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--inference.max-batchsize", "8"))
+                .hasMessage("unknown option --inference.max-batchsize: see --help for the options");
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--deadlin", "8"))
+                .hasMessage("unknown option --deadlin: see --help for the options");
+    }
+
+    @Test
+    void rejectsInvalidValuesNamingTheKey() {
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--deadline", "0 ms"))
+                .hasMessage("driftless.deadline must be positive, got PT0S");
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--deadline", "2 s"))
+                .hasMessage("driftless.deadline (2000 ms) must not exceed driftless.max-deadline (1000 ms)");
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--frames-topic", "bad topic"))
+                .hasMessageContaining("driftless.frames-topic 'bad topic' is not a valid Kafka topic name");
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--inference.max-batch-size", "0"))
+                .hasMessage("driftless.inference.max-batch-size must be at least 1, got 0");
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers"))
+                .hasMessage("option --bootstrap-servers needs a value");
+    }
+
+    @Test
+    void perSessionTopicPatternNamesEachSessionsTopic() {
+        ResponseTopicPattern shared = new ResponseTopicPattern("driftless.ar-coordinates");
+        ResponseTopicPattern perUser = new ResponseTopicPattern("ar.{session}.coords");
+        assertThat(shared.topicFor("alice")).isEqualTo("driftless.ar-coordinates");
+        assertThat(perUser.topicFor("alice")).isEqualTo("ar.alice.coords");
+        assertThatThrownBy(() -> new ResponseTopicPattern("{session}.{session}"))
+                .hasMessageContaining("more than once");
+    }
+
+    @Test
+    void usageListsEveryOptionWithItsDefault() {
+        String usage = JobConfig.usage();
+        for (var option : DriftlessOptions.ALL) {
+            assertThat(usage).contains("--" + option.key().substring(DriftlessOptions.PREFIX.length()));
+        }
+        assertThat(usage).contains("default: 33 ms");
+    }
+}

@@ -1,0 +1,154 @@
+package io.driftless.job.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftless.inference.flink.FrameEnvelope;
+import io.driftless.job.DriftlessJob;
+import io.driftless.job.record.Drops;
+import io.driftless.job.record.FrameDrop;
+import io.driftless.job.testutils.FixedLatencyInference;
+import io.driftless.job.testutils.Frames;
+import io.driftless.job.testutils.ManualClock;
+import io.driftless.proto.DropReason;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AdmissionGateTest {
+
+    private static final long T0 = 1_700_000_000_000_000L;
+    private static final long INFERENCE_US = 2_000;
+
+    private ManualClock clock;
+    private KeyedOneInputStreamOperatorTestHarness<String, FrameEnvelope, FrameEnvelope> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        clock = new ManualClock(T0);
+        AdmissionGate gate = new AdmissionGate(new FixedLatencyInference(INFERENCE_US), 4, 60_000, clock);
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(gate, new DriftlessJob.SessionKey(), Types.STRING);
+        harness.setProcessingTime(T0 / 1000);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    /** A frame captured {@code ageUs} ago on a client whose clock is {@code skewUs} ahead. */
+    private void arrive(String session, long sequence, long ageUs, long skewUs) throws Exception {
+        long now = clock.nowMicros();
+        long capture = now - ageUs + skewUs;
+        // 300 us of transit between send and ingest
+        harness.processElement(new StreamRecord<>(Frames.frame(session, sequence, capture, capture + ageUs - 300, now)));
+    }
+
+    private List<Long> admitted() {
+        return harness.extractOutputValues().stream().map(f -> f.sequence).collect(Collectors.toList());
+    }
+
+    private List<FrameDrop> drops() {
+        return harness.getSideOutput(Drops.TAG) == null
+                ? List.of()
+                : harness.getSideOutput(Drops.TAG).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    @Test
+    void admitsAFrameWithEnoughBudgetLeftAndStampsItsDeadline() throws Exception {
+        arrive("alice", 1, 5_000, 0);
+
+        assertThat(admitted()).containsExactly(1L);
+        FrameEnvelope frame = harness.extractOutputValues().get(0);
+        // offset = ingest - send = 300 us of transit, so the job sees the frame 300 us younger
+        assertThat(frame.clockOffsetUs).isEqualTo(300);
+        assertThat(frame.deadlineUs).isEqualTo(frame.captureTimeUs + 300 + 33_000);
+        assertThat(drops()).isEmpty();
+    }
+
+    @Test
+    void dropsFrameWhoseRemainingBudgetIsSmallerThanTheExpectedInferenceTime() throws Exception {
+        arrive("alice", 1, 33_000 - 1_500, 0);
+
+        assertThat(admitted()).isEmpty();
+        assertThat(drops()).singleElement().satisfies(drop -> {
+            assertThat(drop.reason).isEqualTo(DropReason.LATE_ON_ARRIVAL);
+            assertThat(drop.detail).contains("inference currently takes ~2000 us");
+        });
+    }
+
+    @Test
+    void dropsFrameThatIsAlreadyPastItsDeadline() throws Exception {
+        arrive("alice", 1, 50_000, 0);
+
+        assertThat(drops()).singleElement().satisfies(drop -> {
+            assertThat(drop.reason).isEqualTo(DropReason.LATE_ON_ARRIVAL);
+            assertThat(drop.detail).startsWith("already").contains("past its 33 ms deadline");
+        });
+    }
+
+    @Test
+    void dropsFramesNotNewerThanTheNewestAdmittedAsStale() throws Exception {
+        arrive("alice", 5, 1_000, 0);
+        arrive("alice", 3, 1_000, 0);
+        arrive("alice", 5, 1_000, 0);
+        arrive("alice", 6, 1_000, 0);
+
+        assertThat(admitted()).containsExactly(5L, 6L);
+        assertThat(drops()).extracting(d -> d.reason).containsExactly(DropReason.STALE, DropReason.STALE);
+        assertThat(drops()).extracting(d -> d.detail)
+                .containsExactly("sequence 3 is not newer than 5, the newest admitted",
+                        "sequence 5 is not newer than 5, the newest admitted");
+    }
+
+    @Test
+    void keepsSessionsApart() throws Exception {
+        arrive("alice", 5, 1_000, 0);
+        arrive("bob", 1, 1_000, 0);
+
+        assertThat(admitted()).containsExactly(5L, 1L);
+    }
+
+    @Test
+    void judgesAgeOnTheJobClockWhateverTheClientClockSays() throws Exception {
+        for (long skew : new long[] {5_000_000, -5_000_000}) {
+            String session = "skew" + skew;
+            arrive(session, 1, 5_000, skew);
+            arrive(session, 2, 31_500, skew);
+        }
+
+        assertThat(admitted()).containsExactly(1L, 1L);
+        assertThat(drops()).extracting(d -> d.reason)
+                .containsExactly(DropReason.LATE_ON_ARRIVAL, DropReason.LATE_ON_ARRIVAL);
+    }
+
+    @Test
+    void offsetEstimateIsTheSmallestRecentSampleSoOneSlowTransitDoesNotMakeFramesLookOld() throws Exception {
+        arrive("alice", 1, 1_000, 0);
+        long now = clock.nowMicros();
+        // sent 20 ms before ingest (a slow hop), captured 10 ms before sending
+        harness.processElement(new StreamRecord<>(Frames.frame("alice", 2, now - 30_000, now - 20_000, now)));
+
+        FrameEnvelope second = harness.extractOutputValues().get(1);
+        assertThat(second.clockOffsetUs).isEqualTo(300);
+        assertThat(second.deadlineUs - now).isEqualTo(33_000 - 30_000 + 300);
+    }
+
+    @Test
+    void clearsSessionStateAfterTheIdleTimeout() throws Exception {
+        arrive("alice", 5, 1_000, 0);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+
+        clock.advance(61_000_000);
+        harness.setProcessingTime(clock.nowMicros() / 1000 + 2_000);
+
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        arrive("alice", 1, 1_000, 0);
+        assertThat(admitted()).containsExactly(5L, 1L);
+    }
+}

@@ -1,0 +1,130 @@
+package io.driftless.job.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftless.inference.flink.InferenceOutcome;
+import io.driftless.inference.pose.FaceGeometry;
+import io.driftless.inference.pose.HeadPose;
+import io.driftless.inference.pose.PinholeCamera;
+import io.driftless.job.DriftlessJob;
+import io.driftless.job.DriftlessOptions.Smoothing;
+import io.driftless.job.record.Drops;
+import io.driftless.job.record.FrameDrop;
+import io.driftless.job.testutils.Frames;
+import io.driftless.job.testutils.ManualClock;
+import io.driftless.proto.DropReason;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RenderGateTest {
+
+    private static final long T0 = 1_700_000_000_000_000L;
+
+    private final ManualClock clock = new ManualClock(T0);
+    private KeyedOneInputStreamOperatorTestHarness<String, InferenceOutcome, InferenceOutcome> harness;
+
+    private void open(Smoothing smoothing) throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new RenderGate(smoothing, 60_000, clock), new DriftlessJob.OutcomeSessionKey(), Types.STRING);
+        harness.setProcessingTime(T0 / 1000);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private List<FrameDrop> drops() {
+        return harness.getSideOutput(Drops.TAG) == null
+                ? List.of()
+                : harness.getSideOutput(Drops.TAG).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    @Test
+    void emitsAnOnTimeResultWithItsAnchorsAndEmitStamp() throws Exception {
+        open(Smoothing.NONE);
+        harness.processElement(new StreamRecord<>(Frames.posed("alice", 1, T0 - 10_000, T0 + 20_000, 15)));
+
+        InferenceOutcome out = harness.extractOutputValues().get(0);
+        assertThat(out.emitUs).isEqualTo(T0);
+        assertThat(out.yawDeg).isEqualTo(15f);
+        float[] expected = FaceGeometry.projectAnchors(new HeadPose(15, 0, 0, 0, 0, 0.5f), PinholeCamera.of(640, 480, 0));
+        assertThat(out.anchors).containsExactly(expected);
+        assertThat(drops()).isEmpty();
+    }
+
+    @Test
+    void dropsAResultReadyAfterItsDeadline() throws Exception {
+        open(Smoothing.NONE);
+        harness.processElement(new StreamRecord<>(Frames.posed("alice", 1, T0 - 40_000, T0 - 7_000, 0)));
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(drops()).singleElement().satisfies(drop -> {
+            assertThat(drop.reason).isEqualTo(DropReason.DEADLINE_EXCEEDED);
+            assertThat(drop.detail).isEqualTo("result ready 7000 us after the 33 ms deadline");
+        });
+    }
+
+    @Test
+    void dropsAnOlderFrameThatFinishesAfterANewerOneAsStale() throws Exception {
+        open(Smoothing.NONE);
+        harness.processElement(new StreamRecord<>(Frames.posed("alice", 8, T0 - 1_000, T0 + 30_000, 0)));
+        harness.processElement(new StreamRecord<>(Frames.posed("alice", 7, T0 - 2_000, T0 + 30_000, 0)));
+        harness.processElement(new StreamRecord<>(Frames.posed("bob", 7, T0 - 2_000, T0 + 30_000, 0)));
+
+        assertThat(harness.extractOutputValues()).extracting(o -> o.frame.sessionId + "/" + o.frame.sequence)
+                .containsExactly("alice/8", "bob/7");
+        assertThat(drops()).singleElement().satisfies(drop -> {
+            assertThat(drop.reason).isEqualTo(DropReason.STALE);
+            assertThat(drop.detail).isEqualTo("sequence 7 finished after sequence 8 was already rendered");
+        });
+    }
+
+    @Test
+    void turnsFailedInferenceIntoADropWithItsReason() throws Exception {
+        open(Smoothing.NONE);
+        InferenceOutcome failed = InferenceOutcome.dropped(
+                Frames.posed("alice", 1, T0, T0 + 30_000, 0).frame, DropReason.INFERENCE_FAILED, "model exploded");
+        harness.processElement(new StreamRecord<>(failed));
+
+        assertThat(drops()).singleElement().satisfies(drop -> {
+            assertThat(drop.reason).isEqualTo(DropReason.INFERENCE_FAILED);
+            assertThat(drop.detail).isEqualTo("model exploded");
+        });
+    }
+
+    @Test
+    void smoothingDampsJitterWhileTheHeadIsStill() throws Exception {
+        open(Smoothing.ONE_EURO);
+        // a still head measured with +-2 degrees of alternating noise at 30 fps
+        for (int i = 0; i < 60; i++) {
+            long capture = T0 + i * 33_333L;
+            clock.set(capture + 5_000);
+            harness.processElement(new StreamRecord<>(Frames.posed("alice", i, capture, capture + 33_000, i % 2 == 0 ? 2 : -2)));
+        }
+        List<InferenceOutcome> out = harness.extractOutputValues();
+        assertThat(out).hasSize(60);
+        for (InferenceOutcome o : out.subList(30, 60)) {
+            assertThat(Math.abs(o.yawDeg)).isLessThan(1.0f);
+        }
+    }
+
+    @Test
+    void smoothingFollowsAFastTurnWithLittleLag() throws Exception {
+        open(Smoothing.ONE_EURO);
+        // 90 degrees per second, noise-free
+        for (int i = 0; i < 30; i++) {
+            long capture = T0 + i * 33_333L;
+            clock.set(capture + 5_000);
+            harness.processElement(new StreamRecord<>(Frames.posed("alice", i, capture, capture + 33_000, -45 + 3.0 * i)));
+        }
+        InferenceOutcome last = harness.extractOutputValues().get(29);
+        assertThat(last.yawDeg).isCloseTo(-45f + 87f, org.assertj.core.data.Offset.offset(2.0f));
+    }
+}

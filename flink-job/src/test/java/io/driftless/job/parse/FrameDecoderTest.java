@@ -1,0 +1,171 @@
+package io.driftless.job.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftless.inference.flink.FrameEnvelope;
+import io.driftless.job.kafka.RawFrame;
+import io.driftless.proto.Frame;
+import io.driftless.proto.Image;
+import io.driftless.proto.KeypointScheme;
+import io.driftless.proto.Landmarks;
+import io.driftless.proto.Point;
+import com.google.protobuf.ByteString;
+import java.nio.charset.StandardCharsets;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class FrameDecoderTest {
+
+    private static final long NOW = 1_700_000_000_000_000L;
+    private final FrameDecoder decoder = new FrameDecoder(33, 1_000, 600_000_000L, 10_000_000L);
+
+    private static Frame.Builder valid() {
+        Landmarks.Builder landmarks = Landmarks.newBuilder()
+                .setScheme(KeypointScheme.BLAZEFACE_SIX)
+                .setImageWidth(640)
+                .setImageHeight(480)
+                .setFocalLengthPx(554);
+        for (int i = 0; i < 6; i++) {
+            landmarks.addKeypoints(Point.newBuilder().setX(300 + 10 * i).setY(240 - i));
+        }
+        return Frame.newBuilder()
+                .setSessionId("alice")
+                .setSequence(7)
+                .setCaptureTimeUs(NOW - 5_000)
+                .setSendTimeUs(NOW - 1_000)
+                .setLandmarks(landmarks);
+    }
+
+    private static RawFrame raw(String key, byte[] value) {
+        RawFrame raw = new RawFrame();
+        raw.key = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+        raw.value = value;
+        raw.ingestUs = NOW;
+        raw.partition = 2;
+        raw.offset = 41;
+        return raw;
+    }
+
+    private String problemWith(UnaryOperator<Frame.Builder> change) {
+        return decoder.decode(raw("alice", change.apply(valid()).build().toByteArray()), new FrameEnvelope());
+    }
+
+    @Test
+    void decodesAValidLandmarkFrame() {
+        FrameEnvelope frame = new FrameEnvelope();
+        assertThat(decoder.decode(raw("alice", valid().build().toByteArray()), frame)).isNull();
+        assertThat(frame.sessionId).isEqualTo("alice");
+        assertThat(frame.sequence).isEqualTo(7);
+        assertThat(frame.deadlineMs).isEqualTo(33);
+        assertThat(frame.keypoints).hasSize(12).startsWith(300f, 240f, 310f, 239f);
+        assertThat(frame.focalLengthPx).isEqualTo(554f);
+    }
+
+    @Test
+    void keepsTheClientsOwnDeadline() {
+        FrameEnvelope frame = new FrameEnvelope();
+        decoder.decode(raw("alice", valid().setDeadlineMs(50).build().toByteArray()), frame);
+        assertThat(frame.deadlineMs).isEqualTo(50);
+    }
+
+    @Test
+    void rejectsRandomBytesSayingWhereTheyCameFrom() {
+        FrameEnvelope frame = new FrameEnvelope();
+        String problem = decoder.decode(raw("alice", new byte[] {(byte) 0xff, 0x13, 0x00, 0x7a}), frame);
+        assertThat(problem).startsWith("not a driftless.v1.Frame (4 bytes, partition 2, offset 41)");
+        assertThat(frame.sessionId).isEqualTo("alice");
+    }
+
+    @Test
+    void rejectsAnEmptyValue() {
+        assertThat(decoder.decode(raw("alice", new byte[0]), new FrameEnvelope()))
+                .isEqualTo("empty record value (partition 2, offset 41)");
+    }
+
+    @Test
+    void rejectsAMissingOrMalformedSessionId() {
+        assertThat(problemWith(f -> f.setSessionId(""))).isEqualTo("missing session_id");
+        assertThat(problemWith(f -> f.setSessionId("a b"))).contains("[A-Za-z0-9._-]");
+    }
+
+    @Test
+    void rejectsAKeyThatIsNotTheSessionId() {
+        assertThat(decoder.decode(raw("mallory", valid().build().toByteArray()), new FrameEnvelope()))
+                .isEqualTo("record key 'mallory' but must be the session_id 'alice' (it decides the partition)");
+        assertThat(decoder.decode(raw(null, valid().build().toByteArray()), new FrameEnvelope()))
+                .startsWith("record key is missing");
+    }
+
+    @Test
+    void rejectsWrongKeypointCounts() {
+        assertThat(problemWith(f -> {
+            f.getLandmarksBuilder().removeKeypoints(5);
+            return f;
+        })).isEqualTo("expected 6 keypoints for BLAZEFACE_SIX, got 5");
+        assertThat(problemWith(f -> {
+            f.getLandmarksBuilder().setScheme(KeypointScheme.KEYPOINT_SCHEME_UNSPECIFIED);
+            return f;
+        })).contains("is not supported");
+    }
+
+    @Test
+    void rejectsNonFiniteKeypoints() {
+        assertThat(problemWith(f -> {
+            f.getLandmarksBuilder().setKeypoints(2, Point.newBuilder().setX(Float.NaN).setY(1));
+            return f;
+        })).isEqualTo("keypoint 2 is not finite (NaN, 1.0)");
+        assertThat(problemWith(f -> {
+            f.getLandmarksBuilder().setKeypoints(0, Point.newBuilder().setX(1).setY(Float.POSITIVE_INFINITY));
+            return f;
+        })).isEqualTo("keypoint 0 is not finite (1.0, Infinity)");
+    }
+
+    @Test
+    void rejectsImpossibleImageSizesAndFocalLengths() {
+        assertThat(problemWith(f -> {
+            f.getLandmarksBuilder().setImageWidth(0);
+            return f;
+        })).startsWith("image size 0x480");
+        assertThat(problemWith(f -> {
+            f.getLandmarksBuilder().setImageHeight(-1);
+            return f;
+        })).startsWith("image size 640x4294967295");
+        assertThat(problemWith(f -> {
+            f.getLandmarksBuilder().setFocalLengthPx(Float.NaN);
+            return f;
+        })).contains("not a plausible focal length");
+    }
+
+    @Test
+    void rejectsCaptureTimesOutsideTheContract() {
+        assertThat(problemWith(f -> f.setCaptureTimeUs(0))).isEqualTo("missing capture_time_us");
+        assertThat(problemWith(f -> f.setSendTimeUs(0))).isEqualTo("missing send_time_us");
+        assertThat(problemWith(f -> f.setCaptureTimeUs(NOW + 3_600_000_000L)))
+                .startsWith("capture_time_us is 3600001.0 ms after send_time_us");
+        assertThat(problemWith(f -> f.setCaptureTimeUs(NOW - 86_400_000_000L)))
+                .contains("before it was sent; the limit is 10000.0 ms");
+    }
+
+    @Test
+    void rejectsAClientClockFarOffTheJobs() {
+        long yearAgo = NOW - 365L * 86_400_000_000L;
+        assertThat(problemWith(f -> f.setCaptureTimeUs(yearAgo).setSendTimeUs(yearAgo + 1_000)))
+                .startsWith("client clock is").contains("behind the job's; the limit is 600000.0 ms");
+        long hourAhead = NOW + 3_600_000_000L;
+        assertThat(problemWith(f -> f.setCaptureTimeUs(hourAhead).setSendTimeUs(hourAhead + 1_000)))
+                .contains("ahead of the job's");
+    }
+
+    @Test
+    void rejectsDeadlinesBeyondTheMaximum() {
+        assertThat(problemWith(f -> f.setDeadlineMs(5_000)))
+                .isEqualTo("deadline_ms 5000 exceeds the job's maximum of 1000");
+    }
+
+    @Test
+    void rejectsFramesWithoutAServedPayload() {
+        assertThat(problemWith(Frame.Builder::clearPayload)).isEqualTo("frame has no payload");
+        assertThat(problemWith(f -> f.setImage(Image.newBuilder().setJpeg(ByteString.copyFrom(new byte[10])))))
+                .contains("image payloads are not served");
+    }
+}

@@ -1,0 +1,68 @@
+package io.driftless.job.testutils;
+
+import io.driftless.inference.MicroClock;
+import io.driftless.inference.flink.FrameEnvelope;
+import io.driftless.inference.flink.FrameInference;
+import io.driftless.inference.flink.FrameInferenceFactory;
+import io.driftless.inference.flink.InferenceOutcome;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real model made slower than any deadline: every result is held back by a fixed delay.
+ * When {@code announced}, the latency estimate includes the delay (so admission can shed
+ * frames before inference); otherwise the model looks fast and frames time out in flight.
+ */
+public final class DelayedInference implements FrameInferenceFactory {
+
+    private static final long serialVersionUID = 1L;
+
+    private final FrameInferenceFactory model;
+    private final long delayMillis;
+    private final boolean announced;
+    private final String key = "delayed|" + UUID.randomUUID();
+
+    public DelayedInference(FrameInferenceFactory model, long delayMillis, boolean announced) {
+        this.model = model;
+        this.delayMillis = delayMillis;
+        this.announced = announced;
+    }
+
+    @Override
+    public String key() {
+        return key;
+    }
+
+    @Override
+    public FrameInference create(MicroClock clock) throws Exception {
+        FrameInference inner = model.create(clock);
+        ScheduledExecutorService delayer = Executors.newSingleThreadScheduledExecutor();
+        return new FrameInference() {
+            @Override
+            public String modelName() {
+                return inner.modelName();
+            }
+
+            @Override
+            public CompletableFuture<InferenceOutcome> infer(FrameEnvelope frame) {
+                CompletableFuture<InferenceOutcome> late = new CompletableFuture<>();
+                delayer.schedule(() -> inner.infer(frame).thenAccept(late::complete), delayMillis, TimeUnit.MILLISECONDS);
+                return late;
+            }
+
+            @Override
+            public long expectedLatencyMicros() {
+                return inner.expectedLatencyMicros() + (announced ? delayMillis * 1000 : 0);
+            }
+
+            @Override
+            public void close() throws Exception {
+                delayer.shutdownNow();
+                inner.close();
+            }
+        };
+    }
+}

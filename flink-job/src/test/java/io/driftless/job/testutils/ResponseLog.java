@@ -1,0 +1,76 @@
+package io.driftless.job.testutils;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.driftless.proto.ArCoordinates;
+import io.driftless.proto.DroppedFrame;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Reads a test's response and dropped topics into maps keyed by "session/sequence". */
+public final class ResponseLog implements AutoCloseable {
+
+    public final Map<String, ArCoordinates> responses = new HashMap<>();
+    public final Map<String, DroppedFrame> drops = new HashMap<>();
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String coordinatesTopic;
+
+    public ResponseLog(String bootstrapServers, String coordinatesTopic, String droppedTopic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "response-log-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.coordinatesTopic = coordinatesTopic;
+        consumer.subscribe(List.of(coordinatesTopic, droppedTopic));
+    }
+
+    public static String id(String session, long sequence) {
+        return session + "/" + sequence;
+    }
+
+    /** Polls until {@code done} holds, failing with what was seen if it does not within the timeout. */
+    public ResponseLog awaitUntil(Predicate<ResponseLog> done, Duration timeout) throws InvalidProtocolBufferException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.test(this)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("gave up after " + timeout.toSeconds() + " s with " + responses.size()
+                        + " responses and " + drops.size() + " drops: " + drops.values().stream()
+                                .map(d -> id(d.getSessionId(), d.getSequence()) + " " + d.getReason() + " " + d.getDetail())
+                                .limit(20).toList());
+            }
+            poll(Duration.ofMillis(100));
+        }
+        return this;
+    }
+
+    /** Reads what arrives within {@code timeout}. */
+    public void poll(Duration timeout) throws InvalidProtocolBufferException {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
+            if (record.topic().equals(coordinatesTopic)) {
+                ArCoordinates r = ArCoordinates.parseFrom(record.value());
+                responses.put(id(r.getSessionId(), r.getSequence()), r);
+            } else {
+                DroppedFrame d = DroppedFrame.parseFrom(record.value());
+                drops.put(id(d.getSessionId(), d.getSequence()), d);
+            }
+        }
+    }
+
+    public int answered() {
+        return responses.size() + drops.size();
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

@@ -1,0 +1,184 @@
+package io.driftless.local;
+
+import io.driftless.inference.MicroClock;
+import io.driftless.job.DriftlessJob;
+import io.driftless.job.JobConfig;
+import io.driftless.job.DriftlessOptions;
+import io.driftless.kafka.EmbeddedKafkaBroker;
+import io.driftless.source.RunSummary;
+import io.driftless.source.SyntheticConfig;
+import io.driftless.source.SyntheticRun;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole system on one machine: a real Kafka broker, the job on a local Flink cluster with
+ * its web UI and Prometheus endpoint, and synthetic users streaming through both.
+ */
+@Command(
+        name = "driftless-local",
+        mixinStandardHelpOptions = true,
+        version = "driftless 0.1.0",
+        description = "Runs driftless locally: embedded Kafka, the job on a local Flink (web UI and"
+                + " Prometheus endpoint), and synthetic users; prints live status and a summary.")
+public final class LocalDriftless implements Callable<Integer> {
+
+    @Option(names = "--users", defaultValue = "200", description = "Synthetic users (default: ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(names = "--fps", defaultValue = "30", description = "Frames per second per user (default: ${DEFAULT-VALUE}).")
+    int fps;
+
+    @Option(names = "--duration", converter = DurationConverter.class,
+            description = "How long to stream, e.g. 40s, 2m (default: until Ctrl-C).")
+    Duration duration;
+
+    @Option(names = "--deadline-ms", defaultValue = "33", description = "Per-frame deadline (default: ${DEFAULT-VALUE}).")
+    int deadlineMs;
+
+    @Option(names = "--clock-skew-max", converter = DurationConverter.class, defaultValue = "0s",
+            description = "Skew each user's clock by up to this much, e.g. 5s (default: none).")
+    Duration clockSkewMax;
+
+    @Option(names = "--summary-json", description = "Also write the summary as JSON to this file.")
+    Path summaryJson;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka broker port (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--web-port", defaultValue = "8081", description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
+    int webPort;
+
+    @Option(names = "--prometheus-port", defaultValue = "9249",
+            description = "Prometheus metrics endpoint port (default: ${DEFAULT-VALUE}).")
+    int prometheusPort;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of each topic (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LocalDriftless()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        CountDownLatch finished = new CountDownLatch(1);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().brokerPort(kafkaPort).defaultPartitions(partitions).build()) {
+            out.println("Starting Kafka on " + "127.0.0.1:" + kafkaPort + " ...");
+            broker.start();
+            String frames = DriftlessOptions.FRAMES_TOPIC.defaultValue();
+            broker.createTopic(frames, partitions, Map.of("message.timestamp.type", "LogAppendTime"));
+            broker.createTopic(DriftlessOptions.COORDINATES_TOPIC_PATTERN.defaultValue(), partitions);
+            broker.createTopic(DriftlessOptions.DROPPED_TOPIC.defaultValue(), partitions);
+
+            JobClient job = startJob(broker.bootstrapServers());
+            out.println("Flink web UI:        http://localhost:" + webPort);
+            out.println("Prometheus metrics:  http://localhost:" + prometheusPort + "/metrics");
+            out.printf("Streaming %d synthetic users at %d fps%s. Ctrl-C stops.%n", users, fps,
+                    duration == null ? "" : " for " + duration.toSeconds() + " s");
+
+            SyntheticConfig.Builder source = SyntheticConfig.builder()
+                    .users(users)
+                    .fps(fps)
+                    .deadlineMs(deadlineMs)
+                    .bootstrapServers(broker.bootstrapServers())
+                    .maxClockSkew(clockSkewMax)
+                    .statusOut(out);
+            if (duration != null) {
+                source.duration(duration);
+            }
+            RunSummary summary;
+            try (SyntheticRun run = new SyntheticRun(source.build())) {
+                Thread stopper = new Thread(() -> {
+                    run.stop();
+                    try {
+                        // let the main thread print the summary and shut everything down
+                        finished.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "driftless-local-shutdown");
+                Runtime.getRuntime().addShutdownHook(stopper);
+                summary = run.run();
+            }
+            out.println();
+            out.println(summary.toTable());
+            if (summaryJson != null) {
+                Files.writeString(summaryJson, summary.toJson(), StandardCharsets.UTF_8);
+                out.println("Summary written to " + summaryJson.toAbsolutePath());
+            }
+            out.println("Shutting down ...");
+            stopJob(job);
+            return 0;
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private JobClient startJob(String bootstrapServers) throws Exception {
+        Configuration flink = new Configuration();
+        flink.set(RestOptions.PORT, webPort);
+        flink.setString("metrics.reporter.prom.factory.class",
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        flink.setString("metrics.reporter.prom.port", Integer.toString(prometheusPort));
+        JobConfig.applyFlinkDefaults(flink);
+        Configuration settings = new Configuration();
+        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, bootstrapServers);
+        JobConfig config = JobConfig.from(settings, Map.of());
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        env.setParallelism(parallelism);
+        DriftlessJob.build(env, config, MicroClock.system());
+        JobClient job = env.executeAsync("driftless");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (job.getJobStatus().get() != JobStatus.RUNNING) {
+            if (job.getJobStatus().get().isGloballyTerminalState()) {
+                job.getJobExecutionResult().get();
+                throw new IllegalStateException("the job ended before it ran");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the job did not start within 60 s");
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        return job;
+    }
+
+    /** Cancels the job and waits for it to end; the local cluster shuts down with it. */
+    private static void stopJob(JobClient job) throws Exception {
+        job.cancel().get(30, TimeUnit.SECONDS);
+        try {
+            job.getJobExecutionResult().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException cancelled) {
+            // the expected end of a cancelled job
+        }
+    }
+
+    /** Accepts 40s, 2m, 500ms, 1h or ISO-8601 (PT40S). */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return org.apache.flink.util.TimeUtils.parseDuration(value);
+        }
+    }
+}
