@@ -5,6 +5,7 @@ import io.driftless.job.DriftlessJob;
 import io.driftless.job.JobConfig;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.kafka.EmbeddedKafkaBroker;
+import io.driftless.kafka.EmbeddedKafkaException;
 import io.driftless.source.RunSummary;
 import io.driftless.source.SyntheticConfig;
 import io.driftless.source.SyntheticRun;
@@ -23,6 +24,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.common.errors.TopicExistsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,10 +71,10 @@ public final class LocalDriftless implements Callable<Integer> {
             description = "Prometheus metrics endpoint port (default: ${DEFAULT-VALUE}).")
     int prometheusPort;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--parallelism", defaultValue = "1", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of each topic (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--partitions", defaultValue = "2", description = "Partitions of each topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
     public static void main(String[] args) {
@@ -83,13 +85,19 @@ public final class LocalDriftless implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         CountDownLatch finished = new CountDownLatch(1);
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().brokerPort(kafkaPort).defaultPartitions(partitions).build()) {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
+                .brokerPort(kafkaPort)
+                .defaultPartitions(partitions)
+                // the broker shares two cores with the job and the clients: fewer, busier threads
+                .brokerProperty("num.network.threads", "1")
+                .brokerProperty("num.io.threads", "2")
+                .build()) {
             out.println("Starting Kafka on " + "127.0.0.1:" + kafkaPort + " ...");
             broker.start();
-            String frames = DriftlessOptions.FRAMES_TOPIC.defaultValue();
-            broker.createTopic(frames, partitions, Map.of("message.timestamp.type", "LogAppendTime"));
-            broker.createTopic(DriftlessOptions.COORDINATES_TOPIC_PATTERN.defaultValue(), partitions);
-            broker.createTopic(DriftlessOptions.DROPPED_TOPIC.defaultValue(), partitions);
+            // LogAppendTime puts the broker's stamp into every response's Timing
+            createTopic(broker, DriftlessOptions.FRAMES_TOPIC.defaultValue(), Map.of("message.timestamp.type", "LogAppendTime"));
+            createTopic(broker, DriftlessOptions.COORDINATES_TOPIC_PATTERN.defaultValue(), Map.of());
+            createTopic(broker, DriftlessOptions.DROPPED_TOPIC.defaultValue(), Map.of());
 
             JobClient job = startJob(broker.bootstrapServers());
             out.println("Flink web UI:        http://localhost:" + webPort);
@@ -132,6 +140,17 @@ public final class LocalDriftless implements Callable<Integer> {
             return 0;
         } finally {
             finished.countDown();
+        }
+    }
+
+    /** Creates a topic unless a client that connected early already made the broker create it. */
+    private void createTopic(EmbeddedKafkaBroker broker, String name, Map<String, String> configs) {
+        try {
+            broker.createTopic(name, partitions, configs);
+        } catch (EmbeddedKafkaException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
         }
     }
 
