@@ -11,6 +11,7 @@ import io.driftless.job.gate.AdmissionGate;
 import io.driftless.job.gate.RenderGate;
 import io.driftless.job.kafka.KafkaEndpoints;
 import io.driftless.job.kafka.RawFrame;
+import io.driftless.job.kafka.TopicSetup;
 import io.driftless.job.parse.FrameDecoder;
 import io.driftless.job.parse.FrameParser;
 import io.driftless.job.record.Drops;
@@ -60,6 +61,9 @@ public final class DriftlessJob {
             System.err.println("Run with --help for the options.");
             System.exit(2);
             return;
+        }
+        if (config.createTopics) {
+            TopicSetup.createMissing(config);
         }
         Configuration flink = new Configuration(cli.settings());
         JobConfig.applyFlinkDefaults(flink);

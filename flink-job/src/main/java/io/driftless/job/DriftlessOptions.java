@@ -45,6 +45,16 @@ public final class DriftlessOptions {
             .defaultValue("driftless-job")
             .withDescription("Kafka consumer group id of the job's source (offsets are committed on checkpoints).");
 
+    public static final ConfigOption<Boolean> CREATE_TOPICS = key(PREFIX + "create-topics")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Create missing topics before the job starts (frames with LogAppendTime).");
+
+    public static final ConfigOption<Integer> TOPIC_PARTITIONS = key(PREFIX + "topic-partitions")
+            .intType()
+            .defaultValue(8)
+            .withDescription("Partitions of the topics the job creates: the most source subtasks that get work.");
+
     public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = key(PREFIX + "starting-offsets")
             .enumType(StartingOffsets.class)
             .defaultValue(StartingOffsets.COMMITTED_OR_EARLIEST)
@@ -120,7 +130,7 @@ public final class DriftlessOptions {
 
     public static final List<ConfigOption<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, FRAMES_TOPIC, COORDINATES_TOPIC_PATTERN, DROPPED_TOPIC, GROUP_ID,
-            STARTING_OFFSETS, DEFAULT_DEADLINE, MAX_DEADLINE, POSE_MODEL, MAX_BATCH_SIZE,
+            CREATE_TOPICS, TOPIC_PARTITIONS, STARTING_OFFSETS, DEFAULT_DEADLINE, MAX_DEADLINE, POSE_MODEL, MAX_BATCH_SIZE,
             QUEUE_CAPACITY, INTRA_OP_THREADS, ASYNC_CAPACITY, CLOCK_WINDOW, CLOCK_MIN_SAMPLES,
             MAX_CLOCK_OFFSET, MAX_SEND_DELAY, SESSION_IDLE_TIMEOUT, SMOOTHING);
 

@@ -34,6 +34,8 @@ public final class JobConfig implements Serializable {
     public final String coordinatesTopicPattern;
     public final String droppedTopic;
     public final String groupId;
+    public final boolean createTopics;
+    public final int topicPartitions;
     public final StartingOffsets startingOffsets;
     public final Duration defaultDeadline;
     public final Duration maxDeadline;
@@ -62,6 +64,8 @@ public final class JobConfig implements Serializable {
         checkTopic(COORDINATES_TOPIC_PATTERN, coordinatesTopicPattern.replace(ResponseTopicPattern.SESSION, "s"));
         this.droppedTopic = topic(conf, DROPPED_TOPIC);
         this.groupId = nonBlank(conf, GROUP_ID);
+        this.createTopics = conf.get(CREATE_TOPICS);
+        this.topicPartitions = atLeast(conf, TOPIC_PARTITIONS, 1);
         this.startingOffsets = conf.get(STARTING_OFFSETS);
         this.maxDeadline = positive(conf, MAX_DEADLINE);
         this.defaultDeadline = positive(conf, DEFAULT_DEADLINE);
@@ -143,6 +147,9 @@ public final class JobConfig implements Serializable {
         }
         if (example instanceof Enum<?> e) {
             return String.join("|", enumNames(e.getDeclaringClass()));
+        }
+        if (example instanceof Boolean) {
+            return "true|false";
         }
         return example instanceof Integer ? "int" : "string";
     }

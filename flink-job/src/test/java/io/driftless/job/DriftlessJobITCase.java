@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.flink.FrameInferenceFactory;
 import io.driftless.job.kafka.KafkaEndpoints;
+import io.driftless.job.kafka.TopicSetup;
 import io.driftless.job.testutils.DelayedInference;
 import io.driftless.job.testutils.ResponseLog;
 import io.driftless.kafka.EmbeddedKafkaBroker;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
@@ -36,9 +38,11 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -298,6 +302,28 @@ class DriftlessJobITCase {
             assertThat(log.responses.keySet()).containsExactlyInAnyOrder("good-user/1", "good-user/2", "good-user/3");
         }
         assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    @Test
+    void createsItsMissingTopicsWithBrokerAppendTimeOnFrames() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Configuration settings = new Configuration();
+        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        settings.set(DriftlessOptions.FRAMES_TOPIC, "new-frames-" + run);
+        settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, "new-coordinates-" + run);
+        settings.set(DriftlessOptions.DROPPED_TOPIC, dropped);
+        settings.set(DriftlessOptions.TOPIC_PARTITIONS, 3);
+        JobConfig config = JobConfig.from(settings, Map.of());
+
+        assertThat(TopicSetup.createMissing(config)).containsExactly("new-frames-" + run, "new-coordinates-" + run);
+        assertThat(TopicSetup.createMissing(config)).isEmpty();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            ConfigResource frames = new ConfigResource(ConfigResource.Type.TOPIC, "new-frames-" + run);
+            assertThat(admin.describeConfigs(List.of(frames)).all().get().get(frames)
+                    .get("message.timestamp.type").value()).isEqualTo("LogAppendTime");
+            assertThat(admin.describeTopics(List.of("new-frames-" + run)).allTopicNames().get()
+                    .get("new-frames-" + run).partitions()).hasSize(3);
+        }
     }
 
     private static long nowMicros() {
