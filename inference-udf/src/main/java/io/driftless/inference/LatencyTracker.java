@@ -56,7 +56,7 @@ public final class LatencyTracker {
         filled = Math.min(filled + 1, ring.length);
         lastSampleMicros = clock.nowMicros();
         // the first samples replace the prior at once; later ones in steps
-        if (++sinceRecompute >= recomputeEvery || filled < recomputeEvery) {
+        if (filled <= recomputeEvery || ++sinceRecompute >= recomputeEvery) {
             sinceRecompute = 0;
             long[] sorted = Arrays.copyOf(ring, filled);
             Arrays.sort(sorted);

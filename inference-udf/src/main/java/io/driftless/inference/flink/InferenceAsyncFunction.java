@@ -4,7 +4,9 @@ import io.driftless.inference.MicroClock;
 import io.driftless.proto.DropReason;
 import java.util.Collections;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
@@ -46,10 +48,15 @@ public class InferenceAsyncFunction extends RichAsyncFunction<FrameEnvelope, Inf
         }
         CompletableFuture<InferenceOutcome> inference = lease.inference().infer(frame);
         inference.orTimeout(remaining, TimeUnit.MICROSECONDS).whenComplete((outcome, error) ->
-                resultFuture.complete(Collections.singleton(error == null
-                        ? outcome
-                        : InferenceOutcome.dropped(frame, DropReason.DEADLINE_EXCEEDED,
-                                "no result within the remaining budget of " + remaining + " us"))));
+                resultFuture.complete(Collections.singleton(error == null ? outcome : failed(frame, error, remaining))));
+    }
+
+    private static InferenceOutcome failed(FrameEnvelope frame, Throwable error, long remainingUs) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof TimeoutException
+                ? InferenceOutcome.dropped(frame, DropReason.DEADLINE_EXCEEDED,
+                        "no result within the remaining budget of " + remainingUs + " us")
+                : InferenceOutcome.dropped(frame, DropReason.INFERENCE_FAILED, "inference failed: " + cause);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.driftless.inference.pose.FaceKeypoints;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
 import io.driftless.inference.pose.PoseEstimate;
+import io.driftless.inference.pose.PoseFeatures;
 import io.driftless.inference.pose.PoseModelAdapter;
 import io.driftless.proto.DropReason;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +46,11 @@ public final class OnnxPoseInference implements FrameInference {
         }
         FaceKeypoints input = new FaceKeypoints(
                 frame.keypoints, frame.imageWidth, frame.imageHeight, frame.focalLengthPx);
+        // one unusable input would fail its whole batch: keep it out
+        String unusable = PoseFeatures.invalidReason(input);
+        if (unusable != null) {
+            return CompletableFuture.completedFuture(InferenceOutcome.dropped(frame, DropReason.INVALID, unusable));
+        }
         return runner.submit(input, frame.deadlineUs).thenApply(result -> toOutcome(frame, result));
     }
 

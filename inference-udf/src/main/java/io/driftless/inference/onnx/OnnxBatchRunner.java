@@ -62,7 +62,12 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
         }
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
         this.runTime = new LatencyTracker(256, 0.95, options.initialLatencyMicros(), 5_000_000, clock);
-        warmUp(warmUp);
+        try {
+            warmUp(warmUp);
+        } catch (OrtException | RuntimeException e) {
+            session.close();
+            throw e;
+        }
         this.worker = new Thread(this::work, "onnx-" + adapter.modelName());
         worker.setDaemon(true);
         worker.start();
@@ -81,6 +86,9 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
             pending.future.complete(Inference.notRun(
                     InferenceStatus.OVERLOADED,
                     "inference queue full (" + options.queueCapacity() + " waiting)"));
+        } else if (!running && queue.remove(pending)) {
+            // closed between the check and the offer, after the worker's last drain
+            pending.future.complete(Inference.notRun(InferenceStatus.FAILED, "model runner is closed"));
         }
         return pending.future;
     }
@@ -101,15 +109,26 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
         return runTime.micros();
     }
 
-    public int queuedRequests() {
-        return queue.size();
-    }
-
     public String modelName() {
         return adapter.modelName();
     }
 
     private void work() {
+        try {
+            serve();
+        } finally {
+            running = false;
+            failAll("model runner is closed");
+            // the worker owns the session: closing it while a call runs would free native memory in use
+            try {
+                session.close();
+            } catch (OrtException e) {
+                LOG.warn("closing the session of model {} failed: {}", adapter.modelName(), e.toString());
+            }
+        }
+    }
+
+    private void serve() {
         List<Pending<I, O>> drained = new ArrayList<>(options.maxBatchSize());
         List<Pending<I, O>> batch = new ArrayList<>(options.maxBatchSize());
         List<I> inputs = new ArrayList<>(options.maxBatchSize());
@@ -147,7 +166,6 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
                 inputs.clear();
             }
         }
-        failAll("model runner is closed");
     }
 
     private void warmUp(I input) throws OrtException {
@@ -187,8 +205,8 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
                 throw new IllegalStateException("adapter " + adapter.modelName() + " returned "
                         + results.size() + " results for " + inputs.size() + " inputs");
             }
-        } catch (Exception | LinkageError e) {
-            // an error fails every request of the batch, never the runner
+        } catch (Throwable e) {
+            // an error (out of direct memory included) fails every request of the batch, never the runner
             LOG.warn("model {} failed on a batch of {}: {}", adapter.modelName(), batch.size(), e.toString());
             String detail = "model " + adapter.modelName() + " failed: " + e;
             for (Pending<I, O> p : batch) {
@@ -211,11 +229,9 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
         }
     }
 
+    /** Stops taking requests, fails those still waiting, and lets the running batch finish. */
     @Override
-    public synchronized void close() throws OrtException {
-        if (!running) {
-            return;
-        }
+    public synchronized void close() {
         running = false;
         worker.interrupt();
         try {
@@ -223,8 +239,10 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (worker.isAlive()) {
+            LOG.warn("model {} is still running a batch; its session closes when the batch ends", adapter.modelName());
+        }
         failAll("model runner is closed");
-        session.close();
     }
 
     private static final class Pending<I, O> {

@@ -1,0 +1,47 @@
+package io.driftless.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class LatencyTrackerTest {
+
+    private final AtomicLong now = new AtomicLong(0);
+    private final LatencyTracker tracker = new LatencyTracker(100, 0.95, 5_000, 1_000_000, now::get);
+
+    @Test
+    void startsFromThePrior() {
+        assertThat(tracker.micros()).isEqualTo(5_000);
+    }
+
+    @Test
+    void estimatesAHighPercentileOfRecentSamples() {
+        // the estimate is refreshed every 12 samples (window / 8): 96 is a refresh point
+        for (int i = 1; i <= 96; i++) {
+            tracker.record(i * 10);
+        }
+        assertThat(tracker.micros()).isEqualTo(920);
+    }
+
+    @Test
+    void forgetsOldSamplesSoASlowSpellCannotShedLoadForever() {
+        for (int i = 0; i < 84; i++) {
+            tracker.record(100);
+        }
+        for (int i = 0; i < 12; i++) {
+            tracker.record(90_000);
+        }
+        assertThat(tracker.micros()).isEqualTo(90_000);
+
+        now.set(1_000_001);
+        assertThat(tracker.micros()).as("fastest recent sample once all are stale").isEqualTo(100);
+    }
+
+    @Test
+    void rejectsNonsenseParameters() {
+        assertThatThrownBy(() -> new LatencyTracker(2, 0.95, 0, 1, now::get)).hasMessageContaining("window");
+        assertThatThrownBy(() -> new LatencyTracker(16, 1.5, 0, 1, now::get)).hasMessageContaining("quantile");
+    }
+}
