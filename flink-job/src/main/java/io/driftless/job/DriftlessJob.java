@@ -21,7 +21,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -65,9 +64,9 @@ public final class DriftlessJob {
         if (config.createTopics) {
             TopicSetup.createMissing(config);
         }
-        Configuration flink = new Configuration(cli.settings());
-        JobConfig.applyFlinkDefaults(flink);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cli.settings());
+        // under flink run the environment holds the cluster's settings too: only fill the gaps
+        env.configure(JobConfig.missingFlinkDefaults(env.getConfiguration()));
         build(env, config, MicroClock.system());
         env.execute("driftless");
     }

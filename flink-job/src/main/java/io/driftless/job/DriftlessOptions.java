@@ -103,11 +103,6 @@ public final class DriftlessOptions {
             .defaultValue(64)
             .withDescription("How many recent frames of a session the clock offset estimate takes its minimum over.");
 
-    public static final ConfigOption<Integer> CLOCK_MIN_SAMPLES = key(PREFIX + "admission.clock-min-samples")
-            .intType()
-            .defaultValue(8)
-            .withDescription("Frames a session needs before its clock offset counts as trusted.");
-
     public static final ConfigOption<Duration> MAX_CLOCK_OFFSET = key(PREFIX + "admission.max-clock-offset")
             .durationType()
             .defaultValue(Duration.ofMinutes(10))
@@ -131,7 +126,7 @@ public final class DriftlessOptions {
     public static final List<ConfigOption<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, FRAMES_TOPIC, COORDINATES_TOPIC_PATTERN, DROPPED_TOPIC, GROUP_ID,
             CREATE_TOPICS, TOPIC_PARTITIONS, STARTING_OFFSETS, DEFAULT_DEADLINE, MAX_DEADLINE, POSE_MODEL, MAX_BATCH_SIZE,
-            QUEUE_CAPACITY, INTRA_OP_THREADS, ASYNC_CAPACITY, CLOCK_WINDOW, CLOCK_MIN_SAMPLES,
+            QUEUE_CAPACITY, INTRA_OP_THREADS, ASYNC_CAPACITY, CLOCK_WINDOW,
             MAX_CLOCK_OFFSET, MAX_SEND_DELAY, SESSION_IDLE_TIMEOUT, SMOOTHING);
 
     /** Where the source starts reading when it restores no checkpoint. */

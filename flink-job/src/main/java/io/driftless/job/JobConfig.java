@@ -4,6 +4,7 @@ import static io.driftless.job.DriftlessOptions.*;
 
 import io.driftless.job.DriftlessOptions.Smoothing;
 import io.driftless.job.DriftlessOptions.StartingOffsets;
+import io.driftless.job.parse.FrameDecoder;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Collections;
@@ -45,7 +46,6 @@ public final class JobConfig implements Serializable {
     public final int intraOpThreads;
     public final int asyncCapacity;
     public final int clockWindow;
-    public final int clockMinSamples;
     public final Duration maxClockOffset;
     public final Duration maxSendDelay;
     public final Duration sessionIdleTimeout;
@@ -61,7 +61,7 @@ public final class JobConfig implements Serializable {
                                 + " cluster to read frames from, e.g. --bootstrap-servers localhost:9092"));
         this.framesTopic = topic(conf, FRAMES_TOPIC);
         this.coordinatesTopicPattern = conf.get(COORDINATES_TOPIC_PATTERN);
-        checkTopic(COORDINATES_TOPIC_PATTERN, coordinatesTopicPattern.replace(ResponseTopicPattern.SESSION, "s"));
+        checkTopicPattern(coordinatesTopicPattern);
         this.droppedTopic = topic(conf, DROPPED_TOPIC);
         this.groupId = nonBlank(conf, GROUP_ID);
         this.createTopics = conf.get(CREATE_TOPICS);
@@ -79,7 +79,6 @@ public final class JobConfig implements Serializable {
         this.intraOpThreads = atLeast(conf, INTRA_OP_THREADS, 1);
         this.asyncCapacity = atLeast(conf, ASYNC_CAPACITY, 1);
         this.clockWindow = atLeast(conf, CLOCK_WINDOW, 1);
-        this.clockMinSamples = atLeast(conf, CLOCK_MIN_SAMPLES, 1);
         this.maxClockOffset = positive(conf, MAX_CLOCK_OFFSET);
         this.maxSendDelay = positive(conf, MAX_SEND_DELAY);
         this.sessionIdleTimeout = positive(conf, SESSION_IDLE_TIMEOUT);
@@ -92,11 +91,6 @@ public final class JobConfig implements Serializable {
         return new JobConfig(conf, kafkaProperties);
     }
 
-    /** Parses {@code --key value} arguments: see {@link CommandLine}. */
-    public static CommandLine parse(String[] args) {
-        return CommandLine.parse(args);
-    }
-
     /** The Kafka client properties given with the {@code kafka.} prefix, prefix removed. */
     public Properties kafkaProperties() {
         Properties properties = new Properties();
@@ -105,20 +99,28 @@ public final class JobConfig implements Serializable {
     }
 
     /**
-     * Flink settings this job needs unless the user set them: low latency first (no output
-     * buffering delay on network hops), checkpoints on, object reuse between chained operators.
+     * Flink settings this job needs that {@code current} (the cluster's and the user's
+     * settings together) does not set: low latency first (no output buffering delay on network
+     * hops), checkpoints on, object reuse between chained operators.
      */
-    public static void applyFlinkDefaults(Configuration flink) {
-        if (!flink.contains(ExecutionOptions.BUFFER_TIMEOUT)) {
-            flink.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ZERO);
+    public static Configuration missingFlinkDefaults(ReadableConfig current) {
+        Configuration defaults = new Configuration();
+        if (current.getOptional(ExecutionOptions.BUFFER_TIMEOUT).isEmpty()) {
+            defaults.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ZERO);
         }
-        if (!flink.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
-            flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(10));
+        if (current.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isEmpty()) {
+            defaults.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(10));
         }
-        if (!flink.contains(PipelineOptions.OBJECT_REUSE)) {
+        if (current.getOptional(PipelineOptions.OBJECT_REUSE).isEmpty()) {
             // every operator here emits fresh or handed-over records and keeps no reference
-            flink.set(PipelineOptions.OBJECT_REUSE, true);
+            defaults.set(PipelineOptions.OBJECT_REUSE, true);
         }
+        return defaults;
+    }
+
+    /** Adds {@link #missingFlinkDefaults} to {@code flink}. */
+    public static void applyFlinkDefaults(Configuration flink) {
+        flink.addAll(missingFlinkDefaults(flink));
     }
 
     /** The options, their defaults and descriptions, for {@code --help}. */
@@ -176,6 +178,18 @@ public final class JobConfig implements Serializable {
             throw new IllegalArgumentException(option.key() + " '" + topic + "' is not a valid Kafka topic"
                     + " name: use 1-249 characters of [A-Za-z0-9._-]");
         }
+    }
+
+    /** Every topic the pattern can name, for any valid session id, must be a valid topic. */
+    private static void checkTopicPattern(String pattern) {
+        ResponseTopicPattern topics = new ResponseTopicPattern(pattern);
+        String longest = topics.topicFor("s".repeat(topics.perSession() ? FrameDecoder.MAX_SESSION_ID_LENGTH : 1));
+        if (longest.length() > 249) {
+            throw new IllegalArgumentException(COORDINATES_TOPIC_PATTERN.key() + " '" + pattern + "' gives topic names"
+                    + " longer than Kafka's 249 characters for " + FrameDecoder.MAX_SESSION_ID_LENGTH
+                    + "-character session ids: shorten it");
+        }
+        checkTopic(COORDINATES_TOPIC_PATTERN, topics.topicFor("s"));
     }
 
     private static String nonBlank(ReadableConfig conf, ConfigOption<String> option) {

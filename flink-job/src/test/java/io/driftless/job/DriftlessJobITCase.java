@@ -226,6 +226,24 @@ class DriftlessJobITCase {
     }
 
     @Test
+    void answersABacklogThatWaitedInKafkaAsLateOnArrivalNotAsFreshFrames() throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (long sequence = 1; sequence <= 5; sequence++) {
+                send(producer, "backlog-user", validFrame("backlog-user", sequence).setDeadlineMs(0).build());
+            }
+        }
+        // the frames wait in Kafka while the job starts: far longer than their 33 ms
+        JobConfig config = config(Map.of());
+        startJob(config, DriftlessJob.poseInference(config));
+
+        try (ResponseLog log = new ResponseLog(kafka.bootstrapServers(), coordinates, dropped)) {
+            log.awaitUntil(l -> l.drops.size() + l.responses.size() >= 5, Duration.ofSeconds(60));
+            assertThat(log.responses).isEmpty();
+            assertThat(log.drops.values()).extracting(DroppedFrame::getReason).containsOnly(DropReason.LATE_ON_ARRIVAL);
+        }
+    }
+
+    @Test
     void dropsReorderedAndDuplicatedSequencesAsStale() throws Exception {
         startJob(config(Map.of()), DriftlessJob.poseInference(config(Map.of())));
         long[] sequences = {1, 2, 3, 2, 5, 4, 6};

@@ -94,6 +94,25 @@ class JobConfigTest {
     }
 
     @Test
+    void rejectsAPerSessionPatternThatCanNameTooLongATopic() {
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1",
+                        "--coordinates-topic-pattern", "x".repeat(130) + "{session}"))
+                .hasMessageContaining("longer than Kafka's 249 characters");
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1",
+                        "--coordinates-topic-pattern", "{session}.{session}"))
+                .hasMessageContaining("more than once");
+    }
+
+    @Test
+    void fillsOnlyTheFlinkSettingsTheClusterLeavesOpen() {
+        Configuration cluster = new Configuration();
+        cluster.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMinutes(1));
+        Configuration defaults = JobConfig.missingFlinkDefaults(cluster);
+        assertThat(defaults.getOptional(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEmpty();
+        assertThat(defaults.get(ExecutionOptions.BUFFER_TIMEOUT)).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
     void usageListsEveryOptionWithItsDefault() {
         String usage = JobConfig.usage();
         for (var option : DriftlessOptions.ALL) {

@@ -26,10 +26,10 @@ import org.apache.flink.util.Collector;
  *       recent requests, queueing included).
  * </ul>
  *
- * <p>Until a session has {@code clockMinSamples} frames its offset estimate is the smallest
- * sample so far. That can only overstate the offset by one frame's transit time, so the gate
- * may admit a frame that is in truth a little later than it looks, never drop one that is on
- * time; the render gate's check at emit catches the rest.
+ * <p>A session's first frames are judged with the estimate their own few samples give. It
+ * can only overstate the offset by the transit time to the broker (well under a millisecond on
+ * a healthy path), so the gate may admit a frame that is in truth a little later than it
+ * looks, never drop one that is on time; the render gate's check at emit catches the rest.
  */
 public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, FrameEnvelope> {
 
@@ -71,7 +71,10 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
         if (session == null) {
             session = new AdmissionState(clockWindow);
         }
-        session.clock.add(frame.ingestUs - frame.sendTimeUs);
+        // the broker's stamp keeps time spent waiting in Kafka out of the offset, so a backlog
+        // ages as it should; without it the job's read time is the best there is
+        long arrival = frame.brokerAppendUs != 0 ? frame.brokerAppendUs : frame.ingestUs;
+        session.clock.add(arrival - frame.sendTimeUs);
         session.lastSeenUs = now;
         frame.clockOffsetUs = session.clock.offsetUs();
         frame.deadlineUs = frame.captureJobUs() + frame.deadlineMs * 1000L;

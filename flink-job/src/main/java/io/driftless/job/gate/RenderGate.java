@@ -70,6 +70,7 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
                     + Long.toUnsignedString(frame.sequence) + " finished after sequence "
                     + Long.toUnsignedString(session.lastSequence) + " was already rendered", session.lastSeenUs));
         } else {
+            // a result that turns out late still updates the filter: it is the newest measurement
             HeadPose pose = smoothed(outcome, session);
             float[] anchors = FaceGeometry.projectAnchors(
                     pose, PinholeCamera.of(frame.imageWidth, frame.imageHeight, frame.focalLengthPx));

@@ -2,10 +2,13 @@ package io.driftless.job.gate;
 
 /**
  * Estimates a session's clock offset (job clock minus client clock), NTP-style: every frame
- * gives a sample {@code ingest - send} = offset + one-way transit time, so the smallest
+ * gives a sample {@code arrival - send} = offset + one-way transit time, so the smallest
  * recent sample is the offset plus the least transit, which on a healthy path is well under a
- * millisecond. Taking the minimum over a window of recent frames follows clock drift and
- * forgets a one-off anomaly.
+ * millisecond. The window of recent frames follows clock drift.
+ *
+ * <p>The estimate is the second-smallest sample, so one frame with a bogus send stamp cannot
+ * make every following frame of the session look old. A client clock that steps back is
+ * followed once the window has turned over.
  *
  * <p>A Flink POJO kept in keyed state.
  */
@@ -30,14 +33,16 @@ public class SessionClock {
     /** Call only after at least one {@link #add}. */
     public long offsetUs() {
         long min = Long.MAX_VALUE;
+        long second = Long.MAX_VALUE;
         for (int i = 0; i < count; i++) {
-            min = Math.min(min, samples[i]);
+            long sample = samples[i];
+            if (sample < min) {
+                second = min;
+                min = sample;
+            } else if (sample < second) {
+                second = sample;
+            }
         }
-        return min;
-    }
-
-    /** Whether enough samples came in for the minimum to be a good estimate. */
-    public boolean trusted(int minSamples) {
-        return count >= minSamples;
+        return count == 1 ? min : second;
     }
 }

@@ -2,6 +2,8 @@ package io.driftless.job.parse;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.driftless.inference.flink.FrameEnvelope;
+import io.driftless.inference.pose.FaceKeypoints;
+import io.driftless.inference.pose.PoseFeatures;
 import io.driftless.job.kafka.RawFrame;
 import io.driftless.proto.Frame;
 import io.driftless.proto.KeypointScheme;
@@ -21,7 +23,9 @@ public final class FrameDecoder implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Session ids double as Kafka keys and, with per-session topics, in topic names. */
-    public static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    public static final Pattern SESSION_ID = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._-]{1,128}");
+
+    public static final int MAX_SESSION_ID_LENGTH = 128;
 
     public static final int MAX_IMAGE_SIDE = 16_384;
 
@@ -66,7 +70,7 @@ public final class FrameDecoder implements Serializable {
             return "missing session_id";
         }
         if (!SESSION_ID.matcher(session).matches()) {
-            return "session_id must be 1-128 characters of [A-Za-z0-9._-]";
+            return "session_id must be 1-128 characters of [A-Za-z0-9._-], and not '.' or '..'";
         }
         into.sessionId = session;
         if (key == null || !key.equals(session)) {
@@ -77,8 +81,9 @@ public final class FrameDecoder implements Serializable {
         if (timing != null) {
             return timing;
         }
-        if (frame.getDeadlineMs() > maxDeadlineMs) {
-            return "deadline_ms " + frame.getDeadlineMs() + " exceeds the job's maximum of " + maxDeadlineMs;
+        long deadlineMs = Integer.toUnsignedLong(frame.getDeadlineMs());
+        if (deadlineMs > maxDeadlineMs) {
+            return "deadline_ms " + deadlineMs + " exceeds the job's maximum of " + maxDeadlineMs;
         }
         into.deadlineMs = frame.getDeadlineMs() == 0 ? defaultDeadlineMs : frame.getDeadlineMs();
         switch (frame.getPayloadCase()) {
@@ -144,6 +149,12 @@ public final class FrameDecoder implements Serializable {
             }
             xy[2 * i] = p.getX();
             xy[2 * i + 1] = p.getY();
+        }
+        // what the pose model itself cannot take (e.g. every point on one spot) must be caught
+        // here: in a batch it would fail every other user's frame too
+        String unusable = PoseFeatures.invalidReason(new FaceKeypoints(xy, width, height, focal));
+        if (unusable != null) {
+            return unusable;
         }
         into.keypoints = xy;
         into.imageWidth = width;

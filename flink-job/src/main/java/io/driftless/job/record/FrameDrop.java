@@ -18,6 +18,7 @@ public class FrameDrop {
 
     public FrameDrop() {}
 
+    /** Takes over {@code frame}, which the caller no longer uses: the payload is cleared. */
     public static FrameDrop of(FrameEnvelope frame, DropReason reason, String detail, long emitUs) {
         FrameDrop drop = new FrameDrop();
         frame.keypoints = null; // not needed downstream; keeps drops small on the wire

@@ -128,15 +128,41 @@ class AdmissionGateTest {
     }
 
     @Test
-    void offsetEstimateIsTheSmallestRecentSampleSoOneSlowTransitDoesNotMakeFramesLookOld() throws Exception {
+    void offsetEstimateComesFromTheFastestRecentTransitsSoOneSlowHopDoesNotMakeFramesLookOld() throws Exception {
         arrive("alice", 1, 1_000, 0);
+        arrive("alice", 2, 1_000, 0);
         long now = clock.nowMicros();
         // sent 20 ms before ingest (a slow hop), captured 10 ms before sending
-        harness.processElement(new StreamRecord<>(Frames.frame("alice", 2, now - 30_000, now - 20_000, now)));
+        harness.processElement(new StreamRecord<>(Frames.frame("alice", 3, now - 30_000, now - 20_000, now)));
 
-        FrameEnvelope second = harness.extractOutputValues().get(1);
-        assertThat(second.clockOffsetUs).isEqualTo(300);
-        assertThat(second.deadlineUs - now).isEqualTo(33_000 - 30_000 + 300);
+        FrameEnvelope third = harness.extractOutputValues().get(2);
+        assertThat(third.clockOffsetUs).isEqualTo(300);
+        assertThat(third.deadlineUs - now).isEqualTo(33_000 - 30_000 + 300);
+    }
+
+    @Test
+    void countsTimeSpentWaitingInKafkaAgainstTheBudget() throws Exception {
+        long now = clock.nowMicros();
+        // sent and appended 5 s ago, read only now: a backlog, not a clock offset
+        FrameEnvelope frame = Frames.frame("alice", 1, now - 5_001_000, now - 5_000_000, now);
+        frame.brokerAppendUs = now - 4_999_700;
+        harness.processElement(new StreamRecord<>(frame));
+
+        assertThat(admitted()).isEmpty();
+        assertThat(drops()).singleElement().satisfies(drop -> assertThat(drop.reason).isEqualTo(DropReason.LATE_ON_ARRIVAL));
+    }
+
+    @Test
+    void oneFrameWithABogusSendStampDoesNotMakeTheNextFramesLookOld() throws Exception {
+        arrive("alice", 1, 1_000, 0);
+        long now = clock.nowMicros();
+        // a send stamp 5 s in the future would pull a plain minimum 5 s down
+        harness.processElement(new StreamRecord<>(Frames.frame("alice", 2, now + 4_999_000, now + 5_000_000, now)));
+        arrive("alice", 3, 1_000, 0);
+
+        assertThat(admitted()).contains(1L, 3L);
+        FrameEnvelope third = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+        assertThat(third.clockOffsetUs).isEqualTo(300);
     }
 
     @Test

@@ -121,6 +121,28 @@ class FrameDecoderTest {
     }
 
     @Test
+    void rejectsKeypointsNoFaceCouldProduceBeforeTheyReachAModelBatch() {
+        assertThat(problemWith(f -> {
+            for (int i = 0; i < 6; i++) {
+                f.getLandmarksBuilder().setKeypoints(i, Point.newBuilder().setX(0).setY(0));
+            }
+            return f;
+        })).contains("one spot");
+    }
+
+    @Test
+    void readsDeadlineMsAsTheUnsignedNumberItIs() {
+        assertThat(problemWith(f -> f.setDeadlineMs(-1)))
+                .isEqualTo("deadline_ms 4294967295 exceeds the job's maximum of 1000");
+    }
+
+    @Test
+    void rejectsSessionIdsThatCannotNameATopic() {
+        assertThat(problemWith(f -> f.setSessionId(".."))).contains("not '.' or '..'");
+        assertThat(problemWith(f -> f.setSessionId("x".repeat(129)))).contains("1-128 characters");
+    }
+
+    @Test
     void rejectsImpossibleImageSizesAndFocalLengths() {
         assertThat(problemWith(f -> {
             f.getLandmarksBuilder().setImageWidth(0);
