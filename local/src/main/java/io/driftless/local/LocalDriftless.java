@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -77,6 +78,10 @@ public final class LocalDriftless implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "2", description = "Partitions of each topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    /** Set by Ctrl-C; the main thread checks it between start-up steps. */
+    private volatile boolean stopping;
+    private volatile SyntheticRun run;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new LocalDriftless()).execute(args));
     }
@@ -85,6 +90,19 @@ public final class LocalDriftless implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         CountDownLatch finished = new CountDownLatch(1);
+        // Ctrl-C at any point: stop streaming, then let this thread shut everything down in order
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping = true;
+            SyntheticRun current = run;
+            if (current != null) {
+                current.stop();
+            }
+            try {
+                finished.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "driftless-local-shutdown"));
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
                 .brokerPort(kafkaPort)
                 .defaultPartitions(partitions)
@@ -92,54 +110,60 @@ public final class LocalDriftless implements Callable<Integer> {
                 .brokerProperty("num.network.threads", "1")
                 .brokerProperty("num.io.threads", "2")
                 .build()) {
-            out.println("Starting Kafka on " + "127.0.0.1:" + kafkaPort + " ...");
+            out.println("Starting Kafka on 127.0.0.1:" + kafkaPort + " ...");
             broker.start();
             // LogAppendTime puts the broker's stamp into every response's Timing
             createTopic(broker, DriftlessOptions.FRAMES_TOPIC.defaultValue(), Map.of("message.timestamp.type", "LogAppendTime"));
             createTopic(broker, DriftlessOptions.COORDINATES_TOPIC_PATTERN.defaultValue(), Map.of());
             createTopic(broker, DriftlessOptions.DROPPED_TOPIC.defaultValue(), Map.of());
-
+            if (stopping) {
+                return 130;
+            }
             JobClient job = startJob(broker.bootstrapServers());
-            out.println("Flink web UI:        http://localhost:" + webPort);
-            out.println("Prometheus metrics:  http://localhost:" + prometheusPort + "/metrics");
-            out.printf("Streaming %d synthetic users at %d fps%s. Ctrl-C stops.%n", users, fps,
-                    duration == null ? "" : " for " + duration.toSeconds() + " s");
-
-            SyntheticConfig.Builder source = SyntheticConfig.builder()
-                    .users(users)
-                    .fps(fps)
-                    .deadlineMs(deadlineMs)
-                    .bootstrapServers(broker.bootstrapServers())
-                    .maxClockSkew(clockSkewMax)
-                    .statusOut(out);
-            if (duration != null) {
-                source.duration(duration);
+            try {
+                ServingProbe.await(broker.bootstrapServers(), DriftlessOptions.FRAMES_TOPIC.defaultValue(),
+                        List.of(DriftlessOptions.COORDINATES_TOPIC_PATTERN.defaultValue(),
+                                DriftlessOptions.DROPPED_TOPIC.defaultValue()),
+                        Duration.ofSeconds(60), () -> stopping);
+                out.println("Flink web UI:        http://localhost:" + webPort);
+                out.println("Prometheus metrics:  http://localhost:" + prometheusPort + "/metrics");
+                out.printf("Streaming %d synthetic users at %d fps%s. Ctrl-C stops.%n", users, fps,
+                        duration == null ? "" : " for " + duration.toSeconds() + " s");
+                RunSummary summary = stream(broker.bootstrapServers(), out);
+                out.println();
+                out.println(summary.toTable());
+                if (summaryJson != null) {
+                    Files.writeString(summaryJson, summary.toJson(), StandardCharsets.UTF_8);
+                    out.println("Summary written to " + summaryJson.toAbsolutePath());
+                }
+                return 0;
+            } finally {
+                // the job goes before the broker it reads from
+                out.println("Shutting down ...");
+                stopJob(job);
             }
-            RunSummary summary;
-            try (SyntheticRun run = new SyntheticRun(source.build())) {
-                Thread stopper = new Thread(() -> {
-                    run.stop();
-                    try {
-                        // let the main thread print the summary and shut everything down
-                        finished.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "driftless-local-shutdown");
-                Runtime.getRuntime().addShutdownHook(stopper);
-                summary = run.run();
-            }
-            out.println();
-            out.println(summary.toTable());
-            if (summaryJson != null) {
-                Files.writeString(summaryJson, summary.toJson(), StandardCharsets.UTF_8);
-                out.println("Summary written to " + summaryJson.toAbsolutePath());
-            }
-            out.println("Shutting down ...");
-            stopJob(job);
-            return 0;
         } finally {
             finished.countDown();
+        }
+    }
+
+    private RunSummary stream(String bootstrapServers, PrintStream out) {
+        SyntheticConfig.Builder source = SyntheticConfig.builder()
+                .users(users)
+                .fps(fps)
+                .deadlineMs(deadlineMs)
+                .bootstrapServers(bootstrapServers)
+                .maxClockSkew(clockSkewMax)
+                .statusOut(out);
+        if (duration != null) {
+            source.duration(duration);
+        }
+        try (SyntheticRun synthetic = new SyntheticRun(source.build())) {
+            run = synthetic;
+            if (stopping) {
+                synthetic.stop();
+            }
+            return synthetic.run();
         }
     }
 

@@ -46,7 +46,14 @@ public class InferenceAsyncFunction extends RichAsyncFunction<FrameEnvelope, Inf
                     "deadline passed " + (-remaining) + " us before inference could start")));
             return;
         }
-        CompletableFuture<InferenceOutcome> inference = lease.inference().infer(frame);
+        CompletableFuture<InferenceOutcome> inference;
+        try {
+            inference = lease.inference().infer(frame);
+        } catch (RuntimeException e) {
+            // a model that throws instead of failing its future still must not fail the job
+            resultFuture.complete(Collections.singleton(failed(frame, e, remaining)));
+            return;
+        }
         inference.orTimeout(remaining, TimeUnit.MICROSECONDS).whenComplete((outcome, error) ->
                 resultFuture.complete(Collections.singleton(error == null ? outcome : failed(frame, error, remaining))));
     }
