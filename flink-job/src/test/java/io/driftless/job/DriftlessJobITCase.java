@@ -35,6 +35,11 @@ import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.HistogramStatistics;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -56,10 +61,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The job end to end: a real broker, the MiniCluster, the real pose model, real clients. */
 class DriftlessJobITCase {
 
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1)
             .setNumberSlotsPerTaskManager(2)
+            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
             .build());
 
     private static EmbeddedKafkaBroker kafka;
@@ -178,6 +186,18 @@ class DriftlessJobITCase {
         assertThat(summary.poseMaeDeg().yaw()).isLessThan(3.0);
         assertThat(summary.poseMaeDeg().pitch()).isLessThan(3.0);
         assertThat(summary.poseMaeDeg().roll()).isLessThan(3.0);
+
+        // the job's own account agrees: every response it emitted had slack left
+        long emitted = 0;
+        for (Metric metric : METRICS.findMetrics(job.getJobID(), ".*slackMicros").values()) {
+            HistogramStatistics slack = ((Histogram) metric).getStatistics();
+            assertThat(slack.getMin()).as("smallest slack").isGreaterThanOrEqualTo(0);
+            emitted += ((Histogram) metric).getCount();
+        }
+        assertThat(emitted).as("responses in the slack histograms").isGreaterThanOrEqualTo(summary.responses());
+        long counted = METRICS.findMetrics(job.getJobID(), ".*framesRendered").values().stream()
+                .mapToLong(m -> ((Counter) m).getCount()).sum();
+        assertThat(counted).isEqualTo(emitted);
     }
 
     @ParameterizedTest(name = "delay announced to admission: {0}")

@@ -45,6 +45,7 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
     private transient Counter admitted;
     private transient Counter stale;
     private transient Counter late;
+    private transient volatile long activeSessions;
 
     public AdmissionGate(FrameInferenceFactory inference, int clockWindow, long idleTimeoutMs, MicroClock clock) {
         this.inference = inference;
@@ -62,6 +63,9 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
         stale = metrics.addGroup("reason", "STALE").counter("framesDropped");
         late = metrics.addGroup("reason", "LATE_ON_ARRIVAL").counter("framesDropped");
         metrics.gauge("expectedInferenceMicros", () -> model.inference().expectedLatencyMicros());
+        // sessions started on this subtask since it (re)started whose state is not yet cleared;
+        // sessions restored from a checkpoint join the count only when next cleared and restarted
+        metrics.gauge("activeSessions", () -> activeSessions);
     }
 
     @Override
@@ -70,6 +74,7 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
         AdmissionState session = state.value();
         if (session == null) {
             session = new AdmissionState(clockWindow);
+            activeSessions++;
         }
         // the broker's stamp keeps time spent waiting in Kafka out of the offset, so a backlog
         // ages as it should; without it the job's read time is the best there is
@@ -109,6 +114,7 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
         AdmissionState session = state.value();
         if (session != null && IdleTimers.idle(session.lastSeenUs, clock.nowMicros(), idleTimeoutMs)) {
             state.clear();
+            activeSessions = Math.max(0, activeSessions - 1);
         }
     }
 

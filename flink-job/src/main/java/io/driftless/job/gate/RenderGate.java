@@ -13,7 +13,6 @@ import io.driftless.proto.DropReason;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -32,9 +31,7 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
     private final MicroClock clock;
 
     private transient ValueState<RenderState> state;
-    private transient Counter rendered;
-    private transient Counter stale;
-    private transient Counter late;
+    private transient DeliveryMetrics metrics;
 
     public RenderGate(Smoothing smoothing, long idleTimeoutMs, MicroClock clock) {
         this.smoothing = smoothing;
@@ -45,16 +42,14 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("render", RenderState.class));
-        var metrics = getRuntimeContext().getMetricGroup();
-        rendered = metrics.counter("framesRendered");
-        stale = metrics.addGroup("reason", "STALE").counter("framesDropped");
-        late = metrics.addGroup("reason", "DEADLINE_EXCEEDED").counter("framesDropped");
+        metrics = new DeliveryMetrics(getRuntimeContext().getMetricGroup());
     }
 
     @Override
     public void processElement(InferenceOutcome outcome, Context ctx, Collector<InferenceOutcome> out)
             throws Exception {
         if (!outcome.succeeded()) {
+            metrics.dropped(outcome.dropReason);
             ctx.output(Drops.TAG, FrameDrop.of(outcome, outcome.dropReason, outcome.detail, clock.nowMicros()));
             return;
         }
@@ -65,7 +60,7 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
         }
         session.lastSeenUs = clock.nowMicros();
         if (session.renderedAny && Long.compareUnsigned(frame.sequence, session.lastSequence) <= 0) {
-            stale.inc();
+            metrics.dropped(DropReason.STALE);
             ctx.output(Drops.TAG, FrameDrop.of(outcome, DropReason.STALE, "sequence "
                     + Long.toUnsignedString(frame.sequence) + " finished after sequence "
                     + Long.toUnsignedString(session.lastSequence) + " was already rendered", session.lastSeenUs));
@@ -76,7 +71,7 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
                     pose, PinholeCamera.of(frame.imageWidth, frame.imageHeight, frame.focalLengthPx));
             long emit = clock.nowMicros();
             if (emit > frame.deadlineUs) {
-                late.inc();
+                metrics.dropped(DropReason.DEADLINE_EXCEEDED);
                 ctx.output(Drops.TAG, FrameDrop.of(outcome, DropReason.DEADLINE_EXCEEDED, "result ready "
                         + (emit - frame.deadlineUs) + " us after the " + frame.deadlineMs + " ms deadline", emit));
             } else {
@@ -91,7 +86,7 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
                 frame.keypoints = null; // not part of the response
                 session.renderedAny = true;
                 session.lastSequence = frame.sequence;
-                rendered.inc();
+                metrics.responded(outcome);
                 out.collect(outcome);
             }
         }
