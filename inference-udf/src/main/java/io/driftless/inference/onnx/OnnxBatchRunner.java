@@ -172,12 +172,7 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
         for (int size : new int[] {1, options.maxBatchSize()}) {
             List<I> batch = java.util.Collections.nCopies(size, input);
             for (int i = 0; i < 10; i++) {
-                Map<String, OnnxTensor> tensors = adapter.encode(env, batch);
-                try (OrtSession.Result out = session.run(tensors)) {
-                    adapter.decode(out, batch);
-                } finally {
-                    tensors.values().forEach(OnnxTensor::close);
-                }
+                call(batch);
             }
         }
     }
@@ -195,12 +190,7 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
         long start = clock.nowMicros();
         List<O> results;
         try {
-            Map<String, OnnxTensor> tensors = adapter.encode(env, inputs);
-            try (OrtSession.Result out = session.run(tensors)) {
-                results = adapter.decode(out, inputs);
-            } finally {
-                tensors.values().forEach(OnnxTensor::close);
-            }
+            results = call(inputs);
             if (results.size() != inputs.size()) {
                 throw new IllegalStateException("adapter " + adapter.modelName() + " returned "
                         + results.size() + " results for " + inputs.size() + " inputs");
@@ -219,6 +209,16 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             Pending<I, O> p = batch.get(i);
             p.future.complete(Inference.ok(results.get(i), start, end, batch.size()));
+        }
+    }
+
+    /** One model call: the batch encoded, run and decoded, its tensors freed. */
+    private List<O> call(List<I> inputs) throws OrtException {
+        Map<String, OnnxTensor> tensors = adapter.encode(env, inputs);
+        try (OrtSession.Result out = session.run(tensors)) {
+            return adapter.decode(out, inputs);
+        } finally {
+            tensors.values().forEach(OnnxTensor::close);
         }
     }
 
