@@ -23,7 +23,6 @@ import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -365,8 +364,7 @@ class DriftlessJobITCase {
     }
 
     private static long nowMicros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        return MicroClock.system().nowMicros();
     }
 
     private static byte[] key(String session) {

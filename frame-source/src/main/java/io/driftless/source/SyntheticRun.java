@@ -1,5 +1,6 @@
 package io.driftless.source;
 
+import io.driftless.inference.MicroClock;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.proto.Frame;
 import io.driftless.source.internal.Failures;
@@ -12,7 +13,6 @@ import io.driftless.source.internal.SessionIds;
 import io.driftless.source.internal.StatusReporter;
 import io.driftless.source.internal.SyntheticUsers;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -211,9 +211,7 @@ public final class SyntheticRun implements AutoCloseable {
         SyntheticUsers users = new SyntheticUsers(config, sessions);
         Schedule schedule = new Schedule(config.users(), config.fps());
         long slots = schedule.slotsWithin(config.duration().orElse(null));
-        Instant epoch = Instant.now();
-        long epochMicros = epoch.getEpochSecond() * 1_000_000L + epoch.getNano() / 1_000
-                - (System.nanoTime() - startNanos) / 1_000;
+        long epochMicros = MicroClock.system().nowMicros() - (System.nanoTime() - startNanos) / 1_000;
         String topic = config.framesTopic();
         for (long slot = 0; slot < slots; slot++) {
             long offset = schedule.offsetNanos(slot);

@@ -1,5 +1,6 @@
 package io.driftless.local;
 
+import io.driftless.inference.MicroClock;
 import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
@@ -9,7 +10,6 @@ import io.driftless.proto.Landmarks;
 import io.driftless.proto.Point;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -72,8 +72,7 @@ final class ServingProbe {
         for (int i = 0; i < FaceGeometry.KEYPOINT_COUNT; i++) {
             landmarks.addKeypoints(Point.newBuilder().setX(xy[2 * i]).setY(xy[2 * i + 1]));
         }
-        Instant now = Instant.now();
-        long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        long micros = MicroClock.system().nowMicros();
         return Frame.newBuilder()
                 .setSessionId(session)
                 .setSequence(sequence)
