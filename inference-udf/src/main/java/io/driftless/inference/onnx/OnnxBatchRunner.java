@@ -12,8 +12,6 @@ import io.driftless.inference.ModelAdapter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -22,12 +20,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one ONNX model in-process with opportunistic micro-batching.
  *
- * <p>One worker thread owns the session. It takes the oldest waiting request, adds whatever
- * else is already waiting (up to the batch limit) and runs them as one model call: when the
- * model is busy, requests pile up and run together; an idle model never waits for a batch to
- * fill. Before running, it skips requests that can no longer finish before their deadline
- * (expected run time from recent batches), so under overload compute goes only to frames
- * that can still make it. Every future completes exactly once, never exceptionally.
+ * <p>One worker thread owns the session. It takes the most urgent waiting request (earliest
+ * deadline first), adds the next most urgent ones already waiting (up to the batch limit) and
+ * runs them as one model call: when the model is busy, requests pile up and run together; an
+ * idle model never waits for a batch to fill. Before running, it skips requests that can no
+ * longer finish before their deadline (expected run time from recent batches), so under
+ * overload compute goes only to frames that can still make it. Every future completes exactly
+ * once, never exceptionally.
  */
 public final class OnnxBatchRunner<I, O> implements AutoCloseable {
 
@@ -38,7 +37,8 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
     private final OrtSession session;
     private final MicroClock clock;
     private final RunnerOptions options;
-    private final BlockingQueue<Pending<I, O>> queue;
+    private final DeadlineQueue<Pending<I, O>> queue;
+    private final BatchListener listener;
     private final LatencyTracker runTime;
     private final Thread worker;
     private volatile boolean running = true;
@@ -50,7 +50,15 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
      */
     public OnnxBatchRunner(byte[] model, ModelAdapter<I, O> adapter, RunnerOptions options, MicroClock clock, I warmUp)
             throws OrtException {
+        this(model, adapter, options, clock, warmUp, BatchListener.NONE);
+    }
+
+    /** As above, telling {@code listener} about every batch served (not the warm-up). */
+    public OnnxBatchRunner(
+            byte[] model, ModelAdapter<I, O> adapter, RunnerOptions options, MicroClock clock, I warmUp,
+            BatchListener listener) throws OrtException {
         this.adapter = adapter;
+        this.listener = listener;
         this.options = options;
         this.clock = clock;
         this.env = OrtEnvironment.getEnvironment();
@@ -60,7 +68,7 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
             sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             this.session = env.createSession(model, sessionOptions);
         }
-        this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        this.queue = new DeadlineQueue<>(options.queueCapacity(), p -> p.deadlineMicros);
         this.runTime = new LatencyTracker(256, 0.95, options.initialLatencyMicros(), 5_000_000, clock);
         try {
             warmUp(warmUp);
@@ -104,6 +112,11 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
         return runTime.micros() * (batchesAhead + 1);
     }
 
+    /** How many requests wait for the model now. */
+    public int queueSize() {
+        return queue.size();
+    }
+
     /** A high percentile of recent model-call durations alone, in microseconds. */
     public long expectedRunMicros() {
         return runTime.micros();
@@ -139,21 +152,26 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
                     continue;
                 }
                 drained.add(first);
-                queue.drainTo(drained, options.maxBatchSize() - 1);
                 long now = clock.nowMicros();
                 long expectedRun = runTime.micros();
-                for (Pending<I, O> p : drained) {
-                    long remaining = p.deadlineMicros - now;
-                    if (remaining < expectedRun) {
-                        p.future.complete(Inference.notRun(
-                                InferenceStatus.EXPIRED,
-                                "cannot finish in time: " + remaining + " us left, model needs ~"
-                                        + expectedRun + " us"));
-                    } else {
-                        batch.add(p);
-                        inputs.add(p.input);
+                // the most urgent come first, and they are the likeliest to be past saving:
+                // keep draining until the batch is full of requests that can still make it
+                do {
+                    for (Pending<I, O> p : drained) {
+                        long remaining = p.deadlineMicros - now;
+                        if (remaining < expectedRun) {
+                            p.future.complete(Inference.notRun(
+                                    InferenceStatus.EXPIRED,
+                                    "cannot finish in time: " + remaining + " us left, model needs ~"
+                                            + expectedRun + " us"));
+                        } else {
+                            batch.add(p);
+                            inputs.add(p.input);
+                        }
                     }
-                }
+                    drained.clear();
+                } while (batch.size() < options.maxBatchSize()
+                        && queue.drainTo(drained, options.maxBatchSize() - batch.size()) > 0);
                 if (!batch.isEmpty()) {
                     runBatch(batch, inputs);
                 }
@@ -210,6 +228,7 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
             Pending<I, O> p = batch.get(i);
             p.future.complete(Inference.ok(results.get(i), start, end, batch.size()));
         }
+        listener.batchRan(batch.size(), end - start);
     }
 
     /** One model call: the batch encoded, run and decoded, its tensors freed. */

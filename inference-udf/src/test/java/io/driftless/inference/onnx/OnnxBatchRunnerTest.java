@@ -50,6 +50,8 @@ class OnnxBatchRunnerTest {
         volatile boolean holdFirst;
         volatile boolean failOnNegative;
         final List<Integer> batchSizes = new ArrayList<>();
+        /** The first value of every row served after warm-up, in the order the model saw them. */
+        final List<Float> firstValues = new ArrayList<>();
         volatile boolean warm;
 
         @Override
@@ -61,6 +63,9 @@ class OnnxBatchRunnerTest {
         public Map<String, OnnxTensor> encode(OrtEnvironment env, List<float[]> batch) throws OrtException {
             synchronized (batchSizes) {
                 batchSizes.add(batch.size());
+                if (warm) {
+                    batch.forEach(row -> firstValues.add(row[0]));
+                }
             }
             if (holdFirst && warm && firstBatchEntered.getCount() > 0) {
                 firstBatchEntered.countDown();
@@ -88,8 +93,10 @@ class OnnxBatchRunnerTest {
 
     private OnnxBatchRunner<float[], float[]> start(Doubler adapter, RunnerOptions options) throws OrtException {
         runner = new OnnxBatchRunner<>(DOUBLER, adapter, options, clock, new float[] {1, 1});
-        adapter.batchSizes.clear();
-        adapter.warm = true;
+        synchronized (adapter.batchSizes) {
+            adapter.batchSizes.clear();
+            adapter.warm = true;
+        }
         return runner;
     }
 
@@ -164,6 +171,46 @@ class OnnxBatchRunnerTest {
         for (CompletableFuture<Inference<float[]>> f : queued) {
             assertThat(f.get(10, TimeUnit.SECONDS).isOk()).isTrue();
         }
+    }
+
+    @Test
+    void runsTheMostUrgentWaitingRequestsFirstAndSkipsThoseThatCannotMakeIt() throws Exception {
+        Doubler adapter = new Doubler();
+        adapter.holdFirst = true;
+        start(adapter, new RunnerOptions(2, 64, 1, 1_000));
+        CompletableFuture<Inference<float[]>> running = runner.submit(new float[] {0, 0}, FAR);
+        assertThat(adapter.firstBatchEntered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        // queued in the order 3, 1, 4, 2 by deadline; one already past saving
+        long base = now.get() + 10_000_000;
+        Map<Float, CompletableFuture<Inference<float[]>>> byValue = new java.util.LinkedHashMap<>();
+        byValue.put(3f, runner.submit(new float[] {3, 0}, base + 3_000));
+        byValue.put(1f, runner.submit(new float[] {1, 0}, base + 1_000));
+        byValue.put(9f, runner.submit(new float[] {9, 0}, now.get() - 1));
+        byValue.put(4f, runner.submit(new float[] {4, 0}, base + 4_000));
+        byValue.put(2f, runner.submit(new float[] {2, 0}, base + 2_000));
+        adapter.release.countDown();
+
+        assertThat(running.get(10, TimeUnit.SECONDS).isOk()).isTrue();
+        assertThat(byValue.get(9f).get(10, TimeUnit.SECONDS).status()).isEqualTo(InferenceStatus.EXPIRED);
+        Inference<float[]> first = byValue.get(1f).get(10, TimeUnit.SECONDS);
+        Inference<float[]> last = byValue.get(4f).get(10, TimeUnit.SECONDS);
+        // the past-saving request does not take a place in the first batch: 1 and 2 run together
+        assertThat(byValue.get(2f).get(10, TimeUnit.SECONDS).startMicros()).isEqualTo(first.startMicros());
+        assertThat(adapter.firstValues).containsExactly(0f, 1f, 2f, 3f, 4f);
+        assertThat(adapter.batchSizes).containsExactly(1, 2, 2);
+        assertThat(last.result()).containsExactly(8f, 0f);
+    }
+
+    @Test
+    void tellsItsListenerAboutEveryBatchItServes() throws Exception {
+        List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runner = new OnnxBatchRunner<>(DOUBLER, new Doubler(), RunnerOptions.DEFAULTS, clock, new float[] {1, 1},
+                (size, runMicros) -> sizes.add(size));
+        for (int i = 0; i < 3; i++) {
+            runner.submit(new float[] {i, i}, FAR).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(sizes).containsExactly(1, 1, 1);
     }
 
     @Test
