@@ -1,0 +1,223 @@
+package io.driftless.inference.remote;
+
+import io.driftless.inference.LatencyTracker;
+import io.driftless.inference.MicroClock;
+import io.driftless.inference.flink.FrameEnvelope;
+import io.driftless.inference.flink.FrameInference;
+import io.driftless.inference.flink.InferenceOutcome;
+import io.driftless.proto.ArCoordinates;
+import io.driftless.proto.DropReason;
+import io.driftless.proto.Frame;
+import io.driftless.proto.InferRequest;
+import io.driftless.proto.InferResponse;
+import io.driftless.proto.InferenceServiceGrpc;
+import io.driftless.proto.KeypointScheme;
+import io.driftless.proto.Landmarks;
+import io.driftless.proto.Point;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The job's model on a remote inference server: each frame is one unary call whose gRPC
+ * deadline is the frame's remaining budget.
+ *
+ * <p>Whatever happens becomes an outcome, never an exception: a refusal for a full queue is
+ * OVERLOADED, no answer in time is DEADLINE_EXCEEDED, an unreachable server is
+ * INFERENCE_FAILED. After a few unreachable answers in a row a {@link CircuitBreaker} stops
+ * calling, so an outage costs no network round trip per frame, and a probe call now and then
+ * finds the server again. Owns its channel and shuts it down on {@link #close}.
+ */
+public final class RemoteInference implements FrameInference {
+
+    private final ManagedChannel channel;
+    private final InferenceServiceGrpc.InferenceServiceStub stub;
+    private final String model;
+    private final CircuitBreaker breaker;
+    private final LatencyTracker roundTrips;
+    private final MicroClock clock;
+    private final AtomicLong requestIds = new AtomicLong();
+
+    RemoteInference(ManagedChannel channel, String model, CircuitBreaker breaker, long initialLatencyMicros,
+            MicroClock clock) {
+        this.channel = channel;
+        this.stub = InferenceServiceGrpc.newStub(channel);
+        this.model = model;
+        this.breaker = breaker;
+        // what the admission gate reads: a high percentile of recent round trips, network included
+        this.roundTrips = new LatencyTracker(256, 0.95, initialLatencyMicros, 5_000_000, clock);
+        this.clock = clock;
+    }
+
+    @Override
+    public String modelName() {
+        return model;
+    }
+
+    @Override
+    public CompletableFuture<InferenceOutcome> infer(FrameEnvelope frame) {
+        if (frame.keypoints == null) {
+            return CompletableFuture.completedFuture(InferenceOutcome.dropped(
+                    frame, DropReason.INVALID, "the pose model needs landmarks"));
+        }
+        long sent = clock.nowMicros();
+        long remaining = frame.deadlineUs - sent;
+        if (remaining <= 0) {
+            return CompletableFuture.completedFuture(InferenceOutcome.dropped(frame, DropReason.LATE_ON_ARRIVAL,
+                    "deadline passed " + (-remaining) + " us before the call to the inference server"));
+        }
+        CircuitBreaker.Permit permit = breaker.acquire();
+        if (permit == CircuitBreaker.Permit.REFUSED) {
+            return CompletableFuture.completedFuture(
+                    InferenceOutcome.dropped(frame, DropReason.INFERENCE_FAILED, breaker.refusal()));
+        }
+        InferenceServiceGrpc.InferenceServiceStub call = stub.withDeadlineAfter(remaining, TimeUnit.MICROSECONDS);
+        if (permit == CircuitBreaker.Permit.PROBE) {
+            // reconnect now rather than at the end of gRPC's reconnect backoff, and let the
+            // probe wait for the connection within its budget
+            channel.resetConnectBackoff();
+            call = call.withWaitForReady();
+        }
+        Answer answer = new Answer(frame, sent, remaining, permit);
+        call.infer(request(frame, remaining), answer);
+        return answer.outcome;
+    }
+
+    private InferRequest request(FrameEnvelope frame, long remainingMicros) {
+        Landmarks.Builder landmarks = Landmarks.newBuilder()
+                .setScheme(KeypointScheme.BLAZEFACE_SIX)
+                .setImageWidth(frame.imageWidth)
+                .setImageHeight(frame.imageHeight)
+                .setFocalLengthPx(frame.focalLengthPx);
+        for (int i = 0; i + 1 < frame.keypoints.length; i += 2) {
+            landmarks.addKeypoints(Point.newBuilder().setX(frame.keypoints[i]).setY(frame.keypoints[i + 1]));
+        }
+        return InferRequest.newBuilder()
+                .setRequestId(requestIds.incrementAndGet())
+                .setModel(model)
+                .setRemainingBudgetUs(remainingMicros)
+                .setFrame(Frame.newBuilder()
+                        .setSessionId(frame.sessionId)
+                        .setSequence(frame.sequence)
+                        .setCaptureTimeUs(frame.captureTimeUs)
+                        .setSendTimeUs(frame.sendTimeUs)
+                        .setDeadlineMs(frame.deadlineMs)
+                        .setLandmarks(landmarks))
+                .build();
+    }
+
+    @Override
+    public long expectedLatencyMicros() {
+        return roundTrips.micros();
+    }
+
+    /** Whether calls are being refused because the server is taken to be down. */
+    public boolean circuitOpen() {
+        return breaker.isOpen();
+    }
+
+    @Override
+    public void close() throws Exception {
+        channel.shutdown();
+        if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+            channel.shutdownNow();
+        }
+    }
+
+    /** The answer to one call, turned into an outcome. */
+    private final class Answer implements StreamObserver<InferResponse> {
+        final CompletableFuture<InferenceOutcome> outcome = new CompletableFuture<>();
+        private final FrameEnvelope frame;
+        private final long sent;
+        private final long budget;
+        private final CircuitBreaker.Permit permit;
+
+        Answer(FrameEnvelope frame, long sent, long budget, CircuitBreaker.Permit permit) {
+            this.frame = frame;
+            this.sent = sent;
+            this.budget = budget;
+            this.permit = permit;
+        }
+
+        @Override
+        public void onNext(InferResponse response) {
+            long received = clock.nowMicros();
+            breaker.succeeded(permit);
+            outcome.complete(response.hasCoordinates() ? result(response, received) : dropped(response));
+        }
+
+        private InferenceOutcome result(InferResponse response, long received) {
+            roundTrips.record(received - sent);
+            ArCoordinates coordinates = response.getCoordinates();
+            InferenceOutcome result = new InferenceOutcome();
+            result.frame = frame;
+            result.model = coordinates.getModel();
+            // job clock: the answer's arrival, and as long before it as the model computed
+            result.inferenceEndUs = received;
+            result.inferenceStartUs = received - response.getComputeUs();
+            result.batchSize = response.getBatchSize();
+            result.yawDeg = coordinates.getPose().getYawDeg();
+            result.pitchDeg = coordinates.getPose().getPitchDeg();
+            result.rollDeg = coordinates.getPose().getRollDeg();
+            result.xM = coordinates.getPose().getXM();
+            result.yM = coordinates.getPose().getYM();
+            result.zM = coordinates.getPose().getZM();
+            result.confidence = coordinates.getConfidence();
+            return result;
+        }
+
+        private InferenceOutcome dropped(InferResponse response) {
+            if (!response.hasDropped()) {
+                return InferenceOutcome.dropped(frame, DropReason.INFERENCE_FAILED,
+                        "the inference server answered without a result for model " + model);
+            }
+            InferenceOutcome drop = InferenceOutcome.dropped(frame, response.getDropped().getReason(),
+                    "inference server: " + response.getDropped().getDetail());
+            drop.model = model;
+            drop.batchSize = response.getBatchSize();
+            return drop;
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            Status status = Status.fromThrowable(error);
+            switch (status.getCode()) {
+                case DEADLINE_EXCEEDED -> {
+                    // a slow answer is the server's load, not its absence; only a probe must get through
+                    if (permit == CircuitBreaker.Permit.PROBE) {
+                        breaker.failed(permit);
+                    }
+                    outcome.complete(InferenceOutcome.dropped(frame, DropReason.DEADLINE_EXCEEDED,
+                            "no answer from the inference server within the remaining budget of " + budget + " us"));
+                }
+                case RESOURCE_EXHAUSTED -> {
+                    breaker.succeeded(permit);
+                    outcome.complete(InferenceOutcome.dropped(frame, DropReason.OVERLOADED,
+                            "inference server refused the frame: " + status.getDescription()));
+                }
+                case UNAVAILABLE, CANCELLED -> {
+                    breaker.failed(permit);
+                    outcome.complete(InferenceOutcome.dropped(frame, DropReason.INFERENCE_FAILED,
+                            "inference server unavailable: " + describe(status)));
+                }
+                default -> {
+                    breaker.succeeded(permit);
+                    outcome.complete(InferenceOutcome.dropped(frame, DropReason.INFERENCE_FAILED,
+                            "inference server answered " + describe(status)));
+                }
+            }
+        }
+
+        @Override
+        public void onCompleted() {
+            // a unary call's one answer came through onNext
+        }
+    }
+
+    private static String describe(Status status) {
+        return status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
+    }
+}

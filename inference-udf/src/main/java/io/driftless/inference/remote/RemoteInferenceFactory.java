@@ -1,0 +1,72 @@
+package io.driftless.inference.remote;
+
+import io.driftless.inference.MicroClock;
+import io.driftless.inference.flink.FrameInference;
+import io.driftless.inference.flink.FrameInferenceFactory;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds {@link RemoteInference} where the job runs: one channel per TaskManager (shared through
+ * {@code SharedInference}), balancing round robin over every address of the target.
+ *
+ * <p>The target is {@code host:port}, resolved by DNS to all its addresses (a headless
+ * Kubernetes service gives every server pod), or {@code host1:port1,host2:port2,...}.
+ */
+public final class RemoteInferenceFactory implements FrameInferenceFactory {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Unreachable answers in a row that open the circuit. */
+    static final int FAILURES_TO_OPEN = 5;
+    static final long MIN_OPEN_MICROS = 200_000;
+    static final long MAX_OPEN_MICROS = 5_000_000;
+    /** The round-trip estimate before the first answer: a small model plus a local network hop. */
+    static final long INITIAL_LATENCY_MICROS = 3_000;
+
+    private final List<HostAndPort> servers;
+    private final String model;
+    private final ClientTls tls;
+
+    /**
+     * @param target {@code host:port[,host:port...]}
+     * @param model the model name the server knows, e.g. {@code pose-v1}
+     */
+    public RemoteInferenceFactory(String target, String model, ClientTls tls) {
+        this.servers = HostAndPort.parseList(target);
+        if (model == null || model.isBlank()) {
+            throw new IllegalArgumentException("model must not be blank");
+        }
+        this.model = model;
+        this.tls = tls;
+    }
+
+    @Override
+    public String key() {
+        return "remote|" + servers + "|" + model + "|" + tls;
+    }
+
+    /** The gRPC target for the servers: DNS for one name, the address list for several. */
+    String grpcTarget() {
+        return servers.size() == 1
+                ? "dns:///" + servers.get(0)
+                : AddressListResolverProvider.SCHEME + ":///" + String.join(",",
+                        servers.stream().map(HostAndPort::toString).toList());
+    }
+
+    @Override
+    public FrameInference create(MicroClock clock) {
+        ManagedChannel channel = Grpc.newChannelBuilder(grpcTarget(), tls.credentials())
+                .defaultLoadBalancingPolicy("round_robin")
+                // keep the connection warm: a frame must never pay for a TCP and TLS handshake
+                .keepAliveTime(30, TimeUnit.SECONDS)
+                .idleTimeout(365, TimeUnit.DAYS)
+                .build();
+        channel.getState(true);
+        return new RemoteInference(channel, model,
+                new CircuitBreaker(FAILURES_TO_OPEN, MIN_OPEN_MICROS, MAX_OPEN_MICROS, clock),
+                INITIAL_LATENCY_MICROS, clock);
+    }
+}

@@ -1,0 +1,195 @@
+package io.driftless.inference.server;
+
+import io.driftless.inference.MicroClock;
+import io.driftless.proto.DropReason;
+import io.driftless.proto.DroppedFrame;
+import io.driftless.proto.InferRequest;
+import io.driftless.proto.InferResponse;
+import io.driftless.proto.InferenceServiceGrpc;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gRPC inference service: each request gets a deadline (the smaller of its remaining
+ * budget and the call's gRPC deadline), is refused at once if that has passed, and otherwise
+ * joins its model's earliest-deadline-first queue.
+ *
+ * <p>Unary calls answer a refusal for a full queue with {@code RESOURCE_EXHAUSTED} and an
+ * unknown model with {@code NOT_FOUND}; every other way a frame can fail comes back as a
+ * {@link DroppedFrame} with its reason. A stream cannot fail one frame with a status without
+ * ending the others, so on a stream every failure is a {@link DroppedFrame}.
+ */
+final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplBase {
+
+    private final ModelCatalog models;
+    private final ServerMetrics metrics;
+    private final MicroClock clock;
+
+    InferenceEndpoint(ModelCatalog models, ServerMetrics metrics, MicroClock clock) {
+        this.models = models;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Override
+    public void infer(InferRequest request, StreamObserver<InferResponse> responses) {
+        ServedModel model = models.get(request.getModel());
+        if (model == null) {
+            metrics.rejected("", "unknown_model");
+            responses.onError(Status.NOT_FOUND.withDescription(unknownModel(request)).asRuntimeException());
+            return;
+        }
+        ServerCallStreamObserver<InferResponse> call = (ServerCallStreamObserver<InferResponse>) responses;
+        serve(model, request).thenAccept(response -> {
+            if (call.isCancelled()) {
+                return;
+            }
+            try {
+                if (response.hasDropped() && response.getDropped().getReason() == DropReason.OVERLOADED) {
+                    call.onError(Status.RESOURCE_EXHAUSTED
+                            .withDescription(response.getDropped().getDetail())
+                            .asRuntimeException());
+                } else {
+                    call.onNext(response);
+                    call.onCompleted();
+                }
+            } catch (StatusRuntimeException cancelledMeanwhile) {
+                // the client gave up (its deadline passed) between the check and the answer
+            }
+        });
+    }
+
+    @Override
+    public StreamObserver<InferRequest> inferStream(StreamObserver<InferResponse> responses) {
+        return new StreamOfFrames((ServerCallStreamObserver<InferResponse>) responses);
+    }
+
+    /** Runs one request; the future never completes exceptionally. */
+    private CompletableFuture<InferResponse> serve(ServedModel model, InferRequest request) {
+        long received = clock.nowMicros();
+        long deadline = received + remainingMicros(request);
+        metrics.received(model.name());
+        CompletableFuture<InferResponse> answer;
+        if (deadline <= received) {
+            answer = CompletableFuture.completedFuture(InferResponse.newBuilder()
+                    .setDropped(drop(request, DropReason.LATE_ON_ARRIVAL,
+                            "deadline passed " + (received - deadline) + " us before the server received the request"))
+                    .build());
+        } else {
+            answer = model.infer(request.getFrame(), received, deadline);
+        }
+        return answer.handle((response, error) -> {
+            InferResponse done = error == null ? response : InferResponse.newBuilder()
+                    .setDropped(drop(request, DropReason.INFERENCE_FAILED, "inference failed: " + error))
+                    .build();
+            done = done.toBuilder().setRequestId(request.getRequestId()).build();
+            account(model.name(), done);
+            return done;
+        });
+    }
+
+    /** The request's own budget, cut to the call's gRPC deadline if that is sooner. */
+    private static long remainingMicros(InferRequest request) {
+        long remaining = request.getRemainingBudgetUs();
+        Deadline callDeadline = Context.current().getDeadline();
+        if (callDeadline != null) {
+            remaining = Math.min(remaining, callDeadline.timeRemaining(TimeUnit.MICROSECONDS));
+        }
+        return remaining;
+    }
+
+    private void account(String model, InferResponse response) {
+        String outcome = response.hasDropped() ? response.getDropped().getReason().name().toLowerCase(Locale.ROOT) : "ok";
+        boolean ran = response.getBatchSize() > 0;
+        metrics.answered(model, outcome, ran ? response.getQueueUs() : -1);
+        if (response.hasDropped() && !ran) {
+            switch (response.getDropped().getReason()) {
+                case LATE_ON_ARRIVAL -> metrics.rejected(model, "expired");
+                case OVERLOADED -> metrics.rejected(model, "overloaded");
+                case INVALID -> metrics.rejected(model, "invalid");
+                default -> { }
+            }
+        }
+    }
+
+    private String unknownModel(InferRequest request) {
+        return "unknown model '" + request.getModel() + "': this server serves " + models.names();
+    }
+
+    private static DroppedFrame drop(InferRequest request, DropReason reason, String detail) {
+        return DroppedFrame.newBuilder()
+                .setSessionId(request.getFrame().getSessionId())
+                .setSequence(request.getFrame().getSequence())
+                .setCaptureTimeUs(request.getFrame().getCaptureTimeUs())
+                .setReason(reason)
+                .setDetail(detail)
+                .build();
+    }
+
+    /** One client's stream: answers in completion order, ends once every frame is answered. */
+    private final class StreamOfFrames implements StreamObserver<InferRequest> {
+        private final ServerCallStreamObserver<InferResponse> responses;
+        private int outstanding;
+        private boolean halfClosed;
+        private boolean ended;
+
+        StreamOfFrames(ServerCallStreamObserver<InferResponse> responses) {
+            this.responses = responses;
+        }
+
+        @Override
+        public void onNext(InferRequest request) {
+            synchronized (this) {
+                outstanding++;
+            }
+            ServedModel model = models.get(request.getModel());
+            if (model == null) {
+                metrics.rejected("", "unknown_model");
+                answer(InferResponse.newBuilder()
+                        .setRequestId(request.getRequestId())
+                        .setDropped(drop(request, DropReason.INVALID, unknownModel(request)))
+                        .build());
+                return;
+            }
+            serve(model, request).thenAccept(this::answer);
+        }
+
+        private synchronized void answer(InferResponse response) {
+            outstanding--;
+            if (ended || responses.isCancelled()) {
+                return;
+            }
+            try {
+                responses.onNext(response);
+                if (halfClosed && outstanding == 0) {
+                    ended = true;
+                    responses.onCompleted();
+                }
+            } catch (StatusRuntimeException cancelledMeanwhile) {
+                ended = true;
+            }
+        }
+
+        @Override
+        public synchronized void onError(Throwable clientError) {
+            // the client went away: answers still pending have no one to go to
+            ended = true;
+        }
+
+        @Override
+        public synchronized void onCompleted() {
+            halfClosed = true;
+            if (outstanding == 0 && !ended) {
+                ended = true;
+                responses.onCompleted();
+            }
+        }
+    }
+}

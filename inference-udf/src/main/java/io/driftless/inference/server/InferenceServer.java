@@ -1,0 +1,113 @@
+package io.driftless.inference.server;
+
+import io.driftless.inference.MicroClock;
+import io.driftless.proto.InferenceServiceGrpc;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The remote inference server: the job's model adapters over gRPC, with the standard health
+ * service and server reflection. Usage:
+ *
+ * <pre>{@code
+ * ServerMetrics metrics = new ServerMetrics();
+ * InferenceServer server = new InferenceServer(
+ *         Grpc.newServerBuilderForPort(50051, InsecureServerCredentials.create()),
+ *         ModelCatalog.bundled(RunnerOptions.DEFAULTS, MicroClock.system(), metrics),
+ *         metrics, 4, MicroClock.system());
+ * server.start();
+ * ...
+ * server.stop(Duration.ofSeconds(10));
+ * }</pre>
+ *
+ * <p>Takes the {@link ServerBuilder} so the caller picks the transport, port and credentials
+ * (TLS, or the in-process transport in tests). Owns the models from then on and closes them
+ * on {@link #stop}.
+ */
+public final class InferenceServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceServer.class);
+
+    private final ModelCatalog models;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final ExecutorService executor;
+    private final Server server;
+
+    /**
+     * @param handlerThreads threads that run call handlers: they only queue requests and send
+     *     answers, the models run on their own threads
+     */
+    public InferenceServer(ServerBuilder<?> transport, ModelCatalog models, ServerMetrics metrics,
+            int handlerThreads, MicroClock clock) {
+        if (handlerThreads < 1) {
+            throw new IllegalArgumentException("handlerThreads must be at least 1, got " + handlerThreads);
+        }
+        this.models = models;
+        this.executor = Executors.newFixedThreadPool(handlerThreads, namedThreads());
+        this.server = transport
+                .executor(executor)
+                .addService(new InferenceEndpoint(models, metrics, clock))
+                .addService(health.getHealthService())
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .build();
+    }
+
+    private static ThreadFactory namedThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "inference-server-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Binds and starts serving; health turns SERVING. */
+    public InferenceServer start() throws IOException {
+        server.start();
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+        health.setStatus(InferenceServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        LOG.info("inference server listening on port {}, serving {}", server.getPort(), models.names());
+        return this;
+    }
+
+    /** The port it listens on (the one picked when it was built with port 0); -1 before start. */
+    public int port() {
+        return server.getPort();
+    }
+
+    /**
+     * Health turns NOT_SERVING so balancers move away, new calls are refused, and calls in
+     * flight get up to {@code grace} to finish; then the rest are cancelled and the models
+     * closed. Returns whether everything finished within the grace.
+     */
+    public boolean stop(Duration grace) throws InterruptedException {
+        health.enterTerminalState();
+        server.shutdown();
+        boolean finished = server.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);
+        if (!finished) {
+            LOG.warn("calls still running after {} ms of grace: cancelling them", grace.toMillis());
+            server.shutdownNow();
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        models.close();
+        executor.shutdown();
+        return finished;
+    }
+
+    /** Blocks until the server has terminated. */
+    public void blockUntilShutdown() throws InterruptedException {
+        server.awaitTermination();
+    }
+}

@@ -1,0 +1,136 @@
+package io.driftless.inference.server;
+
+import io.driftless.inference.Inference;
+import io.driftless.inference.MicroClock;
+import io.driftless.inference.onnx.OnnxBatchRunner;
+import io.driftless.inference.onnx.RunnerOptions;
+import io.driftless.inference.pose.FaceGeometry;
+import io.driftless.inference.pose.FaceKeypoints;
+import io.driftless.inference.pose.HeadPose;
+import io.driftless.inference.pose.PinholeCamera;
+import io.driftless.inference.pose.PoseEstimate;
+import io.driftless.inference.pose.PoseFeatures;
+import io.driftless.inference.pose.PoseModelAdapter;
+import io.driftless.proto.ArCoordinates;
+import io.driftless.proto.DropReason;
+import io.driftless.proto.DroppedFrame;
+import io.driftless.proto.Frame;
+import io.driftless.proto.InferResponse;
+import io.driftless.proto.KeypointScheme;
+import io.driftless.proto.Landmarks;
+import io.driftless.proto.Timing;
+import java.util.concurrent.CompletableFuture;
+
+/** The pose model served remotely: the same adapter and runner the job uses in-process. */
+final class ServedPoseModel implements ServedModel {
+
+    private final OnnxBatchRunner<FaceKeypoints, PoseEstimate> runner;
+
+    ServedPoseModel(byte[] model, RunnerOptions options, MicroClock clock, ServerMetrics metrics) throws Exception {
+        PoseModelAdapter adapter = new PoseModelAdapter();
+        this.runner = new OnnxBatchRunner<>(model, adapter, options, clock, typicalFace(),
+                metrics.batchListener(adapter.modelName()));
+        metrics.watchQueue(adapter.modelName(), runner::queueSize);
+    }
+
+    /** A frontal face half a metre from a 640x480 camera, to warm the model up with. */
+    private static FaceKeypoints typicalFace() {
+        PinholeCamera camera = PinholeCamera.withHorizontalFov(640, 480, PinholeCamera.DEFAULT_HORIZONTAL_FOV_DEG);
+        float[] xy = FaceGeometry.projectKeypoints(new HeadPose(0, 0, 0, 0, 0, 0.5), camera);
+        return new FaceKeypoints(xy, camera.width(), camera.height(), (float) camera.focalPx());
+    }
+
+    @Override
+    public String name() {
+        return PoseModelAdapter.MODEL_NAME;
+    }
+
+    @Override
+    public CompletableFuture<InferResponse> infer(Frame frame, long receivedMicros, long deadlineMicros) {
+        FaceKeypoints input;
+        String invalid;
+        if (!frame.hasLandmarks()) {
+            input = null;
+            invalid = "the pose model needs landmarks";
+        } else {
+            input = keypoints(frame.getLandmarks());
+            invalid = input == null
+                    ? "expected " + FaceGeometry.KEYPOINT_COUNT + " keypoints for BLAZEFACE_SIX, got "
+                            + frame.getLandmarks().getKeypointsCount() + " of scheme " + frame.getLandmarks().getScheme()
+                    // one unusable input would fail its whole batch: keep it out
+                    : PoseFeatures.invalidReason(input);
+        }
+        if (invalid != null) {
+            return CompletableFuture.completedFuture(dropped(frame, DropReason.INVALID, invalid, 0, 0, 0));
+        }
+        return runner.submit(input, deadlineMicros).thenApply(result -> response(frame, result, receivedMicros));
+    }
+
+    private static FaceKeypoints keypoints(Landmarks landmarks) {
+        if (landmarks.getScheme() != KeypointScheme.BLAZEFACE_SIX
+                || landmarks.getKeypointsCount() != FaceGeometry.KEYPOINT_COUNT) {
+            return null;
+        }
+        float[] xy = new float[2 * FaceGeometry.KEYPOINT_COUNT];
+        for (int i = 0; i < FaceGeometry.KEYPOINT_COUNT; i++) {
+            xy[2 * i] = landmarks.getKeypoints(i).getX();
+            xy[2 * i + 1] = landmarks.getKeypoints(i).getY();
+        }
+        return new FaceKeypoints(xy, landmarks.getImageWidth(), landmarks.getImageHeight(), landmarks.getFocalLengthPx());
+    }
+
+    private InferResponse response(Frame frame, Inference<PoseEstimate> result, long receivedMicros) {
+        long queueUs = result.startMicros() > 0 ? result.startMicros() - receivedMicros : 0;
+        long computeUs = result.endMicros() - result.startMicros();
+        return switch (result.status()) {
+            case OK -> {
+                HeadPose pose = result.result().pose();
+                ArCoordinates coordinates = ArCoordinates.newBuilder()
+                        .setSessionId(frame.getSessionId())
+                        .setSequence(frame.getSequence())
+                        .setCaptureTimeUs(frame.getCaptureTimeUs())
+                        .setModel(name())
+                        .setConfidence(result.result().confidence())
+                        .setPose(io.driftless.proto.HeadPose.newBuilder()
+                                .setYawDeg((float) pose.yawDeg())
+                                .setPitchDeg((float) pose.pitchDeg())
+                                .setRollDeg((float) pose.rollDeg())
+                                .setXM((float) pose.xM())
+                                .setYM((float) pose.yM())
+                                .setZM((float) pose.zM()))
+                        .setTiming(Timing.newBuilder().setBatchSize(result.batchSize()))
+                        .build();
+                yield InferResponse.newBuilder()
+                        .setCoordinates(coordinates)
+                        .setQueueUs(queueUs)
+                        .setComputeUs(computeUs)
+                        .setBatchSize(result.batchSize())
+                        .build();
+            }
+            case EXPIRED -> dropped(frame, DropReason.LATE_ON_ARRIVAL, result.detail(), queueUs, 0, 0);
+            case OVERLOADED -> dropped(frame, DropReason.OVERLOADED, result.detail(), 0, 0, 0);
+            case FAILED -> dropped(frame, DropReason.INFERENCE_FAILED, result.detail(), queueUs, computeUs,
+                    result.batchSize());
+        };
+    }
+
+    private static InferResponse dropped(
+            Frame frame, DropReason reason, String detail, long queueUs, long computeUs, int batchSize) {
+        return InferResponse.newBuilder()
+                .setDropped(DroppedFrame.newBuilder()
+                        .setSessionId(frame.getSessionId())
+                        .setSequence(frame.getSequence())
+                        .setCaptureTimeUs(frame.getCaptureTimeUs())
+                        .setReason(reason)
+                        .setDetail(detail))
+                .setQueueUs(Math.max(0, queueUs))
+                .setComputeUs(Math.max(0, computeUs))
+                .setBatchSize(batchSize)
+                .build();
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+    }
+}
