@@ -44,6 +44,7 @@ public final class InferenceServer {
     private final HealthStatusManager health = new HealthStatusManager();
     private final ExecutorService executor;
     private final Server server;
+    private boolean stopping;
 
     /**
      * @param handlerThreads threads that run call handlers: they only queue requests and send
@@ -90,9 +91,15 @@ public final class InferenceServer {
     /**
      * Health turns NOT_SERVING so balancers move away, new calls are refused, and calls in
      * flight get up to {@code grace} to finish; then the rest are cancelled and the models
-     * closed. Returns whether everything finished within the grace.
+     * closed. Returns whether everything finished within the grace. A second call only waits.
      */
     public boolean stop(Duration grace) throws InterruptedException {
+        synchronized (this) {
+            if (stopping) {
+                return server.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);
+            }
+            stopping = true;
+        }
         health.enterTerminalState();
         server.shutdown();
         boolean finished = server.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);

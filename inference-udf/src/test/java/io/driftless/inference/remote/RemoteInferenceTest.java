@@ -1,0 +1,188 @@
+package io.driftless.inference.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftless.inference.MicroClock;
+import io.driftless.inference.flink.FrameEnvelope;
+import io.driftless.inference.flink.InferenceOutcome;
+import io.driftless.inference.flink.OnnxPoseInference;
+import io.driftless.inference.onnx.RunnerOptions;
+import io.driftless.inference.pose.PoseModelAdapter;
+import io.driftless.inference.testutils.Faces;
+import io.driftless.inference.testutils.RunningServer;
+import io.driftless.proto.DropReason;
+import io.grpc.InsecureServerCredentials;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The job's remote backend against a real server on a local port. */
+class RemoteInferenceTest {
+
+    private static final MicroClock CLOCK = MicroClock.system();
+    /** Functional checks: a budget no scheduling hiccup of a busy test machine can eat. */
+    private static final long GENEROUS = 5_000_000;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T closing(T resource) {
+        toClose.add(resource);
+        return resource;
+    }
+
+    private RemoteInference client(String target) {
+        return closing((RemoteInference) new RemoteInferenceFactory(target, PoseModelAdapter.MODEL_NAME,
+                ClientTls.PLAINTEXT).create(CLOCK));
+    }
+
+    private static InferenceOutcome await(CompletableFuture<InferenceOutcome> outcome) throws Exception {
+        return outcome.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void answersEveryFrameExactlyAsInProcessInferenceDoes() throws Exception {
+        RunningServer server = closing(RunningServer.start());
+        RemoteInference remote = client(server.target());
+        OnnxPoseInference local = closing(new OnnxPoseInference(
+                PoseModelAdapter.bundledModel(), RunnerOptions.DEFAULTS, CLOCK));
+
+        for (FrameEnvelope frame : Faces.frames(40, 11, GENEROUS)) {
+            // one at a time on both sides: both run batches of one, so the numbers must agree exactly
+            InferenceOutcome expected = await(local.infer(frame));
+            InferenceOutcome actual = await(remote.infer(frame));
+
+            assertThat(actual.succeeded()).as("remote outcome of %s: %s", frame.sequence, actual.detail).isTrue();
+            assertThat(actual.frame).isSameAs(frame);
+            assertThat(actual.model).isEqualTo(expected.model);
+            assertThat(new float[] {actual.yawDeg, actual.pitchDeg, actual.rollDeg, actual.xM, actual.yM, actual.zM,
+                            actual.confidence})
+                    .containsExactly(expected.yawDeg, expected.pitchDeg, expected.rollDeg, expected.xM, expected.yM,
+                            expected.zM, expected.confidence);
+            assertThat(actual.batchSize).isEqualTo(1);
+            assertThat(actual.inferenceStartUs).isPositive().isLessThanOrEqualTo(actual.inferenceEndUs);
+        }
+        assertThat(server.counter("driftless_server_requests", "model", "pose-v1", "outcome", "ok")).isEqualTo(40);
+    }
+
+    @Test
+    void learnsItsExpectedLatencyFromRoundTrips() throws Exception {
+        RunningServer server = closing(RunningServer.start());
+        RemoteInference remote = client(server.target());
+        assertThat(remote.expectedLatencyMicros()).isEqualTo(RemoteInferenceFactory.INITIAL_LATENCY_MICROS);
+
+        long slowest = 0;
+        for (FrameEnvelope frame : Faces.frames(20, 3, GENEROUS)) {
+            long sent = CLOCK.nowMicros();
+            await(remote.infer(frame));
+            slowest = Math.max(slowest, CLOCK.nowMicros() - sent);
+        }
+        // a high percentile of the round trips it saw: never more than the slowest of them
+        assertThat(remote.expectedLatencyMicros()).isPositive().isLessThanOrEqualTo(slowest);
+    }
+
+    @Test
+    void shedsLoadBeyondTheServersQueueAsOverloadedWhileEveryAcceptedFrameMakesItsDeadline() throws Exception {
+        // one frame per model call and room for eight waiting: a burst of 400 overflows it
+        RunningServer server = closing(RunningServer.start(0, InsecureServerCredentials.create(),
+                new RunnerOptions(1, 8, 1, 1_000)));
+        RemoteInference remote = client(server.target());
+        await(remote.infer(Faces.frames(1, 1, GENEROUS).get(0)));
+
+        List<CompletableFuture<InferenceOutcome>> burst = new ArrayList<>();
+        for (FrameEnvelope frame : Faces.frames(400, 5, GENEROUS)) {
+            burst.add(remote.infer(frame));
+        }
+        long ok = 0;
+        long overloaded = 0;
+        for (CompletableFuture<InferenceOutcome> future : burst) {
+            InferenceOutcome outcome = await(future);
+            if (outcome.succeeded()) {
+                ok++;
+                assertThat(outcome.inferenceEndUs).as("answer within the frame's deadline")
+                        .isLessThanOrEqualTo(outcome.frame.deadlineUs);
+            } else {
+                assertThat(outcome.dropReason).as(outcome.detail).isEqualTo(DropReason.OVERLOADED);
+                assertThat(outcome.detail).isEqualTo("inference server refused the frame: inference queue full (8 waiting)");
+                overloaded++;
+            }
+        }
+        assertThat(ok).isPositive();
+        assertThat(overloaded).isPositive();
+        assertThat(ok + overloaded).isEqualTo(400);
+        assertThat(server.counter("driftless_server_rejections", "reason", "overloaded")).isEqualTo(overloaded);
+        assertThat(remote.circuitOpen()).as("a refusing server is alive: the circuit stays closed").isFalse();
+    }
+
+    @Test
+    void dropsFramesAsInferenceFailedWhileTheServerIsDownAndResumesByItselfWhenItIsBack() throws Exception {
+        RunningServer server = RunningServer.start();
+        int port = server.port();
+        RemoteInference remote = client(server.target());
+        assertThat(await(remote.infer(Faces.frames(1, 1, GENEROUS).get(0))).succeeded()).isTrue();
+
+        server.kill();
+        List<InferenceOutcome> duringOutage = new ArrayList<>();
+        for (FrameEnvelope frame : Faces.frames(50, 2, GENEROUS)) {
+            duringOutage.add(await(remote.infer(frame)));
+        }
+        assertThat(duringOutage).allSatisfy(outcome -> {
+            assertThat(outcome.dropReason).isEqualTo(DropReason.INFERENCE_FAILED);
+            // a failed call, or refused without a call once the circuit is open
+            assertThat(outcome.detail).satisfiesAnyOf(
+                    d -> assertThat(d).startsWith("inference server unavailable: UNAVAILABLE"),
+                    d -> assertThat(d).startsWith("inference server unreachable (circuit open); next probe in"));
+        });
+        assertThat(duringOutage).filteredOn(o -> o.detail.contains("circuit open")).isNotEmpty();
+        assertThat(remote.circuitOpen()).isTrue();
+
+        RunningServer restarted = closing(RunningServer.start(port, InsecureServerCredentials.create(),
+                RunnerOptions.DEFAULTS));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        InferenceOutcome outcome;
+        do {
+            assertThat(System.nanoTime()).as("answers again within 30 s of the restart").isLessThan(deadline);
+            outcome = await(remote.infer(Faces.frames(1, 4, 1_000_000).get(0)));
+        } while (!outcome.succeeded());
+        assertThat(remote.circuitOpen()).isFalse();
+        assertThat(restarted.counter("driftless_server_requests", "outcome", "ok")).isPositive();
+    }
+
+    @Test
+    void balancesRoundRobinOverEveryServerOfTheTarget() throws Exception {
+        RunningServer first = closing(RunningServer.start());
+        RunningServer second = closing(RunningServer.start());
+        RemoteInference remote = client("localhost:" + first.port() + ",127.0.0.1:" + second.port());
+
+        for (FrameEnvelope frame : Faces.frames(40, 9, GENEROUS)) {
+            assertThat(await(remote.infer(frame)).succeeded()).isTrue();
+        }
+        double onFirst = first.counter("driftless_server_requests", "outcome", "ok");
+        double onSecond = second.counter("driftless_server_requests", "outcome", "ok");
+        assertThat(onFirst + onSecond).isEqualTo(40);
+        assertThat(onFirst).as("calls on the first server").isGreaterThanOrEqualTo(10);
+        assertThat(onSecond).as("calls on the second server").isGreaterThanOrEqualTo(10);
+    }
+
+    @Test
+    void dropsAFrameWhoseDeadlinePassedWithoutCallingTheServer() throws Exception {
+        RunningServer server = closing(RunningServer.start());
+        RemoteInference remote = client(server.target());
+        FrameEnvelope late = Faces.frames(1, 1, -1_000).get(0);
+
+        InferenceOutcome outcome = await(remote.infer(late));
+
+        assertThat(outcome.dropReason).isEqualTo(DropReason.LATE_ON_ARRIVAL);
+        assertThat(outcome.detail).contains("before the call to the inference server");
+        assertThat(server.counter("driftless_server_requests")).isZero();
+    }
+}

@@ -1,0 +1,55 @@
+package io.driftless.inference.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class InferenceServerMainTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = InferenceServerMain.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void explainsEveryFlagWithItsDefaultOnHelp() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString())
+                .contains("--port", "(default: 50051)", "--metrics-port", "(default: 9400)", "--model-dir",
+                        "--queue-capacity", "RESOURCE_EXHAUSTED", "--tls-cert", "--tls-key", "--tls-client-ca",
+                        "--grace");
+    }
+
+    @Test
+    void refusesHalfATlsSetupWithAUsageError() {
+        assertThat(run("--port", "0", "--metrics-port", "0", "--tls-cert", "server.pem")).isEqualTo(2);
+        assertThat(err.toString()).contains("error: TLS needs both --tls-cert and --tls-key");
+    }
+
+    @Test
+    void refusesAModelDirectoryWithoutAModelAndSaysWhereItLooked() {
+        assertThat(run("--port", "0", "--metrics-port", "0", "--model-dir", "/nonexistent/models")).isEqualTo(2);
+        assertThat(err.toString()).contains("error: model directory /nonexistent/models does not exist");
+    }
+
+    @Test
+    void refusesABatchLargerThanItsQueue() {
+        assertThat(run("--max-batch-size", "64", "--queue-capacity", "8")).isEqualTo(2);
+        assertThat(err.toString()).contains("queueCapacity (8) must be at least maxBatchSize (64)",
+                "set --max-batch-size, --queue-capacity, --intra-op-threads");
+    }
+
+    @Test
+    void refusesAnUnknownFlag() {
+        assertThat(run("--prot", "1")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown options: '--prot', '1'");
+    }
+}

@@ -1,0 +1,100 @@
+package io.driftless.inference.testutils;
+
+import io.driftless.inference.MicroClock;
+import io.driftless.inference.onnx.RunnerOptions;
+import io.driftless.inference.server.InferenceServer;
+import io.driftless.inference.server.ModelCatalog;
+import io.driftless.inference.server.ServerMetrics;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ServerCredentials;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.time.Duration;
+
+/** A real inference server on a local port, serving the bundled pose model. */
+public final class RunningServer implements AutoCloseable {
+
+    public final ServerMetrics metrics = new ServerMetrics();
+    public final InferenceServer server;
+    private boolean stopped;
+
+    private RunningServer(int port, ServerCredentials credentials, RunnerOptions options) throws Exception {
+        server = new InferenceServer(Grpc.newServerBuilderForPort(port, credentials),
+                ModelCatalog.bundled(options, MicroClock.system(), metrics), metrics, 2, MicroClock.system());
+        server.start();
+    }
+
+    /** Plaintext on a free port. */
+    public static RunningServer start() throws Exception {
+        return start(0, InsecureServerCredentials.create(), RunnerOptions.DEFAULTS);
+    }
+
+    public static RunningServer start(int port, ServerCredentials credentials, RunnerOptions options)
+            throws Exception {
+        return new RunningServer(port, credentials, options);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String target() {
+        return "localhost:" + port();
+    }
+
+    /** The sum of a counter's values over the data points whose labels include {@code labels}. */
+    public double counter(String name, String... labels) {
+        double sum = 0;
+        for (MetricSnapshot snapshot : metrics.registry().scrape()) {
+            if (snapshot instanceof CounterSnapshot counter && snapshot.getMetadata().getPrometheusName().equals(name)) {
+                for (CounterSnapshot.CounterDataPointSnapshot point : counter.getDataPoints()) {
+                    if (matches(point, labels)) {
+                        sum += point.getValue();
+                    }
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** How many observations a histogram holds over the data points whose labels include {@code labels}. */
+    public long histogramCount(String name, String... labels) {
+        long count = 0;
+        for (MetricSnapshot snapshot : metrics.registry().scrape()) {
+            if (snapshot instanceof HistogramSnapshot histogram && snapshot.getMetadata().getPrometheusName().equals(name)) {
+                for (HistogramSnapshot.HistogramDataPointSnapshot point : histogram.getDataPoints()) {
+                    if (matches(point, labels)) {
+                        count += point.getCount();
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    private static boolean matches(DataPointSnapshot point, String... labels) {
+        for (int i = 0; i + 1 < labels.length; i += 2) {
+            if (!labels[i + 1].equals(point.getLabels().get(labels[i]))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Stops the server as an outage would: no grace for what is in flight. */
+    public void kill() throws InterruptedException {
+        stopped = true;
+        server.stop(Duration.ZERO);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (!stopped) {
+            stopped = true;
+            server.stop(Duration.ofSeconds(5));
+        }
+    }
+}
