@@ -9,7 +9,9 @@ import org.apache.flink.configuration.Configuration;
 
 /**
  * The job's command line, sorted into driftless options, Kafka client properties and Flink
- * settings. A misspelt driftless option fails instead of passing silently to Flink.
+ * settings. A misspelt driftless option fails instead of passing silently to Flink. Options
+ * with a short form ({@link DriftlessOptions#SHORT_FORMS}, e.g. {@code --inference remote})
+ * take it too.
  *
  * @param settings driftless options (full keys) and Flink settings
  * @param kafkaProperties Kafka client properties, {@code kafka.} prefix removed
@@ -55,7 +57,9 @@ public record CommandLine(Configuration settings, Map<String, String> kafkaPrope
                 kafka.put(key.substring(DriftlessOptions.KAFKA_PREFIX.length()), value);
                 continue;
             }
-            String full = key.startsWith(DriftlessOptions.PREFIX) ? key : DriftlessOptions.PREFIX + key;
+            ConfigOption<?> shortForm = DriftlessOptions.SHORT_FORMS.get(key);
+            String full = shortForm != null ? shortForm.key()
+                    : key.startsWith(DriftlessOptions.PREFIX) ? key : DriftlessOptions.PREFIX + key;
             if (KNOWN.contains(full)) {
                 settings.setString(full, value);
             } else if (key.startsWith(DriftlessOptions.PREFIX) || !key.contains(".") || isDriftlessGroup(key)) {

@@ -7,6 +7,8 @@ import io.driftless.inference.flink.InferenceAsyncFunction;
 import io.driftless.inference.flink.InferenceOutcome;
 import io.driftless.inference.flink.OnnxPoseInferenceFactory;
 import io.driftless.inference.onnx.RunnerOptions;
+import io.driftless.inference.pose.PoseModelAdapter;
+import io.driftless.inference.remote.RemoteInferenceFactory;
 import io.driftless.job.gate.AdmissionGate;
 import io.driftless.job.gate.RenderGate;
 import io.driftless.job.kafka.KafkaEndpoints;
@@ -71,7 +73,7 @@ public final class DriftlessJob {
         env.execute("driftless");
     }
 
-    /** The production wiring: Kafka in and out, the pose model in-process. */
+    /** The production wiring: Kafka in and out, the pose model in-process or on a server. */
     public static void build(StreamExecutionEnvironment env, JobConfig config, MicroClock clock) {
         topology(env, config,
                 KafkaEndpoints.frames(config, clock),
@@ -81,7 +83,16 @@ public final class DriftlessJob {
                 clock);
     }
 
+    /** The pose model where {@link JobConfig#inferenceBackend} says it runs. */
     public static FrameInferenceFactory poseInference(JobConfig config) {
+        return switch (config.inferenceBackend) {
+            case IN_PROCESS -> inProcessPoseInference(config);
+            case REMOTE -> new RemoteInferenceFactory(config.inferenceTarget, PoseModelAdapter.MODEL_NAME,
+                    config.inferenceTls);
+        };
+    }
+
+    private static FrameInferenceFactory inProcessPoseInference(JobConfig config) {
         return new OnnxPoseInferenceFactory(config.poseModel, new RunnerOptions(
                 config.maxBatchSize, config.queueCapacity, config.intraOpThreads, RunnerOptions.DEFAULTS.initialLatencyMicros()));
     }

@@ -4,6 +4,7 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 
 /**
@@ -76,6 +77,35 @@ public final class DriftlessOptions {
             .defaultValue("classpath:models/pose/pose-v1.onnx")
             .withDescription("The pose model: a file path, or classpath:NAME for one inside the job jar.");
 
+    public static final ConfigOption<InferenceBackend> INFERENCE_BACKEND = key(PREFIX + "inference.backend")
+            .enumType(InferenceBackend.class)
+            .defaultValue(InferenceBackend.IN_PROCESS)
+            .withDescription("Where the model runs: in-process (ONNX Runtime in each TaskManager) or remote"
+                    + " (an inference server at " + PREFIX + "inference.target). Short form: --inference.");
+
+    public static final ConfigOption<String> INFERENCE_TARGET = key(PREFIX + "inference.target")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("The inference server(s) of the remote backend: host:port (DNS gives every"
+                    + " address of the name) or host:port,host:port,...; calls are balanced round robin."
+                    + " Short form: --inference-target.");
+
+    public static final ConfigOption<String> INFERENCE_TLS_TRUST = key(PREFIX + "inference.tls.trust-certificates")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("PEM file of the CA certificates to check the inference server's certificate"
+                    + " against; turns TLS on for the remote backend.");
+
+    public static final ConfigOption<String> INFERENCE_TLS_CLIENT_CERT = key(PREFIX + "inference.tls.client-certificate")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("PEM file of the job's certificate chain, for servers that require mutual TLS.");
+
+    public static final ConfigOption<String> INFERENCE_TLS_CLIENT_KEY = key(PREFIX + "inference.tls.client-key")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("PEM file (PKCS#8) of the private key of the job's certificate.");
+
     public static final ConfigOption<Integer> MAX_BATCH_SIZE = key(PREFIX + "inference.max-batch-size")
             .intType()
             .defaultValue(64)
@@ -125,9 +155,34 @@ public final class DriftlessOptions {
 
     public static final List<ConfigOption<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, FRAMES_TOPIC, COORDINATES_TOPIC_PATTERN, DROPPED_TOPIC, GROUP_ID,
-            CREATE_TOPICS, TOPIC_PARTITIONS, STARTING_OFFSETS, DEFAULT_DEADLINE, MAX_DEADLINE, POSE_MODEL, MAX_BATCH_SIZE,
+            CREATE_TOPICS, TOPIC_PARTITIONS, STARTING_OFFSETS, DEFAULT_DEADLINE, MAX_DEADLINE, POSE_MODEL,
+            INFERENCE_BACKEND, INFERENCE_TARGET, INFERENCE_TLS_TRUST, INFERENCE_TLS_CLIENT_CERT,
+            INFERENCE_TLS_CLIENT_KEY, MAX_BATCH_SIZE,
             QUEUE_CAPACITY, INTRA_OP_THREADS, ASYNC_CAPACITY, CLOCK_WINDOW,
             MAX_CLOCK_OFFSET, MAX_SEND_DELAY, SESSION_IDLE_TIMEOUT, SMOOTHING);
+
+    /** Command-line short forms of options, without the {@code --}. */
+    public static final Map<String, ConfigOption<?>> SHORT_FORMS = Map.of(
+            "inference", INFERENCE_BACKEND,
+            "inference-target", INFERENCE_TARGET);
+
+    /** Where the job's model runs. */
+    public enum InferenceBackend {
+        IN_PROCESS("in-process"),
+        REMOTE("remote");
+
+        private final String name;
+
+        InferenceBackend(String name) {
+            this.name = name;
+        }
+
+        /** The configuration value; Flink parses enum options by this, ignoring case. */
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
 
     /** Where the source starts reading when it restores no checkpoint. */
     public enum StartingOffsets {

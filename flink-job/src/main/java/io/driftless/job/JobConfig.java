@@ -2,6 +2,9 @@ package io.driftless.job;
 
 import static io.driftless.job.DriftlessOptions.*;
 
+import io.driftless.inference.remote.ClientTls;
+import io.driftless.inference.remote.HostAndPort;
+import io.driftless.job.DriftlessOptions.InferenceBackend;
 import io.driftless.job.DriftlessOptions.Smoothing;
 import io.driftless.job.DriftlessOptions.StartingOffsets;
 import io.driftless.job.parse.FrameDecoder;
@@ -41,6 +44,10 @@ public final class JobConfig implements Serializable {
     public final Duration defaultDeadline;
     public final Duration maxDeadline;
     public final String poseModel;
+    public final InferenceBackend inferenceBackend;
+    /** The remote backend's servers, host:port[,host:port...]; null for in-process. */
+    public final String inferenceTarget;
+    public final ClientTls inferenceTls;
     public final int maxBatchSize;
     public final int queueCapacity;
     public final int intraOpThreads;
@@ -74,6 +81,9 @@ public final class JobConfig implements Serializable {
                     + " ms) must not exceed " + MAX_DEADLINE.key() + " (" + maxDeadline.toMillis() + " ms)");
         }
         this.poseModel = nonBlank(conf, POSE_MODEL);
+        this.inferenceBackend = conf.get(INFERENCE_BACKEND);
+        this.inferenceTarget = inferenceTarget(conf, inferenceBackend);
+        this.inferenceTls = inferenceTls(conf);
         this.maxBatchSize = atLeast(conf, MAX_BATCH_SIZE, 1);
         this.queueCapacity = atLeast(conf, QUEUE_CAPACITY, maxBatchSize);
         this.intraOpThreads = atLeast(conf, INTRA_OP_THREADS, 1);
@@ -135,6 +145,8 @@ public final class JobConfig implements Serializable {
                 out.append(String.format("  %-34s default: %s%n", "", render(option.defaultValue())));
             }
         }
+        DriftlessOptions.SHORT_FORMS.forEach((name, option) -> out.append(String.format(
+                "  --%-32s short for --%s%n", name, option.key().substring(PREFIX.length()))));
         out.append("\nKafka client properties: --kafka.<property> VALUE, e.g. --kafka.security.protocol SSL\n");
         out.append("Flink options: any Flink configuration key, e.g. --execution.checkpointing.interval 30s\n");
         out.append("  (this job defaults execution.buffer-timeout.interval to 0 ms for latency, and\n");
@@ -165,6 +177,40 @@ public final class JobConfig implements Serializable {
             return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
         }
         return String.valueOf(value);
+    }
+
+    private static String inferenceTarget(ReadableConfig conf, InferenceBackend backend) {
+        String target = conf.getOptional(INFERENCE_TARGET).filter(t -> !t.isBlank()).orElse(null);
+        if (backend == InferenceBackend.IN_PROCESS) {
+            if (target != null) {
+                throw new IllegalArgumentException(INFERENCE_TARGET.key() + " is set but " + INFERENCE_BACKEND.key()
+                        + " is in-process: add --inference remote to use the server at " + target);
+            }
+            return null;
+        }
+        if (target == null) {
+            throw new IllegalArgumentException(INFERENCE_BACKEND.key() + " is remote but no server is given: set"
+                    + " --inference-target (" + INFERENCE_TARGET.key() + ") to host:port, e.g. --inference-target"
+                    + " localhost:50051");
+        }
+        try {
+            HostAndPort.parseList(target);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(INFERENCE_TARGET.key() + ": " + e.getMessage(), e);
+        }
+        return target;
+    }
+
+    private static ClientTls inferenceTls(ReadableConfig conf) {
+        try {
+            return new ClientTls(
+                    conf.getOptional(INFERENCE_TLS_TRUST).orElse(null),
+                    conf.getOptional(INFERENCE_TLS_CLIENT_CERT).orElse(null),
+                    conf.getOptional(INFERENCE_TLS_CLIENT_KEY).orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (" + INFERENCE_TLS_TRUST.key() + ", "
+                    + INFERENCE_TLS_CLIENT_CERT.key() + ", " + INFERENCE_TLS_CLIENT_KEY.key() + ")", e);
+        }
     }
 
     private static String topic(ReadableConfig conf, ConfigOption<String> option) {

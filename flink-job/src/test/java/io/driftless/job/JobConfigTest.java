@@ -3,6 +3,8 @@ package io.driftless.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.driftless.inference.flink.OnnxPoseInferenceFactory;
+import io.driftless.inference.remote.ClientTls;
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -84,6 +86,52 @@ class JobConfigTest {
     }
 
     @Test
+    void runsTheModelInProcessUnlessToldToCallAServer() {
+        JobConfig config = fromArgs("--bootstrap-servers", "k:1");
+        assertThat(config.inferenceBackend).isEqualTo(DriftlessOptions.InferenceBackend.IN_PROCESS);
+        assertThat(config.inferenceTarget).isNull();
+        assertThat(DriftlessJob.poseInference(config)).isInstanceOf(OnnxPoseInferenceFactory.class);
+    }
+
+    @Test
+    void takesTheRemoteBackendInItsShortAndLongForms() {
+        JobConfig shortForm = fromArgs("--bootstrap-servers", "k:1", "--inference", "remote",
+                "--inference-target", "gpu-1:50051,gpu-2:50051");
+        JobConfig longForm = fromArgs("--bootstrap-servers", "k:1", "--driftless.inference.backend", "REMOTE",
+                "--inference.target", "inference:50051",
+                "--inference.tls.trust-certificates", "/etc/driftless/ca.pem",
+                "--inference.tls.client-certificate", "/etc/driftless/job.pem",
+                "--inference.tls.client-key", "/etc/driftless/job.key");
+
+        assertThat(shortForm.inferenceBackend).isEqualTo(DriftlessOptions.InferenceBackend.REMOTE);
+        assertThat(shortForm.inferenceTarget).isEqualTo("gpu-1:50051,gpu-2:50051");
+        assertThat(shortForm.inferenceTls.enabled()).isFalse();
+        assertThat(DriftlessJob.poseInference(shortForm).key()).startsWith("remote|[gpu-1:50051, gpu-2:50051]|pose-v1");
+        assertThat(longForm.inferenceTarget).isEqualTo("inference:50051");
+        assertThat(longForm.inferenceTls).isEqualTo(
+                new ClientTls("/etc/driftless/ca.pem", "/etc/driftless/job.pem", "/etc/driftless/job.key"));
+    }
+
+    @Test
+    void rejectsARemoteBackendWithoutAUsableTargetAndATargetWithoutTheRemoteBackend() {
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--inference", "remote"))
+                .hasMessage("driftless.inference.backend is remote but no server is given: set --inference-target"
+                        + " (driftless.inference.target) to host:port, e.g. --inference-target localhost:50051");
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--inference", "remote",
+                        "--inference-target", "gpu-1"))
+                .hasMessage("driftless.inference.target: 'gpu-1' is not host:port, e.g. localhost:50051");
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--inference-target", "gpu-1:50051"))
+                .hasMessage("driftless.inference.target is set but driftless.inference.backend is in-process:"
+                        + " add --inference remote to use the server at gpu-1:50051");
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--inference", "gpu"))
+                .hasMessage("Could not parse value 'gpu' for key 'driftless.inference.backend'.")
+                .rootCause().hasMessageEndingWith("Expected one of: [[in-process, remote]]");
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--inference", "remote",
+                        "--inference-target", "a:1", "--inference.tls.client-certificate", "job.pem"))
+                .hasMessageStartingWith("a client certificate needs its key and a key its certificate");
+    }
+
+    @Test
     void perSessionTopicPatternNamesEachSessionsTopic() {
         ResponseTopicPattern shared = new ResponseTopicPattern("driftless.ar-coordinates");
         ResponseTopicPattern perUser = new ResponseTopicPattern("ar.{session}.coords");
@@ -118,6 +166,9 @@ class JobConfigTest {
         for (var option : DriftlessOptions.ALL) {
             assertThat(usage).contains("--" + option.key().substring(DriftlessOptions.PREFIX.length()));
         }
-        assertThat(usage).contains("default: 33 ms");
+        assertThat(usage).contains("default: 33 ms")
+                .contains("--inference.backend <in-process|remote>")
+                .contains("short for --inference.backend")
+                .contains("short for --inference.target");
     }
 }
