@@ -190,6 +190,9 @@ public final class RemoteInference implements FrameInference {
                     if (permit == CircuitBreaker.Permit.PROBE) {
                         breaker.failed(permit);
                     }
+                    // the round trip took at least this long: without the sample the admission gate
+                    // would keep admitting frames into calls that cannot answer in time
+                    roundTrips.record(clock.nowMicros() - sent);
                     outcome.complete(InferenceOutcome.dropped(frame, DropReason.DEADLINE_EXCEEDED,
                             "no answer from the inference server within the remaining budget of " + budget + " us"));
                 }
