@@ -1,6 +1,11 @@
 package io.driftless.local;
 
 import io.driftless.inference.MicroClock;
+import io.driftless.inference.onnx.RunnerOptions;
+import io.driftless.inference.server.InferenceServer;
+import io.driftless.inference.server.ModelCatalog;
+import io.driftless.inference.server.ServerMetrics;
+import io.driftless.job.DriftlessOptions.InferenceBackend;
 import io.driftless.job.DriftlessJob;
 import io.driftless.job.JobConfig;
 import io.driftless.job.DriftlessOptions;
@@ -9,6 +14,9 @@ import io.driftless.kafka.EmbeddedKafkaException;
 import io.driftless.source.RunSummary;
 import io.driftless.source.SyntheticConfig;
 import io.driftless.source.SyntheticRun;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +47,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "driftless 0.1.0",
         description = "Runs driftless locally: embedded Kafka, the job on a local Flink (web UI and"
-                + " Prometheus endpoint), and synthetic users; prints live status and a summary.")
+                + " Prometheus endpoint), and synthetic users; prints live status and a summary."
+                + " With --inference remote the model runs in an inference server the job calls over gRPC.")
 public final class LocalDriftless implements Callable<Integer> {
 
     @Option(names = "--users", defaultValue = "200", description = "Synthetic users (default: ${DEFAULT-VALUE}).")
@@ -71,6 +80,19 @@ public final class LocalDriftless implements Callable<Integer> {
     @Option(names = "--prometheus-port", defaultValue = "9249",
             description = "Prometheus metrics endpoint port (default: ${DEFAULT-VALUE}).")
     int prometheusPort;
+
+    @Option(names = "--inference", defaultValue = "in-process", converter = BackendConverter.class,
+            description = "Where the model runs: in-process, or remote (an inference server in this"
+                    + " process, called over gRPC on --inference-port) (default: ${DEFAULT-VALUE}).")
+    InferenceBackend inference;
+
+    @Option(names = "--inference-port", defaultValue = "50051",
+            description = "gRPC port of the inference server with --inference remote (default: ${DEFAULT-VALUE}).")
+    int inferencePort;
+
+    @Option(names = "--inference-metrics-port", defaultValue = "9400",
+            description = "Prometheus port of the inference server with --inference remote (default: ${DEFAULT-VALUE}).")
+    int inferenceMetricsPort;
 
     @Option(names = "--parallelism", defaultValue = "1", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
@@ -119,32 +141,73 @@ public final class LocalDriftless implements Callable<Integer> {
             if (stopping) {
                 return 130;
             }
-            JobClient job = startJob(broker.bootstrapServers());
-            try {
-                ServingProbe.await(broker.bootstrapServers(), DriftlessOptions.FRAMES_TOPIC.defaultValue(),
-                        List.of(DriftlessOptions.COORDINATES_TOPIC_PATTERN.defaultValue(),
-                                DriftlessOptions.DROPPED_TOPIC.defaultValue()),
-                        Duration.ofSeconds(60), () -> stopping);
-                out.println("Flink web UI:        http://localhost:" + webPort);
-                out.println("Prometheus metrics:  http://localhost:" + prometheusPort + "/metrics");
-                out.printf("Streaming %d synthetic users at %d fps%s. Ctrl-C stops.%n", users, fps,
-                        duration == null ? "" : " for " + duration.toSeconds() + " s");
-                RunSummary summary = stream(broker.bootstrapServers(), out);
-                out.println();
-                out.println(summary.toTable());
-                if (summaryJson != null) {
-                    Files.writeString(summaryJson, summary.toJson(), StandardCharsets.UTF_8);
-                    out.println("Summary written to " + summaryJson.toAbsolutePath());
-                }
-                return 0;
-            } finally {
-                // the job goes before the broker it reads from
-                out.println("Shutting down ...");
-                stopJob(job);
+            try (RemoteModel remote = inference == InferenceBackend.REMOTE ? startInferenceServer(out) : null) {
+                return runJob(broker, out);
             }
         } finally {
             finished.countDown();
         }
+    }
+
+    private int runJob(EmbeddedKafkaBroker broker, PrintStream out) throws Exception {
+        JobClient job = startJob(broker.bootstrapServers());
+        try {
+            ServingProbe.await(broker.bootstrapServers(), DriftlessOptions.FRAMES_TOPIC.defaultValue(),
+                    List.of(DriftlessOptions.COORDINATES_TOPIC_PATTERN.defaultValue(),
+                            DriftlessOptions.DROPPED_TOPIC.defaultValue()),
+                    Duration.ofSeconds(60), () -> stopping);
+            out.println("Flink web UI:        http://localhost:" + webPort);
+            out.println("Prometheus metrics:  http://localhost:" + prometheusPort + "/metrics");
+            if (inference == InferenceBackend.REMOTE) {
+                out.println("Inference server:    localhost:" + inferencePort + " (gRPC), metrics on http://localhost:"
+                        + inferenceMetricsPort + "/metrics");
+            }
+            out.printf("Streaming %d synthetic users at %d fps%s. Ctrl-C stops.%n", users, fps,
+                    duration == null ? "" : " for " + duration.toSeconds() + " s");
+            RunSummary summary = stream(broker.bootstrapServers(), out);
+            out.println();
+            out.println(summary.toTable());
+            if (summaryJson != null) {
+                Files.writeString(summaryJson, summary.toJson(), StandardCharsets.UTF_8);
+                out.println("Summary written to " + summaryJson.toAbsolutePath());
+            }
+            return 0;
+        } finally {
+            // the job goes before the broker it reads from and the server it calls
+            out.println("Shutting down ...");
+            stopJob(job);
+        }
+    }
+
+    /** The inference server and its metrics endpoint, stopped together. */
+    private record RemoteModel(InferenceServer server, HTTPServer metrics) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            try {
+                server.stop(Duration.ofSeconds(5));
+            } finally {
+                metrics.close();
+            }
+        }
+    }
+
+    private RemoteModel startInferenceServer(PrintStream out) throws Exception {
+        out.println("Starting the inference server on port " + inferencePort + " ...");
+        ServerMetrics metrics = new ServerMetrics();
+        ModelCatalog models = ModelCatalog.bundled(RunnerOptions.DEFAULTS, MicroClock.system(), metrics);
+        HTTPServer http;
+        InferenceServer server;
+        try {
+            http = metrics.serve(inferenceMetricsPort);
+            server = new InferenceServer(Grpc.newServerBuilderForPort(inferencePort, InsecureServerCredentials.create()),
+                    models, metrics, 2, MicroClock.system()).start();
+        } catch (Exception e) {
+            models.close();
+            throw new IllegalStateException("cannot start the inference server: " + e.getMessage() + " (is port "
+                    + inferencePort + " or " + inferenceMetricsPort + " in use? set --inference-port and"
+                    + " --inference-metrics-port)", e);
+        }
+        return new RemoteModel(server, http);
     }
 
     private RunSummary stream(String bootstrapServers, PrintStream out) {
@@ -187,6 +250,10 @@ public final class LocalDriftless implements Callable<Integer> {
         JobConfig.applyFlinkDefaults(flink);
         Configuration settings = new Configuration();
         settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, bootstrapServers);
+        settings.set(DriftlessOptions.INFERENCE_BACKEND, inference);
+        if (inference == InferenceBackend.REMOTE) {
+            settings.set(DriftlessOptions.INFERENCE_TARGET, "localhost:" + inferencePort);
+        }
         JobConfig config = JobConfig.from(settings, Map.of());
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
@@ -214,6 +281,19 @@ public final class LocalDriftless implements Callable<Integer> {
             job.getJobExecutionResult().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException cancelled) {
             // the expected end of a cancelled job
+        }
+    }
+
+    /** Accepts in-process or remote, in any case. */
+    static final class BackendConverter implements CommandLine.ITypeConverter<InferenceBackend> {
+        @Override
+        public InferenceBackend convert(String value) {
+            for (InferenceBackend backend : InferenceBackend.values()) {
+                if (backend.toString().equalsIgnoreCase(value)) {
+                    return backend;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not in-process or remote");
         }
     }
 
