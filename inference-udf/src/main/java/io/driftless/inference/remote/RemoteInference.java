@@ -33,12 +33,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RemoteInference implements FrameInference {
 
+    /** How long the round-trip estimate stands without a new answer. */
+    static final long STALE_AFTER_MICROS = 1_000_000;
+
     private final ManagedChannel channel;
     private final InferenceServiceGrpc.InferenceServiceStub stub;
     private final String model;
     private final CircuitBreaker breaker;
-    private final LatencyTracker roundTrips;
+    private final long initialLatencyMicros;
     private final MicroClock clock;
+    private volatile LatencyTracker roundTrips;
+    private volatile long lastAnswerMicros;
     private final AtomicLong requestIds = new AtomicLong();
 
     RemoteInference(ManagedChannel channel, String model, CircuitBreaker breaker, long initialLatencyMicros,
@@ -47,9 +52,10 @@ public final class RemoteInference implements FrameInference {
         this.stub = InferenceServiceGrpc.newStub(channel);
         this.model = model;
         this.breaker = breaker;
-        // what the admission gate reads: a high percentile of recent round trips, network included
-        this.roundTrips = new LatencyTracker(256, 0.95, initialLatencyMicros, 5_000_000, clock);
+        this.initialLatencyMicros = initialLatencyMicros;
         this.clock = clock;
+        this.roundTrips = newTracker();
+        this.lastAnswerMicros = clock.nowMicros();
     }
 
     @Override
@@ -109,9 +115,30 @@ public final class RemoteInference implements FrameInference {
                 .build();
     }
 
+    private LatencyTracker newTracker() {
+        return new LatencyTracker(64, 0.95, initialLatencyMicros, STALE_AFTER_MICROS, clock);
+    }
+
+    /**
+     * A high percentile of recent answered round trips, network and server queue included: what
+     * the admission gate compares with a frame's remaining budget. An estimate with no answer
+     * for a while is stale and falls back to the initial one: slow round trips (a cold JVM, a
+     * passing overload) would otherwise make the gate admit nothing, and with no call made the
+     * estimate could never learn that they are over. Timed-out calls are no samples, for the
+     * same reason.
+     */
     @Override
     public long expectedLatencyMicros() {
-        return roundTrips.micros();
+        return clock.nowMicros() - lastAnswerMicros > STALE_AFTER_MICROS ? initialLatencyMicros : roundTrips.micros();
+    }
+
+    private void recordRoundTrip(long micros, long now) {
+        if (now - lastAnswerMicros > STALE_AFTER_MICROS) {
+            // learn afresh rather than from samples of a spell that may be over
+            roundTrips = newTracker();
+        }
+        roundTrips.record(micros);
+        lastAnswerMicros = now;
     }
 
     /** Whether calls are being refused because the server is taken to be down. */
@@ -150,7 +177,7 @@ public final class RemoteInference implements FrameInference {
         }
 
         private InferenceOutcome result(InferResponse response, long received) {
-            roundTrips.record(received - sent);
+            recordRoundTrip(received - sent, received);
             ArCoordinates coordinates = response.getCoordinates();
             InferenceOutcome result = new InferenceOutcome();
             result.frame = frame;
@@ -190,9 +217,6 @@ public final class RemoteInference implements FrameInference {
                     if (permit == CircuitBreaker.Permit.PROBE) {
                         breaker.failed(permit);
                     }
-                    // the round trip took at least this long: without the sample the admission gate
-                    // would keep admitting frames into calls that cannot answer in time
-                    roundTrips.record(clock.nowMicros() - sent);
                     outcome.complete(InferenceOutcome.dropped(frame, DropReason.DEADLINE_EXCEEDED,
                             "no answer from the inference server within the remaining budget of " + budget + " us"));
                 }

@@ -205,11 +205,17 @@ class OnnxBatchRunnerTest {
     @Test
     void tellsItsListenerAboutEveryBatchItServes() throws Exception {
         List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch told = new CountDownLatch(3);
         runner = new OnnxBatchRunner<>(DOUBLER, new Doubler(), RunnerOptions.DEFAULTS, clock, new float[] {1, 1},
-                (size, runMicros) -> sizes.add(size));
+                (size, runMicros) -> {
+                    sizes.add(size);
+                    told.countDown();
+                });
         for (int i = 0; i < 3; i++) {
             runner.submit(new float[] {i, i}, FAR).get(10, TimeUnit.SECONDS);
         }
+        // the listener hears of a batch after its requests are answered
+        assertThat(told.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(sizes).containsExactly(1, 1, 1);
     }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -88,6 +89,25 @@ class RemoteInferenceTest {
         }
         // a high percentile of the round trips it saw: never more than the slowest of them
         assertThat(remote.expectedLatencyMicros()).isPositive().isLessThanOrEqualTo(slowest);
+    }
+
+    @Test
+    void fallsBackToItsInitialEstimateOnceNoAnswerCameForASecondAndThenLearnsAfresh() throws Exception {
+        RunningServer server = closing(RunningServer.start());
+        AtomicLong now = new AtomicLong(CLOCK.nowMicros());
+        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory(server.target(),
+                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT).create(now::get));
+        FrameEnvelope frame = Faces.frames(1, 1, GENEROUS).get(0);
+
+        // the test's clock stands still during a call: every round trip it sees takes 0 us
+        assertThat(await(remote.infer(frame)).succeeded()).isTrue();
+        assertThat(remote.expectedLatencyMicros()).isZero();
+
+        now.addAndGet(RemoteInference.STALE_AFTER_MICROS + 1);
+        assertThat(remote.expectedLatencyMicros()).isEqualTo(RemoteInferenceFactory.INITIAL_LATENCY_MICROS);
+
+        assertThat(await(remote.infer(Faces.renewed(frame, GENEROUS))).succeeded()).isTrue();
+        assertThat(remote.expectedLatencyMicros()).isZero();
     }
 
     @Test
