@@ -91,6 +91,22 @@ public final class JobConfig implements Serializable {
         return new JobConfig(conf, kafkaProperties);
     }
 
+    /**
+     * Kafka client properties set in the Flink configuration (config.yaml or {@code -D}) as
+     * {@code kafka.<property>}, prefix removed: where secrets belong, since Flink masks keys such
+     * as {@code *password*} and {@code *jaas.config} in its web UI, while application mode keeps
+     * program arguments in the configuration, unmasked.
+     */
+    public static Map<String, String> kafkaPropertiesIn(ReadableConfig flink) {
+        Map<String, String> kafka = new LinkedHashMap<>();
+        flink.toMap().forEach((key, value) -> {
+            if (key.startsWith(DriftlessOptions.KAFKA_PREFIX)) {
+                kafka.put(key.substring(DriftlessOptions.KAFKA_PREFIX.length()), value);
+            }
+        });
+        return kafka;
+    }
+
     /** The Kafka client properties given with the {@code kafka.} prefix, prefix removed. */
     public Properties kafkaProperties() {
         Properties properties = new Properties();
@@ -135,7 +151,9 @@ public final class JobConfig implements Serializable {
                 out.append(String.format("  %-34s default: %s%n", "", render(option.defaultValue())));
             }
         }
-        out.append("\nKafka client properties: --kafka.<property> VALUE, e.g. --kafka.security.protocol SSL\n");
+        out.append("\nKafka client properties: --kafka.<property> VALUE, e.g. --kafka.security.protocol SSL,\n");
+        out.append("  or kafka.<property> in the Flink configuration; put secrets there (the web UI masks\n");
+        out.append("  them) or use a Kafka config provider, e.g. ${env:KEYSTORE_PASSWORD}, never in arguments\n");
         out.append("Flink options: any Flink configuration key, e.g. --execution.checkpointing.interval 30s\n");
         out.append("  (this job defaults execution.buffer-timeout.interval to 0 ms for latency, and\n");
         out.append("   execution.checkpointing.interval to 10 s)\n");

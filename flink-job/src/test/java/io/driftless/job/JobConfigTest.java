@@ -120,4 +120,16 @@ class JobConfigTest {
         }
         assertThat(usage).contains("default: 33 ms");
     }
+
+    @Test
+    void takesKafkaClientPropertiesFromTheFlinkConfigurationWithoutThePrefix() {
+        Configuration flink = new Configuration();
+        flink.setString("kafka.security.protocol", "SASL_SSL");
+        flink.setString("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required;");
+        flink.setString("execution.buffer-timeout.interval", "0 ms");
+        flink.setString("driftless.frames-topic", "frames");
+
+        assertThat(JobConfig.kafkaPropertiesIn(flink)).containsOnlyKeys("security.protocol", "sasl.jaas.config")
+                .containsEntry("security.protocol", "SASL_SSL");
+    }
 }

@@ -17,6 +17,7 @@ import io.driftless.proto.Point;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -81,9 +82,12 @@ public final class JobUnderTest implements AutoCloseable {
      */
     public void awaitServing() throws Exception {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        try (KafkaProducer<byte[], byte[]> producer = producer(config.bootstrapServers);
-                ResponseLog log = ResponseLog.withProbes(config.bootstrapServers,
-                        config.coordinatesTopicPattern, config.droppedTopic)) {
+        Properties producerSettings = config.kafkaProperties();
+        producerSettings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers);
+        producerSettings.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerSettings,
+                        new ByteArraySerializer(), new ByteArraySerializer());
+                ResponseLog log = ResponseLog.withProbes(config)) {
             for (long sequence = 1; log.answered() == 0; sequence++) {
                 assertThat(System.nanoTime()).as("job answering within %s", START_TIMEOUT).isLessThan(deadline);
                 producer.send(new ProducerRecord<>(config.framesTopic, key(PROBE_SESSION),

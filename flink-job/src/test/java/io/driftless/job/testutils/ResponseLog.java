@@ -1,6 +1,7 @@
 package io.driftless.job.testutils;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.driftless.job.JobConfig;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.DroppedFrame;
 import java.time.Duration;
@@ -29,17 +30,20 @@ public final class ResponseLog implements AutoCloseable {
 
     /** Reads the topics, leaving out the answers to {@link JobUnderTest#awaitServing}'s probes. */
     public ResponseLog(String bootstrapServers, String coordinatesTopic, String droppedTopic) {
-        this(bootstrapServers, coordinatesTopic, droppedTopic, false);
+        this(bootstrapServers, coordinatesTopic, droppedTopic, false, new Properties());
     }
 
     /** Reads the topics, answers to the serving probes included. */
-    static ResponseLog withProbes(String bootstrapServers, String coordinatesTopic, String droppedTopic) {
-        return new ResponseLog(bootstrapServers, coordinatesTopic, droppedTopic, true);
+    static ResponseLog withProbes(JobConfig job) {
+        return new ResponseLog(job.bootstrapServers, job.coordinatesTopicPattern, job.droppedTopic, true,
+                job.kafkaProperties());
     }
 
-    private ResponseLog(String bootstrapServers, String coordinatesTopic, String droppedTopic, boolean probes) {
+    private ResponseLog(String bootstrapServers, String coordinatesTopic, String droppedTopic, boolean probes,
+            Properties security) {
         this.probes = probes;
         Properties props = new Properties();
+        props.putAll(security);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "response-log-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
