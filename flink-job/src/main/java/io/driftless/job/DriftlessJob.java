@@ -146,7 +146,8 @@ public final class DriftlessJob {
                 (int) config.defaultDeadline.toMillis(),
                 (int) config.maxDeadline.toMillis(),
                 config.maxClockOffset.toNanos() / 1000,
-                config.maxSendDelay.toNanos() / 1000);
+                config.maxSendDelay.toNanos() / 1000,
+                config.inputLimits);
     }
 
     /** Keys frames by session. */

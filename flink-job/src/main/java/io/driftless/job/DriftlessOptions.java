@@ -2,9 +2,11 @@ package io.driftless.job;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.driftless.job.parse.InputLimits;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.MemorySize;
 
 /**
  * Every setting of the driftless job, typed, with its default and what it means. Set them in
@@ -118,6 +120,20 @@ public final class DriftlessOptions {
             .defaultValue(Duration.ofMinutes(1))
             .withDescription("Per-session state is cleared after this long without a frame.");
 
+    public static final ConfigOption<MemorySize> MAX_FRAME_SIZE = key(PREFIX + "input.max-frame-size")
+            .memoryType()
+            .defaultValue(MemorySize.parse(InputLimits.DEFAULT_MAX_FRAME_BYTES + "b"))
+            .withDescription("Largest frames-topic record the job parses; larger ones are INVALID before"
+                    + " any parsing, which bounds what a client can make the job allocate. Kafka's own"
+                    + " message.max.bytes applies first.");
+
+    public static final ConfigOption<Integer> MAX_IMAGE_SIDE = key(PREFIX + "input.max-image-side")
+            .intType()
+            .defaultValue(InputLimits.DEFAULT_MAX_IMAGE_SIDE)
+            .withDescription("Largest image width or height a frame may declare, in pixels (at most "
+                    + InputLimits.LARGEST_IMAGE_SIDE + "); larger ones are INVALID before any image buffer"
+                    + " exists.");
+
     public static final ConfigOption<Smoothing> SMOOTHING = key(PREFIX + "render.smoothing")
             .enumType(Smoothing.class)
             .defaultValue(Smoothing.ONE_EURO)
@@ -127,7 +143,7 @@ public final class DriftlessOptions {
             BOOTSTRAP_SERVERS, FRAMES_TOPIC, COORDINATES_TOPIC_PATTERN, DROPPED_TOPIC, GROUP_ID,
             CREATE_TOPICS, TOPIC_PARTITIONS, STARTING_OFFSETS, DEFAULT_DEADLINE, MAX_DEADLINE, POSE_MODEL, MAX_BATCH_SIZE,
             QUEUE_CAPACITY, INTRA_OP_THREADS, ASYNC_CAPACITY, CLOCK_WINDOW,
-            MAX_CLOCK_OFFSET, MAX_SEND_DELAY, SESSION_IDLE_TIMEOUT, SMOOTHING);
+            MAX_CLOCK_OFFSET, MAX_SEND_DELAY, SESSION_IDLE_TIMEOUT, MAX_FRAME_SIZE, MAX_IMAGE_SIDE, SMOOTHING);
 
     /** Where the source starts reading when it restores no checkpoint. */
     public enum StartingOffsets {

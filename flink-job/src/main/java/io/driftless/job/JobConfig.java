@@ -5,6 +5,7 @@ import static io.driftless.job.DriftlessOptions.*;
 import io.driftless.job.DriftlessOptions.Smoothing;
 import io.driftless.job.DriftlessOptions.StartingOffsets;
 import io.driftless.job.parse.FrameDecoder;
+import io.driftless.job.parse.InputLimits;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Collections;
@@ -49,6 +50,7 @@ public final class JobConfig implements Serializable {
     public final Duration maxClockOffset;
     public final Duration maxSendDelay;
     public final Duration sessionIdleTimeout;
+    public final InputLimits inputLimits;
     public final Smoothing smoothing;
     /** Kafka client properties (security settings and the like) for the source and sinks. */
     private final Map<String, String> kafkaProperties;
@@ -82,6 +84,17 @@ public final class JobConfig implements Serializable {
         this.maxClockOffset = positive(conf, MAX_CLOCK_OFFSET);
         this.maxSendDelay = positive(conf, MAX_SEND_DELAY);
         this.sessionIdleTimeout = positive(conf, SESSION_IDLE_TIMEOUT);
+        long maxFrameBytes = conf.get(MAX_FRAME_SIZE).getBytes();
+        if (maxFrameBytes < 1024 || maxFrameBytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(MAX_FRAME_SIZE.key() + " must be between 1 kb and 2 gb, got "
+                    + conf.get(MAX_FRAME_SIZE));
+        }
+        int maxImageSide = conf.get(MAX_IMAGE_SIDE);
+        if (maxImageSide < 1 || maxImageSide > InputLimits.LARGEST_IMAGE_SIDE) {
+            throw new IllegalArgumentException(MAX_IMAGE_SIDE.key() + " must be between 1 and "
+                    + InputLimits.LARGEST_IMAGE_SIDE + ", got " + maxImageSide);
+        }
+        this.inputLimits = new InputLimits((int) maxFrameBytes, maxImageSide);
         this.smoothing = conf.get(SMOOTHING);
         this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaProperties));
     }
