@@ -166,7 +166,7 @@ public final class JobConfig implements Serializable {
         }
         out.append("\nKafka client properties: --kafka.<property> VALUE, e.g. --kafka.security.protocol SSL,\n");
         out.append("  or kafka.<property> in the Flink configuration; put secrets there (the web UI masks\n");
-        out.append("  them) or use a Kafka config provider, e.g. ${env:KEYSTORE_PASSWORD}, never in arguments\n");
+        out.append("  them) or behind a Kafka config provider, never in arguments\n");
         out.append("Flink options: any Flink configuration key, e.g. --execution.checkpointing.interval 30s\n");
         out.append("  (this job defaults execution.buffer-timeout.interval to 0 ms for latency, and\n");
         out.append("   execution.checkpointing.interval to 10 s)\n");
