@@ -63,7 +63,7 @@ final class FlatTable extends Table {
             return new int[0];
         }
         int start = __vector(o);
-        int[] values = new int[__vector_len(o)];
+        int[] values = new int[checkedLength(o, start, Integer.BYTES)];
         for (int i = 0; i < values.length; i++) {
             values[i] = bb.getInt(start + i * Integer.BYTES);
         }
@@ -77,7 +77,7 @@ final class FlatTable extends Table {
             return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
         }
         int start = __vector(o);
-        int length = __vector_len(o);
+        int length = checkedLength(o, start, 1);
         return bb.duplicate().position(start).limit(start + length).slice().order(ByteOrder.LITTLE_ENDIAN);
     }
 
@@ -94,12 +94,22 @@ final class FlatTable extends Table {
             return List.of();
         }
         int start = __vector(o);
-        int length = __vector_len(o);
+        int length = checkedLength(o, start, Integer.BYTES);
         List<FlatTable> tables = new ArrayList<>(length);
         for (int i = 0; i < length; i++) {
             tables.add(new FlatTable(__indirect(start + i * Integer.BYTES), bb));
         }
         return tables;
+    }
+
+    /** A vector's length, checked to fit the buffer, so a corrupt length cannot allocate gigabytes. */
+    private int checkedLength(int fieldOffset, int start, int elementBytes) {
+        int length = __vector_len(fieldOffset);
+        if (length < 0 || start < 0 || start + (long) length * elementBytes > bb.limit()) {
+            throw new IndexOutOfBoundsException("a vector of " + length + " elements at byte " + start
+                    + " runs past the end of the buffer (" + bb.limit() + " bytes)");
+        }
+        return length;
     }
 
     private static int vtableOffset(int slot) {

@@ -1,5 +1,6 @@
 package io.driftless.inference.tflite;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ record TfliteModel(
     static TfliteModel read(byte[] file) {
         try {
             return read(ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN));
-        } catch (IndexOutOfBoundsException e) {
+        } catch (IndexOutOfBoundsException | BufferUnderflowException e) {
             throw new IllegalArgumentException("not a valid TFLite model: an offset points outside the file ("
                     + e.getMessage() + ")", e);
         }

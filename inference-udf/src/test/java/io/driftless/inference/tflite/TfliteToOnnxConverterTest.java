@@ -14,8 +14,10 @@ import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,6 +92,29 @@ class TfliteToOnnxConverterTest {
                         "definitely not a model".getBytes(StandardCharsets.UTF_8), "g", Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a TFLite model");
+    }
+
+    @Test
+    void failsOnCorruptFilesWithAnIllegalArgumentOnly() {
+        byte[] original = ModelFiles.read(ModelFiles.CLASSPATH + TfliteToOnnxEquivalenceTest.TFLITE);
+        Random random = new Random(42);
+        for (int trial = 0; trial < 150; trial++) {
+            byte[] corrupt = trial % 3 == 0
+                    ? Arrays.copyOf(original, random.nextInt(original.length))
+                    : original.clone();
+            if (trial % 3 != 0) {
+                // the structure (vtables, offsets, vectors) lives mostly outside the weights at the start
+                for (int flips = 0; flips < 4; flips++) {
+                    int at = random.nextBoolean() ? random.nextInt(4096) : original.length - 1 - random.nextInt(16384);
+                    corrupt[at] = (byte) random.nextInt(256);
+                }
+            }
+            try {
+                TfliteToOnnxConverter.convert(corrupt, "g", Map.of());
+            } catch (IllegalArgumentException expected) {
+                assertThat(expected.getMessage()).as("trial %d", trial).isNotBlank();
+            }
+        }
     }
 
     @Test
