@@ -12,7 +12,8 @@ import java.util.Locale;
  * right ear tragion, left ear tragion, where right and left are the subject's (the right eye
  * is on the image's left in a non-mirrored frame). That is the order of {@link
  * FaceGeometry#KEYPOINT_NAMES}, so {@link #toFaceKeypoints} hands them to the pose model as they
- * are.
+ * are. The model names the eyes and ears by their side of the image: in a mirrored (selfie
+ * preview) frame its "right eye" is the subject's left, so un-mirror such frames before detection.
  *
  * @param score the detector's confidence, 0 to 1
  * @param keypoints x0, y0, ..., x5, y5

@@ -1,6 +1,7 @@
 package io.driftless.inference.face;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.awt.Color;
 import java.awt.geom.AffineTransform;
@@ -119,6 +120,18 @@ class FaceDetectorAccuracyTest {
         assertThat(face.keypointY(FaceDetection.NOSE_TIP)).isGreaterThan(face.keypointY(FaceDetection.RIGHT_EYE));
         assertThat(face.keypointY(FaceDetection.MOUTH_CENTRE)).isGreaterThan(face.keypointY(FaceDetection.NOSE_TIP));
         assertThat(face.toFaceKeypoints(512, 512, 0).xy()).containsExactly(face.keypoints());
+    }
+
+    @Test
+    void labelsEyesByTheirSideOfTheImageEvenInAMirroredFrame() throws Exception {
+        BufferedImage photo = FaceImages.astronaut();
+        AffineTransform mirror = new AffineTransform(-1, 0, 0, 1, photo.getWidth(), 0);
+
+        FaceDetection face = detect(FaceImages.transformed(photo, mirror, 512, 512)).get(0);
+
+        // the subject's left eye is now on the image's left, and the model calls it the right eye
+        assertThat(face.keypointX(FaceDetection.RIGHT_EYE)).isLessThan(face.keypointX(FaceDetection.LEFT_EYE));
+        assertThat(face.keypointX(FaceDetection.RIGHT_EYE)).isCloseTo(512 - 246, within(8f));
     }
 
     @Test
