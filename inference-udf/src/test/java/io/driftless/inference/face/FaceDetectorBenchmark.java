@@ -71,8 +71,34 @@ public final class FaceDetectorBenchmark {
                 print("letterbox 640x480 -> 128x128", pre);
                 print("model (ONNX Runtime, batch 1)", model);
                 print("decode + weighted NMS", post);
+                for (int size : new int[] {2, 4, 8}) {
+                    batchOf(size, env, session, pixels);
+                }
             }
         }
+    }
+
+    /** The model alone on a batch, per image: what micro-batching buys under load. */
+    private static void batchOf(int size, OrtEnvironment env, OrtSession session, FloatBuffer one) throws Exception {
+        FloatBuffer pixels = ByteBuffer.allocateDirect(size * 128 * 128 * 3 * Float.BYTES)
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int i = 0; i < size; i++) {
+            one.rewind();
+            pixels.put(one);
+        }
+        int runs = RUNS / size;
+        long[] perImage = new long[runs];
+        for (int i = -WARM_UP / size; i < runs; i++) {
+            pixels.rewind();
+            long t0 = System.nanoTime();
+            try (OnnxTensor input = OnnxTensor.createTensor(env, pixels, new long[] {size, 128, 128, 3});
+                    OrtSession.Result out = session.run(Map.of(FaceDetectionAdapter.INPUT_NAME, input))) {
+                if (i >= 0) {
+                    perImage[i] = (System.nanoTime() - t0) / size;
+                }
+            }
+        }
+        print("model, batch of " + size + ", per image", perImage);
     }
 
     private static void print(String stage, long[] nanos) {
