@@ -93,8 +93,12 @@ public final class FaceDetectorBenchmark {
             long t0 = System.nanoTime();
             try (OnnxTensor input = OnnxTensor.createTensor(env, pixels, new long[] {size, 128, 128, 3});
                     OrtSession.Result out = session.run(Map.of(FaceDetectionAdapter.INPUT_NAME, input))) {
+                long elapsed = System.nanoTime() - t0;
+                if (out.size() != 2) {
+                    throw new IllegalStateException("the face model gave " + out.size() + " outputs, expected 2");
+                }
                 if (i >= 0) {
-                    perImage[i] = (System.nanoTime() - t0) / size;
+                    perImage[i] = elapsed / size;
                 }
             }
         }
