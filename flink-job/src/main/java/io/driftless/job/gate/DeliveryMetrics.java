@@ -15,7 +15,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * What the render gate sees of every frame's journey, as Flink metrics: for each response,
- * how old it was at emit, how much of its budget was left (slack), and where the time went
+ * how old it was at emit, how much of its budget was left (slack, and its mirror lateness),
+ * and where the time went
  * (waiting in Kafka, passing admission, waiting for the model, running it, rendering); for
  * each drop, its reason.
  *
@@ -30,6 +31,7 @@ final class DeliveryMetrics {
     private final MetricGroup group;
     private final Histogram ageAtEmit;
     private final Histogram slack;
+    private final Histogram lateness;
     private final Histogram kafkaQueue;
     private final Histogram admission;
     private final Histogram inferenceWait;
@@ -43,6 +45,9 @@ final class DeliveryMetrics {
         this.group = DriftlessMetricGroup.of(context);
         this.ageAtEmit = histogram("age_at_emit_micros");
         this.slack = histogram("slack_micros");
+        // emit minus deadline: the reporter exports only upper quantiles, and the tail that
+        // matters is the smallest slack, so its p99 is minus the 1st percentile of slack
+        this.lateness = histogram("lateness_micros");
         this.kafkaQueue = histogram("kafka_queue_micros");
         this.admission = histogram("admission_micros");
         this.inferenceWait = histogram("inference_wait_micros");
@@ -61,6 +66,7 @@ final class DeliveryMetrics {
         rendered.inc();
         ageAtEmit.update(outcome.emitUs - frame.captureJobUs());
         slack.update(frame.deadlineUs - outcome.emitUs);
+        lateness.update(outcome.emitUs - frame.deadlineUs);
         if (frame.brokerAppendUs != 0) {
             kafkaQueue.update(frame.ingestUs - frame.brokerAppendUs);
         }
