@@ -28,6 +28,7 @@ import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.HistogramStatistics;
@@ -154,15 +155,31 @@ class DriftlessJobITCase {
 
         // the job's own account agrees: every response it emitted had slack left
         long emitted = 0;
-        for (Metric metric : METRICS.findMetrics(job.client().getJobID(), ".*slackMicros").values()) {
+        for (Metric metric : METRICS.findMetrics(job.client().getJobID(), ".*slack_micros").values()) {
             HistogramStatistics slack = ((Histogram) metric).getStatistics();
             assertThat(slack.getMin()).as("smallest slack").isGreaterThanOrEqualTo(0);
             emitted += ((Histogram) metric).getCount();
         }
         assertThat(emitted).as("responses in the slack histograms").isGreaterThanOrEqualTo(summary.responses());
-        long counted = METRICS.findMetrics(job.client().getJobID(), ".*framesRendered").values().stream()
+        long counted = METRICS.findMetrics(job.client().getJobID(), ".*frames_rendered").values().stream()
                 .mapToLong(m -> ((Counter) m).getCount()).sum();
         assertThat(counted).isEqualTo(emitted);
+
+        // the frame counters balance, so rendered / (rendered + dropped) is the on-time ratio
+        long in = sum(job.client(), ".*driftless\\.frames_in");
+        long dropped = sum(job.client(), ".*driftless\\.reason\\..*\\.frames_dropped");
+        assertThat(in).as("frames_in").isGreaterThanOrEqualTo(summary.sent());
+        assertThat(counted + dropped).as("frames_rendered + frames_dropped").isEqualTo(in);
+        for (String stage : List.of("admission_micros", "inference_wait_micros", "inference_micros")) {
+            for (Metric metric : METRICS.findMetrics(job.client().getJobID(), ".*driftless\\." + stage).values()) {
+                assertThat(((Histogram) metric).getStatistics().getMin()).as(stage).isGreaterThanOrEqualTo(0);
+            }
+        }
+    }
+
+    private static long sum(JobClient job, String counterPattern) {
+        return METRICS.findMetrics(job.getJobID(), counterPattern).values().stream()
+                .mapToLong(m -> ((Counter) m).getCount()).sum();
     }
 
     @ParameterizedTest(name = "delay announced to admission: {0}")

@@ -97,7 +97,7 @@ class SessionStateITCase {
         job = JobUnderTest.start(config, DriftlessJob.poseInference(config),
                 Map.of("execution.checkpointing.interval", "300 ms"));
         job.awaitServing();
-        await(() -> sum("activeSessions") == 0 ? 1 : 0, 1, "the probe session to expire");
+        await(() -> sum("active_sessions") == 0 ? 1 : 0, 1, "the probe session to expire");
         long baseline = nextCheckpointSize();
 
         try (KafkaProducer<byte[], byte[]> producer = JobUnderTest.producer(kafka.bootstrapServers());
@@ -111,10 +111,10 @@ class SessionStateITCase {
             }
             producer.flush();
             log.awaitUntil(l -> l.answered() >= 2 * SESSIONS, Duration.ofSeconds(60));
-            long peakSessions = sum("activeSessions");
+            long peakSessions = sum("active_sessions");
             long peak = nextCheckpointSize();
 
-            await(() -> sum("activeSessions") == 0 ? 1 : 0, 1, "every silent session to expire");
+            await(() -> sum("active_sessions") == 0 ? 1 : 0, 1, "every silent session to expire");
             long cleaned = nextCheckpointSize();
             System.out.printf("checkpoint size: %d B before, %d B with %d sessions, %d B after they went silent%n",
                     baseline, peak, peakSessions, cleaned);
