@@ -3,6 +3,7 @@ package io.driftless.local;
 import io.driftless.source.RunSummary;
 import io.driftless.source.SyntheticConfig;
 import io.driftless.source.SyntheticRun;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,6 +59,20 @@ public final class LocalDriftless implements Callable<Integer> {
                     + " to measure what metrics cost (default: ${DEFAULT-VALUE}).")
     int prometheusPort;
 
+    @Option(names = "--memory-report", paramLabel = "DIR",
+            description = "Sample the process's memory (heap, direct buffers, resident set with ONNX Runtime's"
+                    + " native memory) and write memory.csv, memory.json and memory.png here; the run then says"
+                    + " whether memory stayed flat after the warm-up. With --duration 1h, a soak test.")
+    Path memoryReport;
+
+    @Option(names = "--memory-interval", converter = DurationConverter.class, defaultValue = "10s",
+            description = "How often memory is sampled (default: ${DEFAULT-VALUE}).")
+    Duration memoryInterval;
+
+    @Option(names = "--warm-up", converter = DurationConverter.class, defaultValue = "5m",
+            description = "Memory before this is warm-up, left out of the flatness check (default: ${DEFAULT-VALUE}).")
+    Duration warmUp;
+
     @Option(names = "--parallelism", defaultValue = "1", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
@@ -108,7 +123,13 @@ public final class LocalDriftless implements Callable<Integer> {
                         : "Prometheus metrics:  http://localhost:" + prometheusPort + "/metrics");
                 out.printf("Streaming %d synthetic users at %d fps%s. Ctrl-C stops.%n", users, fps,
                         duration == null ? "" : " for " + duration.toSeconds() + " s");
-                RunSummary summary = stream(system.bootstrapServers(), out);
+                RunSummary summary;
+                try (MemorySampler memory = memoryReport == null ? null : MemorySampler.start(memoryInterval)) {
+                    summary = stream(system.bootstrapServers(), out);
+                    if (memory != null) {
+                        reportMemory(memory, out);
+                    }
+                }
                 out.println();
                 out.println(summary.toTable());
                 if (summaryJson != null) {
@@ -120,6 +141,18 @@ public final class LocalDriftless implements Callable<Integer> {
             }
         } finally {
             finished.countDown();
+        }
+    }
+
+    private void reportMemory(MemorySampler memory, PrintStream out) throws IOException {
+        try {
+            MemoryReport report = new MemoryReport(memory.samples(), warmUp);
+            report.write(memoryReport);
+            out.println();
+            out.print(report.toTable());
+            out.println("Memory report written to " + memoryReport.toAbsolutePath());
+        } catch (IllegalArgumentException e) {
+            out.println("No memory report: " + e.getMessage());
         }
     }
 
