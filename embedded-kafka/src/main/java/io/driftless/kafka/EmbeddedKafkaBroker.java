@@ -5,6 +5,7 @@ import io.driftless.kafka.internal.KRaftNode;
 import io.driftless.kafka.internal.PreboundSockets;
 import io.driftless.kafka.internal.RecordingFaultHandlers;
 import io.driftless.kafka.internal.Storage;
+import io.driftless.kafka.internal.TlsStores;
 
 import kafka.server.KafkaConfig;
 
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +68,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final boolean autoCreateTopics;
     private final Map<String, String> extraProperties;
     private final Duration timeout;
+    private final Optional<TlsStores> tls;
 
     private State state = State.NEW;
     private int brokerPort;
@@ -83,6 +86,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.autoCreateTopics = builder.autoCreateTopics;
         this.extraProperties = Map.copyOf(builder.brokerProperties);
         this.timeout = builder.timeout;
+        this.tls = Optional.ofNullable(builder.tls);
     }
 
     public static Builder builder() {
@@ -289,7 +293,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private Map<String, String> brokerProperties(int brokerPort, int controllerPort, Path dataDirectory) {
         return BrokerProperties.of(brokerPort, controllerPort, dataDirectory, defaultPartitions,
-                autoCreateTopics, timeout, extraProperties);
+                autoCreateTopics, timeout, tls, extraProperties);
     }
 
     /** Waits for a describeCluster answer: the proof that a client can bootstrap from the address. */
@@ -323,10 +327,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private Admin newAdmin() {
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        return Admin.create(Map.of(
+        Map<String, Object> settings = new HashMap<>(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs));
+        tls.ifPresent(stores -> settings.putAll(stores.clientProperties()));
+        return Admin.create(settings);
     }
 
     private void shutDownQuietly(KRaftNode started, Exception failure) {
@@ -375,6 +381,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private boolean autoCreateTopics = true;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private Duration timeout = Duration.ofSeconds(60);
+        private TlsStores tls;
 
         Builder() {}
 
@@ -452,6 +459,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         public Builder brokerProperties(Map<String, String> properties) {
             Objects.requireNonNull(properties, "brokerProperties");
             properties.forEach(this::brokerProperty);
+            return this;
+        }
+
+        /**
+         * Serves clients over TLS instead of plaintext. The broker presents the key in {@code
+         * keyStore} and trusts the certificates in {@code trustStore}; both are PKCS12. The broker is
+         * a client of its own listener, so the trust store must hold its own certificate too; with
+         * {@code brokerProperty("ssl.client.auth", "required")} it also decides which clients get in.
+         */
+        public Builder tls(Path keyStore, String keyStorePassword, Path trustStore, String trustStorePassword) {
+            for (Path store : new Path[] {keyStore, trustStore}) {
+                Objects.requireNonNull(store, "tls store");
+                if (!Files.isReadable(store)) {
+                    throw new IllegalArgumentException("tls store " + store + " is not a readable file.");
+                }
+            }
+            Objects.requireNonNull(keyStorePassword, "keyStorePassword");
+            Objects.requireNonNull(trustStorePassword, "trustStorePassword");
+            this.tls = new TlsStores(keyStore, keyStorePassword, trustStore, trustStorePassword);
             return this;
         }
 

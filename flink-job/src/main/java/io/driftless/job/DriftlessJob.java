@@ -18,6 +18,7 @@ import io.driftless.job.parse.FrameDecoder;
 import io.driftless.job.parse.FrameParser;
 import io.driftless.job.record.Drops;
 import io.driftless.job.record.FrameDrop;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -49,6 +50,7 @@ public final class DriftlessJob {
 
     public static void main(String[] args) throws Exception {
         CommandLine cli;
+        StreamExecutionEnvironment env;
         JobConfig config;
         try {
             cli = CommandLine.parse(args);
@@ -56,7 +58,11 @@ public final class DriftlessJob {
                 System.out.print(JobConfig.usage());
                 return;
             }
-            config = JobConfig.from(cli.settings(), cli.kafkaProperties());
+            // under flink run the environment holds the cluster's settings too
+            env = StreamExecutionEnvironment.getExecutionEnvironment(cli.settings());
+            Map<String, String> kafka = JobConfig.kafkaPropertiesIn(env.getConfiguration());
+            kafka.putAll(cli.kafkaProperties());
+            config = JobConfig.from(cli.settings(), kafka);
         } catch (IllegalArgumentException e) {
             System.err.println("driftless: " + e.getMessage());
             System.err.println("Run with --help for the options.");
@@ -66,8 +72,6 @@ public final class DriftlessJob {
         if (config.createTopics) {
             TopicSetup.createMissing(config);
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cli.settings());
-        // under flink run the environment holds the cluster's settings too: only fill the gaps
         env.configure(JobConfig.missingFlinkDefaults(env.getConfiguration()));
         build(env, config, MicroClock.system());
         env.execute("driftless");
@@ -153,7 +157,8 @@ public final class DriftlessJob {
                 (int) config.defaultDeadline.toMillis(),
                 (int) config.maxDeadline.toMillis(),
                 config.maxClockOffset.toNanos() / 1000,
-                config.maxSendDelay.toNanos() / 1000);
+                config.maxSendDelay.toNanos() / 1000,
+                config.inputLimits);
     }
 
     /** Keys frames by session. */

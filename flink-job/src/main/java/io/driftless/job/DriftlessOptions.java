@@ -2,10 +2,12 @@ package io.driftless.job;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.driftless.job.parse.InputLimits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.MemorySize;
 
 /**
  * Every setting of the driftless job, typed, with its default and what it means. Set them in
@@ -148,6 +150,20 @@ public final class DriftlessOptions {
             .defaultValue(Duration.ofMinutes(1))
             .withDescription("Per-session state is cleared after this long without a frame.");
 
+    public static final ConfigOption<MemorySize> MAX_FRAME_SIZE = key(PREFIX + "input.max-frame-size")
+            .memoryType()
+            .defaultValue(MemorySize.parse(InputLimits.DEFAULT_MAX_FRAME_BYTES + "b"))
+            .withDescription("Largest frames-topic record the job parses; larger ones are INVALID before"
+                    + " any parsing, which bounds what a client can make the job allocate. Kafka's own"
+                    + " message.max.bytes applies first.");
+
+    public static final ConfigOption<Integer> MAX_IMAGE_SIDE = key(PREFIX + "input.max-image-side")
+            .intType()
+            .defaultValue(InputLimits.DEFAULT_MAX_IMAGE_SIDE)
+            .withDescription("Largest image width or height a frame may declare, in pixels (at most "
+                    + InputLimits.LARGEST_IMAGE_SIDE + "); larger ones are INVALID before any image buffer"
+                    + " exists.");
+
     public static final ConfigOption<Smoothing> SMOOTHING = key(PREFIX + "render.smoothing")
             .enumType(Smoothing.class)
             .defaultValue(Smoothing.ONE_EURO)
@@ -159,7 +175,7 @@ public final class DriftlessOptions {
             INFERENCE_BACKEND, INFERENCE_TARGET, INFERENCE_TLS_TRUST, INFERENCE_TLS_CLIENT_CERT,
             INFERENCE_TLS_CLIENT_KEY, MAX_BATCH_SIZE,
             QUEUE_CAPACITY, INTRA_OP_THREADS, ASYNC_CAPACITY, CLOCK_WINDOW,
-            MAX_CLOCK_OFFSET, MAX_SEND_DELAY, SESSION_IDLE_TIMEOUT, SMOOTHING);
+            MAX_CLOCK_OFFSET, MAX_SEND_DELAY, SESSION_IDLE_TIMEOUT, MAX_FRAME_SIZE, MAX_IMAGE_SIDE, SMOOTHING);
 
     /** Command-line short forms of options, without the {@code --}. */
     public static final Map<String, ConfigOption<?>> SHORT_FORMS = Map.of(

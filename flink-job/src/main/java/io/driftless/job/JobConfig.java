@@ -8,6 +8,7 @@ import io.driftless.job.DriftlessOptions.InferenceBackend;
 import io.driftless.job.DriftlessOptions.Smoothing;
 import io.driftless.job.DriftlessOptions.StartingOffsets;
 import io.driftless.job.parse.FrameDecoder;
+import io.driftless.job.parse.InputLimits;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Collections;
@@ -56,6 +57,7 @@ public final class JobConfig implements Serializable {
     public final Duration maxClockOffset;
     public final Duration maxSendDelay;
     public final Duration sessionIdleTimeout;
+    public final InputLimits inputLimits;
     public final Smoothing smoothing;
     /** Kafka client properties (security settings and the like) for the source and sinks. */
     private final Map<String, String> kafkaProperties;
@@ -92,6 +94,17 @@ public final class JobConfig implements Serializable {
         this.maxClockOffset = positive(conf, MAX_CLOCK_OFFSET);
         this.maxSendDelay = positive(conf, MAX_SEND_DELAY);
         this.sessionIdleTimeout = positive(conf, SESSION_IDLE_TIMEOUT);
+        long maxFrameBytes = conf.get(MAX_FRAME_SIZE).getBytes();
+        if (maxFrameBytes < 1024 || maxFrameBytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(MAX_FRAME_SIZE.key() + " must be between 1 kb and 2 gb, got "
+                    + conf.get(MAX_FRAME_SIZE));
+        }
+        int maxImageSide = conf.get(MAX_IMAGE_SIDE);
+        if (maxImageSide < 1 || maxImageSide > InputLimits.LARGEST_IMAGE_SIDE) {
+            throw new IllegalArgumentException(MAX_IMAGE_SIDE.key() + " must be between 1 and "
+                    + InputLimits.LARGEST_IMAGE_SIDE + ", got " + maxImageSide);
+        }
+        this.inputLimits = new InputLimits((int) maxFrameBytes, maxImageSide);
         this.smoothing = conf.get(SMOOTHING);
         this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaProperties));
     }
@@ -99,6 +112,22 @@ public final class JobConfig implements Serializable {
     /** Builds and validates the configuration. */
     public static JobConfig from(ReadableConfig conf, Map<String, String> kafkaProperties) {
         return new JobConfig(conf, kafkaProperties);
+    }
+
+    /**
+     * Kafka client properties set in the Flink configuration (config.yaml or {@code -D}) as
+     * {@code kafka.<property>}, prefix removed: where secrets belong, since Flink masks keys such
+     * as {@code *password*} and {@code *jaas.config} in its web UI, while application mode keeps
+     * program arguments in the configuration, unmasked.
+     */
+    public static Map<String, String> kafkaPropertiesIn(ReadableConfig flink) {
+        Map<String, String> kafka = new LinkedHashMap<>();
+        flink.toMap().forEach((key, value) -> {
+            if (key.startsWith(DriftlessOptions.KAFKA_PREFIX)) {
+                kafka.put(key.substring(DriftlessOptions.KAFKA_PREFIX.length()), value);
+            }
+        });
+        return kafka;
     }
 
     /** The Kafka client properties given with the {@code kafka.} prefix, prefix removed. */
@@ -147,7 +176,9 @@ public final class JobConfig implements Serializable {
         }
         DriftlessOptions.SHORT_FORMS.forEach((name, option) -> out.append(String.format(
                 "  --%-32s short for --%s%n", name, option.key().substring(PREFIX.length()))));
-        out.append("\nKafka client properties: --kafka.<property> VALUE, e.g. --kafka.security.protocol SSL\n");
+        out.append("\nKafka client properties: --kafka.<property> VALUE, e.g. --kafka.security.protocol SSL,\n");
+        out.append("  or kafka.<property> in the Flink configuration; put secrets there (the web UI masks\n");
+        out.append("  them) or behind a Kafka config provider, never in arguments\n");
         out.append("Flink options: any Flink configuration key, e.g. --execution.checkpointing.interval 30s\n");
         out.append("  (this job defaults execution.buffer-timeout.interval to 0 ms for latency, and\n");
         out.append("   execution.checkpointing.interval to 10 s)\n");

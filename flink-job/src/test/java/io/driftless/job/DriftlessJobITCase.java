@@ -1,35 +1,30 @@
 package io.driftless.job;
 
+import static io.driftless.job.testutils.JobUnderTest.key;
+import static io.driftless.job.testutils.JobUnderTest.validFrame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.flink.FrameInferenceFactory;
-import io.driftless.job.kafka.KafkaEndpoints;
 import io.driftless.job.kafka.TopicSetup;
 import io.driftless.job.testutils.DelayedInference;
+import io.driftless.job.testutils.JobUnderTest;
 import io.driftless.job.testutils.ResponseLog;
 import io.driftless.kafka.EmbeddedKafkaBroker;
 import io.driftless.proto.DropReason;
 import io.driftless.proto.DroppedFrame;
 import io.driftless.proto.Frame;
-import io.driftless.proto.KeypointScheme;
-import io.driftless.proto.Landmarks;
 import io.driftless.proto.Point;
 import io.driftless.source.RunSummary;
 import io.driftless.source.SyntheticConfig;
 import io.driftless.source.SyntheticRun;
-import io.driftless.inference.pose.FaceGeometry;
-import io.driftless.inference.pose.HeadPose;
-import io.driftless.inference.pose.PinholeCamera;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -40,14 +35,11 @@ import org.apache.flink.metrics.HistogramStatistics;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,7 +66,7 @@ class DriftlessJobITCase {
     private String frames;
     private String coordinates;
     private String dropped;
-    private JobClient job;
+    private JobUnderTest job;
 
     @BeforeAll
     static void startKafka() {
@@ -101,7 +93,7 @@ class DriftlessJobITCase {
     @AfterEach
     void cancelJob() throws Exception {
         if (job != null) {
-            job.cancel().get(30, TimeUnit.SECONDS);
+            job.close();
         }
     }
 
@@ -117,36 +109,11 @@ class DriftlessJobITCase {
     }
 
     private void startJob(JobConfig config, FrameInferenceFactory inference) throws Exception {
-        Configuration flink = new Configuration();
-        JobConfig.applyFlinkDefaults(flink);
-        flink.setString("pipeline.generic-types", "false");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(2);
-        MicroClock clock = MicroClock.system();
-        DriftlessJob.topology(env, config, KafkaEndpoints.frames(config, clock), KafkaEndpoints.coordinates(config),
-                KafkaEndpoints.dropped(config), inference, clock);
-        job = env.executeAsync("driftless-it");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (job.getJobStatus().get() != JobStatus.RUNNING) {
-            assertThat(System.nanoTime()).as("job running within 60 s").isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
+        job = JobUnderTest.start(config, inference, Map.of());
     }
 
-    /**
-     * Returns once the job answers frames: RUNNING is not enough, since the source still has to
-     * join its group and get its partitions, and frames waiting meanwhile would age.
-     */
     private void awaitServing() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        try (KafkaProducer<byte[], byte[]> producer = producer();
-                ResponseLog log = new ResponseLog(kafka.bootstrapServers(), coordinates, dropped)) {
-            for (long sequence = 1; log.answered() == 0; sequence++) {
-                assertThat(System.nanoTime()).as("job answering within 60 s").isLessThan(deadline);
-                send(producer, "probe", validFrame("probe", sequence).build());
-                log.poll(Duration.ofMillis(200));
-            }
-        }
+        job.awaitServing();
     }
 
     private SyntheticConfig.Builder users(int users, Duration duration) {
@@ -188,15 +155,31 @@ class DriftlessJobITCase {
 
         // the job's own account agrees: every response it emitted had slack left
         long emitted = 0;
-        for (Metric metric : METRICS.findMetrics(job.getJobID(), ".*slackMicros").values()) {
+        for (Metric metric : METRICS.findMetrics(job.client().getJobID(), ".*slack_micros").values()) {
             HistogramStatistics slack = ((Histogram) metric).getStatistics();
             assertThat(slack.getMin()).as("smallest slack").isGreaterThanOrEqualTo(0);
             emitted += ((Histogram) metric).getCount();
         }
         assertThat(emitted).as("responses in the slack histograms").isGreaterThanOrEqualTo(summary.responses());
-        long counted = METRICS.findMetrics(job.getJobID(), ".*framesRendered").values().stream()
+        long counted = METRICS.findMetrics(job.client().getJobID(), ".*frames_rendered").values().stream()
                 .mapToLong(m -> ((Counter) m).getCount()).sum();
         assertThat(counted).isEqualTo(emitted);
+
+        // the frame counters balance, so rendered / (rendered + dropped) is the on-time ratio
+        long in = sum(job.client(), ".*driftless\\.frames_in");
+        long dropped = sum(job.client(), ".*driftless\\.reason\\..*\\.frames_dropped");
+        assertThat(in).as("frames_in").isGreaterThanOrEqualTo(summary.sent());
+        assertThat(counted + dropped).as("frames_rendered + frames_dropped").isEqualTo(in);
+        for (String stage : List.of("admission_micros", "inference_wait_micros", "inference_micros")) {
+            for (Metric metric : METRICS.findMetrics(job.client().getJobID(), ".*driftless\\." + stage).values()) {
+                assertThat(((Histogram) metric).getStatistics().getMin()).as(stage).isGreaterThanOrEqualTo(0);
+            }
+        }
+    }
+
+    private static long sum(JobClient job, String counterPattern) {
+        return METRICS.findMetrics(job.getJobID(), counterPattern).values().stream()
+                .mapToLong(m -> ((Counter) m).getCount()).sum();
     }
 
     @ParameterizedTest(name = "delay announced to admission: {0}")
@@ -232,7 +215,9 @@ class DriftlessJobITCase {
         RunSummary summary;
         try (SyntheticRun run = new SyntheticRun(users(10, Duration.ofSeconds(5))
                 .maxClockSkew(Duration.ofSeconds(5))
-                .deadlineMs(200)
+                // far below the skew, so a clock taken at face value would drop every frame,
+                // yet more than a loaded test machine needs
+                .deadlineMs(1_000)
                 .build())) {
             summary = run.run();
         }
@@ -265,6 +250,7 @@ class DriftlessJobITCase {
     @Test
     void dropsReorderedAndDuplicatedSequencesAsStale() throws Exception {
         startJob(config(Map.of()), DriftlessJob.poseInference(config(Map.of())));
+        awaitServing();
         long[] sequences = {1, 2, 3, 2, 5, 4, 6};
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (long sequence : sequences) {
@@ -286,6 +272,7 @@ class DriftlessJobITCase {
     @Test
     void classifiesBadInputAsInvalidWithAClearDetailAndKeepsServing() throws Exception {
         startJob(config(Map.of()), DriftlessJob.poseInference(config(Map.of())));
+        awaitServing();
         long now = nowMicros();
         Map<String, byte[]> bad = new LinkedHashMap<>();
         byte[] random = new byte[64];
@@ -338,7 +325,7 @@ class DriftlessJobITCase {
             });
             assertThat(log.responses.keySet()).containsExactlyInAnyOrder("good-user/1", "good-user/2", "good-user/3");
         }
-        assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+        assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
     }
 
     @Test
@@ -367,35 +354,8 @@ class DriftlessJobITCase {
         return MicroClock.system().nowMicros();
     }
 
-    private static byte[] key(String session) {
-        return session.getBytes(StandardCharsets.UTF_8);
-    }
-
     private static byte[] change(Frame.Builder frame, UnaryOperator<Frame.Builder> change) {
         return change.apply(frame).build().toByteArray();
-    }
-
-    /** A well-formed frame of a face looking slightly left, captured now, with a generous budget. */
-    private static Frame.Builder validFrame(String session, long sequence) {
-        PinholeCamera camera = PinholeCamera.withHorizontalFov(640, 480, 60);
-        float[] xy = FaceGeometry.projectKeypoints(new HeadPose(-10, 5, 0, 0.01, 0.0, 0.5), camera);
-        Landmarks.Builder landmarks = Landmarks.newBuilder()
-                .setScheme(KeypointScheme.BLAZEFACE_SIX)
-                .setImageWidth(640)
-                .setImageHeight(480)
-                .setFocalLengthPx((float) camera.focalPx());
-        for (int i = 0; i < 6; i++) {
-            landmarks.addKeypoints(Point.newBuilder().setX(xy[2 * i]).setY(xy[2 * i + 1]));
-        }
-        long now = nowMicros();
-        // functional checks: a budget no scheduling hiccup of a busy test machine can eat
-        return Frame.newBuilder()
-                .setSessionId(session)
-                .setSequence(sequence)
-                .setCaptureTimeUs(now - 2_000)
-                .setSendTimeUs(now)
-                .setDeadlineMs(1_000)
-                .setLandmarks(landmarks);
     }
 
     private void send(KafkaProducer<byte[], byte[]> producer, String session, Frame frame) throws Exception {
@@ -403,9 +363,6 @@ class DriftlessJobITCase {
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        return JobUnderTest.producer(kafka.bootstrapServers());
     }
 }

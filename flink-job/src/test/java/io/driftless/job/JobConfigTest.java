@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.driftless.inference.flink.OnnxPoseInferenceFactory;
 import io.driftless.inference.remote.ClientTls;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.junit.jupiter.api.Test;
@@ -170,5 +171,36 @@ class JobConfigTest {
                 .contains("--inference.backend <in-process|remote>")
                 .contains("short for --inference.backend")
                 .contains("short for --inference.target");
+    }
+
+    @Test
+    void takesKafkaClientPropertiesFromTheFlinkConfigurationWithoutThePrefix() {
+        Configuration flink = new Configuration();
+        flink.setString("kafka.security.protocol", "SASL_SSL");
+        flink.setString("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required;");
+        flink.setString("execution.buffer-timeout.interval", "0 ms");
+        flink.setString("driftless.frames-topic", "frames");
+
+        assertThat(JobConfig.kafkaPropertiesIn(flink)).containsOnlyKeys("security.protocol", "sasl.jaas.config")
+                .containsEntry("security.protocol", "SASL_SSL");
+    }
+
+    @Test
+    void validatesTheInputLimits() {
+        Configuration settings = new Configuration();
+        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, "localhost:9092");
+        settings.setString("driftless.input.max-frame-size", "512 kb");
+        settings.setString("driftless.input.max-image-side", "1920");
+        JobConfig config = JobConfig.from(settings, Map.of());
+        assertThat(config.inputLimits.maxFrameBytes()).isEqualTo(512 * 1024);
+        assertThat(config.inputLimits.maxImageSide()).isEqualTo(1920);
+
+        settings.setString("driftless.input.max-image-side", "20000");
+        assertThatThrownBy(() -> JobConfig.from(settings, Map.of()))
+                .hasMessage("driftless.input.max-image-side must be between 1 and 16384, got 20000");
+        settings.setString("driftless.input.max-image-side", "1920");
+        settings.setString("driftless.input.max-frame-size", "100 b");
+        assertThatThrownBy(() -> JobConfig.from(settings, Map.of()))
+                .hasMessageStartingWith("driftless.input.max-frame-size must be between 1 kb and 2 gb");
     }
 }

@@ -16,7 +16,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * The {@code frame-source} command line: the camera client that publishes frames, reads the
  * job's answers and reports round trips. Exit codes: 0 done, 1 Kafka or run failure, 2 bad
- * arguments.
+ * arguments, 3 frames unaccounted for ({@code account}).
  */
 @Command(
         name = "frame-source",
@@ -24,7 +24,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = FrameSourceCli.Version.class,
         description = "The driftless camera client: publishes frames to Kafka, reads the job's"
                 + " answers, and reports round-trip latency, on-time ratio and drops by reason.",
-        subcommands = {SyntheticCommand.class})
+        subcommands = {SyntheticCommand.class, AccountCommand.class})
 public final class FrameSourceCli {
 
     /** Kafka's clients log every connection retry; the command reports failures itself. */

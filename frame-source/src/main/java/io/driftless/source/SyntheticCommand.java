@@ -143,6 +143,11 @@ final class SyntheticCommand implements Callable<Integer> {
             description = "Also write the summary as JSON to this file.")
     private Path summaryJson;
 
+    @Option(names = "--sent-log", paramLabel = "FILE",
+            description = "Also log every frame sent (session, sequence) to this file, for"
+                    + " 'frame-source account'.")
+    private Path sentLog;
+
     @Option(names = "--kafka", paramLabel = "KEY=VALUE",
             description = "Extra producer and consumer property, e.g. security.protocol=SSL;"
                     + " repeatable.")
@@ -198,6 +203,7 @@ final class SyntheticCommand implements Callable<Integer> {
                     .statusInterval(statusInterval)
                     .statusOut(quiet ? null : parent.out())
                     .runId(runId)
+                    .sentLog(sentLog)
                     .kafkaProperties(kafka)
                     .build();
         } catch (IllegalArgumentException e) {

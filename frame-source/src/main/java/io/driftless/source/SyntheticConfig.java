@@ -3,6 +3,7 @@ package io.driftless.source;
 import io.driftless.inference.pose.PinholeCamera;
 import io.driftless.source.internal.TopicNames;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -77,6 +78,7 @@ public final class SyntheticConfig {
     private final Map<String, String> kafkaProperties;
     private final boolean recordPoses;
     private final String runId;
+    private final Path sentLog;
 
     SyntheticConfig(Builder b) {
         this.users = b.users;
@@ -100,6 +102,7 @@ public final class SyntheticConfig {
         this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.kafkaProperties));
         this.recordPoses = b.recordPoses;
         this.runId = b.runId;
+        this.sentLog = b.sentLog;
     }
 
     public static Builder builder() {
@@ -217,6 +220,11 @@ public final class SyntheticConfig {
         return Optional.ofNullable(runId);
     }
 
+    /** Where the run writes its sent log for {@code frame-source account}, if anywhere. */
+    public Optional<Path> sentLog() {
+        return Optional.ofNullable(sentLog);
+    }
+
     /** Builds a {@link SyntheticConfig}; each setter checks its argument. */
     public static final class Builder {
         private int users = DEFAULT_USERS;
@@ -240,6 +248,7 @@ public final class SyntheticConfig {
         private final Map<String, String> kafkaProperties = new LinkedHashMap<>();
         private boolean recordPoses;
         private String runId;
+        private Path sentLog;
 
         Builder() {}
 
@@ -408,6 +417,12 @@ public final class SyntheticConfig {
                     "runId must be 1 to 64 characters of [A-Za-z0-9._-] (it becomes part of"
                             + " session ids and per-session topic names), got '%s'", runId);
             this.runId = runId;
+            return this;
+        }
+
+        /** Writes every frame sent as {@code session<TAB>sequence} to this file; null for none. */
+        public Builder sentLog(Path sentLog) {
+            this.sentLog = sentLog;
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.driftless.source;
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.proto.Frame;
+import io.driftless.source.accounting.SentLog;
 import io.driftless.source.internal.Failures;
 import io.driftless.source.internal.KafkaClients;
 import io.driftless.source.internal.ResponseConsumer;
@@ -103,6 +104,7 @@ public final class SyntheticRun implements AutoCloseable {
         consumerThread.start();
         KafkaProducer<byte[], byte[]> producer = null;
         StatusReporter status = null;
+        SentLog sentLog = null;
         long startNanos = System.nanoTime();
         long sendingNanos = 0;
         try {
@@ -113,7 +115,8 @@ public final class SyntheticRun implements AutoCloseable {
                     status = StatusReporter.start(config.statusOut().get(), config.statusInterval(),
                             tracker, startNanos);
                 }
-                send(producer, answers, startNanos);
+                sentLog = config.sentLog().map(SentLog::create).orElse(null);
+                send(producer, answers, startNanos, sentLog);
                 sendingNanos = System.nanoTime() - startNanos;
             }
             // No flush: frames still buffered go out during the drain, and a frame that never
@@ -130,6 +133,9 @@ public final class SyntheticRun implements AutoCloseable {
             }
             if (status != null) {
                 status.close();
+            }
+            if (sentLog != null) {
+                sentLog.close();
             }
         }
         return tracker.summarize(config.fps(), sendingNanos / 1e9);
@@ -207,7 +213,7 @@ public final class SyntheticRun implements AutoCloseable {
 
     /** The pacing loop: one thread, each frame sent when due, parking in between. */
     private void send(KafkaProducer<byte[], byte[]> producer, ResponseConsumer answers,
-            long startNanos) {
+            long startNanos, SentLog sentLog) {
         SyntheticUsers users = new SyntheticUsers(config, sessions);
         Schedule schedule = new Schedule(config.users(), config.fps());
         long slots = schedule.slotsWithin(config.duration().orElse(null));
@@ -234,6 +240,9 @@ public final class SyntheticRun implements AutoCloseable {
                     new InFlight(sendNanos, due, config.deadlineMs(), truth));
             producer.send(new ProducerRecord<>(topic, sessions.key(user), frame.toByteArray()),
                     onSent);
+            if (sentLog != null) {
+                sentLog.record(frame.getSessionId(), sequence);
+            }
         }
     }
 

@@ -5,35 +5,24 @@ import io.driftless.inference.onnx.RunnerOptions;
 import io.driftless.inference.server.InferenceServer;
 import io.driftless.inference.server.ModelCatalog;
 import io.driftless.inference.server.ServerMetrics;
-import io.driftless.job.DriftlessOptions.InferenceBackend;
-import io.driftless.job.DriftlessJob;
-import io.driftless.job.JobConfig;
 import io.driftless.job.DriftlessOptions;
-import io.driftless.kafka.EmbeddedKafkaBroker;
-import io.driftless.kafka.EmbeddedKafkaException;
+import io.driftless.job.DriftlessOptions.InferenceBackend;
 import io.driftless.source.RunSummary;
 import io.driftless.source.SyntheticConfig;
 import io.driftless.source.SyntheticRun;
-import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.JobStatus;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.common.errors.TopicExistsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -78,8 +67,23 @@ public final class LocalDriftless implements Callable<Integer> {
     int webPort;
 
     @Option(names = "--prometheus-port", defaultValue = "9249",
-            description = "Prometheus metrics endpoint port (default: ${DEFAULT-VALUE}).")
+            description = "Prometheus metrics endpoint port; 0 switches the reporter off,"
+                    + " to measure what metrics cost (default: ${DEFAULT-VALUE}).")
     int prometheusPort;
+
+    @Option(names = "--memory-report", paramLabel = "DIR",
+            description = "Sample the process's memory (heap, direct buffers, resident set with ONNX Runtime's"
+                    + " native memory) and write memory.csv, memory.json and memory.png here; the run then says"
+                    + " whether memory stayed flat after the warm-up. With --duration 1h, a soak test.")
+    Path memoryReport;
+
+    @Option(names = "--memory-interval", converter = DurationConverter.class, defaultValue = "10s",
+            description = "How often memory is sampled (default: ${DEFAULT-VALUE}).")
+    Duration memoryInterval;
+
+    @Option(names = "--warm-up", converter = DurationConverter.class, defaultValue = "5m",
+            description = "Memory before this is warm-up, left out of the flatness check (default: ${DEFAULT-VALUE}).")
+    Duration warmUp;
 
     @Option(names = "--inference", defaultValue = "in-process", converter = BackendConverter.class,
             description = "Where the model runs: in-process, or remote (an inference server in this"
@@ -111,6 +115,13 @@ public final class LocalDriftless implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        LocalSystem.Ports ports;
+        try {
+            ports = new LocalSystem.Ports(kafkaPort, webPort, prometheusPort);
+        } catch (IllegalArgumentException e) {
+            System.err.println("driftless-local: " + e.getMessage() + ". Run with --help for the options.");
+            return 2;
+        }
         CountDownLatch finished = new CountDownLatch(1);
         // Ctrl-C at any point: stop streaming, then let this thread shut everything down in order
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -125,58 +136,66 @@ public final class LocalDriftless implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }, "driftless-local-shutdown"));
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
-                .brokerPort(kafkaPort)
-                .defaultPartitions(partitions)
-                // the broker shares two cores with the job and the clients: fewer, busier threads
-                .brokerProperty("num.network.threads", "1")
-                .brokerProperty("num.io.threads", "2")
-                .build()) {
-            out.println("Starting Kafka on 127.0.0.1:" + kafkaPort + " ...");
-            broker.start();
-            // LogAppendTime puts the broker's stamp into every response's Timing
-            createTopic(broker, DriftlessOptions.FRAMES_TOPIC.defaultValue(), Map.of("message.timestamp.type", "LogAppendTime"));
-            createTopic(broker, DriftlessOptions.COORDINATES_TOPIC_PATTERN.defaultValue(), Map.of());
-            createTopic(broker, DriftlessOptions.DROPPED_TOPIC.defaultValue(), Map.of());
-            if (stopping) {
-                return 130;
-            }
-            try (RemoteModel remote = inference == InferenceBackend.REMOTE ? startInferenceServer(out) : null) {
-                return runJob(broker, out);
+        try {
+            out.println("Starting Kafka on 127.0.0.1:" + kafkaPort + " and the job ...");
+            // closed in reverse: the job goes before the server it calls
+            try (RemoteModel remote = inference == InferenceBackend.REMOTE ? startInferenceServer(out) : null;
+                    LocalSystem system = LocalSystem.start(ports, parallelism, partitions, jobSettings(),
+                            () -> stopping)) {
+                if (stopping) {
+                    out.println("Shutting down ...");
+                    return 130;
+                }
+                out.println("Flink web UI:        http://localhost:" + webPort);
+                out.println(prometheusPort == 0 ? "Prometheus metrics:  off"
+                        : "Prometheus metrics:  http://localhost:" + prometheusPort + "/metrics");
+                if (remote != null) {
+                    out.println("Inference server:    localhost:" + inferencePort + " (gRPC), metrics on http://localhost:"
+                            + inferenceMetricsPort + "/metrics");
+                }
+                out.printf("Streaming %d synthetic users at %d fps%s. Ctrl-C stops.%n", users, fps,
+                        duration == null ? "" : " for " + duration.toSeconds() + " s");
+                RunSummary summary;
+                try (MemorySampler memory = memoryReport == null ? null : MemorySampler.start(memoryInterval)) {
+                    summary = stream(system.bootstrapServers(), out);
+                    if (memory != null) {
+                        reportMemory(memory, out);
+                    }
+                }
+                out.println();
+                out.println(summary.toTable());
+                if (summaryJson != null) {
+                    Files.writeString(summaryJson, summary.toJson(), StandardCharsets.UTF_8);
+                    out.println("Summary written to " + summaryJson.toAbsolutePath());
+                }
+                out.println("Shutting down ...");
+                return 0;
             }
         } finally {
             finished.countDown();
         }
     }
 
-    private int runJob(EmbeddedKafkaBroker broker, PrintStream out) throws Exception {
-        JobClient job = startJob(broker.bootstrapServers());
+    private void reportMemory(MemorySampler memory, PrintStream out) throws IOException {
         try {
-            ServingProbe.await(broker.bootstrapServers(), DriftlessOptions.FRAMES_TOPIC.defaultValue(),
-                    List.of(DriftlessOptions.COORDINATES_TOPIC_PATTERN.defaultValue(),
-                            DriftlessOptions.DROPPED_TOPIC.defaultValue()),
-                    Duration.ofSeconds(60), () -> stopping);
-            out.println("Flink web UI:        http://localhost:" + webPort);
-            out.println("Prometheus metrics:  http://localhost:" + prometheusPort + "/metrics");
-            if (inference == InferenceBackend.REMOTE) {
-                out.println("Inference server:    localhost:" + inferencePort + " (gRPC), metrics on http://localhost:"
-                        + inferenceMetricsPort + "/metrics");
-            }
-            out.printf("Streaming %d synthetic users at %d fps%s. Ctrl-C stops.%n", users, fps,
-                    duration == null ? "" : " for " + duration.toSeconds() + " s");
-            RunSummary summary = stream(broker.bootstrapServers(), out);
+            MemoryReport report = new MemoryReport(memory.samples(), warmUp);
+            report.write(memoryReport);
             out.println();
-            out.println(summary.toTable());
-            if (summaryJson != null) {
-                Files.writeString(summaryJson, summary.toJson(), StandardCharsets.UTF_8);
-                out.println("Summary written to " + summaryJson.toAbsolutePath());
-            }
-            return 0;
-        } finally {
-            // the job goes before the broker it reads from and the server it calls
-            out.println("Shutting down ...");
-            stopJob(job);
+            out.print(report.toTable());
+            out.println("Memory report written to " + memoryReport.toAbsolutePath());
+        } catch (IllegalArgumentException e) {
+            out.println("No memory report: " + e.getMessage());
         }
+    }
+
+    /** The job's driftless options besides its Kafka cluster. */
+    private Configuration jobSettings() {
+        Configuration settings = new Configuration();
+        settings.set(DriftlessOptions.INFERENCE_BACKEND, inference);
+        if (inference == InferenceBackend.REMOTE) {
+            settings.set(DriftlessOptions.INFERENCE_TARGET, "localhost:" + inferencePort);
+        }
+        return settings;
     }
 
     /** The inference server and its metrics endpoint, stopped together. */
@@ -227,60 +246,6 @@ public final class LocalDriftless implements Callable<Integer> {
                 synthetic.stop();
             }
             return synthetic.run();
-        }
-    }
-
-    /** Creates a topic unless a client that connected early already made the broker create it. */
-    private void createTopic(EmbeddedKafkaBroker broker, String name, Map<String, String> configs) {
-        try {
-            broker.createTopic(name, partitions, configs);
-        } catch (EmbeddedKafkaException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
-            }
-        }
-    }
-
-    private JobClient startJob(String bootstrapServers) throws Exception {
-        Configuration flink = new Configuration();
-        flink.set(RestOptions.PORT, webPort);
-        flink.setString("metrics.reporter.prom.factory.class",
-                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-        flink.setString("metrics.reporter.prom.port", Integer.toString(prometheusPort));
-        JobConfig.applyFlinkDefaults(flink);
-        Configuration settings = new Configuration();
-        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, bootstrapServers);
-        settings.set(DriftlessOptions.INFERENCE_BACKEND, inference);
-        if (inference == InferenceBackend.REMOTE) {
-            settings.set(DriftlessOptions.INFERENCE_TARGET, "localhost:" + inferencePort);
-        }
-        JobConfig config = JobConfig.from(settings, Map.of());
-
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
-        env.setParallelism(parallelism);
-        DriftlessJob.build(env, config, MicroClock.system());
-        JobClient job = env.executeAsync("driftless");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (job.getJobStatus().get() != JobStatus.RUNNING) {
-            if (job.getJobStatus().get().isGloballyTerminalState()) {
-                job.getJobExecutionResult().get();
-                throw new IllegalStateException("the job ended before it ran");
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the job did not start within 60 s");
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
-        return job;
-    }
-
-    /** Cancels the job and waits for it to end; the local cluster shuts down with it. */
-    private static void stopJob(JobClient job) throws Exception {
-        job.cancel().get(30, TimeUnit.SECONDS);
-        try {
-            job.getJobExecutionResult().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException cancelled) {
-            // the expected end of a cancelled job
         }
     }
 

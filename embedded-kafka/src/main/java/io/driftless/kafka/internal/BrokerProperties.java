@@ -1,5 +1,6 @@
 package io.driftless.kafka.internal;
 
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.coordinator.group.GroupCoordinatorConfig;
 import org.apache.kafka.coordinator.share.ShareCoordinatorConfig;
 import org.apache.kafka.coordinator.transaction.TransactionLogConfig;
@@ -22,7 +23,7 @@ import java.util.Optional;
 public final class BrokerProperties {
 
     public static final String HOST = "127.0.0.1";
-    public static final String BROKER_LISTENER = "PLAINTEXT";
+    public static final String BROKER_LISTENER = "BROKER";
     public static final String CONTROLLER_LISTENER = "CONTROLLER";
     public static final int NODE_ID = 1;
 
@@ -40,7 +41,7 @@ public final class BrokerProperties {
             Map.entry(SocketServerConfigs.LISTENERS_CONFIG, "brokerPort(int) and controllerPort(int)"),
             Map.entry(SocketServerConfigs.ADVERTISED_LISTENERS_CONFIG, "brokerPort(int)"),
             Map.entry(SocketServerConfigs.LISTENER_SECURITY_PROTOCOL_MAP_CONFIG,
-                    "none yet: the listeners are plaintext"),
+                    "tls(...) for a TLS broker listener"),
             Map.entry(ReplicationConfigs.INTER_BROKER_LISTENER_NAME_CONFIG, "brokerPort(int)"),
             Map.entry(ServerLogConfigs.LOG_DIRS_CONFIG, "dataDirectory(Path)"),
             Map.entry(ServerLogConfigs.LOG_DIR_CONFIG, "dataDirectory(Path)"),
@@ -89,6 +90,7 @@ public final class BrokerProperties {
             int defaultPartitions,
             boolean autoCreateTopics,
             Duration startTimeout,
+            Optional<TlsStores> tls,
             Map<String, String> extraProperties) {
         Map<String, String> props = new HashMap<>(TEST_FRIENDLY_DEFAULTS);
         props.putAll(extraProperties);
@@ -102,7 +104,11 @@ public final class BrokerProperties {
         props.put(SocketServerConfigs.ADVERTISED_LISTENERS_CONFIG,
                 BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
         props.put(SocketServerConfigs.LISTENER_SECURITY_PROTOCOL_MAP_CONFIG,
-                BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+                BROKER_LISTENER + ":" + (tls.isPresent() ? "SSL" : "PLAINTEXT") + ","
+                        + CONTROLLER_LISTENER + ":PLAINTEXT");
+        // the broker is also a client of its own listener, so it presents and trusts the same stores
+        tls.ifPresent(stores -> props.putAll(stores.clientProperties()));
+        props.remove(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
         props.put(ReplicationConfigs.INTER_BROKER_LISTENER_NAME_CONFIG, BROKER_LISTENER);
         props.put(ServerLogConfigs.LOG_DIRS_CONFIG, dataDirectory.toAbsolutePath().toString());
         props.put(ServerLogConfigs.NUM_PARTITIONS_CONFIG, String.valueOf(defaultPartitions));

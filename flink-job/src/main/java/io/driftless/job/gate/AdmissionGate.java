@@ -1,9 +1,11 @@
 package io.driftless.job.gate;
 
 import io.driftless.inference.MicroClock;
+import io.driftless.inference.flink.DriftlessMetricGroup;
 import io.driftless.inference.flink.FrameEnvelope;
 import io.driftless.inference.flink.FrameInferenceFactory;
 import io.driftless.inference.flink.SharedInference;
+import io.driftless.job.metrics.FrameCounters;
 import io.driftless.job.record.Drops;
 import io.driftless.job.record.FrameDrop;
 import io.driftless.proto.DropReason;
@@ -11,6 +13,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -58,14 +61,14 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
     public void open(OpenContext openContext) throws Exception {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("admission", AdmissionState.class));
         model = SharedInference.acquire(inference, clock);
-        var metrics = getRuntimeContext().getMetricGroup();
-        admitted = metrics.counter("framesAdmitted");
-        stale = metrics.addGroup("reason", "STALE").counter("framesDropped");
-        late = metrics.addGroup("reason", "LATE_ON_ARRIVAL").counter("framesDropped");
-        metrics.gauge("expectedInferenceMicros", () -> model.inference().expectedLatencyMicros());
+        MetricGroup metrics = DriftlessMetricGroup.of(getRuntimeContext());
+        admitted = metrics.counter("frames_admitted");
+        stale = FrameCounters.dropped(metrics, DropReason.STALE);
+        late = FrameCounters.dropped(metrics, DropReason.LATE_ON_ARRIVAL);
+        metrics.gauge("expected_inference_micros", () -> model.inference().expectedLatencyMicros());
         // sessions started on this subtask since it (re)started whose state is not yet cleared;
         // sessions restored from a checkpoint join the count only when next cleared and restarted
-        metrics.gauge("activeSessions", () -> activeSessions);
+        metrics.gauge("active_sessions", () -> activeSessions);
     }
 
     @Override
@@ -101,6 +104,7 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
             } else {
                 session.admittedAny = true;
                 session.lastSequence = frame.sequence;
+                frame.admittedUs = now;
                 admitted.inc();
                 out.collect(frame);
             }

@@ -1,10 +1,13 @@
 package io.driftless.job.gate;
 
+import io.driftless.inference.flink.DriftlessMetricGroup;
 import io.driftless.inference.flink.FrameEnvelope;
 import io.driftless.inference.flink.InferenceOutcome;
+import io.driftless.job.metrics.FrameCounters;
 import io.driftless.proto.DropReason;
 import java.util.EnumMap;
 import java.util.Map;
+import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
@@ -12,11 +15,14 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * What the render gate sees of every frame's journey, as Flink metrics: for each response,
- * how old it was at emit, how much of its budget was left (slack), and where the time went
- * (waiting in Kafka, reaching the model, running it, rendering); for each drop, its reason.
+ * how old it was at emit, how much of its budget was left (slack, and its mirror lateness),
+ * and where the time went
+ * (waiting in Kafka, passing admission, waiting for the model, running it, rendering); for
+ * each drop, its reason.
  *
- * <p>Updated only from the render gate's task thread; the histograms keep the last
- * {@value #WINDOW} values, so the reporter's quantiles describe recent traffic.
+ * <p>The histograms keep the last {@value #WINDOW} values, so the reporter's quantiles are
+ * exact percentiles of recent traffic. The render gate's task thread updates them and the
+ * reporter's thread reads them; {@link DescriptiveStatisticsHistogram} synchronizes both.
  */
 final class DeliveryMetrics {
 
@@ -25,24 +31,30 @@ final class DeliveryMetrics {
     private final MetricGroup group;
     private final Histogram ageAtEmit;
     private final Histogram slack;
+    private final Histogram lateness;
     private final Histogram kafkaQueue;
-    private final Histogram toInference;
+    private final Histogram admission;
+    private final Histogram inferenceWait;
     private final Histogram inference;
     private final Histogram render;
     private final Histogram batchSize;
     private final Counter rendered;
     private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
 
-    DeliveryMetrics(MetricGroup group) {
-        this.group = group;
-        this.ageAtEmit = histogram("ageAtEmitMicros");
-        this.slack = histogram("slackMicros");
-        this.kafkaQueue = histogram("kafkaQueueMicros");
-        this.toInference = histogram("toInferenceMicros");
-        this.inference = histogram("inferenceMicros");
-        this.render = histogram("renderMicros");
-        this.batchSize = histogram("batchSize");
-        this.rendered = group.counter("framesRendered");
+    DeliveryMetrics(RuntimeContext context) {
+        this.group = DriftlessMetricGroup.of(context);
+        this.ageAtEmit = histogram("age_at_emit_micros");
+        this.slack = histogram("slack_micros");
+        // emit minus deadline: the reporter exports only upper quantiles, and the tail that
+        // matters is the smallest slack, so its p99 is minus the 1st percentile of slack
+        this.lateness = histogram("lateness_micros");
+        this.kafkaQueue = histogram("kafka_queue_micros");
+        this.admission = histogram("admission_micros");
+        this.inferenceWait = histogram("inference_wait_micros");
+        this.inference = histogram("inference_micros");
+        this.render = histogram("render_micros");
+        this.batchSize = histogram("batch_size");
+        this.rendered = group.counter("frames_rendered");
     }
 
     private Histogram histogram(String name) {
@@ -54,16 +66,18 @@ final class DeliveryMetrics {
         rendered.inc();
         ageAtEmit.update(outcome.emitUs - frame.captureJobUs());
         slack.update(frame.deadlineUs - outcome.emitUs);
+        lateness.update(outcome.emitUs - frame.deadlineUs);
         if (frame.brokerAppendUs != 0) {
             kafkaQueue.update(frame.ingestUs - frame.brokerAppendUs);
         }
-        toInference.update(outcome.inferenceStartUs - frame.ingestUs);
+        admission.update(frame.admittedUs - frame.ingestUs);
+        inferenceWait.update(outcome.inferenceStartUs - frame.admittedUs);
         inference.update(outcome.inferenceEndUs - outcome.inferenceStartUs);
         render.update(outcome.emitUs - outcome.inferenceEndUs);
         batchSize.update(outcome.batchSize);
     }
 
     void dropped(DropReason reason) {
-        dropped.computeIfAbsent(reason, r -> group.addGroup("reason", r.name()).counter("framesDropped")).inc();
+        dropped.computeIfAbsent(reason, r -> FrameCounters.dropped(group, r)).inc();
     }
 }

@@ -42,7 +42,7 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("render", RenderState.class));
-        metrics = new DeliveryMetrics(getRuntimeContext().getMetricGroup());
+        metrics = new DeliveryMetrics(getRuntimeContext());
     }
 
     @Override

@@ -27,18 +27,19 @@ public final class FrameDecoder implements Serializable {
 
     public static final int MAX_SESSION_ID_LENGTH = 128;
 
-    public static final int MAX_IMAGE_SIDE = 16_384;
-
     private final int defaultDeadlineMs;
     private final int maxDeadlineMs;
     private final long maxClockOffsetUs;
     private final long maxSendDelayUs;
+    private final InputLimits limits;
 
-    public FrameDecoder(int defaultDeadlineMs, int maxDeadlineMs, long maxClockOffsetUs, long maxSendDelayUs) {
+    public FrameDecoder(int defaultDeadlineMs, int maxDeadlineMs, long maxClockOffsetUs, long maxSendDelayUs,
+            InputLimits limits) {
         this.defaultDeadlineMs = defaultDeadlineMs;
         this.maxDeadlineMs = maxDeadlineMs;
         this.maxClockOffsetUs = maxClockOffsetUs;
         this.maxSendDelayUs = maxSendDelayUs;
+        this.limits = limits;
     }
 
     /**
@@ -54,6 +55,10 @@ public final class FrameDecoder implements Serializable {
         into.sessionId = key != null && SESSION_ID.matcher(key).matches() ? key : "";
         if (raw.value == null || raw.value.length == 0) {
             return "empty record value (partition " + raw.partition + ", offset " + raw.offset + ")";
+        }
+        if (raw.value.length > limits.maxFrameBytes()) {
+            return "frame of " + raw.value.length + " bytes exceeds the limit of " + limits.maxFrameBytes()
+                    + " bytes (partition " + raw.partition + ", offset " + raw.offset + ")";
         }
         Frame frame;
         try {
@@ -120,7 +125,7 @@ public final class FrameDecoder implements Serializable {
         return null;
     }
 
-    private static String decodeLandmarks(Landmarks landmarks, FrameEnvelope into) {
+    private String decodeLandmarks(Landmarks landmarks, FrameEnvelope into) {
         if (landmarks.getScheme() != KeypointScheme.BLAZEFACE_SIX) {
             return "keypoint scheme " + landmarks.getScheme() + " is not supported: use BLAZEFACE_SIX";
         }
@@ -129,9 +134,10 @@ public final class FrameDecoder implements Serializable {
         }
         int width = landmarks.getImageWidth();
         int height = landmarks.getImageHeight();
-        if (width <= 0 || height <= 0 || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
+        int maxSide = limits.maxImageSide();
+        if (width <= 0 || height <= 0 || width > maxSide || height > maxSide) {
             return "image size " + Integer.toUnsignedString(width) + "x" + Integer.toUnsignedString(height)
-                    + " is outside 1.." + MAX_IMAGE_SIDE;
+                    + " is outside 1.." + maxSide + " per side";
         }
         float focal = landmarks.getFocalLengthPx();
         if (!Float.isFinite(focal) || focal < 0 || focal > 100f * width) {

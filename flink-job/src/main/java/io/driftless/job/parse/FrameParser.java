@@ -1,14 +1,17 @@
 package io.driftless.job.parse;
 
 import io.driftless.inference.MicroClock;
+import io.driftless.inference.flink.DriftlessMetricGroup;
 import io.driftless.inference.flink.FrameEnvelope;
 import io.driftless.job.ThrottledLog;
 import io.driftless.job.kafka.RawFrame;
+import io.driftless.job.metrics.FrameCounters;
 import io.driftless.job.record.Drops;
 import io.driftless.job.record.FrameDrop;
 import io.driftless.proto.DropReason;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -34,8 +37,9 @@ public class FrameParser extends ProcessFunction<RawFrame, FrameEnvelope> {
     @Override
     public void open(OpenContext openContext) {
         invalidLog = new ThrottledLog(LOG, 10_000);
-        framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
-        invalid = getRuntimeContext().getMetricGroup().addGroup("reason", "INVALID").counter("framesDropped");
+        MetricGroup metrics = DriftlessMetricGroup.of(getRuntimeContext());
+        framesIn = metrics.counter("frames_in");
+        invalid = FrameCounters.dropped(metrics, DropReason.INVALID);
     }
 
     @Override

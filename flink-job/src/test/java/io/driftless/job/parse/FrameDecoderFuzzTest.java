@@ -70,7 +70,8 @@ class FrameDecoderFuzzTest {
             (int) DriftlessOptions.DEFAULT_DEADLINE.defaultValue().toMillis(),
             MAX_DEADLINE_MS,
             MAX_CLOCK_OFFSET_US,
-            MAX_SEND_DELAY_US);
+            MAX_SEND_DELAY_US,
+            InputLimits.DEFAULTS);
 
     @FuzzTest(maxDuration = "20s")
     void decodeKeepsItsContractForAnyRecord(FuzzedDataProvider data) {
@@ -157,7 +158,7 @@ class FrameDecoderFuzzTest {
     }
 
     private static int side(FuzzedDataProvider data) {
-        return rarely(data) ? data.consumeInt() : data.consumeInt(1, FrameDecoder.MAX_IMAGE_SIDE);
+        return rarely(data) ? data.consumeInt() : data.consumeInt(1, InputLimits.DEFAULT_MAX_IMAGE_SIDE);
     }
 
     /** Arbitrary values include NaN, the infinities and the extremes. */
@@ -174,8 +175,8 @@ class FrameDecoderFuzzTest {
         for (float coordinate : envelope.keypoints) {
             assertThat(coordinate).as("keypoint coordinate").isFinite();
         }
-        assertThat(envelope.imageWidth).as("image width").isBetween(1, FrameDecoder.MAX_IMAGE_SIDE);
-        assertThat(envelope.imageHeight).as("image height").isBetween(1, FrameDecoder.MAX_IMAGE_SIDE);
+        assertThat(envelope.imageWidth).as("image width").isBetween(1, InputLimits.DEFAULT_MAX_IMAGE_SIDE);
+        assertThat(envelope.imageHeight).as("image height").isBetween(1, InputLimits.DEFAULT_MAX_IMAGE_SIDE);
         assertThat(envelope.focalLengthPx).as("focal length").isFinite().isGreaterThanOrEqualTo(0f);
         assertThat(envelope.deadlineMs).as("deadline").isBetween(1, MAX_DEADLINE_MS);
         assertThat(envelope.captureTimeUs).as("capture time").isLessThanOrEqualTo(envelope.sendTimeUs);

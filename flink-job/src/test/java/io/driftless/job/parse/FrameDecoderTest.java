@@ -11,13 +11,14 @@ import io.driftless.proto.Landmarks;
 import io.driftless.proto.Point;
 import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class FrameDecoderTest {
 
     private static final long NOW = 1_700_000_000_000_000L;
-    private final FrameDecoder decoder = new FrameDecoder(33, 1_000, 600_000_000L, 10_000_000L);
+    private final FrameDecoder decoder = new FrameDecoder(33, 1_000, 600_000_000L, 10_000_000L, InputLimits.DEFAULTS);
 
     private static Frame.Builder valid() {
         Landmarks.Builder landmarks = Landmarks.newBuilder()
@@ -140,6 +141,25 @@ class FrameDecoderTest {
     void rejectsSessionIdsThatCannotNameATopic() {
         assertThat(problemWith(f -> f.setSessionId(".."))).contains("not '.' or '..'");
         assertThat(problemWith(f -> f.setSessionId("x".repeat(129)))).contains("1-128 characters");
+    }
+
+    @Test
+    void refusesARecordOverTheFrameSizeLimitBeforeParsingIt() {
+        FrameDecoder strict = new FrameDecoder(33, 1_000, 600_000_000L, 10_000_000L, new InputLimits(1024, 4096));
+        byte[] big = valid().setSessionId("alice").build().toByteArray();
+        byte[] padded = Arrays.copyOf(big, 1025);
+
+        assertThat(strict.decode(raw("alice", padded), new FrameEnvelope()))
+                .isEqualTo("frame of 1025 bytes exceeds the limit of 1024 bytes (partition 2, offset 41)");
+        assertThat(strict.decode(raw("alice", big), new FrameEnvelope())).isNull();
+    }
+
+    @Test
+    void refusesImagesWiderOrTallerThanTheConfiguredSide() {
+        FrameDecoder small = new FrameDecoder(33, 1_000, 600_000_000L, 10_000_000L, new InputLimits(1 << 20, 600));
+
+        assertThat(small.decode(raw("alice", valid().build().toByteArray()), new FrameEnvelope()))
+                .isEqualTo("image size 640x480 is outside 1..600 per side");
     }
 
     @Test

@@ -1,9 +1,11 @@
 package io.driftless.job.testutils;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.driftless.job.JobConfig;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.DroppedFrame;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +20,30 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /** Reads a test's response and dropped topics into maps keyed by "session/sequence". */
 public final class ResponseLog implements AutoCloseable {
 
+    private static final byte[] PROBE_KEY = JobUnderTest.key(JobUnderTest.PROBE_SESSION);
+
     public final Map<String, ArCoordinates> responses = new HashMap<>();
     public final Map<String, DroppedFrame> drops = new HashMap<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String coordinatesTopic;
+    private final boolean probes;
 
+    /** Reads the topics, leaving out the answers to {@link JobUnderTest#awaitServing}'s probes. */
     public ResponseLog(String bootstrapServers, String coordinatesTopic, String droppedTopic) {
+        this(bootstrapServers, coordinatesTopic, droppedTopic, false, new Properties());
+    }
+
+    /** Reads the topics, answers to the serving probes included. */
+    static ResponseLog withProbes(JobConfig job) {
+        return new ResponseLog(job.bootstrapServers, job.coordinatesTopicPattern, job.droppedTopic, true,
+                job.kafkaProperties());
+    }
+
+    private ResponseLog(String bootstrapServers, String coordinatesTopic, String droppedTopic, boolean probes,
+            Properties security) {
+        this.probes = probes;
         Properties props = new Properties();
+        props.putAll(security);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "response-log-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -55,6 +74,9 @@ public final class ResponseLog implements AutoCloseable {
     /** Reads what arrives within {@code timeout}. */
     public void poll(Duration timeout) throws InvalidProtocolBufferException {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
+            if (!probes && Arrays.equals(record.key(), PROBE_KEY)) {
+                continue;
+            }
             if (record.topic().equals(coordinatesTopic)) {
                 ArCoordinates r = ArCoordinates.parseFrom(record.value());
                 responses.put(id(r.getSessionId(), r.getSequence()), r);

@@ -20,6 +20,8 @@ public class FrameEnvelope {
     public long brokerAppendUs;
     /** When the job's source read the record. */
     public long ingestUs;
+    /** When the admission gate let the frame through to inference, job clock; 0 before. */
+    public long admittedUs;
     /** The admission gate's estimate of (job clock - client clock) for the session. */
     public long clockOffsetUs;
     /** capture + clock offset + budget: the job-clock instant by which it must be emitted. */

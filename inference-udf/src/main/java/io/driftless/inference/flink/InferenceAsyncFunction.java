@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
@@ -18,6 +20,10 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * <p>Use it in unordered mode so no user's slow frame holds back another's. Flink's
  * operator-wide timeout is only a safety net (set it above the largest budget): the
  * per-frame limit is the frame's own deadline.
+ *
+ * <p>Reports {@code inference_in_flight}: frames of this subtask handed to the model and not
+ * yet answered. The task thread raises it and the model's callback threads lower it, hence
+ * an atomic.
  */
 public class InferenceAsyncFunction extends RichAsyncFunction<FrameEnvelope, InferenceOutcome> {
 
@@ -26,6 +32,7 @@ public class InferenceAsyncFunction extends RichAsyncFunction<FrameEnvelope, Inf
     private final FrameInferenceFactory factory;
     private final MicroClock clock;
     private transient SharedInference.Lease lease;
+    private transient AtomicInteger inFlight;
 
     public InferenceAsyncFunction(FrameInferenceFactory factory, MicroClock clock) {
         this.factory = factory;
@@ -35,6 +42,8 @@ public class InferenceAsyncFunction extends RichAsyncFunction<FrameEnvelope, Inf
     @Override
     public void open(OpenContext openContext) throws Exception {
         lease = SharedInference.acquire(factory, clock);
+        inFlight = new AtomicInteger();
+        DriftlessMetricGroup.of(getRuntimeContext()).gauge("inference_in_flight", inFlight::get);
     }
 
     @Override
@@ -47,15 +56,25 @@ public class InferenceAsyncFunction extends RichAsyncFunction<FrameEnvelope, Inf
             return;
         }
         CompletableFuture<InferenceOutcome> inference;
+        inFlight.incrementAndGet();
         try {
             inference = lease.inference().infer(frame);
         } catch (RuntimeException e) {
+            inFlight.decrementAndGet();
             // a model that throws instead of failing its future still must not fail the job
             resultFuture.complete(Collections.singleton(failed(frame, e, remaining)));
             return;
         }
-        inference.orTimeout(remaining, TimeUnit.MICROSECONDS).whenComplete((outcome, error) ->
-                resultFuture.complete(Collections.singleton(error == null ? outcome : failed(frame, error, remaining))));
+        // the timeout guarantees this callback, so every frame counted in flight is counted out
+        inference.orTimeout(remaining, TimeUnit.MICROSECONDS).whenComplete((outcome, error) -> {
+            inFlight.decrementAndGet();
+            resultFuture.complete(Collections.singleton(error == null ? outcome : failed(frame, error, remaining)));
+        });
+    }
+
+    @VisibleForTesting
+    int inFlight() {
+        return inFlight.get();
     }
 
     private static InferenceOutcome failed(FrameEnvelope frame, Throwable error, long remainingUs) {

@@ -16,6 +16,7 @@ import java.util.function.Function;
 import org.apache.flink.api.common.functions.DefaultOpenContext;
 import org.apache.flink.streaming.api.functions.async.CollectionSupplier;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.util.MockStreamingRuntimeContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +98,7 @@ class InferenceAsyncFunctionTest {
     private Collected invoke(Function<FrameEnvelope, CompletableFuture<InferenceOutcome>> model, long budgetUs)
             throws Exception {
         function = new InferenceAsyncFunction(new Scripted(model), now::get);
+        function.setRuntimeContext(new MockStreamingRuntimeContext(1, 0));
         function.open(DefaultOpenContext.INSTANCE);
         FrameEnvelope frame = new FrameEnvelope();
         frame.sessionId = "alice";
@@ -115,6 +117,25 @@ class InferenceAsyncFunctionTest {
     void passesTheModelsOutcomeOn() throws Exception {
         InferenceOutcome ok = new InferenceOutcome();
         assertThat(invoke(f -> CompletableFuture.completedFuture(ok), 30_000).single()).isSameAs(ok);
+    }
+
+    @Test
+    void countsAFrameInFlightFromHandOverUntilTheModelAnswers() throws Exception {
+        CompletableFuture<InferenceOutcome> answer = new CompletableFuture<>();
+        Collected result = invoke(f -> answer, 30_000_000);
+        assertThat(function.inFlight()).isEqualTo(1);
+
+        answer.complete(new InferenceOutcome());
+        result.single();
+        assertThat(function.inFlight()).isZero();
+    }
+
+    @Test
+    void aModelThatThrowsLeavesNothingInFlight() throws Exception {
+        invoke(f -> {
+            throw new IllegalStateException("boom");
+        }, 30_000).single();
+        assertThat(function.inFlight()).isZero();
     }
 
     @Test

@@ -1,0 +1,250 @@
+package io.driftless.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftless.job.testutils.FailingInference;
+import io.driftless.job.testutils.JobUnderTest;
+import io.driftless.job.testutils.ServiceGap;
+import io.driftless.kafka.EmbeddedKafkaBroker;
+import io.driftless.proto.DropReason;
+import io.driftless.source.RunSummary;
+import io.driftless.source.SyntheticConfig;
+import io.driftless.source.SyntheticRun;
+import io.driftless.source.accounting.AccountingReport;
+import io.driftless.source.accounting.AnswerReader;
+import io.driftless.source.accounting.FrameLedger;
+import io.driftless.source.accounting.SentLog;
+import io.driftless.source.accounting.SessionAccount;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults under steady load, each checked by the books: every frame a client sent is answered
+ * or dropped with a reason, whatever broke in between.
+ */
+class FaultToleranceITCase {
+
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+    /** The TaskManagers the cluster starts with; a test may replace them. */
+    private static final int TASK_MANAGERS = 2;
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(TASK_MANAGERS)
+            .setNumberSlotsPerTaskManager(2)
+            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+            .build());
+
+    /** Checkpoints often and restarts at once, as a production job would with short intervals. */
+    private static final Map<String, String> RECOVERABLE = Map.of(
+            "execution.checkpointing.interval", "1 s",
+            "restart-strategy.type", "fixed-delay",
+            "restart-strategy.fixed-delay.attempts", "100",
+            "restart-strategy.fixed-delay.delay", "500 ms");
+
+    private static EmbeddedKafkaBroker kafka;
+    private final ExecutorService load = Executors.newSingleThreadExecutor();
+
+    private JobConfig config;
+    private JobUnderTest job;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafkaBroker.builder().defaultPartitions(2).build();
+        kafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @BeforeEach
+    void freshTopics() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Configuration settings = new Configuration();
+        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        settings.set(DriftlessOptions.FRAMES_TOPIC, "frames-" + run);
+        settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, "coordinates-" + run);
+        settings.set(DriftlessOptions.DROPPED_TOPIC, "dropped-" + run);
+        settings.set(DriftlessOptions.GROUP_ID, "job-" + run);
+        config = JobConfig.from(settings, Map.of());
+        kafka.createTopic(config.framesTopic, 2, Map.of("message.timestamp.type", "LogAppendTime"));
+        kafka.createTopic(config.coordinatesTopicPattern, 2);
+        kafka.createTopic(config.droppedTopic, 2);
+    }
+
+    @AfterEach
+    void cancelJob() throws Exception {
+        load.shutdownNow();
+        if (job != null) {
+            job.close();
+        }
+    }
+
+    /** 10 users at 30 fps with a budget a loaded test machine can keep, logging what they send. */
+    private SyntheticRun users(Duration duration, Path sentLog) {
+        return new SyntheticRun(SyntheticConfig.builder()
+                .users(10)
+                .fps(30)
+                .duration(duration)
+                .deadlineMs(500)
+                .bootstrapServers(kafka.bootstrapServers())
+                .framesTopic(config.framesTopic)
+                .coordinatesTopicPattern(config.coordinatesTopicPattern)
+                .droppedTopic(config.droppedTopic)
+                .drainTimeout(Duration.ofSeconds(60))
+                .sentLog(sentLog)
+                .seed(7)
+                .build());
+    }
+
+    private CompletableFuture<RunSummary> inBackground(SyntheticRun run) {
+        return CompletableFuture.supplyAsync(run::run, load);
+    }
+
+    private AccountingReport books(Path sentLog) {
+        FrameLedger ledger = new FrameLedger();
+        SentLog.readInto(sentLog, ledger);
+        new AnswerReader(kafka.bootstrapServers(), config.coordinatesTopicPattern, config.droppedTopic,
+                Map.of(), Duration.ofSeconds(30)).readInto(ledger, Duration.ofSeconds(10));
+        return ledger.report();
+    }
+
+    private long jobGauge(String name) {
+        return METRICS.findMetrics(job.client().getJobID(), ".*\\." + name).values().stream()
+                .filter(Gauge.class::isInstance)
+                .mapToLong(m -> ((Number) ((Gauge<?>) m).getValue()).longValue())
+                .max().orElse(-1);
+    }
+
+    @Test
+    void ridesOutABrokerRestartOnTheSameDataAndAccountsForEveryFrame(@TempDir Path dir) throws Exception {
+        job = JobUnderTest.start(config, DriftlessJob.poseInference(config), RECOVERABLE);
+        job.awaitServing();
+        Path sentLog = dir.resolve("sent.log");
+        RunSummary summary;
+        ServiceGap gap;
+        try (SyntheticRun run = users(Duration.ofSeconds(20), sentLog)) {
+            CompletableFuture<RunSummary> running = inBackground(run);
+            gap = new ServiceGap(() -> run.progress().responses());
+            gap.watchUntilGrownBy(300, 60_000);
+
+            kafka.stop();
+            gap.watchFor(3_000);
+            kafka.start();
+
+            gap.watchUntilGrownBy(300, 120_000);
+            summary = running.get(3, TimeUnit.MINUTES);
+        }
+        AccountingReport books = books(sentLog);
+        System.out.printf("broker restart: longest service gap %d ms%n%s%n%s", gap.longestMillis(),
+                summary.toTable(), books.toTable(5));
+
+        SessionAccount total = books.total();
+        assertThat(total.sent()).isEqualTo(summary.sent()).isGreaterThan(3_000);
+        assertThat(total.unaccounted()).as("frames with no answer").isZero();
+        assertThat(total.answered()).as("answered after the restart too").isGreaterThan(total.sent() / 2);
+        assertThat(total.dropped(DropReason.INVALID)).isZero();
+        assertThat(gap.longestMillis()).as("the outage showed as a gap").isGreaterThanOrEqualTo(3_000);
+        assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    @Test
+    void restoresFromItsLastCheckpointWhenItsTaskManagersDieAndAccountsForEveryFrame(
+            @InjectMiniCluster MiniCluster cluster, @TempDir Path dir) throws Exception {
+        job = JobUnderTest.start(config, DriftlessJob.poseInference(config), RECOVERABLE);
+        job.awaitServing();
+        Path sentLog = dir.resolve("sent.log");
+        RunSummary summary;
+        ServiceGap gap;
+        try (SyntheticRun run = users(Duration.ofSeconds(20), sentLog)) {
+            CompletableFuture<RunSummary> running = inBackground(run);
+            gap = new ServiceGap(() -> run.progress().responses());
+            gap.watchUntilGrownBy(300, 60_000);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (jobGauge("numberOfCompletedCheckpoints") < 2) {
+                assertThat(System.nanoTime()).as("two checkpoints within 60 s").isLessThan(deadline);
+                gap.watchFor(100);
+            }
+
+            // a fresh TaskManager first, so the job has slots to restart in; then every one
+            // that may run a task of the job dies
+            cluster.startTaskManager();
+            for (int index = 0; index < TASK_MANAGERS; index++) {
+                cluster.terminateTaskManager(index).get(30, TimeUnit.SECONDS);
+            }
+
+            gap.watchUntilGrownBy(300, 120_000);
+            summary = running.get(3, TimeUnit.MINUTES);
+        }
+        AccountingReport books = books(sentLog);
+        System.out.printf("task manager loss: longest service gap %d ms, restarts %d%n%s%n%s",
+                gap.longestMillis(), jobGauge("numRestarts"), summary.toTable(), books.toTable(5));
+
+        SessionAccount total = books.total();
+        assertThat(jobGauge("numRestarts")).as("restarts").isGreaterThanOrEqualTo(1);
+        assertThat(jobGauge("lastCheckpointRestoreTimestamp")).as("restored from a checkpoint").isPositive();
+        assertThat(total.sent()).isEqualTo(summary.sent()).isGreaterThan(3_000);
+        assertThat(total.unaccounted()).as("frames with no answer").isZero();
+        assertThat(total.duplicated()).as("frames replayed from the checkpoint, answered again").isPositive();
+        assertThat(total.dropped(DropReason.INVALID)).isZero();
+        assertThat(total.dropped(DropReason.STALE))
+                .as("a restored render gate still knows what it rendered: replays are not rendered twice")
+                .isLessThanOrEqualTo(total.duplicated());
+        assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    @Test
+    void dropsFramesAsInferenceFailedWhileTheModelIsBrokenAndRecoversByItself(@TempDir Path dir) throws Exception {
+        FailingInference model = new FailingInference(DriftlessJob.poseInference(config));
+        job = JobUnderTest.start(config, model, RECOVERABLE);
+        job.awaitServing();
+        Path sentLog = dir.resolve("sent.log");
+        RunSummary summary;
+        try (SyntheticRun run = users(Duration.ofSeconds(10), sentLog)) {
+            CompletableFuture<RunSummary> running = inBackground(run);
+            ServiceGap gap = new ServiceGap(() -> run.progress().responses());
+            gap.watchUntilGrownBy(300, 60_000);
+
+            model.failing(true);
+            gap.watchFor(2_000);
+            model.failing(false);
+
+            gap.watchUntilGrownBy(300, 60_000);
+            summary = running.get(3, TimeUnit.MINUTES);
+        }
+        AccountingReport books = books(sentLog);
+        System.out.printf("broken model:%n%s%n%s", summary.toTable(), books.toTable(5));
+
+        SessionAccount total = books.total();
+        assertThat(total.unaccounted()).as("frames with no answer").isZero();
+        assertThat(total.dropped(DropReason.INFERENCE_FAILED)).as("two seconds of a broken model")
+                .isGreaterThan(300);
+        assertThat(total.answered()).isGreaterThan(total.sent() / 2);
+        assertThat(jobGauge("numRestarts")).as("the job itself never failed").isZero();
+        assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
+    }
+}

@@ -1,0 +1,210 @@
+package io.driftless.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.driftless.job.testutils.JobUnderTest;
+import io.driftless.kafka.EmbeddedKafkaBroker;
+import io.driftless.kafka.SelfSignedCertificates;
+import io.driftless.kafka.SelfSignedCertificates.Identity;
+import io.driftless.source.FrameSourceException;
+import io.driftless.source.RunSummary;
+import io.driftless.source.SyntheticConfig;
+import io.driftless.source.SyntheticRun;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.client.program.rest.RestClusterClient;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectClusterClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.layout.PatternLayout;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole path over TLS with client certificates: the job and the client get their Kafka
+ * security settings passed through, a client without a certificate the broker trusts is refused,
+ * and the store password shows up neither in the logs nor in the web UI's configuration views.
+ */
+class SecureKafkaITCase {
+
+    /** Distinctive, so a leak anywhere is found by a plain search. */
+    private static final String PASSWORD = "pw-5ecr3t-7d1f";
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    @TempDir
+    static Path stores;
+
+    private static Identity client;
+    private static Path clientTrust;
+    private static EmbeddedKafkaBroker kafka;
+    private JobUnderTest job;
+
+    @BeforeAll
+    static void startTlsBroker() {
+        Identity broker = SelfSignedCertificates.create(stores, "broker", PASSWORD);
+        client = SelfSignedCertificates.create(stores, "client", PASSWORD);
+        Path brokerTrust = SelfSignedCertificates.trustStore(stores.resolve("broker-trust.p12"), PASSWORD, broker, client);
+        clientTrust = SelfSignedCertificates.trustStore(stores.resolve("client-trust.p12"), PASSWORD, broker);
+        kafka = EmbeddedKafkaBroker.builder()
+                .defaultPartitions(2)
+                .tls(broker.keyStore(), PASSWORD, brokerTrust, PASSWORD)
+                .brokerProperty("ssl.client.auth", "required")
+                .build();
+        kafka.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.close();
+    }
+
+    @AfterEach
+    void cancelJob() throws Exception {
+        if (job != null) {
+            job.close();
+        }
+    }
+
+    /** Standard Kafka client settings for TLS with a client certificate; none is driftless-specific. */
+    private static Map<String, String> tls(boolean withCertificate) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("security.protocol", "SSL");
+        settings.put("ssl.truststore.location", clientTrust.toString());
+        settings.put("ssl.truststore.password", PASSWORD);
+        if (withCertificate) {
+            settings.put("ssl.keystore.location", client.keyStore().toString());
+            settings.put("ssl.keystore.password", PASSWORD);
+        }
+        return settings;
+    }
+
+    private SyntheticConfig.Builder users(JobConfig config) {
+        return SyntheticConfig.builder()
+                .users(5)
+                .fps(30)
+                .duration(Duration.ofSeconds(3))
+                .deadlineMs(1_000)
+                .bootstrapServers(kafka.bootstrapServers())
+                .framesTopic(config.framesTopic)
+                .coordinatesTopicPattern(config.coordinatesTopicPattern)
+                .droppedTopic(config.droppedTopic)
+                .drainTimeout(Duration.ofSeconds(30))
+                .connectTimeout(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void servesTheWholePathOverTlsAndRefusesAClientWithoutACertificate(
+            @InjectClusterClient RestClusterClient<?> rest) throws Exception {
+        // as config.yaml would carry them: kafka.<property> keys in the Flink configuration
+        Map<String, String> flink = new LinkedHashMap<>();
+        tls(true).forEach((key, value) -> flink.put(DriftlessOptions.KAFKA_PREFIX + key, value));
+        Configuration settings = new Configuration();
+        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        settings.set(DriftlessOptions.FRAMES_TOPIC, "secure-frames");
+        settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, "secure-coordinates");
+        settings.set(DriftlessOptions.DROPPED_TOPIC, "secure-dropped");
+        settings.set(DriftlessOptions.GROUP_ID, "secure-job");
+        JobConfig config = JobConfig.from(settings, JobConfig.kafkaPropertiesIn(Configuration.fromMap(flink)));
+
+        StringWriter logs = new StringWriter();
+        RunSummary summary;
+        try (CapturedLogs captured = CapturedLogs.start(logs)) {
+            assertThat(io.driftless.job.kafka.TopicSetup.createMissing(config)).hasSize(3);
+            job = JobUnderTest.start(config, DriftlessJob.poseInference(config), flink);
+            job.awaitServing();
+            try (SyntheticRun run = new SyntheticRun(users(config).kafkaProperties(tls(true)).build())) {
+                summary = run.run();
+            }
+        }
+
+        assertThat(summary.sent()).isGreaterThan(300);
+        assertThat(summary.unanswered()).isZero();
+        assertThat(summary.responses()).isGreaterThan(summary.sent() / 2);
+
+        try (SyntheticRun stranger = new SyntheticRun(users(config).kafkaProperties(tls(false)).build())) {
+            assertThatThrownBy(stranger::run).isInstanceOf(FrameSourceException.class);
+        }
+
+        assertThat(logs.toString()).as("log lines at INFO and above").contains("ssl.keystore.password")
+                .doesNotContain(PASSWORD);
+        // every configuration view of the web UI: the cluster's, and the job's own
+        String web = rest.getWebInterfaceURL();
+        String jobId = job.client().getJobID().toString();
+        assertThat(get(web + "/jobmanager/config")).contains("taskmanager.numberOfTaskSlots").doesNotContain(PASSWORD);
+        assertThat(get(web + "/jobs/" + jobId + "/jobmanager/config")).doesNotContain(PASSWORD);
+        assertThat(get(web + "/jobs/" + jobId + "/config")).contains(jobId).doesNotContain(PASSWORD);
+    }
+
+    private static String get(String url) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s", url).isEqualTo(200);
+        return response.body();
+    }
+
+    /** Copies every log line at INFO and above into a writer, leaving the console at its level. */
+    private static final class CapturedLogs implements AutoCloseable {
+        private final LoggerContext context;
+        private final Appender appender;
+        private final Level rootLevel;
+
+        private CapturedLogs(LoggerContext context, Appender appender, Level rootLevel) {
+            this.context = context;
+            this.appender = appender;
+            this.rootLevel = rootLevel;
+        }
+
+        static CapturedLogs start(StringWriter into) {
+            LoggerContext context = (LoggerContext) LogManager.getContext(false);
+            LoggerConfig root = context.getConfiguration().getRootLogger();
+            Appender appender = WriterAppender.newBuilder()
+                    .setName("captured")
+                    .setTarget(into)
+                    .setLayout(PatternLayout.newBuilder().withPattern("%c - %m%n").build())
+                    .build();
+            appender.start();
+            Level rootLevel = root.getLevel();
+            Map<String, Appender> others = Map.copyOf(root.getAppenders());
+            others.keySet().forEach(root::removeAppender);
+            others.values().forEach(a -> root.addAppender(a, rootLevel, null));
+            root.addAppender(appender, Level.INFO, null);
+            root.setLevel(Level.INFO);
+            context.updateLoggers();
+            return new CapturedLogs(context, appender, rootLevel);
+        }
+
+        @Override
+        public void close() {
+            LoggerConfig root = context.getConfiguration().getRootLogger();
+            root.removeAppender(appender.getName());
+            root.setLevel(rootLevel);
+            context.updateLoggers();
+            appender.stop();
+        }
+    }
+}

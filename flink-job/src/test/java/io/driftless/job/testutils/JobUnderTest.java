@@ -1,0 +1,137 @@
+package io.driftless.job.testutils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftless.inference.MicroClock;
+import io.driftless.inference.flink.FrameInferenceFactory;
+import io.driftless.inference.pose.FaceGeometry;
+import io.driftless.inference.pose.HeadPose;
+import io.driftless.inference.pose.PinholeCamera;
+import io.driftless.job.DriftlessJob;
+import io.driftless.job.JobConfig;
+import io.driftless.job.kafka.KafkaEndpoints;
+import io.driftless.proto.Frame;
+import io.driftless.proto.KeypointScheme;
+import io.driftless.proto.Landmarks;
+import io.driftless.proto.Point;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** The job's topology running on the test's MiniCluster against a real broker; cancelled on close. */
+public final class JobUnderTest implements AutoCloseable {
+
+    /** The session of the frames {@link #awaitServing} sends. */
+    public static final String PROBE_SESSION = "serving-probe";
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final JobConfig config;
+    private final JobClient client;
+
+    private JobUnderTest(JobConfig config, JobClient client) {
+        this.config = config;
+        this.client = client;
+    }
+
+    /**
+     * Submits the topology with the job's Flink defaults plus {@code flinkSettings}, and returns
+     * once it is RUNNING.
+     */
+    public static JobUnderTest start(JobConfig config, FrameInferenceFactory inference,
+            Map<String, String> flinkSettings) throws Exception {
+        Configuration flink = new Configuration();
+        flinkSettings.forEach(flink::setString);
+        JobConfig.applyFlinkDefaults(flink);
+        flink.setString("pipeline.generic-types", "false");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(2);
+        MicroClock clock = MicroClock.system();
+        DriftlessJob.topology(env, config, KafkaEndpoints.frames(config, clock), KafkaEndpoints.coordinates(config),
+                KafkaEndpoints.dropped(config), inference, clock);
+        JobUnderTest job = new JobUnderTest(config, env.executeAsync("driftless-it"));
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (job.status() != JobStatus.RUNNING) {
+            assertThat(System.nanoTime()).as("job running within %s", START_TIMEOUT).isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        return job;
+    }
+
+    public JobClient client() {
+        return client;
+    }
+
+    public JobStatus status() throws Exception {
+        return client.getJobStatus().get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Returns once the job answers frames: RUNNING is not enough, since the source still has to
+     * get its partitions, and frames waiting meanwhile would age.
+     */
+    public void awaitServing() throws Exception {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        Properties producerSettings = config.kafkaProperties();
+        producerSettings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers);
+        producerSettings.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerSettings,
+                        new ByteArraySerializer(), new ByteArraySerializer());
+                ResponseLog log = ResponseLog.withProbes(config)) {
+            for (long sequence = 1; log.answered() == 0; sequence++) {
+                assertThat(System.nanoTime()).as("job answering within %s", START_TIMEOUT).isLessThan(deadline);
+                producer.send(new ProducerRecord<>(config.framesTopic, key(PROBE_SESSION),
+                        validFrame(PROBE_SESSION, sequence).build().toByteArray())).get();
+                log.poll(Duration.ofMillis(200));
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.cancel().get(30, TimeUnit.SECONDS);
+    }
+
+    public static byte[] key(String session) {
+        return session.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.LINGER_MS_CONFIG, 0), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** A well-formed frame of a face looking slightly left, captured now, with a generous budget. */
+    public static Frame.Builder validFrame(String session, long sequence) {
+        PinholeCamera camera = PinholeCamera.withHorizontalFov(640, 480, 60);
+        float[] xy = FaceGeometry.projectKeypoints(new HeadPose(-10, 5, 0, 0.01, 0.0, 0.5), camera);
+        Landmarks.Builder landmarks = Landmarks.newBuilder()
+                .setScheme(KeypointScheme.BLAZEFACE_SIX)
+                .setImageWidth(640)
+                .setImageHeight(480)
+                .setFocalLengthPx((float) camera.focalPx());
+        for (int i = 0; i < 6; i++) {
+            landmarks.addKeypoints(Point.newBuilder().setX(xy[2 * i]).setY(xy[2 * i + 1]));
+        }
+        long now = MicroClock.system().nowMicros();
+        // functional checks: a budget no scheduling hiccup of a busy test machine can eat
+        return Frame.newBuilder()
+                .setSessionId(session)
+                .setSequence(sequence)
+                .setCaptureTimeUs(now - 2_000)
+                .setSendTimeUs(now)
+                .setDeadlineMs(1_000)
+                .setLandmarks(landmarks);
+    }
+}

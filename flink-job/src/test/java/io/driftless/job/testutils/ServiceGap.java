@@ -1,0 +1,62 @@
+package io.driftless.job.testutils;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Watches a growing count (responses so far) and measures the longest stretch in which it did
+ * not grow: the service gap a user saw during a fault.
+ */
+public final class ServiceGap {
+
+    private static final long SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private final LongSupplier count;
+    private long last;
+    private long lastGrowthNanos;
+    private long longestNanos;
+
+    public ServiceGap(LongSupplier count) {
+        this.count = count;
+        this.last = count.getAsLong();
+        this.lastGrowthNanos = System.nanoTime();
+    }
+
+    /** Samples the count for {@code millis}, then returns. */
+    public void watchFor(long millis) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (System.nanoTime() - until < 0) {
+            sample();
+            TimeUnit.NANOSECONDS.sleep(SAMPLE_NANOS);
+        }
+    }
+
+    /** Samples the count until it has grown by {@code growth}, failing after {@code timeoutMillis}. */
+    public void watchUntilGrownBy(long growth, long timeoutMillis) throws InterruptedException {
+        long target = count.getAsLong() + growth;
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (sample() < target) {
+            if (System.nanoTime() - until > 0) {
+                throw new AssertionError("the count did not grow by " + growth + " within "
+                        + timeoutMillis + " ms (at " + last + ")");
+            }
+            TimeUnit.NANOSECONDS.sleep(SAMPLE_NANOS);
+        }
+    }
+
+    private long sample() {
+        long now = System.nanoTime();
+        long current = count.getAsLong();
+        if (current != last) {
+            longestNanos = Math.max(longestNanos, now - lastGrowthNanos);
+            last = current;
+            lastGrowthNanos = now;
+        }
+        return current;
+    }
+
+    /** The longest stretch without growth so far, in milliseconds. */
+    public long longestMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(longestNanos);
+    }
+}

@@ -1,0 +1,190 @@
+package io.driftless.local;
+
+import io.driftless.inference.MicroClock;
+import io.driftless.job.DriftlessJob;
+import io.driftless.job.DriftlessOptions;
+import io.driftless.job.JobConfig;
+import io.driftless.kafka.EmbeddedKafkaBroker;
+import io.driftless.kafka.EmbeddedKafkaException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The running system without its users: a real Kafka broker with the job's topics, and the job
+ * on a local Flink cluster with its web UI and, unless switched off, the Prometheus endpoint.
+ *
+ * <pre>{@code
+ * try (LocalSystem system = LocalSystem.start(LocalSystem.Ports.DEFAULTS, 1, 2, () -> false)) {
+ *     // stream frames to system.bootstrapServers()
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} cancels the job before it stops the broker the job reads from.
+ */
+public final class LocalSystem implements AutoCloseable {
+
+    /**
+     * Where the system listens. Kafka port 0 picks a free port; Prometheus port 0 switches the
+     * reporter off (to measure what metrics cost).
+     */
+    public record Ports(int kafka, int web, int prometheus) {
+
+        public static final Ports DEFAULTS = new Ports(9092, 8081, 9249);
+
+        public Ports {
+            check("Kafka", kafka, 0);
+            check("web UI", web, 1);
+            check("Prometheus", prometheus, 0);
+        }
+
+        private static void check(String what, int port, int lowest) {
+            if (port < lowest || port > 65_535) {
+                throw new IllegalArgumentException(what + " port must be in " + lowest + "..65535, got " + port);
+            }
+        }
+
+        public boolean prometheusEnabled() {
+            return prometheus != 0;
+        }
+    }
+
+    private final EmbeddedKafkaBroker broker;
+    private final Ports ports;
+    private JobClient job;
+
+    private LocalSystem(EmbeddedKafkaBroker broker, Ports ports) {
+        this.broker = broker;
+        this.ports = ports;
+    }
+
+    /**
+     * Starts the broker and the job and returns once the job answers frames; stops what it
+     * started when that fails or {@code cancelled} says so before then.
+     */
+    public static LocalSystem start(Ports ports, int parallelism, int partitions, BooleanSupplier cancelled)
+            throws Exception {
+        return start(ports, parallelism, partitions, new Configuration(), cancelled);
+    }
+
+    /**
+     * As above, with driftless options for the job besides its Kafka cluster, e.g. the inference
+     * backend.
+     */
+    public static LocalSystem start(Ports ports, int parallelism, int partitions, Configuration jobSettings,
+            BooleanSupplier cancelled) throws Exception {
+        if (parallelism < 1 || partitions < 1) {
+            throw new IllegalArgumentException("parallelism and partitions must be at least 1, got "
+                    + parallelism + " and " + partitions);
+        }
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
+                .brokerPort(ports.kafka())
+                .defaultPartitions(partitions)
+                // the broker shares two cores with the job and the clients: fewer, busier threads
+                .brokerProperty("num.network.threads", "1")
+                .brokerProperty("num.io.threads", "2")
+                .build();
+        LocalSystem system = new LocalSystem(broker, ports);
+        try {
+            broker.start();
+            // LogAppendTime puts the broker's stamp into every response's Timing
+            system.createTopic(DriftlessOptions.FRAMES_TOPIC.defaultValue(), partitions,
+                    Map.of("message.timestamp.type", "LogAppendTime"));
+            system.createTopic(DriftlessOptions.COORDINATES_TOPIC_PATTERN.defaultValue(), partitions, Map.of());
+            system.createTopic(DriftlessOptions.DROPPED_TOPIC.defaultValue(), partitions, Map.of());
+            if (!cancelled.getAsBoolean()) {
+                system.job = startJob(broker.bootstrapServers(), ports, parallelism, jobSettings);
+                ServingProbe.await(broker.bootstrapServers(), DriftlessOptions.FRAMES_TOPIC.defaultValue(),
+                        List.of(DriftlessOptions.COORDINATES_TOPIC_PATTERN.defaultValue(),
+                                DriftlessOptions.DROPPED_TOPIC.defaultValue()),
+                        Duration.ofSeconds(60), cancelled);
+            }
+            return system;
+        } catch (Exception | Error e) {
+            try {
+                system.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    public Ports ports() {
+        return ports;
+    }
+
+    /** Creates a topic unless a client that connected early already made the broker create it. */
+    private void createTopic(String name, int partitions, Map<String, String> configs) {
+        try {
+            broker.createTopic(name, partitions, configs);
+        } catch (EmbeddedKafkaException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    private static JobClient startJob(String bootstrapServers, Ports ports, int parallelism, Configuration jobSettings)
+            throws Exception {
+        Configuration flink = new Configuration();
+        flink.set(RestOptions.PORT, ports.web());
+        if (ports.prometheusEnabled()) {
+            flink.setString("metrics.reporter.prom.factory.class",
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            flink.setString("metrics.reporter.prom.port", Integer.toString(ports.prometheus()));
+        }
+        JobConfig.applyFlinkDefaults(flink);
+        Configuration settings = new Configuration(jobSettings);
+        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, bootstrapServers);
+        JobConfig config = JobConfig.from(settings, Map.of());
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        env.setParallelism(parallelism);
+        DriftlessJob.build(env, config, MicroClock.system());
+        JobClient job = env.executeAsync("driftless");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (job.getJobStatus().get() != JobStatus.RUNNING) {
+            if (job.getJobStatus().get().isGloballyTerminalState()) {
+                job.getJobExecutionResult().get();
+                throw new IllegalStateException("the job ended before it ran");
+            }
+            if (System.nanoTime() > deadline) {
+                job.cancel();
+                throw new IllegalStateException("the job did not start within 60 s");
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        return job;
+    }
+
+    /** Cancels the job and waits for it to end (the local cluster goes with it), then stops Kafka. */
+    @Override
+    public void close() throws Exception {
+        try {
+            if (job != null) {
+                job.cancel().get(30, TimeUnit.SECONDS);
+                try {
+                    job.getJobExecutionResult().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException cancelled) {
+                    // the expected end of a cancelled job
+                }
+            }
+        } finally {
+            broker.close();
+        }
+    }
+}
