@@ -8,9 +8,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToLongFunction;
 
 /**
- * A bounded queue that hands out its most urgent element first: earliest deadline, then
- * earliest arrival among equal deadlines. Beyond its capacity it refuses, so a caller can shed
- * load instead of queueing a request into lateness.
+ * A bounded queue that hands out its elements in a {@link QueueOrder}: most urgent first
+ * (earliest deadline, then earliest arrival among equal deadlines), or in arrival order. Beyond
+ * its capacity it refuses, so a caller can shed load instead of queueing a request into lateness.
  */
 final class DeadlineQueue<E> {
 
@@ -21,12 +21,13 @@ final class DeadlineQueue<E> {
     private final Condition notEmpty = lock.newCondition();
     private long arrivals;
 
-    DeadlineQueue(int capacity, ToLongFunction<E> deadline) {
+    DeadlineQueue(int capacity, QueueOrder order, ToLongFunction<E> deadline) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
         }
         this.capacity = capacity;
-        this.deadline = deadline;
+        // in arrival order every element has the same deadline, so the arrival tie-break decides
+        this.deadline = order == QueueOrder.EARLIEST_DEADLINE ? deadline : element -> 0L;
         this.heap = new PriorityQueue<>(capacity);
     }
 

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one ONNX model in-process with opportunistic micro-batching.
  *
- * <p>One worker thread owns the session. It takes the most urgent waiting request (earliest
- * deadline first), adds the next most urgent ones already waiting (up to the batch limit) and
- * runs them as one model call: when the model is busy, requests pile up and run together; an
+ * <p>One worker thread owns the session. It takes the first waiting request in its
+ * {@link QueueOrder} (arrival, or earliest deadline), adds the next ones already waiting (up to
+ * the batch limit) and runs them as one model call: when the model is busy, requests pile up and run together; an
  * idle model never waits for a batch to fill. Before running, it skips requests that can no
  * longer finish before their deadline (expected run time from recent batches), so under
  * overload compute goes only to frames that can still make it. Every future completes exactly
@@ -50,13 +50,16 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
      */
     public OnnxBatchRunner(byte[] model, ModelAdapter<I, O> adapter, RunnerOptions options, MicroClock clock, I warmUp)
             throws OrtException {
-        this(model, adapter, options, clock, warmUp, BatchListener.NONE);
+        this(model, adapter, options, clock, warmUp, QueueOrder.ARRIVAL, BatchListener.NONE);
     }
 
-    /** As above, telling {@code listener} about every batch served (not the warm-up). */
+    /**
+     * As above, serving waiting requests in {@code order}, and telling {@code listener} about
+     * every batch served (not the warm-up).
+     */
     public OnnxBatchRunner(
             byte[] model, ModelAdapter<I, O> adapter, RunnerOptions options, MicroClock clock, I warmUp,
-            BatchListener listener) throws OrtException {
+            QueueOrder order, BatchListener listener) throws OrtException {
         this.adapter = adapter;
         this.listener = listener;
         this.options = options;
@@ -68,7 +71,7 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
             sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             this.session = env.createSession(model, sessionOptions);
         }
-        this.queue = new DeadlineQueue<>(options.queueCapacity(), p -> p.deadlineMicros);
+        this.queue = new DeadlineQueue<>(options.queueCapacity(), order, p -> p.deadlineMicros);
         this.runTime = new LatencyTracker(256, 0.95, options.initialLatencyMicros(), 5_000_000, clock);
         try {
             warmUp(warmUp);
@@ -154,7 +157,7 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
                 drained.add(first);
                 long now = clock.nowMicros();
                 long expectedRun = runTime.micros();
-                // the most urgent come first, and they are the likeliest to be past saving:
+                // the first come (or the most urgent) are the likeliest to be past saving:
                 // keep draining until the batch is full of requests that can still make it
                 do {
                     for (Pending<I, O> p : drained) {

@@ -3,6 +3,7 @@ package io.driftless.inference.server;
 import io.driftless.inference.Inference;
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.onnx.OnnxBatchRunner;
+import io.driftless.inference.onnx.QueueOrder;
 import io.driftless.inference.onnx.RunnerOptions;
 import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.FaceKeypoints;
@@ -28,8 +29,9 @@ final class ServedPoseModel implements ServedModel {
 
     ServedPoseModel(byte[] model, RunnerOptions options, MicroClock clock, ServerMetrics metrics) throws Exception {
         PoseModelAdapter adapter = new PoseModelAdapter();
+        // many clients with different budgets share this queue: the most urgent go first
         this.runner = new OnnxBatchRunner<>(model, adapter, options, clock, typicalFace(),
-                metrics.batchListener(adapter.modelName()));
+                QueueOrder.EARLIEST_DEADLINE, metrics.batchListener(adapter.modelName()));
         metrics.watchQueue(adapter.modelName(), runner::queueSize);
     }
 

@@ -13,7 +13,7 @@ class DeadlineQueueTest {
     private record Request(String name, long deadline) {}
 
     private static DeadlineQueue<Request> queue(int capacity) {
-        return new DeadlineQueue<>(capacity, Request::deadline);
+        return new DeadlineQueue<>(capacity, QueueOrder.EARLIEST_DEADLINE, Request::deadline);
     }
 
     @Test
@@ -44,6 +44,19 @@ class DeadlineQueueTest {
 
         assertThat(drained).extracting(Request::name).containsExactly("a", "b", "c");
         assertThat(queue.poll()).extracting(Request::name).isEqualTo("late");
+    }
+
+    @Test
+    void handsOutInArrivalOrderWhenToldToWhateverTheDeadlines() {
+        DeadlineQueue<Request> queue = new DeadlineQueue<>(10, QueueOrder.ARRIVAL, Request::deadline);
+        queue.offer(new Request("first", 9));
+        queue.offer(new Request("second", 1));
+        queue.offer(new Request("third", 5));
+
+        List<Request> drained = new ArrayList<>();
+        queue.drainTo(drained, 10);
+
+        assertThat(drained).extracting(Request::name).containsExactly("first", "second", "third");
     }
 
     @Test

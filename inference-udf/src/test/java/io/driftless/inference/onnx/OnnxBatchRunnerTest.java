@@ -177,7 +177,12 @@ class OnnxBatchRunnerTest {
     void runsTheMostUrgentWaitingRequestsFirstAndSkipsThoseThatCannotMakeIt() throws Exception {
         Doubler adapter = new Doubler();
         adapter.holdFirst = true;
-        start(adapter, new RunnerOptions(2, 64, 1, 1_000));
+        runner = new OnnxBatchRunner<>(DOUBLER, adapter, new RunnerOptions(2, 64, 1, 1_000), clock,
+                new float[] {1, 1}, QueueOrder.EARLIEST_DEADLINE, BatchListener.NONE);
+        synchronized (adapter.batchSizes) {
+            adapter.batchSizes.clear();
+            adapter.warm = true;
+        }
         CompletableFuture<Inference<float[]>> running = runner.submit(new float[] {0, 0}, FAR);
         assertThat(adapter.firstBatchEntered.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -203,11 +208,34 @@ class OnnxBatchRunnerTest {
     }
 
     @Test
+    void servesInArrivalOrderByDefaultSoASessionsFramesFinishInTheOrderTheyCame() throws Exception {
+        Doubler adapter = new Doubler();
+        adapter.holdFirst = true;
+        start(adapter, new RunnerOptions(2, 64, 1, 1_000));
+        CompletableFuture<Inference<float[]>> running = runner.submit(new float[] {0, 0}, FAR);
+        assertThat(adapter.firstBatchEntered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        long base = now.get() + 10_000_000;
+        List<CompletableFuture<Inference<float[]>>> waiting = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            // a later frame may carry an earlier deadline when the clock-offset estimate moved
+            waiting.add(runner.submit(new float[] {i, 0}, base - i * 1_000));
+        }
+        adapter.release.countDown();
+
+        assertThat(running.get(10, TimeUnit.SECONDS).isOk()).isTrue();
+        for (CompletableFuture<Inference<float[]>> f : waiting) {
+            assertThat(f.get(10, TimeUnit.SECONDS).isOk()).isTrue();
+        }
+        assertThat(adapter.firstValues).containsExactly(0f, 1f, 2f, 3f);
+    }
+
+    @Test
     void tellsItsListenerAboutEveryBatchItServes() throws Exception {
         List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
         CountDownLatch told = new CountDownLatch(3);
         runner = new OnnxBatchRunner<>(DOUBLER, new Doubler(), RunnerOptions.DEFAULTS, clock, new float[] {1, 1},
-                (size, runMicros) -> {
+                QueueOrder.ARRIVAL, (size, runMicros) -> {
                     sizes.add(size);
                     told.countDown();
                 });
