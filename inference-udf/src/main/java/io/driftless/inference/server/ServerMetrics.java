@@ -69,7 +69,7 @@ public final class ServerMetrics {
                 .labelNames("model", "outcome")
                 .register(registry);
         rejections = Counter.builder()
-                .name("driftless_server_rejections_total")
+                .name("driftless_server_rejected_total")
                 .help("Requests refused before compute, by reason: expired (could not make its"
                         + " deadline), overloaded (queue full), invalid (bad input), unknown_model.")
                 .labelNames("model", "reason")

@@ -139,7 +139,7 @@ class RemoteInferenceTest {
         assertThat(ok).isPositive();
         assertThat(overloaded).isPositive();
         assertThat(ok + overloaded).isEqualTo(400);
-        assertThat(server.counter("driftless_server_rejections", "reason", "overloaded")).isEqualTo(overloaded);
+        assertThat(server.counter("driftless_server_rejected", "reason", "overloaded")).isEqualTo(overloaded);
         assertThat(remote.circuitOpen()).as("a refusing server is alive: the circuit stays closed").isFalse();
     }
 

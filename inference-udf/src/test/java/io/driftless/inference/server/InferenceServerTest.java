@@ -138,7 +138,7 @@ class InferenceServerTest {
         assertThat(response.getDropped().getDetail()).contains("before the server received the request");
         assertThat(response.getBatchSize()).isZero();
         assertThat(server.histogramCount("driftless_server_compute_seconds")).isEqualTo(computedBefore);
-        assertThat(server.counter("driftless_server_rejections", "model", "pose-v1", "reason", "expired")).isEqualTo(1);
+        assertThat(server.counter("driftless_server_rejected", "model", "pose-v1", "reason", "expired")).isEqualTo(1);
     }
 
     @Test
@@ -157,8 +157,8 @@ class InferenceServerTest {
                     assertThat(e.getStatus().getDescription())
                             .isEqualTo("unknown model 'yolo-v11': this server serves [pose-v1]");
                 });
-        assertThat(server.counter("driftless_server_rejections", "reason", "invalid")).isEqualTo(1);
-        assertThat(server.counter("driftless_server_rejections", "reason", "unknown_model")).isEqualTo(1);
+        assertThat(server.counter("driftless_server_rejected", "reason", "invalid")).isEqualTo(1);
+        assertThat(server.counter("driftless_server_rejected", "reason", "unknown_model")).isEqualTo(1);
     }
 
     @Test
@@ -209,7 +209,7 @@ class InferenceServerTest {
         assertThat(text)
                 .contains("driftless_server_requests_total{model=\"pose-v1\",outcome=\"ok\"} 5.0")
                 .contains("driftless_server_requests_total{model=\"pose-v1\",outcome=\"late_on_arrival\"} 1.0")
-                .contains("driftless_server_rejections_total{model=\"pose-v1\",reason=\"expired\"} 1.0")
+                .contains("driftless_server_rejected_total{model=\"pose-v1\",reason=\"expired\"} 1.0")
                 .contains("driftless_server_queue_depth{model=\"pose-v1\"} 0.0")
                 .contains("driftless_server_in_flight{model=\"pose-v1\"} 0.0")
                 .contains("driftless_server_batch_size_count{model=\"pose-v1\"} 5")
