@@ -5,6 +5,9 @@ import io.driftless.inference.MicroClock;
 import io.driftless.inference.flink.FrameEnvelope;
 import io.driftless.inference.flink.FrameInference;
 import io.driftless.inference.flink.InferenceOutcome;
+import io.driftless.inference.pose.FaceGeometry;
+import io.driftless.inference.pose.HeadPose;
+import io.driftless.inference.pose.PinholeCamera;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.DropReason;
 import io.driftless.proto.Frame;
@@ -127,6 +130,45 @@ public final class RemoteInference implements FrameInference {
      * estimate could never learn that they are over. Timed-out calls are no samples, for the
      * same reason.
      */
+    /**
+     * Sends up to {@code calls} frames of a typical face, {@code concurrency} at a time, within
+     * {@code limit}, and then forgets the round trips they took. A cold JVM runs the call path
+     * (protobuf, HTTP/2) interpreted: its first round trips are slow enough that the admission
+     * gate would shed nearly every frame, and with so few calls made the path would warm up
+     * only slowly. Answers do not matter: an unreachable server just ends the warm-up early.
+     */
+    void warmUp(int calls, int concurrency, long limitMicros) throws InterruptedException {
+        long end = clock.nowMicros() + limitMicros;
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(concurrency);
+        for (int i = 0; i < calls && clock.nowMicros() < end && !breaker.isOpen(); i++) {
+            if (!slots.tryAcquire(Math.max(0, end - clock.nowMicros()), TimeUnit.MICROSECONDS)) {
+                break;
+            }
+            infer(warmUpFrame(i)).whenComplete((outcome, error) -> slots.release());
+        }
+        slots.tryAcquire(concurrency, Math.max(0, end - clock.nowMicros()), TimeUnit.MICROSECONDS);
+        roundTrips = newTracker();
+        lastAnswerMicros = clock.nowMicros();
+    }
+
+    /** A frontal face half a metre from a 640x480 camera with a second to answer. */
+    private FrameEnvelope warmUpFrame(long sequence) {
+        PinholeCamera camera = PinholeCamera.withHorizontalFov(640, 480, PinholeCamera.DEFAULT_HORIZONTAL_FOV_DEG);
+        long now = clock.nowMicros();
+        FrameEnvelope frame = new FrameEnvelope();
+        frame.sessionId = "warm-up";
+        frame.sequence = sequence;
+        frame.captureTimeUs = now;
+        frame.sendTimeUs = now;
+        frame.deadlineMs = 1_000;
+        frame.deadlineUs = now + 1_000_000;
+        frame.keypoints = FaceGeometry.projectKeypoints(new HeadPose(0, 0, 0, 0, 0, 0.5), camera);
+        frame.imageWidth = camera.width();
+        frame.imageHeight = camera.height();
+        frame.focalLengthPx = (float) camera.focalPx();
+        return frame;
+    }
+
     @Override
     public long expectedLatencyMicros() {
         return clock.nowMicros() - lastAnswerMicros > STALE_AFTER_MICROS ? initialLatencyMicros : roundTrips.micros();

@@ -26,15 +26,33 @@ public final class RemoteInferenceFactory implements FrameInferenceFactory {
     /** The round-trip estimate before the first answer: a small model plus a local network hop. */
     static final long INITIAL_LATENCY_MICROS = 3_000;
 
+    /** Warm-up calls per client: enough for the JIT to compile the call path. */
+    public static final int WARM_UP_CALLS = 3_000;
+    static final int WARM_UP_CONCURRENCY = 32;
+    static final long WARM_UP_LIMIT_MICROS = 15_000_000;
+
     private final List<HostAndPort> servers;
     private final String model;
     private final ClientTls tls;
+    private final int warmUpCalls;
 
     /**
      * @param target {@code host:port[,host:port...]}
      * @param model the model name the server knows, e.g. {@code pose-v1}
      */
     public RemoteInferenceFactory(String target, String model, ClientTls tls) {
+        this(target, model, tls, WARM_UP_CALLS);
+    }
+
+    /**
+     * @param warmUpCalls frames sent to warm the call path up before the first real one (see
+     *     {@link RemoteInference#warmUp}); 0 for none
+     */
+    public RemoteInferenceFactory(String target, String model, ClientTls tls, int warmUpCalls) {
+        if (warmUpCalls < 0) {
+            throw new IllegalArgumentException("warmUpCalls must not be negative, got " + warmUpCalls);
+        }
+        this.warmUpCalls = warmUpCalls;
         this.servers = HostAndPort.parseList(target);
         if (model == null || model.isBlank()) {
             throw new IllegalArgumentException("model must not be blank");
@@ -45,7 +63,7 @@ public final class RemoteInferenceFactory implements FrameInferenceFactory {
 
     @Override
     public String key() {
-        return "remote|" + servers + "|" + model + "|" + tls;
+        return "remote|" + servers + "|" + model + "|" + tls + "|" + warmUpCalls;
     }
 
     /** The gRPC target for the servers: DNS for one name, the address list for several. */
@@ -65,8 +83,16 @@ public final class RemoteInferenceFactory implements FrameInferenceFactory {
                 .idleTimeout(365, TimeUnit.DAYS)
                 .build();
         channel.getState(true);
-        return new RemoteInference(channel, model,
+        RemoteInference inference = new RemoteInference(channel, model,
                 new CircuitBreaker(FAILURES_TO_OPEN, MIN_OPEN_MICROS, MAX_OPEN_MICROS, clock),
                 INITIAL_LATENCY_MICROS, clock);
+        if (warmUpCalls > 0) {
+            try {
+                inference.warmUp(warmUpCalls, WARM_UP_CONCURRENCY, WARM_UP_LIMIT_MICROS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return inference;
     }
 }

@@ -42,8 +42,9 @@ class RemoteInferenceTest {
     }
 
     private RemoteInference client(String target) {
+        // no warm-up: these tests count the server's answers
         return closing((RemoteInference) new RemoteInferenceFactory(target, PoseModelAdapter.MODEL_NAME,
-                ClientTls.PLAINTEXT).create(CLOCK));
+                ClientTls.PLAINTEXT, 0).create(CLOCK));
     }
 
     private static InferenceOutcome await(CompletableFuture<InferenceOutcome> outcome) throws Exception {
@@ -96,7 +97,7 @@ class RemoteInferenceTest {
         RunningServer server = closing(RunningServer.start());
         AtomicLong now = new AtomicLong(CLOCK.nowMicros());
         RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory(server.target(),
-                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT).create(now::get));
+                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 0).create(now::get));
         FrameEnvelope frame = Faces.frames(1, 1, GENEROUS).get(0);
 
         // the test's clock stands still during a call: every round trip it sees takes 0 us
@@ -108,6 +109,31 @@ class RemoteInferenceTest {
 
         assertThat(await(remote.infer(Faces.renewed(frame, GENEROUS))).succeeded()).isTrue();
         assertThat(remote.expectedLatencyMicros()).isZero();
+    }
+
+    @Test
+    void warmsTheCallPathUpBeforeItsFirstFrameAndForgetsThoseRoundTrips() throws Exception {
+        RunningServer server = closing(RunningServer.start());
+        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory(server.target(),
+                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 300).create(CLOCK));
+
+        assertThat(server.counter("driftless_server_requests", "outcome", "ok")).isEqualTo(300);
+        assertThat(remote.expectedLatencyMicros()).isEqualTo(RemoteInferenceFactory.INITIAL_LATENCY_MICROS);
+        assertThat(await(remote.infer(Faces.frames(1, 1, GENEROUS).get(0))).succeeded()).isTrue();
+    }
+
+    @Test
+    void endsTheWarmUpEarlyWhenNoServerAnswers() throws Exception {
+        int freePort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            freePort = socket.getLocalPort();
+        }
+        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory("localhost:" + freePort,
+                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, RemoteInferenceFactory.WARM_UP_CALLS).create(CLOCK));
+
+        assertThat(remote.circuitOpen()).as("the unreachable server opened the circuit").isTrue();
+        InferenceOutcome outcome = await(remote.infer(Faces.frames(1, 1, GENEROUS).get(0)));
+        assertThat(outcome.dropReason).isEqualTo(DropReason.INFERENCE_FAILED);
     }
 
     @Test
