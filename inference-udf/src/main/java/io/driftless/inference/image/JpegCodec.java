@@ -28,8 +28,9 @@ import org.bytedeco.leptonica.PIX;
  * at libjpeg-turbo's speed, two to three times the JDK's ImageIO on a 640 x 480 frame).
  *
  * <p>Every decode reads the {@link JpegHeader} first and refuses what the {@link JpegLimits} do
- * not allow, so the decoder never allocates more than {@code maxPixels * 4} bytes whatever the
- * bytes claim. A body the decoder finds corrupt or truncated, even one it could half-render, is
+ * not allow, so what the decoder allocates is bounded by the limits whatever the bytes claim:
+ * Leptonica's 4 bytes a pixel and the 3 of the returned image, plus, for a progressive JPEG,
+ * libjpeg-turbo's coefficient buffer of about 2 bytes a sample. A body the decoder finds corrupt or truncated, even one it could half-render, is
  * refused: the decoder stops at its first warning. Thread-safe: it holds only its limits.
  *
  * <pre>{@code
