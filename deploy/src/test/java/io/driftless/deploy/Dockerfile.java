@@ -1,0 +1,48 @@
+package io.driftless.deploy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The instructions of a Dockerfile the checks need: base images, copied files, exposed ports. */
+final class Dockerfile {
+
+    final String path;
+    final List<String> baseImages = new ArrayList<>();
+    final List<String> copySources = new ArrayList<>();
+    final Set<Integer> exposedPorts = new LinkedHashSet<>();
+
+    private Dockerfile(String path, String text) {
+        this.path = path;
+        for (String raw : text.replace("\\\n", " ").split("\n")) {
+            String line = raw.trim();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] words = line.split("\\s+");
+            switch (words[0].toUpperCase()) {
+                case "FROM" -> baseImages.add(words[1]);
+                case "COPY", "ADD" -> {
+                    List<String> operands = new ArrayList<>();
+                    for (int i = 1; i < words.length; i++) {
+                        if (!words[i].startsWith("--")) {
+                            operands.add(words[i]);
+                        }
+                    }
+                    copySources.addAll(operands.subList(0, operands.size() - 1));
+                }
+                case "EXPOSE" -> {
+                    for (int i = 1; i < words.length; i++) {
+                        exposedPorts.add(Integer.parseInt(words[i].split("/")[0]));
+                    }
+                }
+                default -> { }
+            }
+        }
+    }
+
+    static Dockerfile read(Repository repository, String path) {
+        return new Dockerfile(path, repository.read(path));
+    }
+}
