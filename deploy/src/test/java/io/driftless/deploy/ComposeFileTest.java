@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftless.deploy.ComposeFile.Service;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
 import org.apache.kafka.common.Uuid;
 import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** docker-compose.yml and the files it builds and mounts agree with the build and with each other. */
@@ -158,6 +161,15 @@ class ComposeFileTest {
     }
 
     @Test
+    void prometheusAcceptsItsConfiguration() throws Exception {
+        Assumptions.assumeTrue(Programs.installed("promtool"),
+                "promtool (Debian's prometheus package) is not installed: the configuration is checked where it is");
+        Programs.Result check = Programs.run(List.of("promtool", "check", "config",
+                repository.resolve("deploy/prometheus/prometheus.yml").toString()), Duration.ofSeconds(60));
+        assertThat(check.exitCode()).as("promtool check config: %s", check.output()).isZero();
+    }
+
+    @Test
     void everyLongRunningServiceHasAHealthCheckAndStartsAfterWhatItNeeds() {
         SoftAssertions softly = new SoftAssertions();
         for (Service service : compose.services()) {
@@ -200,9 +212,8 @@ class ComposeFileTest {
             assertThat(port).as("Flink's Prometheus reporter port in %s", FLINK_CONFIG).isEqualTo(reporterPort);
         }
         if (service.builds()) {
-            assertThat(Dockerfile.read(repository, service.dockerfile()).exposedPorts.isEmpty()
-                    || Dockerfile.read(repository, service.dockerfile()).exposedPorts.contains(port))
-                    .as("%s's Dockerfile exposes %d", host, port).isTrue();
+            Set<Integer> exposed = Dockerfile.read(repository, service.dockerfile()).exposedPorts;
+            assertThat(exposed.isEmpty() || exposed.contains(port)).as("%s's Dockerfile exposes %d", host, port).isTrue();
         }
     }
 

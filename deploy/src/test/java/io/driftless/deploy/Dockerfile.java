@@ -1,8 +1,10 @@
 package io.driftless.deploy;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The instructions of a Dockerfile the checks need: base images, copied files, exposed ports. */
@@ -11,6 +13,8 @@ final class Dockerfile {
     final String path;
     final List<String> baseImages = new ArrayList<>();
     final List<String> copySources = new ArrayList<>();
+    /** Where each copied file lands in the image. */
+    final Map<String, String> copyTargets = new LinkedHashMap<>();
     final Set<Integer> exposedPorts = new LinkedHashSet<>();
 
     private Dockerfile(String path, String text) {
@@ -30,7 +34,11 @@ final class Dockerfile {
                             operands.add(words[i]);
                         }
                     }
-                    copySources.addAll(operands.subList(0, operands.size() - 1));
+                    String target = operands.get(operands.size() - 1);
+                    for (String source : operands.subList(0, operands.size() - 1)) {
+                        copySources.add(source);
+                        copyTargets.put(source, target);
+                    }
                 }
                 case "EXPOSE" -> {
                     for (int i = 1; i < words.length; i++) {

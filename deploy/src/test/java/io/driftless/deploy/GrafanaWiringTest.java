@@ -16,7 +16,8 @@ class GrafanaWiringTest {
     @Test
     void composeAndKubernetesProvisionEveryDashboard() {
         List<String> dashboards = GrafanaWiring.dashboards(repository.resolve(GrafanaWiring.DASHBOARDS));
-        assertThat(dashboards).as("JSON dashboards in %s", GrafanaWiring.DASHBOARDS).isNotEmpty();
+        assertThat(dashboards).as("Grafana dashboards (*.json) in %s, which both deployments provision",
+                GrafanaWiring.DASHBOARDS).isNotEmpty();
 
         ComposeFile compose = ComposeFile.read(repository);
         Service grafana = compose.service("grafana");

@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftless.job.DriftlessOptions;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Assumptions;
@@ -49,17 +44,17 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void flinkDeploymentRunsTheBuildsJobImageAndFlinkVersion() throws IOException {
+    void flinkDeploymentRunsTheBuildsJobImageAndFlinkVersion() {
         JsonNode spec = flink.path("spec");
         assertThat(spec.path("flinkVersion").asText()).isEqualTo(FlinkDeploymentSchema.flinkVersion(repository));
         ComposeFile compose = ComposeFile.read(repository);
         assertThat(spec.path("image").asText()).isEqualTo(compose.service("jobmanager").image());
         assertThat(spec.path("job").path("entryClass").asText()).isEqualTo(BuildOutputs.jobMainClass(repository));
 
-        String jarCopy = Files.readAllLines(repository.resolve(compose.service("jobmanager").dockerfile()), StandardCharsets.UTF_8)
-                .stream().filter(l -> l.startsWith("COPY") && l.contains(".jar")).findFirst().orElseThrow();
-        String jarInImage = jarCopy.substring(jarCopy.lastIndexOf(' ') + 1);
-        assertThat(spec.path("job").path("jarURI").asText()).isEqualTo("local://" + jarInImage);
+        Dockerfile image = Dockerfile.read(repository, compose.service("jobmanager").dockerfile());
+        String jobJar = "flink-job/target/driftless-job-" + repository.property("project.version") + ".jar";
+        assertThat(image.copyTargets).containsKey(jobJar);
+        assertThat(spec.path("job").path("jarURI").asText()).isEqualTo("local://" + image.copyTargets.get(jobJar));
         assertThat(spec.path("job").path("upgradeMode").asText()).isEqualTo("last-state");
 
         Map<String, String> config = flinkConfiguration();
@@ -167,8 +162,10 @@ class KubernetesManifestsTest {
         Integer metricsPort = namedPorts(container).get(endpointPort(inferenceMonitor));
         assertThat(metricsPort).as("the port the inference server's PodMonitor names").isNotNull();
 
-        JsonNode prometheus = Yaml.read(repository.read("deploy/prometheus/prometheus.yml"), "prometheus.yml");
-        assertThat(prometheus.toString()).as("compose scrapes the inference server on the same port")
+        List<String> composeTargets = new ArrayList<>();
+        Yaml.read(repository.read("deploy/prometheus/prometheus.yml"), "prometheus.yml").path("scrape_configs")
+                .forEach(job -> job.path("static_configs").forEach(c -> composeTargets.addAll(Yaml.strings(c.path("targets")))));
+        assertThat(composeTargets).as("compose scrapes the inference server on the same port")
                 .contains("inference-server:" + metricsPort);
     }
 
@@ -189,15 +186,12 @@ class KubernetesManifestsTest {
 
     @Test
     void kustomizeRendersEveryResourceIntoTheNamespace() throws Exception {
-        Assumptions.assumeTrue(onPath("kubectl"),
+        Assumptions.assumeTrue(Programs.installed("kubectl"),
                 "kubectl is not installed: the kustomize rendering is checked where it is");
-        Process process = new ProcessBuilder("kubectl", "kustomize", "--load-restrictor", "LoadRestrictionsNone",
-                repository.resolve(KubernetesManifests.DIR).toString())
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("kubectl kustomize finished").isTrue();
-        assertThat(process.exitValue()).as("kubectl kustomize: %s", output).isZero();
-        List<JsonNode> rendered = Yaml.readAll(output, "kubectl kustomize output");
+        Programs.Result kustomize = Programs.run(List.of("kubectl", "kustomize", "--load-restrictor", "LoadRestrictionsNone",
+                repository.resolve(KubernetesManifests.DIR).toString()), Duration.ofSeconds(60));
+        assertThat(kustomize.exitCode()).as("kubectl kustomize: %s", kustomize.output()).isZero();
+        List<JsonNode> rendered = Yaml.readAll(kustomize.output(), "kubectl kustomize output");
         String namespace = k8s.kustomization.path("namespace").asText();
         assertThat(rendered.stream().filter(r -> !r.path("kind").asText().equals("ConfigMap")).count())
                 .isEqualTo(k8s.resources.size());
@@ -265,11 +259,5 @@ class KubernetesManifestsTest {
             }
         }
         throw new AssertionError("the pod template sets no " + name);
-    }
-
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        return path != null && Arrays.stream(path.split(":"))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
     }
 }

@@ -99,7 +99,8 @@ final class Repository {
     }
 
     /**
-     * Every jar the modules' builds write, as repository paths: each module's own jar and each
+     * Every jar the modules' builds write, as repository paths: each module's own jar (for
+     * modules with main code) and each
      * {@code finalName} its plugins (shade, assembly, jar) are configured with.
      */
     Set<String> producedJars() {
@@ -110,7 +111,8 @@ final class Repository {
             String packaging = childText(project, "packaging");
             Map<String, String> scope = new LinkedHashMap<>(properties);
             scope.put("project.artifactId", artifactId);
-            if (packaging == null || packaging.equals("jar")) {
+            boolean hasMainCode = Files.isDirectory(root.resolve(module).resolve("src/main"));
+            if ((packaging == null || packaging.equals("jar")) && hasMainCode) {
                 jars.add(module + "/target/" + artifactId + "-" + properties.get("project.version") + ".jar");
             }
             NodeList finalNames = project.getElementsByTagName("finalName");
