@@ -24,6 +24,9 @@ final class GrafanaWiring {
     /** How deploy/k8s/kustomization.yaml reaches the dashboards folder. */
     static final String FROM_KUSTOMIZATION = "../grafana/dashboards/";
 
+    /** What the API server accepts in one ConfigMap, less room for its metadata. */
+    static final long CONFIG_MAP_LIMIT_BYTES = 1_000_000;
+
     private GrafanaWiring() {}
 
     /** The dashboard files in {@code folder}, sorted; each must parse as a JSON dashboard. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftless.deploy.ComposeFile.Service;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,12 @@ class GrafanaWiringTest {
         assertThat(GrafanaWiring.staleInConfigMap(dashboards, configMapFiles))
                 .as("ConfigMap entries in %s without a dashboard file", KubernetesManifests.KUSTOMIZATION)
                 .isEmpty();
+        long bytes = 0;
+        for (String dashboard : dashboards) {
+            bytes += repository.read(GrafanaWiring.DASHBOARDS + "/" + dashboard).getBytes(StandardCharsets.UTF_8).length;
+        }
+        assertThat(bytes).as("the dashboards' size: one ConfigMap holds at most 1 MiB; split the generator if it grows")
+                .isLessThan(GrafanaWiring.CONFIG_MAP_LIMIT_BYTES);
     }
 
     @Test
