@@ -98,6 +98,17 @@ class BrokenManifestsTest {
     }
 
     @Test
+    void floatingImageTagsAreNotPinned() {
+        assertThat(ImageTags.isPinnedRelease("flink:2.2.1-java17")).isTrue();
+        assertThat(ImageTags.isPinnedRelease("prom/prometheus:v3.5.0")).isTrue();
+        assertThat(ImageTags.isPinnedRelease("eclipse-temurin:17.0.16_8-jre")).isTrue();
+        assertThat(ImageTags.isPinnedRelease("grafana/grafana:latest")).isFalse();
+        assertThat(ImageTags.isPinnedRelease("grafana/grafana")).isFalse();
+        assertThat(ImageTags.isPinnedRelease("flink:2.2-java17")).isFalse();
+        assertThat(ImageTags.isPinnedRelease("flink:java17")).isFalse();
+    }
+
+    @Test
     void kafkaEnvironmentNamesMapToBrokerSettingsByTheImagesRule() {
         assertThat(KafkaBrokerSettings.propertyOf("KAFKA_CONTROLLER_QUORUM_VOTERS")).isEqualTo("controller.quorum.voters");
         assertThat(KafkaBrokerSettings.knows("controller.quorum.voters")).isTrue();

@@ -63,6 +63,8 @@ class KubernetesManifestsTest {
         assertThat(config.get("high-availability.storageDir")).startsWith("s3://");
         assertThat(plugins).as("the S3 file system plugin of the Flink version in the image")
                 .matches("flink-s3-fs-(presto|hadoop)-" + repository.property("flink.version").replace(".", "\\.") + "\\.jar");
+        assertThat(image.baseImages).as("the image's Flink release, whose opt/ holds that plugin jar")
+                .containsExactly("flink:" + repository.property("flink.version") + "-java" + repository.property("maven.compiler.release"));
     }
 
     @Test
