@@ -101,7 +101,8 @@ final class Repository {
     /**
      * Every jar the modules' builds write, as repository paths: each module's own jar (for
      * modules with main code) and each
-     * {@code finalName} its plugins (shade, assembly, jar) are configured with.
+     * {@code finalName} its plugins (shade, assembly, jar) are configured with, and each shade
+     * {@code outputFile}.
      */
     Set<String> producedJars() {
         Set<String> jars = new LinkedHashSet<>();
@@ -118,6 +119,11 @@ final class Repository {
             NodeList finalNames = project.getElementsByTagName("finalName");
             for (int i = 0; i < finalNames.getLength(); i++) {
                 jars.add(module + "/target/" + interpolate(finalNames.item(i).getTextContent().trim(), scope) + ".jar");
+            }
+            NodeList outputFiles = project.getElementsByTagName("outputFile");
+            for (int i = 0; i < outputFiles.getLength(); i++) {
+                String file = outputFiles.item(i).getTextContent().trim().replace("${project.build.directory}", "target");
+                jars.add(module + "/" + interpolate(file, scope));
             }
         }
         return jars;
