@@ -9,5 +9,7 @@ public enum InferenceStatus {
     /** The backend's queue was full: refused to protect the requests it can still serve. */
     OVERLOADED,
     /** The model failed on this request. */
-    FAILED
+    FAILED,
+    /** The request's input was refused before the model saw it (e.g. an image that does not decode). */
+    INVALID
 }

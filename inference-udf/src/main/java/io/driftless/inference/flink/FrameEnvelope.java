@@ -33,8 +33,18 @@ public class FrameEnvelope {
     public int imageHeight;
     /** 0 when the client does not know its focal length. */
     public float focalLengthPx;
+    /**
+     * Image payload: the client's JPEG, whose header the parser has checked against the input
+     * limits and {@link #imageWidth} x {@link #imageHeight}; null for other payloads.
+     */
+    public byte[] jpeg;
 
     public FrameEnvelope() {}
+
+    /** Which model family the frame needs. */
+    public Payload payload() {
+        return jpeg != null ? Payload.IMAGE : Payload.LANDMARKS;
+    }
 
     /** The job-clock instant at which the frame was captured, by the current offset estimate. */
     public long captureJobUs() {

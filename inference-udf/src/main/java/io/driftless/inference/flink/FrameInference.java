@@ -19,4 +19,14 @@ public interface FrameInference extends AutoCloseable {
 
     /** What a frame admitted now should expect to wait for its result, in microseconds. */
     long expectedLatencyMicros();
+
+    /**
+     * What a frame of {@code payload} admitted now should expect to wait, in microseconds. A
+     * backend serving several payloads answers per payload: a JPEG frame costs far more than a
+     * landmark frame, and one estimate for both would shed every landmark frame or admit JPEG
+     * frames that cannot make it. A backend serving one payload answers the same for all.
+     */
+    default long expectedLatencyMicros(Payload payload) {
+        return expectedLatencyMicros();
+    }
 }

@@ -60,6 +60,7 @@ public final class OnnxPoseInference implements FrameInference {
             case EXPIRED -> InferenceOutcome.dropped(frame, DropReason.LATE_ON_ARRIVAL, result.detail());
             case OVERLOADED -> InferenceOutcome.dropped(frame, DropReason.OVERLOADED, result.detail());
             case FAILED -> InferenceOutcome.dropped(frame, DropReason.INFERENCE_FAILED, result.detail());
+            case INVALID -> InferenceOutcome.dropped(frame, DropReason.INVALID, result.detail());
         };
         outcome.frame = frame;
         outcome.model = modelName;

@@ -113,6 +113,7 @@ final class ServedPoseModel implements ServedModel {
             case OVERLOADED -> dropped(frame, DropReason.OVERLOADED, result.detail(), 0, 0, 0);
             case FAILED -> dropped(frame, DropReason.INFERENCE_FAILED, result.detail(), queueUs, computeUs,
                     result.batchSize());
+            case INVALID -> dropped(frame, DropReason.INVALID, result.detail(), 0, 0, 0);
         };
     }
 
