@@ -5,7 +5,10 @@ import io.driftless.inference.flink.FrameEnvelope;
 import io.driftless.inference.flink.FrameInferenceFactory;
 import io.driftless.inference.flink.InferenceAsyncFunction;
 import io.driftless.inference.flink.InferenceOutcome;
+import io.driftless.inference.face.FaceDetectionAdapter;
+import io.driftless.inference.flink.OnnxFaceInferenceFactory;
 import io.driftless.inference.flink.OnnxPoseInferenceFactory;
+import io.driftless.inference.flink.PayloadRoutedInferenceFactory;
 import io.driftless.inference.onnx.RunnerOptions;
 import io.driftless.inference.pose.PoseModelAdapter;
 import io.driftless.inference.remote.RemoteInferenceFactory;
@@ -31,11 +34,13 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The driftless job: frames in, AR coordinates or drops out, each frame exactly once.
+ * The driftless job: frames in, AR coordinates (landmark frames) or annotated frames plus
+ * coordinates (image frames) or drops out, each frame exactly once.
  *
  * <pre>
  * frames ─ parse ─ keyBy(session) ─ admission gate ─ async inference ─ render gate ─ coordinates
- *            │ invalid                 │ stale, late       (timeouts, failures) │ deadline, stale
+ *            │ invalid                 │ stale, late       (timeouts, failures) │        └ annotated
+ *            │                         │                                      │ deadline, stale
  *            └─────────────────────────┴──────────────── dropped ◄─────────────────┘
  * </pre>
  *
@@ -82,9 +87,15 @@ public final class DriftlessJob {
         topology(env, config,
                 KafkaEndpoints.frames(config, clock),
                 KafkaEndpoints.coordinates(config),
+                KafkaEndpoints.annotated(config),
                 KafkaEndpoints.dropped(config),
-                poseInference(config),
+                inference(config),
                 clock);
+    }
+
+    /** Both models, each frame served by the one its payload needs. */
+    public static FrameInferenceFactory inference(JobConfig config) {
+        return new PayloadRoutedInferenceFactory(poseInference(config), faceInference(config));
     }
 
     /** The pose model where {@link JobConfig#inferenceBackend} says it runs. */
@@ -92,6 +103,18 @@ public final class DriftlessJob {
         return switch (config.inferenceBackend) {
             case IN_PROCESS -> inProcessPoseInference(config);
             case REMOTE -> new RemoteInferenceFactory(config.inferenceTarget, PoseModelAdapter.MODEL_NAME,
+                    config.inferenceTls);
+        };
+    }
+
+    /** The face model (detector, then pose of the first face) where {@link JobConfig#inferenceBackend} says. */
+    public static FrameInferenceFactory faceInference(JobConfig config) {
+        return switch (config.inferenceBackend) {
+            case IN_PROCESS -> new OnnxFaceInferenceFactory(config.faceModel, config.poseModel, new RunnerOptions(
+                    config.maxImageBatchSize, config.queueCapacity, config.intraOpThreads,
+                    RunnerOptions.DEFAULTS.initialLatencyMicros()),
+                    config.inputLimits.jpegLimits(), config.imageThreads, config.annotatedQuality);
+            case REMOTE -> new RemoteInferenceFactory(config.inferenceTarget, FaceDetectionAdapter.MODEL_NAME,
                     config.inferenceTls);
         };
     }
@@ -107,6 +130,7 @@ public final class DriftlessJob {
             JobConfig config,
             Source<RawFrame, ?, ?> frames,
             Sink<InferenceOutcome> coordinates,
+            Sink<InferenceOutcome> annotated,
             Sink<FrameDrop> dropped,
             FrameInferenceFactory inference,
             MicroClock clock) {
@@ -145,7 +169,14 @@ public final class DriftlessJob {
                 .name("render gate")
                 .uid("render-gate");
 
-        rendered.sinkTo(coordinates).name("coordinates sink").uid("coordinates-sink");
+        // an image frame's one response may be two records: its annotated frame and, when a face
+        // was found, the first face's coordinates, both under the frame's (session, sequence)
+        rendered.filter(outcome -> !outcome.withoutPose)
+                .name("with pose")
+                .sinkTo(coordinates).name("coordinates sink").uid("coordinates-sink");
+        rendered.filter(outcome -> outcome.annotatedJpeg != null)
+                .name("image frames")
+                .sinkTo(annotated).name("annotated sink").uid("annotated-sink");
 
         DataStream<FrameDrop> drops = parsed.getSideOutput(Drops.TAG)
                 .union(admitted.getSideOutput(Drops.TAG), rendered.getSideOutput(Drops.TAG));

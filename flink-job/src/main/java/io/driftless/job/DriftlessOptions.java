@@ -38,6 +38,12 @@ public final class DriftlessOptions {
             .withDescription("Topic for ArCoordinates responses. One shared topic keyed by session by"
                     + " default; a pattern containing {session} gives each session its own topic.");
 
+    public static final ConfigOption<String> ANNOTATED_TOPIC_PATTERN = key(PREFIX + "annotated-topic-pattern")
+            .stringType()
+            .defaultValue("driftless.annotated-frames")
+            .withDescription("Topic for AnnotatedFrame responses to image frames. One shared topic keyed by"
+                    + " session by default; a pattern containing {session} gives each session its own topic.");
+
     public static final ConfigOption<String> DROPPED_TOPIC = key(PREFIX + "dropped-topic")
             .stringType()
             .defaultValue("driftless.dropped")
@@ -79,6 +85,12 @@ public final class DriftlessOptions {
             .defaultValue("classpath:models/pose/pose-v1.onnx")
             .withDescription("The pose model: a file path, or classpath:NAME for one inside the job jar.");
 
+    public static final ConfigOption<String> FACE_MODEL = key(PREFIX + "model.face")
+            .stringType()
+            .defaultValue("classpath:models/face/face_detection_short_range.onnx")
+            .withDescription("The face detector for image frames (BlazeFace short-range layout): a file path,"
+                    + " or classpath:NAME for one inside the job jar.");
+
     public static final ConfigOption<InferenceBackend> INFERENCE_BACKEND = key(PREFIX + "inference.backend")
             .enumType(InferenceBackend.class)
             .defaultValue(InferenceBackend.IN_PROCESS)
@@ -113,6 +125,22 @@ public final class DriftlessOptions {
             .defaultValue(64)
             .withDescription("Most frames one model call takes. Batches form only from frames already"
                     + " waiting: an idle model never waits for a batch to fill.");
+
+    public static final ConfigOption<Integer> MAX_IMAGE_BATCH_SIZE = key(PREFIX + "inference.max-image-batch-size")
+            .intType()
+            .defaultValue(4)
+            .withDescription("Most image frames one face-detector call takes. Small on purpose: on a CPU the"
+                    + " detector's time per image grows with larger batches.");
+
+    public static final ConfigOption<Integer> IMAGE_THREADS = key(PREFIX + "inference.image-threads")
+            .intType()
+            .defaultValue(2)
+            .withDescription("Threads per TaskManager that decode client JPEGs and encode the annotated frames.");
+
+    public static final ConfigOption<Integer> ANNOTATED_QUALITY = key(PREFIX + "output.annotated-quality")
+            .intType()
+            .defaultValue(80)
+            .withDescription("JPEG quality of the annotated frames, 1 to 100.");
 
     public static final ConfigOption<Integer> QUEUE_CAPACITY = key(PREFIX + "inference.queue-capacity")
             .intType()
@@ -170,10 +198,10 @@ public final class DriftlessOptions {
             .withDescription("Per-session smoothing of the head pose before anchors are projected.");
 
     public static final List<ConfigOption<?>> ALL = List.of(
-            BOOTSTRAP_SERVERS, FRAMES_TOPIC, COORDINATES_TOPIC_PATTERN, DROPPED_TOPIC, GROUP_ID,
-            CREATE_TOPICS, TOPIC_PARTITIONS, STARTING_OFFSETS, DEFAULT_DEADLINE, MAX_DEADLINE, POSE_MODEL,
-            INFERENCE_BACKEND, INFERENCE_TARGET, INFERENCE_TLS_TRUST, INFERENCE_TLS_CLIENT_CERT,
-            INFERENCE_TLS_CLIENT_KEY, MAX_BATCH_SIZE,
+            BOOTSTRAP_SERVERS, FRAMES_TOPIC, COORDINATES_TOPIC_PATTERN, ANNOTATED_TOPIC_PATTERN, DROPPED_TOPIC,
+            GROUP_ID, CREATE_TOPICS, TOPIC_PARTITIONS, STARTING_OFFSETS, DEFAULT_DEADLINE, MAX_DEADLINE, POSE_MODEL,
+            FACE_MODEL, INFERENCE_BACKEND, INFERENCE_TARGET, INFERENCE_TLS_TRUST, INFERENCE_TLS_CLIENT_CERT,
+            INFERENCE_TLS_CLIENT_KEY, MAX_BATCH_SIZE, MAX_IMAGE_BATCH_SIZE, IMAGE_THREADS, ANNOTATED_QUALITY,
             QUEUE_CAPACITY, INTRA_OP_THREADS, ASYNC_CAPACITY, CLOCK_WINDOW,
             MAX_CLOCK_OFFSET, MAX_SEND_DELAY, SESSION_IDLE_TIMEOUT, MAX_FRAME_SIZE, MAX_IMAGE_SIDE, SMOOTHING);
 

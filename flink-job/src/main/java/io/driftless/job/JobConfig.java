@@ -37,6 +37,7 @@ public final class JobConfig implements Serializable {
     public final String bootstrapServers;
     public final String framesTopic;
     public final String coordinatesTopicPattern;
+    public final String annotatedTopicPattern;
     public final String droppedTopic;
     public final String groupId;
     public final boolean createTopics;
@@ -45,11 +46,15 @@ public final class JobConfig implements Serializable {
     public final Duration defaultDeadline;
     public final Duration maxDeadline;
     public final String poseModel;
+    public final String faceModel;
     public final InferenceBackend inferenceBackend;
     /** The remote backend's servers, host:port[,host:port...]; null for in-process. */
     public final String inferenceTarget;
     public final ClientTls inferenceTls;
     public final int maxBatchSize;
+    public final int maxImageBatchSize;
+    public final int imageThreads;
+    public final int annotatedQuality;
     public final int queueCapacity;
     public final int intraOpThreads;
     public final int asyncCapacity;
@@ -70,7 +75,14 @@ public final class JobConfig implements Serializable {
                                 + " cluster to read frames from, e.g. --bootstrap-servers localhost:9092"));
         this.framesTopic = topic(conf, FRAMES_TOPIC);
         this.coordinatesTopicPattern = conf.get(COORDINATES_TOPIC_PATTERN);
-        checkTopicPattern(coordinatesTopicPattern);
+        checkTopicPattern(COORDINATES_TOPIC_PATTERN, coordinatesTopicPattern);
+        this.annotatedTopicPattern = conf.get(ANNOTATED_TOPIC_PATTERN);
+        checkTopicPattern(ANNOTATED_TOPIC_PATTERN, annotatedTopicPattern);
+        if (annotatedTopicPattern.equals(coordinatesTopicPattern)) {
+            throw new IllegalArgumentException(ANNOTATED_TOPIC_PATTERN.key() + " and " + COORDINATES_TOPIC_PATTERN.key()
+                    + " are both '" + annotatedTopicPattern + "': give annotated frames a topic of their own, since"
+                    + " readers tell the two kinds of response apart by topic");
+        }
         this.droppedTopic = topic(conf, DROPPED_TOPIC);
         this.groupId = nonBlank(conf, GROUP_ID);
         this.createTopics = conf.get(CREATE_TOPICS);
@@ -83,11 +95,15 @@ public final class JobConfig implements Serializable {
                     + " ms) must not exceed " + MAX_DEADLINE.key() + " (" + maxDeadline.toMillis() + " ms)");
         }
         this.poseModel = nonBlank(conf, POSE_MODEL);
+        this.faceModel = nonBlank(conf, FACE_MODEL);
         this.inferenceBackend = conf.get(INFERENCE_BACKEND);
         this.inferenceTarget = inferenceTarget(conf, inferenceBackend);
         this.inferenceTls = inferenceTls(conf);
         this.maxBatchSize = atLeast(conf, MAX_BATCH_SIZE, 1);
-        this.queueCapacity = atLeast(conf, QUEUE_CAPACITY, maxBatchSize);
+        this.maxImageBatchSize = atLeast(conf, MAX_IMAGE_BATCH_SIZE, 1);
+        this.imageThreads = within(conf, IMAGE_THREADS, 1, 64);
+        this.annotatedQuality = within(conf, ANNOTATED_QUALITY, 1, 100);
+        this.queueCapacity = atLeast(conf, QUEUE_CAPACITY, Math.max(maxBatchSize, maxImageBatchSize));
         this.intraOpThreads = atLeast(conf, INTRA_OP_THREADS, 1);
         this.asyncCapacity = atLeast(conf, ASYNC_CAPACITY, 1);
         this.clockWindow = atLeast(conf, CLOCK_WINDOW, 1);
@@ -258,15 +274,20 @@ public final class JobConfig implements Serializable {
     }
 
     /** Every topic the pattern can name, for any valid session id, must be a valid topic. */
-    private static void checkTopicPattern(String pattern) {
-        ResponseTopicPattern topics = new ResponseTopicPattern(pattern);
+    private static void checkTopicPattern(ConfigOption<String> option, String pattern) {
+        ResponseTopicPattern topics;
+        try {
+            topics = new ResponseTopicPattern(pattern);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option.key() + ": " + e.getMessage(), e);
+        }
         String longest = topics.topicFor("s".repeat(topics.perSession() ? FrameDecoder.MAX_SESSION_ID_LENGTH : 1));
         if (longest.length() > 249) {
-            throw new IllegalArgumentException(COORDINATES_TOPIC_PATTERN.key() + " '" + pattern + "' gives topic names"
+            throw new IllegalArgumentException(option.key() + " '" + pattern + "' gives topic names"
                     + " longer than Kafka's 249 characters for " + FrameDecoder.MAX_SESSION_ID_LENGTH
                     + "-character session ids: shorten it");
         }
-        checkTopic(COORDINATES_TOPIC_PATTERN, topics.topicFor("s"));
+        checkTopic(option, topics.topicFor("s"));
     }
 
     private static String nonBlank(ReadableConfig conf, ConfigOption<String> option) {
@@ -281,6 +302,14 @@ public final class JobConfig implements Serializable {
         Duration value = conf.get(option);
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(option.key() + " must be positive, got " + value);
+        }
+        return value;
+    }
+
+    private static int within(ReadableConfig conf, ConfigOption<Integer> option, int min, int max) {
+        int value = conf.get(option);
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(option.key() + " must be " + min + " to " + max + ", got " + value);
         }
         return value;
     }

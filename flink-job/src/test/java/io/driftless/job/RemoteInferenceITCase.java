@@ -127,6 +127,7 @@ class RemoteInferenceITCase {
         env.setParallelism(2);
         MicroClock clock = MicroClock.system();
         DriftlessJob.topology(env, config, KafkaEndpoints.frames(config, clock), KafkaEndpoints.coordinates(config),
+                KafkaEndpoints.annotated(config),
                 KafkaEndpoints.dropped(config), DriftlessJob.poseInference(config), clock);
         job = env.executeAsync("driftless-remote-it");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -4,6 +4,7 @@ import io.driftless.inference.MicroClock;
 import io.driftless.inference.flink.DriftlessMetricGroup;
 import io.driftless.inference.flink.FrameEnvelope;
 import io.driftless.inference.flink.FrameInferenceFactory;
+import io.driftless.inference.flink.Payload;
 import io.driftless.inference.flink.SharedInference;
 import io.driftless.job.metrics.FrameCounters;
 import io.driftless.job.record.Drops;
@@ -25,8 +26,9 @@ import org.apache.flink.util.Collector;
  *   <li>{@code STALE}: a frame not newer than the session's newest admitted one (reordered or
  *       duplicated), since a newer pose will be, or was, shown already.
  *   <li>{@code LATE_ON_ARRIVAL}: a frame whose remaining budget, by the session's clock
- *       offset estimate, is smaller than what the model currently takes (a high percentile of
- *       recent requests, queueing included).
+ *       offset estimate, is smaller than what the model currently takes for its payload (a high
+ *       percentile of recent requests, queueing included; an image frame costs far more than a
+ *       landmark frame, so each payload has its own estimate).
  * </ul>
  *
  * <p>A session's first frames are judged with the estimate their own few samples give. It
@@ -65,7 +67,10 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
         admitted = metrics.counter("frames_admitted");
         stale = FrameCounters.dropped(metrics, DropReason.STALE);
         late = FrameCounters.dropped(metrics, DropReason.LATE_ON_ARRIVAL);
-        metrics.gauge("expected_inference_micros", () -> model.inference().expectedLatencyMicros());
+        metrics.gauge("expected_inference_micros",
+                () -> model.inference().expectedLatencyMicros(Payload.LANDMARKS));
+        metrics.gauge("expected_image_inference_micros",
+                () -> model.inference().expectedLatencyMicros(Payload.IMAGE));
         // sessions started on this subtask since it (re)started whose state is not yet cleared;
         // sessions restored from a checkpoint join the count only when next cleared and restarted
         metrics.gauge("active_sessions", () -> activeSessions);
@@ -94,7 +99,7 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
                     + Long.toUnsignedString(session.lastSequence) + ", the newest admitted", now));
         } else {
             long remaining = frame.deadlineUs - now;
-            long expected = model.inference().expectedLatencyMicros();
+            long expected = model.inference().expectedLatencyMicros(frame.payload());
             if (remaining < expected) {
                 late.inc();
                 ctx.output(Drops.TAG, FrameDrop.of(frame, DropReason.LATE_ON_ARRIVAL, remaining <= 0

@@ -20,7 +20,9 @@ import org.apache.flink.util.Collector;
  * The last word on every inferred frame: failed inference becomes a drop with its reason; a
  * frame older than one already rendered is {@code STALE} (inference is unordered, so an older
  * frame can finish after a newer one); a result that is ready after its deadline is
- * {@code DEADLINE_EXCEEDED}. What remains is smoothed, gets its AR anchors, and is emitted.
+ * {@code DEADLINE_EXCEEDED}. What remains is smoothed, gets its AR anchors, and is emitted. An
+ * image frame's response is its annotated frame plus, when a face was found, the coordinates of
+ * the first face: one response, smoothed and checked like a landmark frame's.
  */
 public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, InferenceOutcome> {
 
@@ -66,24 +68,32 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
                     + Long.toUnsignedString(session.lastSequence) + " was already rendered", session.lastSeenUs));
         } else {
             // a result that turns out late still updates the filter: it is the newest measurement
-            HeadPose pose = smoothed(outcome, session);
-            float[] anchors = FaceGeometry.projectAnchors(
-                    pose, PinholeCamera.of(frame.imageWidth, frame.imageHeight, frame.focalLengthPx));
+            float[] anchors = null;
+            HeadPose pose = null;
+            if (!outcome.withoutPose) {
+                pose = smoothed(outcome, session);
+                anchors = FaceGeometry.projectAnchors(
+                        pose, PinholeCamera.of(frame.imageWidth, frame.imageHeight, frame.focalLengthPx));
+            }
             long emit = clock.nowMicros();
             if (emit > frame.deadlineUs) {
                 metrics.dropped(DropReason.DEADLINE_EXCEEDED);
                 ctx.output(Drops.TAG, FrameDrop.of(outcome, DropReason.DEADLINE_EXCEEDED, "result ready "
                         + (emit - frame.deadlineUs) + " us after the " + frame.deadlineMs + " ms deadline", emit));
             } else {
-                outcome.yawDeg = (float) pose.yawDeg();
-                outcome.pitchDeg = (float) pose.pitchDeg();
-                outcome.rollDeg = (float) pose.rollDeg();
-                outcome.xM = (float) pose.xM();
-                outcome.yM = (float) pose.yM();
-                outcome.zM = (float) pose.zM();
-                outcome.anchors = anchors;
+                if (pose != null) {
+                    outcome.yawDeg = (float) pose.yawDeg();
+                    outcome.pitchDeg = (float) pose.pitchDeg();
+                    outcome.rollDeg = (float) pose.rollDeg();
+                    outcome.xM = (float) pose.xM();
+                    outcome.yM = (float) pose.yM();
+                    outcome.zM = (float) pose.zM();
+                    outcome.anchors = anchors;
+                }
                 outcome.emitUs = emit;
-                frame.keypoints = null; // not part of the response
+                // the client's payload is not part of the response
+                frame.keypoints = null;
+                frame.jpeg = null;
                 session.renderedAny = true;
                 session.lastSequence = frame.sequence;
                 metrics.responded(outcome);

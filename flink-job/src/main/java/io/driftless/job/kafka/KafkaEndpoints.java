@@ -44,6 +44,26 @@ public final class KafkaEndpoints {
                 .build();
     }
 
+    /**
+     * The annotated-frames sink. An annotated frame is about the size of the client's JPEG, so
+     * requests may be as large as the largest frame accepted, plus room for the detections.
+     */
+    public static KafkaSink<InferenceOutcome> annotated(JobConfig config) {
+        Properties props = producerProperties(config);
+        props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(annotatedMaxBytes(config)));
+        return KafkaSink.<InferenceOutcome>builder()
+                .setBootstrapServers(config.bootstrapServers)
+                .setRecordSerializer(new AnnotatedSerializer(new ResponseTopicPattern(config.annotatedTopicPattern)))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setKafkaProducerConfig(props)
+                .build();
+    }
+
+    /** The largest annotated-frame record: Kafka's 1 MiB default, or the frame cap plus 64 KiB. */
+    public static int annotatedMaxBytes(JobConfig config) {
+        return Math.max(1 << 20, config.inputLimits.maxFrameBytes() + (64 << 10));
+    }
+
     public static KafkaSink<FrameDrop> dropped(JobConfig config) {
         return KafkaSink.<FrameDrop>builder()
                 .setBootstrapServers(config.bootstrapServers)

@@ -43,6 +43,11 @@ public final class TopicSetup {
             if (!coordinates.perSession() && !existing.contains(config.coordinatesTopicPattern)) {
                 missing.add(topic(config, config.coordinatesTopicPattern));
             }
+            ResponseTopicPattern annotated = new ResponseTopicPattern(config.annotatedTopicPattern);
+            if (!annotated.perSession() && !existing.contains(config.annotatedTopicPattern)) {
+                missing.add(topic(config, config.annotatedTopicPattern).configs(Map.of(
+                        "max.message.bytes", Integer.toString(KafkaEndpoints.annotatedMaxBytes(config)))));
+            }
             if (!existing.contains(config.droppedTopic)) {
                 missing.add(topic(config, config.droppedTopic));
             }

@@ -2,10 +2,13 @@ package io.driftless.job.parse;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.driftless.inference.flink.FrameEnvelope;
+import io.driftless.inference.image.InvalidImageException;
+import io.driftless.inference.image.JpegHeader;
 import io.driftless.inference.pose.FaceKeypoints;
 import io.driftless.inference.pose.PoseFeatures;
 import io.driftless.job.kafka.RawFrame;
 import io.driftless.proto.Frame;
+import io.driftless.proto.Image;
 import io.driftless.proto.KeypointScheme;
 import io.driftless.proto.Landmarks;
 import io.driftless.proto.Point;
@@ -95,7 +98,7 @@ public final class FrameDecoder implements Serializable {
             case LANDMARKS:
                 return decodeLandmarks(frame.getLandmarks(), into);
             case IMAGE:
-                return "image payloads are not served by this job: send landmarks";
+                return decodeImage(frame.getImage(), into);
             default:
                 return "frame has no payload";
         }
@@ -166,6 +169,33 @@ public final class FrameDecoder implements Serializable {
         into.imageWidth = width;
         into.imageHeight = height;
         into.focalLengthPx = focal;
+        return null;
+    }
+
+    /**
+     * Checks the JPEG's header only, against the limits and the frame's declared size: the body
+     * is decoded later, in inference, and what decoding allocates is bounded by the header.
+     */
+    private String decodeImage(Image image, FrameEnvelope into) {
+        int width = image.getWidth();
+        int height = image.getHeight();
+        int maxSide = limits.maxImageSide();
+        if (width <= 0 || height <= 0 || width > maxSide || height > maxSide) {
+            return "image size " + Integer.toUnsignedString(width) + "x" + Integer.toUnsignedString(height)
+                    + " is outside 1.." + maxSide + " per side";
+        }
+        if (image.getJpeg().isEmpty()) {
+            return "image has no JPEG bytes";
+        }
+        byte[] jpeg = image.getJpeg().toByteArray();
+        try {
+            JpegHeader.read(jpeg, limits.jpegLimits()).requireSize(width, height);
+        } catch (InvalidImageException e) {
+            return e.getMessage();
+        }
+        into.jpeg = jpeg;
+        into.imageWidth = width;
+        into.imageHeight = height;
         return null;
     }
 

@@ -1,5 +1,6 @@
 package io.driftless.job.parse;
 
+import io.driftless.inference.image.JpegLimits;
 import java.io.Serializable;
 
 /**
@@ -17,6 +18,16 @@ public record InputLimits(int maxFrameBytes, int maxImageSide) implements Serial
     public static final int LARGEST_IMAGE_SIDE = 16_384;
 
     public static final InputLimits DEFAULTS = new InputLimits(DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_IMAGE_SIDE);
+
+    /**
+     * What a client's JPEG may be: no more bytes than a frame, no side over {@link #maxImageSide},
+     * and no more pixels than a 4096 x 2160 frame (or a square of {@link #maxImageSide}, if
+     * smaller), which bounds what decoding it allocates.
+     */
+    public JpegLimits jpegLimits() {
+        long maxPixels = Math.min((long) maxImageSide * maxImageSide, JpegLimits.DEFAULTS.maxPixels());
+        return new JpegLimits(maxFrameBytes, maxImageSide, maxPixels);
+    }
 
     public InputLimits {
         if (maxFrameBytes < 1024) {

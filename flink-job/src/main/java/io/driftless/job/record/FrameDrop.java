@@ -21,7 +21,9 @@ public class FrameDrop {
     /** Takes over {@code frame}, which the caller no longer uses: the payload is cleared. */
     public static FrameDrop of(FrameEnvelope frame, DropReason reason, String detail, long emitUs) {
         FrameDrop drop = new FrameDrop();
-        frame.keypoints = null; // not needed downstream; keeps drops small on the wire
+        // not needed downstream; keeps drops small on the wire
+        frame.keypoints = null;
+        frame.jpeg = null;
         drop.frame = frame;
         drop.reason = reason;
         drop.detail = detail;

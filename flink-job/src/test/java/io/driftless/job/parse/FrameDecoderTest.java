@@ -3,7 +3,9 @@ package io.driftless.job.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftless.inference.flink.FrameEnvelope;
+import io.driftless.inference.flink.Payload;
 import io.driftless.job.kafka.RawFrame;
+import io.driftless.job.testutils.FaceFrames;
 import io.driftless.proto.Frame;
 import io.driftless.proto.Image;
 import io.driftless.proto.KeypointScheme;
@@ -205,9 +207,95 @@ class FrameDecoderTest {
     }
 
     @Test
-    void rejectsFramesWithoutAServedPayload() {
+    void rejectsFramesWithoutAPayload() {
         assertThat(problemWith(Frame.Builder::clearPayload)).isEqualTo("frame has no payload");
-        assertThat(problemWith(f -> f.setImage(Image.newBuilder().setJpeg(ByteString.copyFrom(new byte[10])))))
-                .contains("image payloads are not served");
+    }
+
+    @Test
+    void passesAJpegWhoseHeaderMatchesItsDeclaredSizeWithoutDecodingIt() {
+        byte[] jpeg = FaceFrames.blank();
+        FrameEnvelope frame = new FrameEnvelope();
+
+        assertThat(decoder.decode(raw("alice", image(jpeg, 640, 480).build().toByteArray()), frame)).isNull();
+
+        assertThat(frame.payload()).isEqualTo(Payload.IMAGE);
+        assertThat(frame.jpeg).isEqualTo(jpeg);
+        assertThat(frame.keypoints).isNull();
+        assertThat(frame.imageWidth).isEqualTo(640);
+        assertThat(frame.imageHeight).isEqualTo(480);
+    }
+
+    @Test
+    void refusesBytesThatAreNotAJpeg() {
+        assertThat(problemWith(f -> image(new byte[] {'G', 'I', 'F', '8', '9', 'a', 0, 0}, 640, 480)))
+                .isEqualTo("not a JPEG: it does not start with the start-of-image marker FF D8");
+    }
+
+    @Test
+    void refusesAnImageWithoutBytes() {
+        assertThat(problemWith(f -> image(new byte[0], 640, 480))).isEqualTo("image has no JPEG bytes");
+    }
+
+    @Test
+    void refusesAJpegCutOffBeforeItsFrameHeader() {
+        byte[] cut = FaceFrames.truncated(FaceFrames.blank(), 30);
+
+        assertThat(problemWith(f -> image(cut, 640, 480))).startsWith("JPEG is truncated: it ends at byte");
+    }
+
+    @Test
+    void refusesCorruptMarkerSegments() {
+        byte[] corrupt = FaceFrames.blank();
+        corrupt[2] = 0x12;
+
+        assertThat(problemWith(f -> image(corrupt, 640, 480)))
+                .isEqualTo("JPEG is corrupt: expected a marker at byte 2, found 0x12");
+    }
+
+    @Test
+    void refusesAJpegDeclaringHugeDimensionsFromItsHeaderAlone() {
+        // 23 bytes that claim 60000 x 60000 pixels: refused before anything of that size exists
+        byte[] bomb = FaceFrames.headerOnly(60_000, 60_000);
+
+        assertThat(problemWith(f -> image(bomb, 640, 480)))
+                .isEqualTo("JPEG declares 60000x60000, over the 4096-pixel side limit");
+        assertThat(problemWith(f -> image(bomb, 60_000, 60_000)))
+                .isEqualTo("image size 60000x60000 is outside 1..4096 per side");
+    }
+
+    @Test
+    void refusesAJpegOverThePixelLimitWithinTheSideLimit() {
+        byte[] square = FaceFrames.headerOnly(4096, 4096);
+
+        assertThat(problemWith(f -> image(square, 4096, 4096)))
+                .isEqualTo("JPEG declares 4096x4096 (16777216 pixels), over the 8847360-pixel limit");
+    }
+
+    @Test
+    void refusesAJpegOfAnotherSizeThanTheFrameDeclares() {
+        assertThat(problemWith(f -> image(FaceFrames.blank(), 320, 240)))
+                .isEqualTo("JPEG is 640x480 but the frame declares 320x240");
+    }
+
+    @Test
+    void refusesDeclaredImageSizesOutsideTheConfiguredSide() {
+        FrameDecoder small = new FrameDecoder(33, 1_000, 600_000_000L, 10_000_000L, new InputLimits(1 << 20, 600));
+
+        assertThat(small.decode(raw("alice", image(FaceFrames.blank(), 640, 480).build().toByteArray()),
+                new FrameEnvelope())).isEqualTo("image size 640x480 is outside 1..600 per side");
+        assertThat(problemWith(f -> image(FaceFrames.blank(), 0, 480))).startsWith("image size 0x480");
+    }
+
+    @Test
+    void refusesAnImageOverTheFrameSizeCapBeforeParsingIt() {
+        FrameDecoder capped = new FrameDecoder(33, 1_000, 600_000_000L, 10_000_000L, new InputLimits(4_096, 4096));
+        byte[] value = image(FaceFrames.blank(), 640, 480).build().toByteArray();
+
+        assertThat(capped.decode(raw("alice", value), new FrameEnvelope()))
+                .isEqualTo("frame of " + value.length + " bytes exceeds the limit of 4096 bytes (partition 2, offset 41)");
+    }
+
+    private static Frame.Builder image(byte[] jpeg, int width, int height) {
+        return valid().setImage(Image.newBuilder().setJpeg(ByteString.copyFrom(jpeg)).setWidth(width).setHeight(height));
     }
 }

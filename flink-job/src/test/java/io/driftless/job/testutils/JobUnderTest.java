@@ -58,6 +58,7 @@ public final class JobUnderTest implements AutoCloseable {
         env.setParallelism(2);
         MicroClock clock = MicroClock.system();
         DriftlessJob.topology(env, config, KafkaEndpoints.frames(config, clock), KafkaEndpoints.coordinates(config),
+                KafkaEndpoints.annotated(config),
                 KafkaEndpoints.dropped(config), inference, clock);
         JobUnderTest job = new JobUnderTest(config, env.executeAsync("driftless-it"));
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
