@@ -1,6 +1,7 @@
 package io.driftless.source.accounting;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.DroppedFrame;
 import io.driftless.source.FrameSourceException;
@@ -24,8 +25,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads a job's answer topics from their beginning into a {@link FrameLedger}: coordinates
- * count as responses, dropped frames as drops with their reason.
+ * Reads a job's answer topics from their beginning into a {@link FrameLedger}: coordinates and
+ * annotated frames count as responses (an image frame's pair of them as one), dropped frames as
+ * drops with their reason.
  *
  * <p>It reads at least up to the topics' ends as of the start, then keeps reading until every
  * frame of the ledger is answered or the settle timeout has passed, for answers still on
@@ -37,6 +39,8 @@ public final class AnswerReader {
 
     private final String bootstrapServers;
     private final String coordinatesTopicPattern;
+    /** Null when the job answers no image frames this reader should count. */
+    private final String annotatedTopicPattern;
     private final String droppedTopic;
     private final Map<String, String> kafkaProperties;
     private final Duration connectTimeout;
@@ -49,8 +53,20 @@ public final class AnswerReader {
      */
     public AnswerReader(String bootstrapServers, String coordinatesTopicPattern, String droppedTopic,
             Map<String, String> kafkaProperties, Duration connectTimeout) {
+        this(bootstrapServers, coordinatesTopicPattern, null, droppedTopic, kafkaProperties, connectTimeout);
+    }
+
+    /**
+     * A reader of image frames' answers too: annotated frames count as responses, and an
+     * annotated frame with the coordinates of the same frame as one response.
+     *
+     * @param annotatedTopicPattern one topic, or a pattern with {@code {session}}; null for none
+     */
+    public AnswerReader(String bootstrapServers, String coordinatesTopicPattern, String annotatedTopicPattern,
+            String droppedTopic, Map<String, String> kafkaProperties, Duration connectTimeout) {
         this.bootstrapServers = bootstrapServers;
         this.coordinatesTopicPattern = coordinatesTopicPattern;
+        this.annotatedTopicPattern = annotatedTopicPattern;
         this.droppedTopic = droppedTopic;
         this.kafkaProperties = Map.copyOf(kafkaProperties);
         this.connectTimeout = connectTimeout;
@@ -121,11 +137,14 @@ public final class AnswerReader {
         Map<String, List<PartitionInfo>> existing = consumer.listTopics(connectTimeout);
         Set<String> required = new LinkedHashSet<>(List.of(droppedTopic));
         Set<String> optional = new LinkedHashSet<>();
-        if (coordinatesTopicPattern.contains(SyntheticConfig.SESSION_PLACEHOLDER)) {
-            ledger.sessionIds().forEach(session -> optional.add(
-                    coordinatesTopicPattern.replace(SyntheticConfig.SESSION_PLACEHOLDER, session)));
-        } else {
-            required.add(coordinatesTopicPattern);
+        for (String pattern : annotatedTopicPattern == null ? List.of(coordinatesTopicPattern)
+                : List.of(coordinatesTopicPattern, annotatedTopicPattern)) {
+            if (pattern.contains(SyntheticConfig.SESSION_PLACEHOLDER)) {
+                ledger.sessionIds().forEach(session -> optional.add(
+                        pattern.replace(SyntheticConfig.SESSION_PLACEHOLDER, session)));
+            } else {
+                required.add(pattern);
+            }
         }
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : required) {
@@ -143,6 +162,19 @@ public final class AnswerReader {
         return partitions;
     }
 
+    private boolean isAnnotatedTopic(String topic) {
+        if (annotatedTopicPattern == null) {
+            return false;
+        }
+        int at = annotatedTopicPattern.indexOf(SyntheticConfig.SESSION_PLACEHOLDER);
+        if (at < 0) {
+            return topic.equals(annotatedTopicPattern);
+        }
+        String prefix = annotatedTopicPattern.substring(0, at);
+        String suffix = annotatedTopicPattern.substring(at + SyntheticConfig.SESSION_PLACEHOLDER.length());
+        return topic.length() > prefix.length() + suffix.length() && topic.startsWith(prefix) && topic.endsWith(suffix);
+    }
+
     private void account(ConsumerRecord<byte[], byte[]> record, FrameLedger ledger) {
         try {
             if (record.value() == null) {
@@ -150,6 +182,9 @@ public final class AnswerReader {
             } else if (record.topic().equals(droppedTopic)) {
                 DroppedFrame drop = DroppedFrame.parseFrom(record.value());
                 ledger.dropped(drop.getSessionId(), drop.getSequence(), drop.getReason());
+            } else if (isAnnotatedTopic(record.topic())) {
+                AnnotatedFrame response = AnnotatedFrame.parseFrom(record.value());
+                ledger.annotated(response.getSessionId(), response.getSequence());
             } else {
                 ArCoordinates response = ArCoordinates.parseFrom(record.value());
                 ledger.responded(response.getSessionId(), response.getSequence());

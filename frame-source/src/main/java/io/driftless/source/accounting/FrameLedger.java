@@ -25,6 +25,8 @@ public final class FrameLedger {
     private static final int ANSWERED_BEFORE = 1 << 2;
     private static final int DUPLICATED = 1 << 3;
     private static final int REASON_SHIFT = 4;
+    /** Reasons take bits 4 to 6 (ordinal + 1 is at most 7); the top bit is free for this. */
+    private static final int ANNOTATED = 1 << 7;
 
     private final Map<String, Book> books = new HashMap<>();
     private long outstanding;
@@ -50,9 +52,18 @@ public final class FrameLedger {
         return Collections.unmodifiableSet(books.keySet());
     }
 
-    /** Records a response (coordinates or an annotated frame). */
+    /** Records a response: the coordinates of a frame. */
     public void responded(String sessionId, long sequence) {
         answer(sessionId, sequence, RESPONDED);
+    }
+
+    /**
+     * Records an annotated frame, the response to an image frame. An image frame with a face is
+     * answered by its annotated frame and its coordinates together: the pair is one answer, in
+     * either order, and only a second record of the same kind is a duplicate.
+     */
+    public void annotated(String sessionId, long sequence) {
+        answer(sessionId, sequence, ANNOTATED);
     }
 
     /** Records a drop with its reason. */
@@ -71,15 +82,17 @@ public final class FrameLedger {
             book.unexpected++;
             return;
         }
-        if ((state & ANSWERED_BEFORE) != 0) {
-            state |= DUPLICATED;
-        } else {
+        boolean response = what == RESPONDED || what == ANNOTATED;
+        boolean dropped = (state >>> REASON_SHIFT & 0x7) != 0;
+        if ((state & ANSWERED_BEFORE) == 0) {
             outstanding--;
+        } else if (!response || dropped || (state & what) != 0) {
+            // a drop after anything, anything after a drop, or the same kind of response twice
+            state |= DUPLICATED;
         }
         state |= ANSWERED_BEFORE;
-        if (what == RESPONDED) {
-            state |= RESPONDED;
-        } else if ((state >>> REASON_SHIFT) == 0) {
+        if (response || !dropped) {
+            // a response outranks a drop; of several drops the first reason stands
             state |= what;
         }
         book.set(sequence, state);
@@ -107,10 +120,10 @@ public final class FrameLedger {
                 if ((state & DUPLICATED) != 0) {
                     duplicated++;
                 }
-                if ((state & RESPONDED) != 0) {
+                if ((state & (RESPONDED | ANNOTATED)) != 0) {
                     answered++;
                 } else if ((state & ANSWERED_BEFORE) != 0) {
-                    dropped.merge(reasons[(state >>> REASON_SHIFT) - 1], 1L, Long::sum);
+                    dropped.merge(reasons[(state >>> REASON_SHIFT & 0x7) - 1], 1L, Long::sum);
                 } else {
                     unaccounted++;
                 }

@@ -73,6 +73,39 @@ class FrameLedgerTest {
     }
 
     @Test
+    void countsAnAnnotatedFrameAndItsCoordinatesAsOneAnswerInEitherOrder() {
+        sent("a", 1, 3);
+        ledger.annotated("a", 1);
+        ledger.responded("a", 1);
+        ledger.responded("a", 2);
+        ledger.annotated("a", 2);
+        // an image without a face: the annotated frame alone
+        ledger.annotated("a", 3);
+
+        SessionAccount a = account("a");
+        assertThat(a.answered()).isEqualTo(3);
+        assertThat(a.duplicated()).isZero();
+        assertThat(a.unaccounted()).isZero();
+        assertThat(ledger.outstanding()).isZero();
+        assertThat(ledger.report().balanced()).isTrue();
+    }
+
+    @Test
+    void flagsASecondAnnotatedFrameOrADropAfterOneAsDuplicated() {
+        sent("a", 1, 2);
+        ledger.annotated("a", 1);
+        ledger.responded("a", 1);
+        ledger.annotated("a", 1);
+        ledger.annotated("a", 2);
+        ledger.dropped("a", 2, DropReason.STALE);
+
+        SessionAccount a = account("a");
+        assertThat(a.answered()).isEqualTo(2);
+        assertThat(a.droppedTotal()).isZero();
+        assertThat(a.duplicated()).isEqualTo(2);
+    }
+
+    @Test
     void keepsTheFirstDropReasonOfAFrameDroppedTwice() {
         sent("a", 1, 1);
         ledger.dropped("a", 1, DropReason.DEADLINE_EXCEEDED);
