@@ -2,6 +2,7 @@ package io.driftless.job.testutils;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.driftless.job.JobConfig;
+import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.DroppedFrame;
 import java.time.Duration;
@@ -24,23 +25,30 @@ public final class ResponseLog implements AutoCloseable {
 
     public final Map<String, ArCoordinates> responses = new HashMap<>();
     public final Map<String, DroppedFrame> drops = new HashMap<>();
+    public final Map<String, AnnotatedFrame> annotated = new HashMap<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String coordinatesTopic;
+    private final String annotatedTopic;
     private final boolean probes;
 
     /** Reads the topics, leaving out the answers to {@link JobUnderTest#awaitServing}'s probes. */
     public ResponseLog(String bootstrapServers, String coordinatesTopic, String droppedTopic) {
-        this(bootstrapServers, coordinatesTopic, droppedTopic, false, new Properties());
+        this(bootstrapServers, coordinatesTopic, null, droppedTopic, false, new Properties());
+    }
+
+    /** Reads the annotated-frames topic too, leaving out the answers to the serving probes. */
+    public ResponseLog(String bootstrapServers, String coordinatesTopic, String annotatedTopic, String droppedTopic) {
+        this(bootstrapServers, coordinatesTopic, annotatedTopic, droppedTopic, false, new Properties());
     }
 
     /** Reads the topics, answers to the serving probes included. */
     static ResponseLog withProbes(JobConfig job) {
-        return new ResponseLog(job.bootstrapServers, job.coordinatesTopicPattern, job.droppedTopic, true,
+        return new ResponseLog(job.bootstrapServers, job.coordinatesTopicPattern, null, job.droppedTopic, true,
                 job.kafkaProperties());
     }
 
-    private ResponseLog(String bootstrapServers, String coordinatesTopic, String droppedTopic, boolean probes,
-            Properties security) {
+    private ResponseLog(String bootstrapServers, String coordinatesTopic, String annotatedTopic, String droppedTopic,
+            boolean probes, Properties security) {
         this.probes = probes;
         Properties props = new Properties();
         props.putAll(security);
@@ -49,7 +57,9 @@ public final class ResponseLog implements AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.coordinatesTopic = coordinatesTopic;
-        consumer.subscribe(List.of(coordinatesTopic, droppedTopic));
+        this.annotatedTopic = annotatedTopic;
+        consumer.subscribe(annotatedTopic == null ? List.of(coordinatesTopic, droppedTopic)
+                : List.of(coordinatesTopic, annotatedTopic, droppedTopic));
     }
 
     public static String id(String session, long sequence) {
@@ -80,6 +90,9 @@ public final class ResponseLog implements AutoCloseable {
             if (record.topic().equals(coordinatesTopic)) {
                 ArCoordinates r = ArCoordinates.parseFrom(record.value());
                 responses.put(id(r.getSessionId(), r.getSequence()), r);
+            } else if (record.topic().equals(annotatedTopic)) {
+                AnnotatedFrame a = AnnotatedFrame.parseFrom(record.value());
+                annotated.put(id(a.getSessionId(), a.getSequence()), a);
             } else {
                 DroppedFrame d = DroppedFrame.parseFrom(record.value());
                 drops.put(id(d.getSessionId(), d.getSequence()), d);
@@ -89,6 +102,12 @@ public final class ResponseLog implements AutoCloseable {
 
     public int answered() {
         return responses.size() + drops.size();
+    }
+
+    /** Whether the frame has an answer: coordinates, an annotated frame or a drop. */
+    public boolean answered(String session, long sequence) {
+        String id = id(session, sequence);
+        return responses.containsKey(id) || annotated.containsKey(id) || drops.containsKey(id);
     }
 
     @Override
