@@ -56,7 +56,7 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
     private final OnnxBatchRunner<RgbImage, List<FaceDetection>> detector;
     private final OnnxBatchRunner<FaceKeypoints, PoseEstimate> poseModel;
     private final JpegCodec codec;
-    private final Annotator annotator = new Annotator(2, 3);
+    private final Annotator annotator = new Annotator(3, 3);
     private final int quality;
     private final ThreadPoolExecutor imageThreads;
     private final LatencyTracker latency;
