@@ -134,6 +134,11 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
         return latency.micros();
     }
 
+    /** Frames waiting for an image thread or the face detector now. */
+    public int queueSize() {
+        return imageThreads.getQueue().size() + detector.queueSize();
+    }
+
     private boolean submit(Runnable task) {
         try {
             imageThreads.execute(task);

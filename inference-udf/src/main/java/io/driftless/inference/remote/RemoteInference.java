@@ -2,13 +2,19 @@ package io.driftless.inference.remote;
 
 import io.driftless.inference.LatencyTracker;
 import io.driftless.inference.MicroClock;
+import io.driftless.inference.face.FaceDetection;
 import io.driftless.inference.flink.FrameEnvelope;
 import io.driftless.inference.flink.FrameInference;
 import io.driftless.inference.flink.InferenceOutcome;
 import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
+import com.google.protobuf.ByteString;
+import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.ArCoordinates;
+import io.driftless.proto.Box;
+import io.driftless.proto.Detection;
+import io.driftless.proto.Image;
 import io.driftless.proto.DropReason;
 import io.driftless.proto.Frame;
 import io.driftless.proto.InferRequest;
@@ -68,9 +74,9 @@ public final class RemoteInference implements FrameInference {
 
     @Override
     public CompletableFuture<InferenceOutcome> infer(FrameEnvelope frame) {
-        if (frame.keypoints == null) {
+        if (frame.keypoints == null && frame.jpeg == null) {
             return CompletableFuture.completedFuture(InferenceOutcome.dropped(
-                    frame, DropReason.INVALID, "the pose model needs landmarks"));
+                    frame, DropReason.INVALID, "frame has no payload"));
         }
         long sent = clock.nowMicros();
         long remaining = frame.deadlineUs - sent;
@@ -96,25 +102,32 @@ public final class RemoteInference implements FrameInference {
     }
 
     private InferRequest request(FrameEnvelope frame, long remainingMicros) {
-        Landmarks.Builder landmarks = Landmarks.newBuilder()
-                .setScheme(KeypointScheme.BLAZEFACE_SIX)
-                .setImageWidth(frame.imageWidth)
-                .setImageHeight(frame.imageHeight)
-                .setFocalLengthPx(frame.focalLengthPx);
-        for (int i = 0; i + 1 < frame.keypoints.length; i += 2) {
-            landmarks.addKeypoints(Point.newBuilder().setX(frame.keypoints[i]).setY(frame.keypoints[i + 1]));
+        Frame.Builder payload = Frame.newBuilder()
+                .setSessionId(frame.sessionId)
+                .setSequence(frame.sequence)
+                .setCaptureTimeUs(frame.captureTimeUs)
+                .setSendTimeUs(frame.sendTimeUs)
+                .setDeadlineMs(frame.deadlineMs);
+        if (frame.jpeg != null) {
+            payload.setImage(Image.newBuilder()
+                    .setJpeg(ByteString.copyFrom(frame.jpeg))
+                    .setWidth(frame.imageWidth)
+                    .setHeight(frame.imageHeight));
+        } else {
+            Landmarks.Builder landmarks = payload.getLandmarksBuilder()
+                    .setScheme(KeypointScheme.BLAZEFACE_SIX)
+                    .setImageWidth(frame.imageWidth)
+                    .setImageHeight(frame.imageHeight)
+                    .setFocalLengthPx(frame.focalLengthPx);
+            for (int i = 0; i + 1 < frame.keypoints.length; i += 2) {
+                landmarks.addKeypoints(Point.newBuilder().setX(frame.keypoints[i]).setY(frame.keypoints[i + 1]));
+            }
         }
         return InferRequest.newBuilder()
                 .setRequestId(requestIds.incrementAndGet())
                 .setModel(model)
                 .setRemainingBudgetUs(remainingMicros)
-                .setFrame(Frame.newBuilder()
-                        .setSessionId(frame.sessionId)
-                        .setSequence(frame.sequence)
-                        .setCaptureTimeUs(frame.captureTimeUs)
-                        .setSendTimeUs(frame.sendTimeUs)
-                        .setDeadlineMs(frame.deadlineMs)
-                        .setLandmarks(landmarks))
+                .setFrame(payload)
                 .build();
     }
 
@@ -215,19 +228,59 @@ public final class RemoteInference implements FrameInference {
         public void onNext(InferResponse response) {
             long received = clock.nowMicros();
             breaker.succeeded(permit);
-            outcome.complete(response.hasCoordinates() ? result(response, received) : dropped(response));
+            outcome.complete(response.hasCoordinates() ? result(response, received)
+                    : response.hasAnnotated() ? annotated(response, received) : dropped(response));
         }
 
         private InferenceOutcome result(InferResponse response, long received) {
             recordRoundTrip(received - sent, received);
-            ArCoordinates coordinates = response.getCoordinates();
+            InferenceOutcome result = answered(response, received, response.getCoordinates().getModel());
+            pose(response.getCoordinates(), result);
+            return result;
+        }
+
+        /** An image frame's answer: the annotated frame and, when a face was found, its coordinates. */
+        private InferenceOutcome annotated(InferResponse response, long received) {
+            recordRoundTrip(received - sent, received);
+            AnnotatedFrame annotated = response.getAnnotated();
+            InferenceOutcome result = answered(response, received, annotated.getModel());
+            result.annotatedJpeg = annotated.getJpeg().toByteArray();
+            float[] detections = new float[annotated.getDetectionsCount() * InferenceOutcome.DETECTION_STRIDE];
+            int at = 0;
+            for (Detection detection : annotated.getDetectionsList()) {
+                Box box = detection.getBox();
+                detections[at] = detection.getScore();
+                detections[at + 1] = box.getXMin();
+                detections[at + 2] = box.getYMin();
+                detections[at + 3] = box.getXMax() - box.getXMin();
+                detections[at + 4] = box.getYMax() - box.getYMin();
+                for (int k = 0; k < Math.min(detection.getKeypointsCount(), FaceDetection.KEYPOINT_COUNT); k++) {
+                    detections[at + 5 + 2 * k] = detection.getKeypoints(k).getX();
+                    detections[at + 6 + 2 * k] = detection.getKeypoints(k).getY();
+                }
+                at += InferenceOutcome.DETECTION_STRIDE;
+            }
+            result.detections = detections;
+            if (response.hasFaceCoordinates()) {
+                pose(response.getFaceCoordinates(), result);
+            } else {
+                result.withoutPose = true;
+            }
+            return result;
+        }
+
+        private InferenceOutcome answered(InferResponse response, long received, String answeringModel) {
             InferenceOutcome result = new InferenceOutcome();
             result.frame = frame;
-            result.model = coordinates.getModel();
+            result.model = answeringModel;
             // job clock: the answer's arrival, and as long before it as the model computed
             result.inferenceEndUs = received;
             result.inferenceStartUs = received - response.getComputeUs();
             result.batchSize = response.getBatchSize();
+            return result;
+        }
+
+        private static void pose(ArCoordinates coordinates, InferenceOutcome result) {
             result.yawDeg = coordinates.getPose().getYawDeg();
             result.pitchDeg = coordinates.getPose().getPitchDeg();
             result.rollDeg = coordinates.getPose().getRollDeg();
@@ -235,7 +288,6 @@ public final class RemoteInference implements FrameInference {
             result.yM = coordinates.getPose().getYM();
             result.zM = coordinates.getPose().getZM();
             result.confidence = coordinates.getConfidence();
-            return result;
         }
 
         private InferenceOutcome dropped(InferResponse response) {

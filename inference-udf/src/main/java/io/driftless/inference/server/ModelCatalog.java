@@ -2,6 +2,7 @@ package io.driftless.inference.server;
 
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.ModelFiles;
+import io.driftless.inference.face.FaceDetectionAdapter;
 import io.driftless.inference.onnx.RunnerOptions;
 import io.driftless.inference.pose.PoseModelAdapter;
 import java.nio.file.Files;
@@ -14,10 +15,13 @@ import java.util.Map;
 
 /**
  * The models a server serves, by name, each with its own runner. Loaded from a model
- * directory laid out like the project's {@code models/} folder ({@code pose/pose-v1.onnx}), or
- * from the models bundled in this jar.
+ * directory laid out like the project's {@code models/} folder ({@code pose/pose-v1.onnx} and,
+ * for the face model, which needs the pose model beside it,
+ * {@code face/face_detection_short_range.onnx}), or from the models bundled in this jar.
  */
 public final class ModelCatalog implements AutoCloseable {
+
+    private static final String FACE_FILE = "face_detection_short_range.onnx";
 
     private final Map<String, ServedModel> models;
 
@@ -29,14 +33,17 @@ public final class ModelCatalog implements AutoCloseable {
     public static ModelCatalog bundled(RunnerOptions options, MicroClock clock, ServerMetrics metrics)
             throws Exception {
         Map<String, ServedModel> models = new LinkedHashMap<>();
-        models.put(PoseModelAdapter.MODEL_NAME, new ServedPoseModel(
-                ModelFiles.read(ModelFiles.CLASSPATH + PoseModelAdapter.BUNDLED_MODEL), options, clock, metrics));
+        byte[] pose = ModelFiles.read(ModelFiles.CLASSPATH + PoseModelAdapter.BUNDLED_MODEL);
+        models.put(PoseModelAdapter.MODEL_NAME, new ServedPoseModel(pose, options, clock, metrics));
+        models.put(FaceDetectionAdapter.MODEL_NAME, new ServedFaceModel(
+                FaceDetectionAdapter.bundledModel(), pose, options, clock, metrics));
         return new ModelCatalog(models);
     }
 
     /**
      * Every model of a known family found in {@code directory}: {@code pose/pose-v1.onnx} or
-     * {@code pose-v1.onnx} for the pose model.
+     * {@code pose-v1.onnx} for the pose model, and with it {@code face/face_detection_short_range.onnx}
+     * or {@code face_detection_short_range.onnx} for the face model.
      */
     public static ModelCatalog fromDirectory(Path directory, RunnerOptions options, MicroClock clock,
             ServerMetrics metrics) throws Exception {
@@ -46,13 +53,15 @@ public final class ModelCatalog implements AutoCloseable {
         }
         Map<String, ServedModel> models = new LinkedHashMap<>();
         List<Path> looked = new ArrayList<>();
-        String poseFile = PoseModelAdapter.MODEL_NAME + ".onnx";
-        for (Path candidate : List.of(directory.resolve("pose").resolve(poseFile), directory.resolve(poseFile))) {
-            looked.add(candidate);
-            if (Files.isRegularFile(candidate)) {
-                models.put(PoseModelAdapter.MODEL_NAME,
-                        new ServedPoseModel(Files.readAllBytes(candidate), options, clock, metrics));
-                break;
+        Path poseModel = find(directory, "pose", PoseModelAdapter.MODEL_NAME + ".onnx", looked);
+        if (poseModel != null) {
+            byte[] pose = Files.readAllBytes(poseModel);
+            models.put(PoseModelAdapter.MODEL_NAME, new ServedPoseModel(pose, options, clock, metrics));
+            // the face model gives the pose of the first face it finds: it needs the pose model too
+            Path faceModel = find(directory, "face", FACE_FILE, looked);
+            if (faceModel != null) {
+                models.put(FaceDetectionAdapter.MODEL_NAME,
+                        new ServedFaceModel(Files.readAllBytes(faceModel), pose, options, clock, metrics));
             }
         }
         if (models.isEmpty()) {
@@ -61,6 +70,16 @@ public final class ModelCatalog implements AutoCloseable {
                     + " project's models/, or leave it out to serve the bundled models");
         }
         return new ModelCatalog(models);
+    }
+
+    private static Path find(Path directory, String family, String file, List<Path> looked) {
+        for (Path candidate : List.of(directory.resolve(family).resolve(file), directory.resolve(file))) {
+            looked.add(candidate);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     /** The model named {@code name}, or null. */

@@ -1,0 +1,152 @@
+package io.driftless.inference.server;
+
+import com.google.protobuf.ByteString;
+import io.driftless.inference.Inference;
+import io.driftless.inference.MicroClock;
+import io.driftless.inference.face.FaceDetection;
+import io.driftless.inference.face.FaceDetectionAdapter;
+import io.driftless.inference.image.FaceAnalysis;
+import io.driftless.inference.image.JpegFaceAnalyzer;
+import io.driftless.inference.image.JpegLimits;
+import io.driftless.inference.onnx.QueueOrder;
+import io.driftless.inference.onnx.RunnerOptions;
+import io.driftless.inference.pose.HeadPose;
+import io.driftless.proto.AnnotatedFrame;
+import io.driftless.proto.ArCoordinates;
+import io.driftless.proto.Box;
+import io.driftless.proto.Detection;
+import io.driftless.proto.DropReason;
+import io.driftless.proto.DroppedFrame;
+import io.driftless.proto.Frame;
+import io.driftless.proto.InferResponse;
+import io.driftless.proto.Point;
+import io.driftless.proto.Timing;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The face model served remotely: the same analyzer the job runs in-process (decode, detector,
+ * pose of the first face, annotate, encode). It checks each JPEG's header itself, so a client
+ * that skips the job's parser gets the same INVALID answers.
+ */
+final class ServedFaceModel implements ServedModel {
+
+    /** Threads that decode and encode JPEGs. */
+    static final int IMAGE_THREADS = 2;
+    /** The annotated frames' JPEG quality. */
+    static final int QUALITY = 80;
+    /** On a CPU the detector's time per image grows with larger batches: keep them small. */
+    static final int MAX_BATCH_SIZE = 4;
+
+    private final JpegFaceAnalyzer analyzer;
+
+    ServedFaceModel(byte[] faceModel, byte[] poseModel, RunnerOptions options, MicroClock clock,
+            ServerMetrics metrics) throws Exception {
+        RunnerOptions small = new RunnerOptions(Math.min(MAX_BATCH_SIZE, options.maxBatchSize()),
+                options.queueCapacity(), options.intraOpThreads(), options.initialLatencyMicros());
+        // many clients with different budgets share this queue: the most urgent go first
+        this.analyzer = new JpegFaceAnalyzer(faceModel, poseModel, small, JpegLimits.DEFAULTS, IMAGE_THREADS,
+                QUALITY, QueueOrder.EARLIEST_DEADLINE, metrics.batchListener(name()), clock);
+        metrics.watchQueue(name(), analyzer::queueSize);
+    }
+
+    @Override
+    public String name() {
+        return FaceDetectionAdapter.MODEL_NAME;
+    }
+
+    @Override
+    public CompletableFuture<InferResponse> infer(Frame frame, long receivedMicros, long deadlineMicros) {
+        if (!frame.hasImage()) {
+            return CompletableFuture.completedFuture(
+                    dropped(frame, DropReason.INVALID, "the face model needs an image", 0, 0, 0));
+        }
+        return analyzer.analyze(frame.getImage().getJpeg().toByteArray(), frame.getImage().getWidth(),
+                frame.getImage().getHeight(), 0, deadlineMicros).thenApply(result -> response(frame, result,
+                receivedMicros));
+    }
+
+    private InferResponse response(Frame frame, Inference<FaceAnalysis> result, long receivedMicros) {
+        long queueUs = result.startMicros() > 0 ? result.startMicros() - receivedMicros : 0;
+        long computeUs = result.endMicros() - result.startMicros();
+        return switch (result.status()) {
+            case OK -> {
+                FaceAnalysis analysis = result.result();
+                InferResponse.Builder response = InferResponse.newBuilder()
+                        .setAnnotated(annotated(frame, analysis, result.batchSize()))
+                        .setQueueUs(queueUs)
+                        .setComputeUs(computeUs)
+                        .setBatchSize(result.batchSize());
+                if (analysis.pose() != null) {
+                    HeadPose pose = analysis.pose().pose();
+                    response.setFaceCoordinates(ArCoordinates.newBuilder()
+                            .setSessionId(frame.getSessionId())
+                            .setSequence(frame.getSequence())
+                            .setCaptureTimeUs(frame.getCaptureTimeUs())
+                            .setModel(name())
+                            .setConfidence(analysis.pose().confidence())
+                            .setPose(io.driftless.proto.HeadPose.newBuilder()
+                                    .setYawDeg((float) pose.yawDeg())
+                                    .setPitchDeg((float) pose.pitchDeg())
+                                    .setRollDeg((float) pose.rollDeg())
+                                    .setXM((float) pose.xM())
+                                    .setYM((float) pose.yM())
+                                    .setZM((float) pose.zM()))
+                            .setTiming(Timing.newBuilder().setBatchSize(result.batchSize())));
+                }
+                yield response.build();
+            }
+            case EXPIRED -> dropped(frame, DropReason.LATE_ON_ARRIVAL, result.detail(), queueUs, 0, 0);
+            case OVERLOADED -> dropped(frame, DropReason.OVERLOADED, result.detail(), 0, 0, 0);
+            case FAILED -> dropped(frame, DropReason.INFERENCE_FAILED, result.detail(), queueUs, computeUs,
+                    result.batchSize());
+            case INVALID -> dropped(frame, DropReason.INVALID, result.detail(), 0, 0, 0);
+        };
+    }
+
+    private AnnotatedFrame annotated(Frame frame, FaceAnalysis analysis, int batchSize) {
+        AnnotatedFrame.Builder annotated = AnnotatedFrame.newBuilder()
+                .setSessionId(frame.getSessionId())
+                .setSequence(frame.getSequence())
+                .setCaptureTimeUs(frame.getCaptureTimeUs())
+                .setJpeg(ByteString.copyFrom(analysis.annotatedJpeg()))
+                .setWidth(analysis.width())
+                .setHeight(analysis.height())
+                .setModel(name())
+                .setTiming(Timing.newBuilder().setBatchSize(batchSize));
+        for (FaceDetection face : analysis.faces()) {
+            Detection.Builder detection = Detection.newBuilder()
+                    .setLabel("face")
+                    .setScore(face.score())
+                    .setBox(Box.newBuilder()
+                            .setXMin(face.left())
+                            .setYMin(face.top())
+                            .setXMax(face.right())
+                            .setYMax(face.bottom()));
+            for (int k = 0; k < FaceDetection.KEYPOINT_COUNT; k++) {
+                detection.addKeypoints(Point.newBuilder().setX(face.keypointX(k)).setY(face.keypointY(k)));
+            }
+            annotated.addDetections(detection);
+        }
+        return annotated.build();
+    }
+
+    private static InferResponse dropped(
+            Frame frame, DropReason reason, String detail, long queueUs, long computeUs, int batchSize) {
+        return InferResponse.newBuilder()
+                .setDropped(DroppedFrame.newBuilder()
+                        .setSessionId(frame.getSessionId())
+                        .setSequence(frame.getSequence())
+                        .setCaptureTimeUs(frame.getCaptureTimeUs())
+                        .setReason(reason)
+                        .setDetail(detail))
+                .setQueueUs(Math.max(0, queueUs))
+                .setComputeUs(Math.max(0, computeUs))
+                .setBatchSize(batchSize)
+                .build();
+    }
+
+    @Override
+    public void close() {
+        analyzer.close();
+    }
+}
