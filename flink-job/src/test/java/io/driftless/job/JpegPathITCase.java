@@ -3,7 +3,13 @@ package io.driftless.job;
 import static io.driftless.job.testutils.JobUnderTest.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftless.inference.MicroClock;
+import io.driftless.inference.onnx.RunnerOptions;
 import io.driftless.inference.pose.FaceGeometry;
+import io.driftless.inference.server.InferenceServer;
+import io.driftless.inference.server.ModelCatalog;
+import io.driftless.inference.server.ServerMetrics;
+import io.driftless.job.DriftlessOptions.InferenceBackend;
 import io.driftless.job.testutils.FaceFrames;
 import io.driftless.job.testutils.JobUnderTest;
 import io.driftless.job.testutils.ResponseLog;
@@ -27,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
 import javax.imageio.ImageIO;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -37,13 +45,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The JPEG path end to end: a real broker, the MiniCluster, the shipped face detector and pose
  * model. JPEG sessions stream the face photo moved and scaled frame by frame (so each frame has a
- * known face box) beside landmark sessions, and one session sends only broken images.
+ * known face box) beside landmark sessions, and one session sends only broken images; with
+ * the models in-process and on a real inference server.
  */
 class JpegPathITCase {
 
@@ -69,6 +79,7 @@ class JpegPathITCase {
     private String annotated;
     private String dropped;
     private JobUnderTest job;
+    private InferenceServer server;
 
     @BeforeAll
     static void startKafka() {
@@ -99,9 +110,12 @@ class JpegPathITCase {
         if (job != null) {
             job.close();
         }
+        if (server != null) {
+            server.stop(Duration.ZERO);
+        }
     }
 
-    private JobConfig config() {
+    private JobConfig config(InferenceBackend backend) throws Exception {
         Configuration settings = new Configuration();
         settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         settings.set(DriftlessOptions.FRAMES_TOPIC, frames);
@@ -109,13 +123,23 @@ class JpegPathITCase {
         settings.set(DriftlessOptions.ANNOTATED_TOPIC_PATTERN, annotated);
         settings.set(DriftlessOptions.DROPPED_TOPIC, dropped);
         settings.set(DriftlessOptions.GROUP_ID, "job-" + frames);
+        if (backend == InferenceBackend.REMOTE) {
+            // a real inference server on a local port, serving the bundled models
+            ServerMetrics metrics = new ServerMetrics();
+            server = new InferenceServer(Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()),
+                    ModelCatalog.bundled(RunnerOptions.DEFAULTS, MicroClock.system(), metrics), metrics, 2,
+                    MicroClock.system()).start();
+            settings.set(DriftlessOptions.INFERENCE_BACKEND, backend);
+            settings.set(DriftlessOptions.INFERENCE_TARGET, "localhost:" + server.port());
+        }
         return JobConfig.from(settings, Map.of());
     }
 
-    @Test
-    void answersImageFramesWithTheFaceDrawnAndItsCoordinatesBesideLandmarkFramesAndRefusesBrokenImages()
-            throws Exception {
-        JobConfig config = config();
+    @ParameterizedTest
+    @EnumSource(InferenceBackend.class)
+    void answersImageFramesWithTheFaceDrawnAndItsCoordinatesBesideLandmarkFramesAndRefusesBrokenImages(
+            InferenceBackend backend) throws Exception {
+        JobConfig config = config(backend);
         job = JobUnderTest.start(config, DriftlessJob.inference(config), Map.of());
         job.awaitServing();
 

@@ -8,7 +8,10 @@ import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
 import io.driftless.inference.testutils.RunningServer;
+import com.google.protobuf.ByteString;
+import io.driftless.proto.Box;
 import io.driftless.proto.DropReason;
+import io.driftless.proto.Image;
 import io.driftless.proto.Frame;
 import io.driftless.proto.InferRequest;
 import io.driftless.proto.InferResponse;
@@ -142,6 +145,40 @@ class InferenceServerTest {
     }
 
     @Test
+    void servesTheFaceModelAnAnnotatedFrameWithTheFirstFacesCoordinates() throws Exception {
+        byte[] photo;
+        try (java.io.InputStream in = InferenceServerTest.class.getResourceAsStream("/faces/astronaut.jpg")) {
+            photo = in.readAllBytes();
+        }
+        InferRequest face = InferRequest.newBuilder()
+                .setRequestId(7)
+                .setModel("blazeface-short-range")
+                .setRemainingBudgetUs(GENEROUS)
+                .setFrame(Frame.newBuilder().setSessionId("alice").setSequence(7).setImage(Image.newBuilder()
+                        .setJpeg(ByteString.copyFrom(photo)).setWidth(512).setHeight(512)))
+                .build();
+
+        InferResponse answer = infer(face);
+
+        assertThat(answer.hasAnnotated()).as("answer: %s", answer.getDropped().getDetail()).isTrue();
+        assertThat(answer.getAnnotated().getDetectionsCount()).isEqualTo(1);
+        Box box = answer.getAnnotated().getDetections(0).getBox();
+        // the face is at about (183, 82) to (268, 177) in the photo
+        assertThat(box.getXMin()).isBetween(165f, 200f);
+        assertThat(box.getYMax()).isBetween(160f, 195f);
+        assertThat(answer.getAnnotated().getDetections(0).getKeypointsCount()).isEqualTo(6);
+        assertThat(answer.getAnnotated().getJpeg().size()).isGreaterThan(1_000);
+        assertThat(answer.hasFaceCoordinates()).isTrue();
+        assertThat(answer.getFaceCoordinates().getSequence()).isEqualTo(7);
+        assertThat(answer.getFaceCoordinates().getConfidence()).isPositive();
+
+        InferResponse lies = infer(face.toBuilder().setFrame(face.getFrame().toBuilder()
+                .setImage(face.getFrame().getImage().toBuilder().setWidth(640))).build());
+        assertThat(lies.getDropped().getReason()).isEqualTo(DropReason.INVALID);
+        assertThat(lies.getDropped().getDetail()).isEqualTo("JPEG is 512x512 but the frame declares 640x512");
+    }
+
+    @Test
     void answersUnusableInputWithAnInvalidDropAndAnUnknownModelWithNotFound() {
         InferRequest fivePoints = request(3, "bad", GENEROUS).toBuilder()
                 .setFrame(request(3, "bad", GENEROUS).getFrame().toBuilder()
@@ -155,7 +192,7 @@ class InferenceServerTest {
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
                     assertThat(e.getStatus().getDescription())
-                            .isEqualTo("unknown model 'yolo-v11': this server serves [pose-v1]");
+                            .isEqualTo("unknown model 'yolo-v11': this server serves [pose-v1, blazeface-short-range]");
                 });
         assertThat(server.counter("driftless_server_rejected", "reason", "invalid")).isEqualTo(1);
         assertThat(server.counter("driftless_server_rejected", "reason", "unknown_model")).isEqualTo(1);
