@@ -335,13 +335,19 @@ class DriftlessJobITCase {
         settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         settings.set(DriftlessOptions.FRAMES_TOPIC, "new-frames-" + run);
         settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, "new-coordinates-" + run);
+        settings.set(DriftlessOptions.ANNOTATED_TOPIC_PATTERN, "new-annotated-" + run);
         settings.set(DriftlessOptions.DROPPED_TOPIC, dropped);
         settings.set(DriftlessOptions.TOPIC_PARTITIONS, 3);
         JobConfig config = JobConfig.from(settings, Map.of());
 
-        assertThat(TopicSetup.createMissing(config)).containsExactly("new-frames-" + run, "new-coordinates-" + run);
+        assertThat(TopicSetup.createMissing(config))
+                .containsExactly("new-frames-" + run, "new-coordinates-" + run, "new-annotated-" + run);
         assertThat(TopicSetup.createMissing(config)).isEmpty();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            // an annotated frame is as large as the client's JPEG: the topic takes the largest accepted
+            ConfigResource annotated = new ConfigResource(ConfigResource.Type.TOPIC, "new-annotated-" + run);
+            assertThat(admin.describeConfigs(List.of(annotated)).all().get().get(annotated)
+                    .get("max.message.bytes").value()).isEqualTo(Integer.toString(2 * 1024 * 1024 + 64 * 1024));
             ConfigResource frames = new ConfigResource(ConfigResource.Type.TOPIC, "new-frames-" + run);
             assertThat(admin.describeConfigs(List.of(frames)).all().get().get(frames)
                     .get("message.timestamp.type").value()).isEqualTo("LogAppendTime");

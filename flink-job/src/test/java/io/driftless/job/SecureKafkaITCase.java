@@ -126,6 +126,7 @@ class SecureKafkaITCase {
         settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         settings.set(DriftlessOptions.FRAMES_TOPIC, "secure-frames");
         settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, "secure-coordinates");
+        settings.set(DriftlessOptions.ANNOTATED_TOPIC_PATTERN, "secure-annotated");
         settings.set(DriftlessOptions.DROPPED_TOPIC, "secure-dropped");
         settings.set(DriftlessOptions.GROUP_ID, "secure-job");
         JobConfig config = JobConfig.from(settings, JobConfig.kafkaPropertiesIn(Configuration.fromMap(flink)));
@@ -133,7 +134,7 @@ class SecureKafkaITCase {
         StringWriter logs = new StringWriter();
         RunSummary summary;
         try (CapturedLogs captured = CapturedLogs.start(logs)) {
-            assertThat(io.driftless.job.kafka.TopicSetup.createMissing(config)).hasSize(3);
+            assertThat(io.driftless.job.kafka.TopicSetup.createMissing(config)).hasSize(4);
             job = JobUnderTest.start(config, DriftlessJob.poseInference(config), flink);
             job.awaitServing();
             try (SyntheticRun run = new SyntheticRun(users(config).kafkaProperties(tls(true)).build())) {
