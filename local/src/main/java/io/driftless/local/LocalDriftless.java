@@ -73,6 +73,12 @@ public final class LocalDriftless implements Callable<Integer> {
             description = "How often memory is sampled (default: ${DEFAULT-VALUE}).")
     Duration memoryInterval;
 
+    @Option(names = "--heap-census-interval", converter = DurationConverter.class, defaultValue = "5m",
+            description = "With --memory-report, how often to count the live heap class by class (a full"
+                    + " collection, so a pause; 0 for never); the report then compares the live heap instead"
+                    + " of its floor and lists the classes that grew (default: ${DEFAULT-VALUE}).")
+    Duration heapCensusInterval;
+
     @Option(names = "--warm-up", converter = DurationConverter.class, defaultValue = "5m",
             description = "Memory before this is warm-up, left out of the flatness check (default: ${DEFAULT-VALUE}).")
     Duration warmUp;
@@ -148,7 +154,7 @@ public final class LocalDriftless implements Callable<Integer> {
                 out.printf("Streaming %d synthetic users at %d fps%s. Ctrl-C stops.%n", users, fps,
                         duration == null ? "" : " for " + duration.toSeconds() + " s");
                 RunSummary summary;
-                try (MemorySampler memory = memoryReport == null ? null : MemorySampler.start(memoryInterval)) {
+                try (MemorySampler memory = memoryReport == null ? null : MemorySampler.start(memoryInterval, heapCensusInterval, memoryReport.resolve("heap-census"))) {
                     summary = stream(system.bootstrapServers(), out);
                     if (memory != null) {
                         reportMemory(memory, out);
@@ -170,7 +176,11 @@ public final class LocalDriftless implements Callable<Integer> {
 
     private void reportMemory(MemorySampler memory, PrintStream out) throws IOException {
         try {
-            MemoryReport report = new MemoryReport(memory.samples(), warmUp);
+            if (!heapCensusInterval.isZero()) {
+                // the end of the run is the census that matters most
+                memory.census();
+            }
+            MemoryReport report = new MemoryReport(memory.samples(), memory.censuses(warmUp), warmUp);
             report.write(memoryReport);
             out.println();
             out.print(report.toTable());
