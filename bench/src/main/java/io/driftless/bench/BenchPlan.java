@@ -82,6 +82,12 @@ public record BenchPlan(
                 Duration.ofSeconds(10), 64, ALL_SCENARIOS);
     }
 
+    /** This plan with only {@code ids} run, in the suite's order. */
+    public BenchPlan withScenarios(List<String> ids) {
+        return new BenchPlan(mode, fps, profileUsers, referenceUsers, warmUp, measure, searchStep, repeats,
+                searchStartUsers, searchMaxUsers, searchSteps, computeMeasure, computeBatch, ids);
+    }
+
     public boolean runs(String scenario) {
         return scenarios.contains(scenario);
     }

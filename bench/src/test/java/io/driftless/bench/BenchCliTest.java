@@ -16,8 +16,8 @@ class BenchCliTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine cli = new CommandLine(new BenchCli(
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+        CommandLine cli = BenchCli.commandLine(
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);
@@ -34,6 +34,13 @@ class BenchCliTest {
     void quickAndFullTogetherAreAUsageError() {
         assertThat(run("--quick", "--full")).isEqualTo(2);
         assertThat(err.toString()).contains("--quick, --full are mutually exclusive");
+    }
+
+    @Test
+    void anUnknownScenarioIsAUsageErrorThatListsTheScenarios() {
+        assertThat(run("--scenarios", "capacity,speed")).isEqualTo(2);
+        assertThat(err.toString()).contains("driftless-bench: unknown scenario 'speed': choose from [latency-profile,"
+                + " capacity, overload, session-skew, remote-inference, jpeg-streams]", "Usage: driftless-bench");
     }
 
     @Test

@@ -26,6 +26,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class KafkaRelay implements SystemUnderTest {
 
+    public static final String NAME = "kafka floor";
+
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final String bootstrapServers;
@@ -52,7 +54,7 @@ public final class KafkaRelay implements SystemUnderTest {
 
     @Override
     public String name() {
-        return "kafka floor";
+        return NAME;
     }
 
     @Override
