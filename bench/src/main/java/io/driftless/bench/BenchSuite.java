@@ -115,7 +115,8 @@ public final class BenchSuite {
                         + " load generator. Send and receive are stamped with one clock.",
                 "One system runs at a time. Before its first measured run each system serves a warm-up of "
                         + plan.warmUp().toSeconds() + " s at " + plan.referenceUsers() + " users × " + plan.fps()
-                        + " fps that is not measured; every measured run then sends for "
+                        + " fps that is not measured (the first system three times as long: it also warms up the"
+                        + " JVM); every measured run then sends for "
                         + plan.measure().toSeconds() + " s (capacity steps " + plan.searchStep().toSeconds()
                         + " s) and waits up to 5 s for the last answers.",
                 "Each point is the median of " + plan.repeats() + " run(s), with the spread (min–max) in brackets"
@@ -164,7 +165,7 @@ public final class BenchSuite {
         if (systems == 0 && Stream.of("capacity", "overload", "session-skew").anyMatch(plan::runs)) {
             systems = 1;
         }
-        return total.plus(SYSTEM_START.plus(plan.warmUp()).multipliedBy(systems));
+        return total.plus(SYSTEM_START.plus(plan.warmUp()).multipliedBy(systems)).plus(plan.warmUp().multipliedBy(2));
     }
 
     /**
