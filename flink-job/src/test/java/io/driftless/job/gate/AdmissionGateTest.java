@@ -269,17 +269,18 @@ class AdmissionGateTest {
     }
 
     @Test
-    void framesDroppedForOtherReasonsTakeNothingFromTheBucket() throws Exception {
+    void staleFramesTakeNothingFromTheBucketWhileLateOnesOverTheCapAreOverloaded() throws Exception {
         stream("alice", 100, 30, 1);
-        // stale and late frames: none of them would have gone to the model
+        // a replayed frame is stale, whatever the bucket holds
         arrive("alice", 5, 1_000, 0);
+        // over the cap and late as well: the rate is what the client must hear of
         arrive("alice", 200, 50_000, 0);
         clock.advance(1_000_000 / 60);
         arrive("alice", 201, 1_000, 0);
 
         assertThat(admitted()).hasSize(31).endsWith(201L);
         assertThat(drops()).extracting(d -> d.reason)
-                .containsExactly(DropReason.STALE, DropReason.LATE_ON_ARRIVAL);
+                .containsExactly(DropReason.STALE, DropReason.OVERLOADED);
     }
 
     @Test
