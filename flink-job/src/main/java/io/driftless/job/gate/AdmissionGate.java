@@ -25,12 +25,13 @@ import org.apache.flink.util.Collector;
  * <ul>
  *   <li>{@code STALE}: a frame not newer than the session's newest admitted one (reordered or
  *       duplicated), since a newer pose will be, or was, shown already.
- *   <li>{@code OVERLOADED}: a frame over the session's {@link SessionRateCap}, whatever its
- *       age: the session's rate is the cause a client needs to hear of. Stale frames take
- *       nothing from the bucket.
  *   <li>{@code LATE_ON_ARRIVAL}: a frame whose remaining budget, by the session's clock
  *       offset estimate, is smaller than what the model currently takes (a high percentile of
  *       recent requests, queueing included).
+ *   <li>{@code OVERLOADED}: a frame over the session's {@link SessionRateCap}. Checked last, so
+ *       only frames that would otherwise go to the model take from the session's bucket, and a
+ *       backlog read at once (after an outage, or replayed after a restart) is late, not over
+ *       the cap.
  * </ul>
  *
  * <p>The rate cap keeps one session from taking its neighbours' share: the model and its queue
@@ -110,12 +111,6 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
             ctx.output(Drops.TAG, FrameDrop.of(frame, DropReason.STALE, "sequence "
                     + Long.toUnsignedString(frame.sequence) + " is not newer than "
                     + Long.toUnsignedString(session.lastSequence) + ", the newest admitted", now));
-        } else if (!session.rate.tryTake(now, rateCap)) {
-            overloaded.inc();
-            ctx.output(Drops.TAG, FrameDrop.of(frame, DropReason.OVERLOADED, "session sends ~"
-                    + session.rate.fps() + " fps, over its cap of " + rateCap.maxFps() + " fps (burst "
-                    + rateCap.burst() + "); raise " + DriftlessOptions.MAX_SESSION_FPS.key()
-                    + " if this rate is expected", now));
         } else {
             long remaining = frame.deadlineUs - now;
             long expected = model.inference().expectedLatencyMicros();
@@ -125,6 +120,12 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
                         ? "already " + (-remaining) + " us past its " + frame.deadlineMs + " ms deadline on arrival"
                         : "only " + remaining + " us left of its " + frame.deadlineMs
                                 + " ms budget; inference currently takes ~" + expected + " us", now));
+            } else if (!session.rate.tryTake(now, rateCap)) {
+                overloaded.inc();
+                ctx.output(Drops.TAG, FrameDrop.of(frame, DropReason.OVERLOADED, "session sends ~"
+                        + session.rate.fps() + " fps, over its cap of " + rateCap.maxFps() + " fps (burst "
+                        + rateCap.burst() + "); raise " + DriftlessOptions.MAX_SESSION_FPS.key()
+                        + " if this rate is expected", now));
             } else {
                 session.admittedAny = true;
                 session.lastSequence = frame.sequence;

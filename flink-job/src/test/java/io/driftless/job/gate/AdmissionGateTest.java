@@ -269,18 +269,26 @@ class AdmissionGateTest {
     }
 
     @Test
-    void staleFramesTakeNothingFromTheBucketWhileLateOnesOverTheCapAreOverloaded() throws Exception {
+    void framesDroppedForOtherReasonsTakeNothingFromTheBucket() throws Exception {
         stream("alice", 100, 30, 1);
-        // a replayed frame is stale, whatever the bucket holds
+        // stale and late frames: none of them would have gone to the model
         arrive("alice", 5, 1_000, 0);
-        // over the cap and late as well: the rate is what the client must hear of
         arrive("alice", 200, 50_000, 0);
         clock.advance(1_000_000 / 60);
         arrive("alice", 201, 1_000, 0);
 
         assertThat(admitted()).hasSize(31).endsWith(201L);
         assertThat(drops()).extracting(d -> d.reason)
-                .containsExactly(DropReason.STALE, DropReason.OVERLOADED);
+                .containsExactly(DropReason.STALE, DropReason.LATE_ON_ARRIVAL);
+    }
+
+    @Test
+    void answersABacklogReadAtOnceAsLateNotAsOverTheCap() throws Exception {
+        for (long sequence = 1; sequence <= 100; sequence++) {
+            arrive("alice", sequence, 5_000_000, 0);
+        }
+
+        assertThat(drops()).hasSize(100).extracting(d -> d.reason).containsOnly(DropReason.LATE_ON_ARRIVAL);
     }
 
     @Test

@@ -245,6 +245,8 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
             return;
         }
         long end = clock.nowMicros();
+        // told before the results go out, so whoever gets a result sees its batch counted
+        listener.batchRan(batch.size(), end - start);
         for (int i = 0; i < batch.size(); i++) {
             Pending<I, O> p = batch.get(i);
             p.future.complete(Inference.ok(results.get(i), start, end, batch.size()));
@@ -252,7 +254,6 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
         // the next batch waits until this one's results are handed over too (on a server, the
         // responses are sent from here), so that time belongs in what the queue expects
         runTime.record(clock.nowMicros() - start);
-        listener.batchRan(batch.size(), end - start);
     }
 
     /** One model call: the batch encoded, run and decoded, its tensors freed. */
