@@ -95,8 +95,9 @@ public final class SyntheticRun implements AutoCloseable {
             throw new IllegalStateException("run() may be called once per SyntheticRun");
         }
         sender = Thread.currentThread();
-        ResponseConsumer answers = new ResponseConsumer(config, sessions, tracker,
-                KafkaClients.consumer(config, clientId("answers"), config.perSessionCoordinatesTopics()
+        KafkaLink link = config.kafkaLink();
+        ResponseConsumer answers = new ResponseConsumer(link, sessions, tracker,
+                KafkaClients.consumer(link, clientId("answers"), config.perSessionCoordinatesTopics()
                         ? "driftless-source-" + sessions.runId() : null));
         consumer = answers;
         Thread consumerThread = new Thread(answers, "driftless-source-answers");
@@ -195,7 +196,7 @@ public final class SyntheticRun implements AutoCloseable {
     private KafkaProducer<byte[], byte[]> producer() {
         KafkaProducer<byte[], byte[]> producer;
         try {
-            producer = new KafkaProducer<>(KafkaClients.producer(config, clientId("frames")));
+            producer = new KafkaProducer<>(KafkaClients.producer(config.kafkaLink(), clientId("frames")));
         } catch (KafkaException e) {
             throw new FrameSourceException("cannot create a Kafka producer for "
                     + config.bootstrapServers() + ": " + Failures.describe(e), e);

@@ -1,6 +1,6 @@
 package io.driftless.source.internal;
 
-import io.driftless.source.SyntheticConfig;
+import io.driftless.source.KafkaLink;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -18,7 +18,7 @@ public final class KafkaClients {
 
     private KafkaClients() {}
 
-    public static Properties producer(SyntheticConfig config, String clientId) {
+    public static Properties producer(KafkaLink config, String clientId) {
         Properties p = new Properties();
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
@@ -41,7 +41,7 @@ public final class KafkaClients {
      * The answer consumer: manually assigned when {@code groupId} is null, else a regex
      * subscription in a group of its own that starts new topics from their beginning.
      */
-    public static Properties consumer(SyntheticConfig config, String clientId, String groupId) {
+    public static Properties consumer(KafkaLink config, String clientId, String groupId) {
         Properties p = new Properties();
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);

@@ -1,10 +1,11 @@
 package io.driftless.source.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.DroppedFrame;
 import io.driftless.source.FrameSourceException;
-import io.driftless.source.SyntheticConfig;
+import io.driftless.source.KafkaLink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * The thread that reads the job's answers and hands them to the {@link ResponseTracker}.
  *
  * <p>It positions itself before any frame is sent: with one shared coordinates topic it assigns
- * every partition of that topic and of the dropped topic at their current ends; with a topic per
- * session it subscribes by regex to this run's topics (new topics from their first record) and
- * to the dropped topic from its end as of the start.
+ * every partition of that topic, of the annotated-frames topic when the run reads one, and of the
+ * dropped topic at their current ends; with topics per session it subscribes by regex to this
+ * run's topics (new topics from their first record) and to the dropped topic from its end as of
+ * the start.
  */
 public final class ResponseConsumer implements Runnable {
 
@@ -41,9 +43,11 @@ public final class ResponseConsumer implements Runnable {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
 
-    private final SyntheticConfig config;
+    private final KafkaLink config;
     private final SessionIds sessions;
     private final ResponseTracker tracker;
+    private final AnswerListener listener;
+    private final Pattern annotatedTopics;
     private final Properties properties;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> failed = new CompletableFuture<>();
@@ -52,12 +56,21 @@ public final class ResponseConsumer implements Runnable {
     private volatile FrameSourceException failure;
     private long malformed;
 
-    public ResponseConsumer(SyntheticConfig config, SessionIds sessions, ResponseTracker tracker,
+    public ResponseConsumer(KafkaLink config, SessionIds sessions, ResponseTracker tracker,
             Properties properties) {
+        this(config, sessions, tracker, properties, AnswerListener.NONE);
+    }
+
+    public ResponseConsumer(KafkaLink config, SessionIds sessions, ResponseTracker tracker,
+            Properties properties, AnswerListener listener) {
         this.config = config;
         this.sessions = sessions;
         this.tracker = tracker;
         this.properties = properties;
+        this.listener = listener;
+        this.annotatedTopics = config.annotatedTopic()
+                .map(pattern -> sessions.topics(pattern, KafkaLink.SESSION_PLACEHOLDER))
+                .orElse(null);
     }
 
     /** Completes once the consumer is positioned: frames sent from then on are all seen. */
@@ -132,9 +145,12 @@ public final class ResponseConsumer implements Runnable {
         // Existence of the frames topic is checked here: the producer would only time out.
         partitions(c, config.framesTopic());
         List<TopicPartition> dropped = partitions(c, config.droppedTopic());
-        if (!config.perSessionCoordinatesTopics()) {
+        if (!config.perSessionTopics()) {
             List<TopicPartition> all = new ArrayList<>(dropped);
             all.addAll(partitions(c, config.coordinatesTopicPattern()));
+            if (config.annotatedTopicPattern() != null) {
+                all.addAll(partitions(c, config.annotatedTopicPattern()));
+            }
             c.assign(all);
             c.seekToEnd(all);
             // seekToEnd is lazy; resolving the positions now keeps answers to the first frames.
@@ -144,7 +160,8 @@ public final class ResponseConsumer implements Runnable {
         Map<TopicPartition, Long> positions =
                 new HashMap<>(c.endOffsets(dropped, config.connectTimeout()));
         Pattern topics = sessions.answerTopics(config.coordinatesTopicPattern(),
-                SyntheticConfig.SESSION_PLACEHOLDER, config.droppedTopic());
+                config.annotatedTopicPattern(), KafkaLink.SESSION_PLACEHOLDER,
+                config.droppedTopic());
         c.subscribe(topics, new KeepPositions(c, positions));
         long deadline = System.nanoTime() + config.connectTimeout().toNanos();
         while (!c.assignment().containsAll(dropped)) {
@@ -195,8 +212,15 @@ public final class ResponseConsumer implements Runnable {
                 }
                 if (record.topic().equals(config.droppedTopic())) {
                     tracker.onDropped(DroppedFrame.parseFrom(record.value()), receiveNanos);
+                } else if (annotatedTopics != null
+                        && annotatedTopics.matcher(record.topic()).matches()) {
+                    AnnotatedFrame annotated = AnnotatedFrame.parseFrom(record.value());
+                    listener.onAnnotated(annotated, receiveNanos);
+                    tracker.onAnnotated(annotated, receiveNanos);
                 } else {
-                    tracker.onCoordinates(ArCoordinates.parseFrom(record.value()), receiveNanos);
+                    ArCoordinates coordinates = ArCoordinates.parseFrom(record.value());
+                    listener.onCoordinates(coordinates, receiveNanos);
+                    tracker.onCoordinates(coordinates, receiveNanos);
                 }
             } catch (InvalidProtocolBufferException e) {
                 if (malformed++ == 0) {
