@@ -37,9 +37,14 @@ final class ReportOptions {
 
     /** Prints the summary table, and writes the JSON file when asked to. */
     void print(RunSummary summary, PrintStream out) throws IOException {
-        out.print(summary.toTable());
+        print(summary.toTable(), summary.toJson(), out);
+    }
+
+    /** Prints a summary's table, and writes its JSON file when asked to. */
+    void print(String table, String json, PrintStream out) throws IOException {
+        out.print(table);
         if (summaryJson != null) {
-            Files.writeString(summaryJson, summary.toJson() + System.lineSeparator(),
+            Files.writeString(summaryJson, json + System.lineSeparator(),
                     StandardCharsets.UTF_8);
             out.println("summary written to " + summaryJson);
         }

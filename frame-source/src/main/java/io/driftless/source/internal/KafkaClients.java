@@ -1,10 +1,14 @@
 package io.driftless.source.internal;
 
+import io.driftless.source.FrameSourceException;
 import io.driftless.source.KafkaLink;
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -35,6 +39,30 @@ public final class KafkaClients {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return p;
+    }
+
+    /**
+     * A producer for the link's frames topic, with the topic's metadata fetched already so the
+     * first frame does not wait for it.
+     *
+     * @throws FrameSourceException when the producer cannot be created or the topic not reached
+     */
+    public static KafkaProducer<byte[], byte[]> openProducer(KafkaLink link, String clientId) {
+        KafkaProducer<byte[], byte[]> producer;
+        try {
+            producer = new KafkaProducer<>(producer(link, clientId));
+        } catch (KafkaException e) {
+            throw new FrameSourceException("cannot create a Kafka producer for "
+                    + link.bootstrapServers() + ": " + Failures.describe(e), e);
+        }
+        try {
+            producer.partitionsFor(link.framesTopic());
+            return producer;
+        } catch (KafkaException e) {
+            producer.close(Duration.ZERO);
+            throw new FrameSourceException("cannot send to topic '" + link.framesTopic() + "' on "
+                    + link.bootstrapServers() + ": " + Failures.describe(e), e);
+        }
     }
 
     /**

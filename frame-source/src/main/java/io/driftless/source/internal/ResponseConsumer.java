@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -81,6 +83,52 @@ public final class ResponseConsumer implements Runnable {
     /** Completes exceptionally with the error that stopped the consumer; never normally. */
     public CompletableFuture<Void> failed() {
         return failed;
+    }
+
+    /**
+     * Waits until the consumer is positioned, {@code stopped} completes, or the timeout passes.
+     *
+     * @return true when positioned; false when stopped or interrupted first
+     * @throws FrameSourceException when the consumer failed or did not start in time
+     */
+    public boolean awaitReady(Duration timeout, CompletableFuture<?> stopped) {
+        try {
+            CompletableFuture.anyOf(ready, stopped).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return !stopped.isDone();
+        } catch (ExecutionException e) {
+            if (stopped.isDone()) {
+                return false;
+            }
+            throw e.getCause() instanceof FrameSourceException f ? f
+                    : new FrameSourceException(Failures.describe(e.getCause()), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new FrameSourceException("the answer consumer did not start within "
+                    + timeout.toMillis() + " ms: check the brokers at "
+                    + config.bootstrapServers());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Waits for {@code settled} until {@code deadlineNanos} ({@link System#nanoTime()}); what is
+     * still missing then counts as unanswered.
+     *
+     * @throws FrameSourceException when the consumer fails meanwhile
+     */
+    public void drain(CompletableFuture<Void> settled, long deadlineNanos) {
+        try {
+            CompletableFuture.anyOf(settled, failed)
+                    .get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof FrameSourceException f ? f
+                    : new FrameSourceException(Failures.describe(e.getCause()), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            // What is still missing now counts as unanswered.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The error that stopped the consumer, or null. */
