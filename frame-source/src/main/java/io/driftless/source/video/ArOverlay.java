@@ -52,7 +52,7 @@ public final class ArOverlay {
             }
         }
         g.setColor(BOX);
-        g.setStroke(new BasicStroke(Math.max(2f, size / 60)));
+        g.setStroke(new BasicStroke(Math.max(3f, size / 25)));
         if (!anchors.isEmpty()) {
             float minX = Float.MAX_VALUE;
             float minY = Float.MAX_VALUE;
