@@ -92,10 +92,15 @@ public final class TestVideos {
 
     /** Writes {@code frames} frames at {@code fps} to {@code file} (MPEG-4 in MP4). */
     public static List<Placement> write(Path file, int frames, double fps) {
+        return write(file, "mp4", frames, fps);
+    }
+
+    /** Writes {@code frames} frames at {@code fps} to {@code file} (MPEG-4 in {@code format}). */
+    public static List<Placement> write(Path file, String format, int frames, double fps) {
         BufferedImage photo = astronaut();
         List<Placement> placements = new ArrayList<>();
         try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), WIDTH, HEIGHT, 0)) {
-            recorder.setFormat("mp4");
+            recorder.setFormat(format);
             recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
             recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
             recorder.setFrameRate(fps);
