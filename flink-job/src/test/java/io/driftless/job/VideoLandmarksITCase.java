@@ -44,6 +44,8 @@ class VideoLandmarksITCase {
 
     private static final int FRAMES = 30;
     private static final double FPS = 30;
+    /** Kept after the run, for a person to look at (README's picture comes from it). */
+    private static final Path RENDERED = Path.of("target", "video-landmarks-rendered.mp4");
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
@@ -107,6 +109,7 @@ class VideoLandmarksITCase {
                 .sessionId("astronaut")
                 .deadlineMs(1_000)
                 .drainTimeout(Duration.ofSeconds(20))
+                .render(RENDERED)
                 .build())) {
             summary = run.run();
         }
@@ -121,6 +124,8 @@ class VideoLandmarksITCase {
         assertThat(summary.run().dropped(DropReason.INVALID)).as("keypoints the job refused")
                 .isZero();
         assertThat(summary.run().responses()).isGreaterThan(FRAMES * 9 / 10);
+        assertThat(summary.rendered()).isEqualTo(FRAMES);
+        assertThat(summary.renderedWithOverlay()).isEqualTo(summary.run().onTime());
 
         List<ArCoordinates> answers = answers(coordinates, summary.run().responses());
         assertThat(answers).hasSize((int) summary.run().responses());
