@@ -148,7 +148,7 @@ public final class DriftlessJob {
                         .withTimestampAssigner((frame, ts) -> frame.captureTimeUs / 1000))
                 .name("capture time")
                 .keyBy(new SessionKey())
-                .process(new AdmissionGate(inference, config.clockWindow, idleMs, clock))
+                .process(new AdmissionGate(inference, config.clockWindow, config.sessionRateCap, idleMs, clock))
                 .name("admission gate")
                 .uid("admission-gate");
 

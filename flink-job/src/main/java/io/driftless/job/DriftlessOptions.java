@@ -163,6 +163,20 @@ public final class DriftlessOptions {
             .defaultValue(64)
             .withDescription("How many recent frames of a session the clock offset estimate takes its minimum over.");
 
+    public static final ConfigOption<Integer> MAX_SESSION_FPS = key(PREFIX + "admission.max-session-fps")
+            .intType()
+            .defaultValue(60)
+            .withDescription("Most frames per second one session may send to inference, measured on the job's"
+                    + " clock; frames over it are dropped as OVERLOADED before inference, so a session that"
+                    + " floods the job spends its own share of the model, not its neighbours'. Twice the"
+                    + " nominal 30 fps by default.");
+
+    public static final ConfigOption<Integer> SESSION_BURST = key(PREFIX + "admission.session-burst")
+            .intType()
+            .defaultValue(30)
+            .withDescription("Frames a session may send at once, above " + PREFIX + "admission.max-session-fps,"
+                    + " after a quieter spell (frames Kafka delivers together) before the cap applies.");
+
     public static final ConfigOption<Duration> MAX_CLOCK_OFFSET = key(PREFIX + "admission.max-clock-offset")
             .durationType()
             .defaultValue(Duration.ofMinutes(10))
@@ -202,7 +216,7 @@ public final class DriftlessOptions {
             GROUP_ID, CREATE_TOPICS, TOPIC_PARTITIONS, STARTING_OFFSETS, DEFAULT_DEADLINE, MAX_DEADLINE, POSE_MODEL,
             FACE_MODEL, INFERENCE_BACKEND, INFERENCE_TARGET, INFERENCE_TLS_TRUST, INFERENCE_TLS_CLIENT_CERT,
             INFERENCE_TLS_CLIENT_KEY, MAX_BATCH_SIZE, MAX_IMAGE_BATCH_SIZE, IMAGE_THREADS, ANNOTATED_QUALITY,
-            QUEUE_CAPACITY, INTRA_OP_THREADS, ASYNC_CAPACITY, CLOCK_WINDOW,
+            QUEUE_CAPACITY, INTRA_OP_THREADS, ASYNC_CAPACITY, CLOCK_WINDOW, MAX_SESSION_FPS, SESSION_BURST,
             MAX_CLOCK_OFFSET, MAX_SEND_DELAY, SESSION_IDLE_TIMEOUT, MAX_FRAME_SIZE, MAX_IMAGE_SIDE, SMOOTHING);
 
     /** Command-line short forms of options, without the {@code --}. */

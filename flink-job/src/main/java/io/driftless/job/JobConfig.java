@@ -7,6 +7,7 @@ import io.driftless.inference.remote.HostAndPort;
 import io.driftless.job.DriftlessOptions.InferenceBackend;
 import io.driftless.job.DriftlessOptions.Smoothing;
 import io.driftless.job.DriftlessOptions.StartingOffsets;
+import io.driftless.job.gate.SessionRateCap;
 import io.driftless.job.parse.FrameDecoder;
 import io.driftless.job.parse.InputLimits;
 import java.io.Serializable;
@@ -59,6 +60,7 @@ public final class JobConfig implements Serializable {
     public final int intraOpThreads;
     public final int asyncCapacity;
     public final int clockWindow;
+    public final SessionRateCap sessionRateCap;
     public final Duration maxClockOffset;
     public final Duration maxSendDelay;
     public final Duration sessionIdleTimeout;
@@ -107,6 +109,7 @@ public final class JobConfig implements Serializable {
         this.intraOpThreads = atLeast(conf, INTRA_OP_THREADS, 1);
         this.asyncCapacity = atLeast(conf, ASYNC_CAPACITY, 1);
         this.clockWindow = atLeast(conf, CLOCK_WINDOW, 1);
+        this.sessionRateCap = new SessionRateCap(atLeast(conf, MAX_SESSION_FPS, 1), atLeast(conf, SESSION_BURST, 1));
         this.maxClockOffset = positive(conf, MAX_CLOCK_OFFSET);
         this.maxSendDelay = positive(conf, MAX_SEND_DELAY);
         this.sessionIdleTimeout = positive(conf, SESSION_IDLE_TIMEOUT);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftless.inference.flink.OnnxPoseInferenceFactory;
 import io.driftless.inference.remote.ClientTls;
+import io.driftless.job.gate.SessionRateCap;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
@@ -84,6 +85,19 @@ class JobConfigTest {
                 .hasMessage("driftless.inference.max-batch-size must be at least 1, got 0");
         assertThatThrownBy(() -> fromArgs("--bootstrap-servers"))
                 .hasMessage("option --bootstrap-servers needs a value");
+    }
+
+    @Test
+    void capsEachSessionAtTwiceTheNominalRateByDefaultAndValidatesTheCap() {
+        assertThat(fromArgs("--bootstrap-servers", "k:1").sessionRateCap)
+                .isEqualTo(new SessionRateCap(60, 30));
+        assertThat(fromArgs("--bootstrap-servers", "k:1", "--admission.max-session-fps", "120",
+                "--admission.session-burst", "10").sessionRateCap)
+                .isEqualTo(new SessionRateCap(120, 10));
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--admission.max-session-fps", "0"))
+                .hasMessage("driftless.admission.max-session-fps must be at least 1, got 0");
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--admission.session-burst", "0"))
+                .hasMessage("driftless.admission.session-burst must be at least 1, got 0");
     }
 
     @Test

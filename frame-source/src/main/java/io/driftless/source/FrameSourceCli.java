@@ -1,6 +1,7 @@
 package io.driftless.source;
 
 import io.driftless.source.internal.Failures;
+import io.driftless.source.video.SourceUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -16,7 +17,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * The {@code frame-source} command line: the camera client that publishes frames, reads the
  * job's answers and reports round trips. Exit codes: 0 done, 1 Kafka or run failure, 2 bad
- * arguments, 3 frames unaccounted for ({@code account}).
+ * arguments, 3 frames unaccounted for ({@code account}), 4 the video source cannot be opened or
+ * read ({@code video}, {@code webcam}, {@code rtsp}).
  */
 @Command(
         name = "frame-source",
@@ -24,8 +26,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = FrameSourceCli.Version.class,
         description = "The driftless camera client: publishes frames to Kafka, reads the job's"
                 + " answers, and reports round-trip latency, on-time ratio and drops by reason.",
-        subcommands = {SyntheticCommand.class, AccountCommand.class})
+        subcommands = {SyntheticCommand.class, VideoCommand.class, WebcamCommand.class,
+            RtspCommand.class, AccountCommand.class})
 public final class FrameSourceCli {
+
+    /** The video source cannot be opened or read. */
+    static final int EXIT_SOURCE_UNAVAILABLE = 4;
 
     /** Kafka's clients log every connection retry; the command reports failures itself. */
     private static final String LOG_CONFIG = "frame-source-log4j2.xml";
@@ -62,6 +68,10 @@ public final class FrameSourceCli {
                     return commandLine.getCommandSpec().exitCodeOnInvalidInput();
                 })
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+                    if (e instanceof SourceUnavailableException) {
+                        commandLine.getErr().println("error: " + e.getMessage());
+                        return EXIT_SOURCE_UNAVAILABLE;
+                    }
                     if (!(e instanceof FrameSourceException)) {
                         e.printStackTrace(commandLine.getErr());
                     }

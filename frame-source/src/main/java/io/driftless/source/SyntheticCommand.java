@@ -2,18 +2,15 @@ package io.driftless.source;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -45,6 +42,12 @@ final class SyntheticCommand implements Callable<Integer> {
     @ParentCommand
     private FrameSourceCli parent;
 
+    @Mixin
+    private KafkaOptions kafka;
+
+    @Mixin
+    private ReportOptions report;
+
     @Option(names = "--users", paramLabel = "N", defaultValue = "" + SyntheticConfig.DEFAULT_USERS,
             description = "Simulated users, one session each (default: ${DEFAULT-VALUE}).")
     private int users;
@@ -61,27 +64,6 @@ final class SyntheticCommand implements Callable<Integer> {
             defaultValue = "" + SyntheticConfig.DEFAULT_DEADLINE_MS,
             description = "Capture-to-render budget sent in each frame (default: ${DEFAULT-VALUE}).")
     private int deadlineMs;
-
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
-            defaultValue = "localhost:9092",
-            description = "Kafka brokers (default: ${DEFAULT-VALUE}).")
-    private String bootstrapServers;
-
-    @Option(names = "--frames-topic", paramLabel = "TOPIC",
-            defaultValue = SyntheticConfig.DEFAULT_FRAMES_TOPIC,
-            description = "Where frames go (default: ${DEFAULT-VALUE}).")
-    private String framesTopic;
-
-    @Option(names = "--coordinates-topic-pattern", paramLabel = "PATTERN",
-            defaultValue = SyntheticConfig.DEFAULT_COORDINATES_TOPIC_PATTERN,
-            description = "Where the job writes coordinates; with " + SyntheticConfig.SESSION_PLACEHOLDER
-                    + " one topic per session (default: ${DEFAULT-VALUE}).")
-    private String coordinatesTopicPattern;
-
-    @Option(names = "--dropped-topic", paramLabel = "TOPIC",
-            defaultValue = SyntheticConfig.DEFAULT_DROPPED_TOPIC,
-            description = "Where the job writes dropped frames (default: ${DEFAULT-VALUE}).")
-    private String droppedTopic;
 
     @Option(names = "--clock-skew-max", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = "0s",
@@ -112,46 +94,16 @@ final class SyntheticCommand implements Callable<Integer> {
                     + " into every frame (default: ${DEFAULT-VALUE}).")
     private double fovDeg;
 
-    @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            defaultValue = SyntheticConfig.DEFAULT_DRAIN_TIMEOUT_MS / 1000 + "s",
-            description = "How long to wait for outstanding answers after the last send"
-                    + " (default: ${DEFAULT-VALUE}).")
-    private Duration drainTimeout;
-
-    @Option(names = "--connect-timeout", paramLabel = "DURATION",
-            converter = DurationConverter.class,
-            defaultValue = SyntheticConfig.DEFAULT_CONNECT_TIMEOUT_MS / 1000 + "s",
-            description = "How long to wait for the brokers before giving up"
-                    + " (default: ${DEFAULT-VALUE}).")
-    private Duration connectTimeout;
-
-    @Option(names = "--status-interval", paramLabel = "DURATION",
-            converter = DurationConverter.class,
-            defaultValue = SyntheticConfig.DEFAULT_STATUS_INTERVAL_MS / 1000 + "s",
-            description = "How often the live status line prints (default: ${DEFAULT-VALUE}).")
-    private Duration statusInterval;
-
-    @Option(names = "--quiet", description = "No live status line; only the summary.")
-    private boolean quiet;
-
     @Option(names = "--run-id", paramLabel = "ID",
             description = "Prefix of the session ids (default: a fresh id per run, so runs sharing"
                     + " topics never mix).")
     private String runId;
-
-    @Option(names = "--summary-json", paramLabel = "FILE",
-            description = "Also write the summary as JSON to this file.")
-    private Path summaryJson;
 
     @Option(names = "--sent-log", paramLabel = "FILE",
             description = "Also log every frame sent (session, sequence) to this file, for"
                     + " 'frame-source account'.")
     private Path sentLog;
 
-    @Option(names = "--kafka", paramLabel = "KEY=VALUE",
-            description = "Extra producer and consumer property, e.g. security.protocol=SSL;"
-                    + " repeatable.")
-    private Map<String, String> kafka = new LinkedHashMap<>();
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -166,14 +118,7 @@ final class SyntheticCommand implements Callable<Integer> {
             }, "driftless-source-shutdown");
             Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
             try {
-                RunSummary summary = run.run();
-                out.print(summary.toTable());
-                if (summaryJson != null) {
-                    Files.writeString(summaryJson, summary.toJson() + System.lineSeparator(),
-                            StandardCharsets.UTF_8);
-                    out.println("summary written to " + summaryJson);
-                }
-                out.flush();
+                report.print(run.run(), out);
                 return 0;
             } finally {
                 printed.countDown();
@@ -189,22 +134,22 @@ final class SyntheticCommand implements Callable<Integer> {
                     .fps(fps)
                     .duration(duration)
                     .deadlineMs(deadlineMs)
-                    .bootstrapServers(bootstrapServers)
-                    .framesTopic(framesTopic)
-                    .coordinatesTopicPattern(coordinatesTopicPattern)
-                    .droppedTopic(droppedTopic)
+                    .bootstrapServers(kafka.bootstrapServers)
+                    .framesTopic(kafka.framesTopic)
+                    .coordinatesTopicPattern(kafka.coordinatesTopicPattern)
+                    .droppedTopic(kafka.droppedTopic)
                     .maxClockSkew(clockSkewMax)
                     .noisePx(noisePx)
                     .seed(seed)
                     .imageSize(imageSize.width(), imageSize.height())
                     .horizontalFovDeg(fovDeg)
-                    .drainTimeout(drainTimeout)
-                    .connectTimeout(connectTimeout)
-                    .statusInterval(statusInterval)
-                    .statusOut(quiet ? null : parent.out())
+                    .drainTimeout(report.drainTimeout)
+                    .connectTimeout(kafka.connectTimeout)
+                    .statusInterval(report.statusInterval)
+                    .statusOut(report.statusOut(parent.out()))
                     .runId(runId)
                     .sentLog(sentLog)
-                    .kafkaProperties(kafka)
+                    .kafkaProperties(kafka.kafka)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -38,7 +38,7 @@ public final class SyntheticConfig {
     public static final String DEFAULT_COORDINATES_TOPIC_PATTERN = "driftless.ar-coordinates";
     public static final String DEFAULT_DROPPED_TOPIC = "driftless.dropped";
     /** The placeholder that makes the coordinates topic one topic per session. */
-    public static final String SESSION_PLACEHOLDER = "{session}";
+    public static final String SESSION_PLACEHOLDER = KafkaLink.SESSION_PLACEHOLDER;
     public static final double DEFAULT_NOISE_PX = 1.5;
     public static final double MAX_NOISE_PX = 50;
     public static final long DEFAULT_SEED = 20_261_121L;
@@ -152,6 +152,12 @@ public final class SyntheticConfig {
 
     public String droppedTopic() {
         return droppedTopic;
+    }
+
+    /** The brokers, topics and client settings, as every run kind's Kafka clients take them. */
+    public KafkaLink kafkaLink() {
+        return new KafkaLink(bootstrapServers, framesTopic, coordinatesTopicPattern, droppedTopic,
+                null, connectTimeout, kafkaProperties);
     }
 
     /** Each user's clock is off by a seeded amount, uniform within plus or minus this. */

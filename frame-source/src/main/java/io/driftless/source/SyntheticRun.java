@@ -15,16 +15,13 @@ import io.driftless.source.internal.StatusReporter;
 import io.driftless.source.internal.SyntheticUsers;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 
 /**
  * Simulates many camera users against a running job: sends each user's landmark frames to the
@@ -95,8 +92,9 @@ public final class SyntheticRun implements AutoCloseable {
             throw new IllegalStateException("run() may be called once per SyntheticRun");
         }
         sender = Thread.currentThread();
-        ResponseConsumer answers = new ResponseConsumer(config, sessions, tracker,
-                KafkaClients.consumer(config, clientId("answers"), config.perSessionCoordinatesTopics()
+        KafkaLink link = config.kafkaLink();
+        ResponseConsumer answers = new ResponseConsumer(link, sessions, tracker,
+                KafkaClients.consumer(link, clientId("answers"), config.perSessionCoordinatesTopics()
                         ? "driftless-source-" + sessions.runId() : null));
         consumer = answers;
         Thread consumerThread = new Thread(answers, "driftless-source-answers");
@@ -171,44 +169,12 @@ public final class SyntheticRun implements AutoCloseable {
     }
 
     private boolean awaitReady(ResponseConsumer answers) {
-        long timeout = 2 * config.connectTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
-        try {
-            // A stop while the brokers are still being looked up ends the run at once.
-            CompletableFuture.anyOf(answers.ready(), stopped).get(timeout, TimeUnit.NANOSECONDS);
-            return !stopRequested;
-        } catch (ExecutionException e) {
-            if (stopRequested) {
-                return false;
-            }
-            throw e.getCause() instanceof FrameSourceException f ? f
-                    : new FrameSourceException(Failures.describe(e.getCause()), e.getCause());
-        } catch (TimeoutException e) {
-            throw new FrameSourceException("the answer consumer did not start within "
-                    + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms: check the brokers at "
-                    + config.bootstrapServers());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return answers.awaitReady(
+                config.connectTimeout().multipliedBy(2).plus(Duration.ofSeconds(1)), stopped);
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
-        KafkaProducer<byte[], byte[]> producer;
-        try {
-            producer = new KafkaProducer<>(KafkaClients.producer(config, clientId("frames")));
-        } catch (KafkaException e) {
-            throw new FrameSourceException("cannot create a Kafka producer for "
-                    + config.bootstrapServers() + ": " + Failures.describe(e), e);
-        }
-        try {
-            // Fetches the topic's metadata now, so the first frame does not wait for it.
-            producer.partitionsFor(config.framesTopic());
-            return producer;
-        } catch (KafkaException e) {
-            producer.close(Duration.ZERO);
-            throw new FrameSourceException("cannot send to topic '" + config.framesTopic() + "' on "
-                    + config.bootstrapServers() + ": " + Failures.describe(e), e);
-        }
+        return KafkaClients.openProducer(config.kafkaLink(), clientId("frames"));
     }
 
     /** The pacing loop: one thread, each frame sent when due, parking in between. */
@@ -259,19 +225,7 @@ public final class SyntheticRun implements AutoCloseable {
 
     /** Waits for every answer, the drain timeout after the last send at most. */
     private void drain(ResponseConsumer answers, long lastSendNanos) {
-        long deadline = lastSendNanos + config.drainTimeout().toNanos();
-        CompletableFuture<Object> settledOrFailed =
-                CompletableFuture.anyOf(tracker.allSettled(), answers.failed());
-        try {
-            settledOrFailed.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof FrameSourceException f ? f
-                    : new FrameSourceException(Failures.describe(e.getCause()), e.getCause());
-        } catch (TimeoutException e) {
-            // What is still missing now counts as unanswered.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        answers.drain(tracker.allSettled(), lastSendNanos + config.drainTimeout().toNanos());
     }
 
     private String clientId(String role) {

@@ -87,4 +87,45 @@ class FrameSourceCliTest {
         assertThat(err()).contains("error: cannot reach Kafka at 127.0.0.1:" + closedPort
                 + " within 1000 ms");
     }
+
+    @Test
+    void printsHelpForTheCameraSubcommandsWithTheSharedOptions() {
+        for (String command : new String[] {"video", "webcam", "rtsp"}) {
+            out.reset();
+            assertThat(run(command, "--help")).isZero();
+            assertThat(out()).contains("Usage: frame-source " + command).contains("--send=MODE",
+                    "--jpeg-width=W", "--jpeg-quality=Q", "--session=ID", "--fps=N",
+                    "--render=OUT.mp4", "--bootstrap-servers", "--frames-topic=TOPIC",
+                    "--coordinates-topic-pattern=PATTERN", "--dropped-topic=TOPIC",
+                    "--annotated-topic-pattern=PATTERN", "--summary-json=FILE", "--quiet",
+                    "--status-interval=DURATION", "--drain-timeout=DURATION", "--kafka=KEY=VALUE");
+        }
+        assertThat(run("video", "--help")).isZero();
+        assertThat(out()).contains("--no-loop");
+    }
+
+    @Test
+    void failsWithExitCode4NamingAVideoFileThatIsMissing() {
+        assertThat(run("video", "--quiet", "no-such-clip.mp4")).isEqualTo(4);
+        assertThat(err()).contains("error: video file 'no-such-clip.mp4' does not exist");
+    }
+
+    @Test
+    void failsWithExitCode4NamingAWebcamThatIsMissing() {
+        assertThat(run("webcam", "--quiet", "/dev/video-none")).isEqualTo(4);
+        assertThat(err()).contains("error: no webcam at /dev/video-none");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--send pixels x.mp4 | Invalid value for option '--send': 'pixels' is not a send mode: use landmarks or jpeg",
+        "--jpeg-quality 0 x.mp4 | jpegQuality must be between 1 and 100, got 0",
+        "--session a/b x.mp4 | sessionId must be 1 to 128 characters",
+        "--fps 1000 x.mp4 | fps must be between 0 (the source's own rate) and 240.0, got 1000.0",
+        "--send jpeg --annotated-topic-pattern driftless.dropped x.mp4 | the coordinates, annotated and dropped topics must differ"})
+    void failsVideoWithExitCode2AndAClearMessageOnBadArguments(String args, String message) {
+        assertThat(run(("video " + args).split(" "))).isEqualTo(2);
+        assertThat(err()).contains("error: " + message)
+                .contains("Try 'frame-source video --help' for more information.");
+    }
 }

@@ -1,10 +1,5 @@
 package io.driftless.local;
 
-import io.driftless.inference.MicroClock;
-import io.driftless.inference.onnx.RunnerOptions;
-import io.driftless.inference.server.InferenceServer;
-import io.driftless.inference.server.ModelCatalog;
-import io.driftless.inference.server.ServerMetrics;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.DriftlessOptions.InferenceBackend;
 import io.driftless.source.RunSummary;
@@ -19,9 +14,6 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -81,6 +73,12 @@ public final class LocalDriftless implements Callable<Integer> {
             description = "How often memory is sampled (default: ${DEFAULT-VALUE}).")
     Duration memoryInterval;
 
+    @Option(names = "--heap-census-interval", converter = DurationConverter.class, defaultValue = "5m",
+            description = "With --memory-report, how often to count the live heap class by class (a full"
+                    + " collection, so a pause; 0 for never); the report then compares the live heap instead"
+                    + " of its floor and lists the classes that grew (default: ${DEFAULT-VALUE}).")
+    Duration heapCensusInterval;
+
     @Option(names = "--warm-up", converter = DurationConverter.class, defaultValue = "5m",
             description = "Memory before this is warm-up, left out of the flatness check (default: ${DEFAULT-VALUE}).")
     Duration warmUp;
@@ -139,7 +137,7 @@ public final class LocalDriftless implements Callable<Integer> {
         try {
             out.println("Starting Kafka on 127.0.0.1:" + kafkaPort + " and the job ...");
             // closed in reverse: the job goes before the server it calls
-            try (RemoteModel remote = inference == InferenceBackend.REMOTE ? startInferenceServer(out) : null;
+            try (LocalInferenceServer remote = inference == InferenceBackend.REMOTE ? startInferenceServer(out) : null;
                     LocalSystem system = LocalSystem.start(ports, parallelism, partitions, jobSettings(),
                             () -> stopping)) {
                 if (stopping) {
@@ -156,7 +154,7 @@ public final class LocalDriftless implements Callable<Integer> {
                 out.printf("Streaming %d synthetic users at %d fps%s. Ctrl-C stops.%n", users, fps,
                         duration == null ? "" : " for " + duration.toSeconds() + " s");
                 RunSummary summary;
-                try (MemorySampler memory = memoryReport == null ? null : MemorySampler.start(memoryInterval)) {
+                try (MemorySampler memory = memoryReport == null ? null : MemorySampler.start(memoryInterval, heapCensusInterval, memoryReport.resolve("heap-census"))) {
                     summary = stream(system.bootstrapServers(), out);
                     if (memory != null) {
                         reportMemory(memory, out);
@@ -178,7 +176,11 @@ public final class LocalDriftless implements Callable<Integer> {
 
     private void reportMemory(MemorySampler memory, PrintStream out) throws IOException {
         try {
-            MemoryReport report = new MemoryReport(memory.samples(), warmUp);
+            if (!heapCensusInterval.isZero()) {
+                // the end of the run is the census that matters most
+                memory.census();
+            }
+            MemoryReport report = new MemoryReport(memory.samples(), memory.censuses(warmUp), warmUp);
             report.write(memoryReport);
             out.println();
             out.print(report.toTable());
@@ -198,35 +200,9 @@ public final class LocalDriftless implements Callable<Integer> {
         return settings;
     }
 
-    /** The inference server and its metrics endpoint, stopped together. */
-    private record RemoteModel(InferenceServer server, HTTPServer metrics) implements AutoCloseable {
-        @Override
-        public void close() throws InterruptedException {
-            try {
-                server.stop(Duration.ofSeconds(5));
-            } finally {
-                metrics.close();
-            }
-        }
-    }
-
-    private RemoteModel startInferenceServer(PrintStream out) throws Exception {
+    private LocalInferenceServer startInferenceServer(PrintStream out) throws Exception {
         out.println("Starting the inference server on port " + inferencePort + " ...");
-        ServerMetrics metrics = new ServerMetrics();
-        ModelCatalog models = ModelCatalog.bundled(RunnerOptions.DEFAULTS, MicroClock.system(), metrics);
-        HTTPServer http;
-        InferenceServer server;
-        try {
-            http = metrics.serve(inferenceMetricsPort);
-            server = new InferenceServer(Grpc.newServerBuilderForPort(inferencePort, InsecureServerCredentials.create()),
-                    models, metrics, 2, MicroClock.system()).start();
-        } catch (Exception e) {
-            models.close();
-            throw new IllegalStateException("cannot start the inference server: " + e.getMessage() + " (is port "
-                    + inferencePort + " or " + inferenceMetricsPort + " in use? set --inference-port and"
-                    + " --inference-metrics-port)", e);
-        }
-        return new RemoteModel(server, http);
+        return LocalInferenceServer.start(inferencePort, inferenceMetricsPort);
     }
 
     private RunSummary stream(String bootstrapServers, PrintStream out) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftless.job.DriftlessOptions;
+import io.driftless.job.DriftlessOptions.InferenceBackend;
 import io.driftless.local.testutils.DashboardPicture;
 import io.driftless.local.testutils.DashboardPicture.Series;
 import io.driftless.local.testutils.FreePorts;
@@ -25,6 +27,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -34,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Every query of every Grafana dashboard returns data from a real Prometheus that scrapes the
  * local system while synthetic users stream through it, so no panel is ever empty because a
  * metric was renamed. Also renders each dashboard from that data into
- * {@code target/dashboards/*.png} (the pictures in {@code docs/img}).
+ * {@code target/dashboards/<scenario>/*.png} (the pictures in {@code docs/img} come from the
+ * remote-inference scenario, which fills every panel).
  *
  * <p>Needs the {@code prometheus} binary, so it runs only under {@code -Pdashboards}.
  */
@@ -60,12 +64,13 @@ class DashboardQueriesITCase {
     enum Scenario {
         /** The job with its in-process model: every query but the inference server's. */
         EMBEDDED,
-        /**
-         * The job calling the gRPC inference server, whose metrics Prometheus scrapes too: every
-         * query. Starting it needs the local system's remote inference mode and the server's
-         * metrics endpoint among the scrape targets.
-         */
+        /** The job calling the gRPC inference server, whose metrics Prometheus scrapes too: every query. */
         REMOTE_INFERENCE;
+
+        /** Where this scenario's pictures and data go. */
+        Path output() {
+            return OUTPUT.resolve(name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
 
         boolean answers(String query) {
             return this == REMOTE_INFERENCE || !needsInferenceServer(query);
@@ -89,8 +94,6 @@ class DashboardQueriesITCase {
     }
 
     @Test
-    @Disabled("awaiting the gRPC inference server in the local system (LocalDriftless --inference remote);"
-            + " then start that scenario in startSystem and scrape the server")
     void everyInferenceServerQueryReturnsDataWhileTheJobUsesTheRemoteServer() throws Exception {
         checkDashboards(Scenario.REMOTE_INFERENCE);
     }
@@ -117,11 +120,22 @@ class DashboardQueriesITCase {
         int checked = empty.size();
 
         LocalSystem.Ports ports = new LocalSystem.Ports(0, FreePorts.pick(), FreePorts.pick());
+        List<String> targets = new ArrayList<>(List.of("127.0.0.1:" + ports.prometheus()));
+        Configuration jobSettings = new Configuration();
+        int serverPort = FreePorts.pick();
+        int serverMetricsPort = FreePorts.pick();
+        if (scenario == Scenario.REMOTE_INFERENCE) {
+            jobSettings.set(DriftlessOptions.INFERENCE_BACKEND, InferenceBackend.REMOTE);
+            jobSettings.set(DriftlessOptions.INFERENCE_TARGET, "127.0.0.1:" + serverPort);
+            targets.add("127.0.0.1:" + serverMetricsPort);
+        }
         Instant start;
         Instant end;
-        try (LocalSystem system = LocalSystem.start(ports, 1, 2, () -> false);
-                PrometheusServer prometheus = PrometheusServer.start(
-                        binary, List.of("127.0.0.1:" + ports.prometheus()), SCRAPE_INTERVAL, work);
+        // closed in reverse: load, Prometheus, the job, then the server the job calls
+        try (LocalInferenceServer server = scenario == Scenario.REMOTE_INFERENCE
+                        ? LocalInferenceServer.start(serverPort, serverMetricsPort) : null;
+                LocalSystem system = LocalSystem.start(ports, 1, 2, jobSettings, () -> false);
+                PrometheusServer prometheus = PrometheusServer.start(binary, targets, SCRAPE_INTERVAL, work);
                 Load load = Load.start(system.bootstrapServers())) {
             prometheus.awaitTargetsUp(Duration.ofSeconds(60));
             start = Instant.now();
@@ -151,9 +165,11 @@ class DashboardQueriesITCase {
                 picture(prometheus, dashboard, scenario, start, end);
             }
         }
-        Files.write(OUTPUT.resolve("queries-checked.txt"), queries.stream()
+        Path output = scenario.output();
+        Files.createDirectories(output);
+        Files.write(output.resolve("queries-checked.txt"), queries.stream()
                 .filter(q -> scenario.answers(q.promql())).map(Query::describe).toList());
-        System.out.printf("%d dashboard queries checked (list in %s)%n", checked, OUTPUT.resolve("queries-checked.txt"));
+        System.out.printf("%d dashboard queries checked (list in %s)%n", checked, output.resolve("queries-checked.txt"));
 
         assertThat(empty.stream().map(Query::describe).toList())
                 .as("dashboard queries that returned no data within %d s of load", LOAD.toSeconds())
@@ -226,9 +242,10 @@ class DashboardQueriesITCase {
             data.put(panel, lines);
         }
         String name = dashboard.fileName().replace(".json", "");
-        Files.createDirectories(OUTPUT);
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(OUTPUT.resolve(name + "-data.json").toFile(), record);
-        DashboardPicture.render(dashboard, data, noData, OUTPUT.resolve(name + ".png"));
+        Path output = scenario.output();
+        Files.createDirectories(output);
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(output.resolve(name + "-data.json").toFile(), record);
+        DashboardPicture.render(dashboard, data, noData, output.resolve(name + ".png"));
     }
 
     private static String legend(String format, JsonNode labels) {

@@ -2,6 +2,7 @@ package io.driftless.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +22,7 @@ class MemoryReportTest {
         List<MemorySample> samples = new ArrayList<>();
         for (int i = 0; i <= 120; i++) {
             double floor = heapFloor.applyAsDouble(i);
-            samples.add(new MemorySample(10.0 * i, floor + (i % 4) * 100, 90, 12, rss.applyAsDouble(i), 80));
+            samples.add(new MemorySample(10.0 * i, floor + (i % 4) * 100, 90, 12, rss.applyAsDouble(i), Double.NaN, 80));
         }
         return samples;
     }
@@ -52,6 +53,61 @@ class MemoryReportTest {
 
         assertThat(report.flat()).isFalse();
         assertThat(report.trends().get(0).name()).isEqualTo("heap floor MiB");
+    }
+
+    @Test
+    void judgesTheHeapByItsLiveSetWhenCensusesWereTakenAndNamesTheClassesThatGrew(@TempDir Path dir)
+            throws Exception {
+        // the floor of the used heap rises (garbage piling up in the old generation) but the live set holds,
+        // except for one class that leaks slowly
+        List<HeapCensus> censuses = new ArrayList<>();
+        for (int minute = 5; minute <= 20; minute += 5) {
+            censuses.add(HeapCensus.parse(60.0 * minute, histogram(100_000_000, 1_000 * minute)));
+        }
+        MemoryReport report = new MemoryReport(run(i -> 500 + 2 * i, i -> 1500), censuses, Duration.ofMinutes(5));
+
+        assertThat(report.trends().get(0).name()).isEqualTo("live heap MiB");
+        assertThat(report.flat()).isTrue();
+        assertThat(report.growingClasses().get(0).className()).isEqualTo("io.example.Leak");
+        assertThat(report.growingClasses().get(0).bytes()).isEqualTo(15_000 * 64L);
+        assertThat(report.toTable()).contains("io.example.Leak");
+        report.write(dir);
+        assertThat(Files.readString(dir.resolve("class-growth.txt"))).contains("io.example.Leak");
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("memory.json").toFile());
+        assertThat(json.get("live_heap_censuses")).hasSize(4);
+        assertThat(json.get("live_heap").get("start").asDouble()).isGreaterThan(95);
+    }
+
+    @Test
+    void flagsNativeGrowthOutsideTheJvmWhenNativeMemoryTrackingSaysTheJvmHeld() {
+        List<MemorySample> samples = new ArrayList<>();
+        for (int i = 0; i <= 120; i++) {
+            samples.add(new MemorySample(10.0 * i, 500, 90, 12, 1500 + 3 * i, 900, 80));
+        }
+        MemoryReport report = new MemoryReport(samples, Duration.ofMinutes(5));
+
+        assertThat(report.trends()).extracting(MemoryReport.Trend::name)
+                .contains("JVM committed MiB", "resident set beyond the JVM MiB");
+        MemoryReport.Trend jvm = report.trends().stream().filter(t -> t.name().equals("JVM committed MiB"))
+                .findFirst().orElseThrow();
+        MemoryReport.Trend beyond = report.trends().stream()
+                .filter(t -> t.name().equals("resident set beyond the JVM MiB")).findFirst().orElseThrow();
+        assertThat(jvm.flat()).isTrue();
+        // 600 MiB beyond the JVM at the end of warm-up, growing 3 MiB a sample: about +35% by the end
+        assertThat(beyond.growth()).isCloseTo(0.35, within(0.02));
+        assertThat(report.flat()).isFalse();
+    }
+
+    /** A class histogram as {@code jcmd GC.class_histogram} prints it, with one class growing. */
+    private static String histogram(long steadyBytes, long leakInstances) {
+        long leakBytes = leakInstances * 64;
+        return String.join("\n",
+                " num     #instances         #bytes  class name (module)",
+                "-------------------------------------------------------",
+                "   1:        400000      " + steadyBytes + "  [B (java.base@17.0.15)",
+                "   2:        " + leakInstances + "        " + leakBytes + "  io.example.Leak",
+                "   3:          3555         426000  java.lang.Class (java.base@17.0.15)",
+                "Total        " + (403555 + leakInstances) + "      " + (steadyBytes + leakBytes + 426000));
     }
 
     @Test

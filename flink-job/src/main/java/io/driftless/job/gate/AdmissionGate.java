@@ -6,6 +6,7 @@ import io.driftless.inference.flink.FrameEnvelope;
 import io.driftless.inference.flink.FrameInferenceFactory;
 import io.driftless.inference.flink.Payload;
 import io.driftless.inference.flink.SharedInference;
+import io.driftless.job.DriftlessOptions;
 import io.driftless.job.metrics.FrameCounters;
 import io.driftless.job.record.Drops;
 import io.driftless.job.record.FrameDrop;
@@ -29,7 +30,16 @@ import org.apache.flink.util.Collector;
  *       offset estimate, is smaller than what the model currently takes for its payload (a high
  *       percentile of recent requests, queueing included; an image frame costs far more than a
  *       landmark frame, so each payload has its own estimate).
+ *   <li>{@code OVERLOADED}: a frame over the session's {@link SessionRateCap}. Checked last, so
+ *       only frames that would otherwise go to the model take from the session's bucket, and a
+ *       backlog read at once (after an outage, or replayed after a restart) is late, not over
+ *       the cap.
  * </ul>
+ *
+ * <p>The rate cap keeps one session from taking its neighbours' share: the model and its queue
+ * serve every session of the TaskManager, so without it a session flooding at twenty times the
+ * nominal rate would take the model time of twenty sessions, and the queueing it caused would
+ * make everyone's frames later.
  *
  * <p>A session's first frames are judged with the estimate their own few samples give. It
  * can only overstate the offset by the transit time to the broker (well under a millisecond on
@@ -42,6 +52,7 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
 
     private final FrameInferenceFactory inference;
     private final int clockWindow;
+    private final SessionRateCap rateCap;
     private final long idleTimeoutMs;
     private final MicroClock clock;
 
@@ -50,11 +61,14 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
     private transient Counter admitted;
     private transient Counter stale;
     private transient Counter late;
+    private transient Counter overloaded;
     private transient volatile long activeSessions;
 
-    public AdmissionGate(FrameInferenceFactory inference, int clockWindow, long idleTimeoutMs, MicroClock clock) {
+    public AdmissionGate(FrameInferenceFactory inference, int clockWindow, SessionRateCap rateCap,
+            long idleTimeoutMs, MicroClock clock) {
         this.inference = inference;
         this.clockWindow = clockWindow;
+        this.rateCap = rateCap;
         this.idleTimeoutMs = idleTimeoutMs;
         this.clock = clock;
     }
@@ -67,6 +81,7 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
         admitted = metrics.counter("frames_admitted");
         stale = FrameCounters.dropped(metrics, DropReason.STALE);
         late = FrameCounters.dropped(metrics, DropReason.LATE_ON_ARRIVAL);
+        overloaded = FrameCounters.dropped(metrics, DropReason.OVERLOADED);
         metrics.gauge("expected_inference_micros",
                 () -> model.inference().expectedLatencyMicros(Payload.LANDMARKS));
         metrics.gauge("expected_image_inference_micros",
@@ -83,12 +98,16 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
         if (session == null) {
             session = new AdmissionState(clockWindow);
             activeSessions++;
+        } else if (session.rate == null) {
+            // state from a checkpoint taken before sessions had a rate cap
+            session.rate = new SessionRate();
         }
         // the broker's stamp keeps time spent waiting in Kafka out of the offset, so a backlog
         // ages as it should; without it the job's read time is the best there is
         long arrival = frame.brokerAppendUs != 0 ? frame.brokerAppendUs : frame.ingestUs;
         session.clock.add(arrival - frame.sendTimeUs);
         session.lastSeenUs = now;
+        session.rate.arrived(now);
         frame.clockOffsetUs = session.clock.offsetUs();
         frame.deadlineUs = frame.captureJobUs() + frame.deadlineMs * 1000L;
 
@@ -106,6 +125,12 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
                         ? "already " + (-remaining) + " us past its " + frame.deadlineMs + " ms deadline on arrival"
                         : "only " + remaining + " us left of its " + frame.deadlineMs
                                 + " ms budget; inference currently takes ~" + expected + " us", now));
+            } else if (!session.rate.tryTake(now, rateCap)) {
+                overloaded.inc();
+                ctx.output(Drops.TAG, FrameDrop.of(frame, DropReason.OVERLOADED, "session sends ~"
+                        + session.rate.fps() + " fps, over its cap of " + rateCap.maxFps() + " fps (burst "
+                        + rateCap.burst() + "); raise " + DriftlessOptions.MAX_SESSION_FPS.key()
+                        + " if this rate is expected", now));
             } else {
                 session.admittedAny = true;
                 session.lastSequence = frame.sequence;

@@ -9,10 +9,12 @@ public class AdmissionState {
     public long lastSequence;
     /** Job clock, microseconds. */
     public long lastSeenUs;
+    public SessionRate rate;
 
     public AdmissionState() {}
 
     AdmissionState(int clockWindow) {
         this.clock = new SessionClock(clockWindow);
+        this.rate = new SessionRate();
     }
 }

@@ -13,9 +13,10 @@ import io.driftless.proto.DropReason;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,12 +29,24 @@ class AdmissionGateTest {
     private ManualClock clock;
     private KeyedOneInputStreamOperatorTestHarness<String, FrameEnvelope, FrameEnvelope> harness;
 
+    /** 60 fps with a burst of 30: the job's defaults. */
+    private static final SessionRateCap CAP = new SessionRateCap(60, 30);
+
     @BeforeEach
     void open() throws Exception {
         clock = new ManualClock(T0);
-        AdmissionGate gate = new AdmissionGate(new FixedLatencyInference(INFERENCE_US), 4, 60_000, clock);
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(gate, new DriftlessJob.SessionKey(), Types.STRING);
-        harness.setProcessingTime(T0 / 1000);
+        harness = newHarness();
+        harness.open();
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, FrameEnvelope, FrameEnvelope> newHarness()
+            throws Exception {
+        AdmissionGate gate = new AdmissionGate(new FixedLatencyInference(INFERENCE_US), 4, CAP, 60_000, clock);
+        KeyedOneInputStreamOperatorTestHarness<String, FrameEnvelope, FrameEnvelope> created =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(gate), new DriftlessJob.SessionKey(), Types.STRING);
+        created.setProcessingTime(T0 / 1000);
+        return created;
     }
 
     @AfterEach
@@ -176,5 +189,120 @@ class AdmissionGateTest {
         assertThat(harness.numKeyedStateEntries()).isZero();
         arrive("alice", 1, 1_000, 0);
         assertThat(admitted()).containsExactly(5L, 1L);
+    }
+
+    /** {@code count} fresh frames of {@code session}, {@code intervalUs} apart on the job clock. */
+    private void stream(String session, long firstSequence, int count, long intervalUs) throws Exception {
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                clock.advance(intervalUs);
+            }
+            arrive(session, firstSequence + i, 1_000, 0);
+        }
+    }
+
+    private long count(DropReason reason) {
+        return drops().stream().filter(d -> d.reason == reason).count();
+    }
+
+    @Test
+    void capsAFloodingSessionAtItsBurstPlusTheCapTimesTheSeconds() throws Exception {
+        // 1,001 frames 1 ms apart: a second of flooding at 1,000 fps
+        stream("flooder", 1, 1_001, 1_000);
+
+        // the full bucket's 30, then 60 for the second that passed
+        assertThat(admitted()).hasSize(30 + 60);
+        assertThat(count(DropReason.OVERLOADED)).isEqualTo(1_001 - 90);
+        assertThat(drops()).extracting(d -> d.reason).containsOnly(DropReason.OVERLOADED);
+        assertThat(admitted()).startsWith(1L, 2L, 3L);
+    }
+
+    @Test
+    void namesTheSessionsRateAndItsCapAndTheOptionInTheDropDetail() throws Exception {
+        stream("flooder", 1, 100, 1_000);
+
+        assertThat(drops()).last().satisfies(drop -> {
+            assertThat(drop.reason).isEqualTo(DropReason.OVERLOADED);
+            assertThat(drop.detail).isEqualTo("session sends ~1000 fps, over its cap of 60 fps (burst 30);"
+                    + " raise driftless.admission.max-session-fps if this rate is expected");
+        });
+    }
+
+    @Test
+    void neverCapsASessionAtTheNominalRateOrAtTheCapItself() throws Exception {
+        stream("nominal", 1, 300, 33_333);
+        stream("at-cap", 1, 600, 16_667);
+
+        assertThat(admitted()).hasSize(900);
+        assertThat(drops()).isEmpty();
+    }
+
+    @Test
+    void chargesTheFlooderAloneWhileItsNeighbourKeepsEveryFrame() throws Exception {
+        // a neighbour at 30 fps, and between each of its frames twenty of the flooder's
+        for (long sequence = 1; sequence <= 90; sequence++) {
+            arrive("neighbour", sequence, 1_000, 0);
+            for (int i = 0; i < 20; i++) {
+                clock.advance(33_333 / 21);
+                arrive("flooder", sequence * 20 + i, 1_000, 0);
+            }
+            clock.advance(33_333 / 21);
+        }
+
+        List<FrameEnvelope> out = harness.extractOutputValues();
+        assertThat(out.stream().filter(f -> f.sessionId.equals("neighbour"))).hasSize(90);
+        assertThat(drops()).extracting(d -> d.frame.sessionId).containsOnly("flooder");
+        // three seconds: 30 + 3 x 60, give or take the frame at the edge
+        assertThat(out.stream().filter(f -> f.sessionId.equals("flooder")).count()).isBetween(209L, 211L);
+    }
+
+    @Test
+    void refillsTheBucketWhileTheSessionSendsLess() throws Exception {
+        stream("flooder", 1, 200, 1_000);
+        int before = admitted().size();
+
+        // half a second of quiet refills 30 frames, the whole burst
+        clock.advance(500_000);
+        stream("flooder", 1_000, 40, 1);
+
+        assertThat(admitted().size() - before).isEqualTo(30);
+    }
+
+    @Test
+    void framesDroppedForOtherReasonsTakeNothingFromTheBucket() throws Exception {
+        stream("alice", 100, 30, 1);
+        // stale and late frames: none of them would have gone to the model
+        arrive("alice", 5, 1_000, 0);
+        arrive("alice", 200, 50_000, 0);
+        clock.advance(1_000_000 / 60);
+        arrive("alice", 201, 1_000, 0);
+
+        assertThat(admitted()).hasSize(31).endsWith(201L);
+        assertThat(drops()).extracting(d -> d.reason)
+                .containsExactly(DropReason.STALE, DropReason.LATE_ON_ARRIVAL);
+    }
+
+    @Test
+    void answersABacklogReadAtOnceAsLateNotAsOverTheCap() throws Exception {
+        for (long sequence = 1; sequence <= 100; sequence++) {
+            arrive("alice", sequence, 5_000_000, 0);
+        }
+
+        assertThat(drops()).hasSize(100).extracting(d -> d.reason).containsOnly(DropReason.LATE_ON_ARRIVAL);
+    }
+
+    @Test
+    void keepsAnEmptiedBucketAcrossARestoreFromACheckpoint() throws Exception {
+        stream("flooder", 1, 31, 1);
+        OperatorSubtaskState snapshot = harness.snapshot(1, clock.nowMicros() / 1000);
+        harness.close();
+
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        arrive("flooder", 32, 1_000, 0);
+
+        assertThat(admitted()).isEmpty();
+        assertThat(drops()).singleElement().satisfies(drop -> assertThat(drop.reason).isEqualTo(DropReason.OVERLOADED));
     }
 }

@@ -1,10 +1,14 @@
 package io.driftless.source.internal;
 
-import io.driftless.source.SyntheticConfig;
+import io.driftless.source.FrameSourceException;
+import io.driftless.source.KafkaLink;
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -18,7 +22,7 @@ public final class KafkaClients {
 
     private KafkaClients() {}
 
-    public static Properties producer(SyntheticConfig config, String clientId) {
+    public static Properties producer(KafkaLink config, String clientId) {
         Properties p = new Properties();
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
@@ -38,10 +42,34 @@ public final class KafkaClients {
     }
 
     /**
+     * A producer for the link's frames topic, with the topic's metadata fetched already so the
+     * first frame does not wait for it.
+     *
+     * @throws FrameSourceException when the producer cannot be created or the topic not reached
+     */
+    public static KafkaProducer<byte[], byte[]> openProducer(KafkaLink link, String clientId) {
+        KafkaProducer<byte[], byte[]> producer;
+        try {
+            producer = new KafkaProducer<>(producer(link, clientId));
+        } catch (KafkaException e) {
+            throw new FrameSourceException("cannot create a Kafka producer for "
+                    + link.bootstrapServers() + ": " + Failures.describe(e), e);
+        }
+        try {
+            producer.partitionsFor(link.framesTopic());
+            return producer;
+        } catch (KafkaException e) {
+            producer.close(Duration.ZERO);
+            throw new FrameSourceException("cannot send to topic '" + link.framesTopic() + "' on "
+                    + link.bootstrapServers() + ": " + Failures.describe(e), e);
+        }
+    }
+
+    /**
      * The answer consumer: manually assigned when {@code groupId} is null, else a regex
      * subscription in a group of its own that starts new topics from their beginning.
      */
-    public static Properties consumer(SyntheticConfig config, String clientId, String groupId) {
+    public static Properties consumer(KafkaLink config, String clientId, String groupId) {
         Properties p = new Properties();
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);

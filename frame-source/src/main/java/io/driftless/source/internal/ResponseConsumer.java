@@ -1,10 +1,11 @@
 package io.driftless.source.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.DroppedFrame;
 import io.driftless.source.FrameSourceException;
-import io.driftless.source.SyntheticConfig;
+import io.driftless.source.KafkaLink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -31,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * The thread that reads the job's answers and hands them to the {@link ResponseTracker}.
  *
  * <p>It positions itself before any frame is sent: with one shared coordinates topic it assigns
- * every partition of that topic and of the dropped topic at their current ends; with a topic per
- * session it subscribes by regex to this run's topics (new topics from their first record) and
- * to the dropped topic from its end as of the start.
+ * every partition of that topic, of the annotated-frames topic when the run reads one, and of the
+ * dropped topic at their current ends; with topics per session it subscribes by regex to this
+ * run's topics (new topics from their first record) and to the dropped topic from its end as of
+ * the start.
  */
 public final class ResponseConsumer implements Runnable {
 
@@ -41,9 +45,11 @@ public final class ResponseConsumer implements Runnable {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
 
-    private final SyntheticConfig config;
+    private final KafkaLink config;
     private final SessionIds sessions;
     private final ResponseTracker tracker;
+    private final AnswerListener listener;
+    private final Pattern annotatedTopics;
     private final Properties properties;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> failed = new CompletableFuture<>();
@@ -52,12 +58,21 @@ public final class ResponseConsumer implements Runnable {
     private volatile FrameSourceException failure;
     private long malformed;
 
-    public ResponseConsumer(SyntheticConfig config, SessionIds sessions, ResponseTracker tracker,
+    public ResponseConsumer(KafkaLink config, SessionIds sessions, ResponseTracker tracker,
             Properties properties) {
+        this(config, sessions, tracker, properties, AnswerListener.NONE);
+    }
+
+    public ResponseConsumer(KafkaLink config, SessionIds sessions, ResponseTracker tracker,
+            Properties properties, AnswerListener listener) {
         this.config = config;
         this.sessions = sessions;
         this.tracker = tracker;
         this.properties = properties;
+        this.listener = listener;
+        this.annotatedTopics = config.annotatedTopic()
+                .map(pattern -> sessions.topics(pattern, KafkaLink.SESSION_PLACEHOLDER))
+                .orElse(null);
     }
 
     /** Completes once the consumer is positioned: frames sent from then on are all seen. */
@@ -68,6 +83,52 @@ public final class ResponseConsumer implements Runnable {
     /** Completes exceptionally with the error that stopped the consumer; never normally. */
     public CompletableFuture<Void> failed() {
         return failed;
+    }
+
+    /**
+     * Waits until the consumer is positioned, {@code stopped} completes, or the timeout passes.
+     *
+     * @return true when positioned; false when stopped or interrupted first
+     * @throws FrameSourceException when the consumer failed or did not start in time
+     */
+    public boolean awaitReady(Duration timeout, CompletableFuture<?> stopped) {
+        try {
+            CompletableFuture.anyOf(ready, stopped).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return !stopped.isDone();
+        } catch (ExecutionException e) {
+            if (stopped.isDone()) {
+                return false;
+            }
+            throw e.getCause() instanceof FrameSourceException f ? f
+                    : new FrameSourceException(Failures.describe(e.getCause()), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new FrameSourceException("the answer consumer did not start within "
+                    + timeout.toMillis() + " ms: check the brokers at "
+                    + config.bootstrapServers());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Waits for {@code settled} until {@code deadlineNanos} ({@link System#nanoTime()}); what is
+     * still missing then counts as unanswered.
+     *
+     * @throws FrameSourceException when the consumer fails meanwhile
+     */
+    public void drain(CompletableFuture<Void> settled, long deadlineNanos) {
+        try {
+            CompletableFuture.anyOf(settled, failed)
+                    .get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof FrameSourceException f ? f
+                    : new FrameSourceException(Failures.describe(e.getCause()), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            // What is still missing now counts as unanswered.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The error that stopped the consumer, or null. */
@@ -132,9 +193,12 @@ public final class ResponseConsumer implements Runnable {
         // Existence of the frames topic is checked here: the producer would only time out.
         partitions(c, config.framesTopic());
         List<TopicPartition> dropped = partitions(c, config.droppedTopic());
-        if (!config.perSessionCoordinatesTopics()) {
+        if (!config.perSessionTopics()) {
             List<TopicPartition> all = new ArrayList<>(dropped);
             all.addAll(partitions(c, config.coordinatesTopicPattern()));
+            if (config.annotatedTopicPattern() != null) {
+                all.addAll(partitions(c, config.annotatedTopicPattern()));
+            }
             c.assign(all);
             c.seekToEnd(all);
             // seekToEnd is lazy; resolving the positions now keeps answers to the first frames.
@@ -144,7 +208,8 @@ public final class ResponseConsumer implements Runnable {
         Map<TopicPartition, Long> positions =
                 new HashMap<>(c.endOffsets(dropped, config.connectTimeout()));
         Pattern topics = sessions.answerTopics(config.coordinatesTopicPattern(),
-                SyntheticConfig.SESSION_PLACEHOLDER, config.droppedTopic());
+                config.annotatedTopicPattern(), KafkaLink.SESSION_PLACEHOLDER,
+                config.droppedTopic());
         c.subscribe(topics, new KeepPositions(c, positions));
         long deadline = System.nanoTime() + config.connectTimeout().toNanos();
         while (!c.assignment().containsAll(dropped)) {
@@ -195,8 +260,15 @@ public final class ResponseConsumer implements Runnable {
                 }
                 if (record.topic().equals(config.droppedTopic())) {
                     tracker.onDropped(DroppedFrame.parseFrom(record.value()), receiveNanos);
+                } else if (annotatedTopics != null
+                        && annotatedTopics.matcher(record.topic()).matches()) {
+                    AnnotatedFrame annotated = AnnotatedFrame.parseFrom(record.value());
+                    listener.onAnnotated(annotated, receiveNanos);
+                    tracker.onAnnotated(annotated, receiveNanos);
                 } else {
-                    tracker.onCoordinates(ArCoordinates.parseFrom(record.value()), receiveNanos);
+                    ArCoordinates coordinates = ArCoordinates.parseFrom(record.value());
+                    listener.onCoordinates(coordinates, receiveNanos);
+                    tracker.onCoordinates(coordinates, receiveNanos);
                 }
             } catch (InvalidProtocolBufferException e) {
                 if (malformed++ == 0) {

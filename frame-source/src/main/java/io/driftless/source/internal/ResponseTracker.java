@@ -1,6 +1,7 @@
 package io.driftless.source.internal;
 
 import io.driftless.inference.pose.HeadPose;
+import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.DropReason;
 import io.driftless.proto.DroppedFrame;
@@ -31,7 +32,11 @@ import org.HdrHistogram.Recorder;
  */
 public final class ResponseTracker {
 
-    /** What the client remembers of a frame until its answer arrives. */
+    /**
+     * What the client remembers of a frame until its answer arrives.
+     *
+     * @param truth the pose the frame was made from, or null when it is not known (a real camera)
+     */
     public record InFlight(long sendNanos, long captureNanos, int deadlineMs, HeadPose truth) {}
 
     /** Counters at one instant; each is exact, together they may be a few frames apart. */
@@ -44,6 +49,7 @@ public final class ResponseTracker {
 
     private final SessionIds sessions;
     private final boolean recordPoses;
+    private final boolean imageAnswers;
     private final ConcurrentHashMap<Long, InFlight> pending;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong outstanding = new AtomicLong();
@@ -68,9 +74,20 @@ public final class ResponseTracker {
     private long poseCount;
     private long lateResponses;
 
+    /** Books for landmark frames: coordinates answer a frame. */
     public ResponseTracker(SessionIds sessions, boolean recordPoses) {
+        this(sessions, recordPoses, false);
+    }
+
+    /**
+     * @param imageAnswers whether the frames are images, which the job answers with an annotated
+     *     frame (that one settles the frame; coordinates of a face found ride along, uncounted),
+     *     rather than landmarks, which it answers with coordinates
+     */
+    public ResponseTracker(SessionIds sessions, boolean recordPoses, boolean imageAnswers) {
         this.sessions = sessions;
         this.recordPoses = recordPoses;
+        this.imageAnswers = imageAnswers;
         this.pending = new ConcurrentHashMap<>(Math.max(16, sessions.users() * 4));
         this.answered = new BitSet[sessions.users()];
         this.poses = new ArrayList<>(recordPoses ? sessions.users() : 0);
@@ -103,22 +120,44 @@ public final class ResponseTracker {
     }
 
     public void onCoordinates(ArCoordinates response, long receiveNanos) {
+        if (imageAnswers) {
+            return;
+        }
         int user = sessions.userOf(response.getSessionId());
         InFlight frame = user < 0 ? null : firstAnswer(user, response.getSequence());
         if (frame == null) {
             return;
         }
+        answered(frame, response.hasTiming() ? response.getTiming() : null,
+                response.getCaptureTimeUs(), receiveNanos);
+        if (frame.truth() != null && response.hasPose() && finite(response.getPose())) {
+            recordPose(user, response.getSequence(), frame.truth(), response.getPose());
+        }
+    }
+
+    /** An annotated frame: the answer to an image frame; ignored when the frames are landmarks. */
+    public void onAnnotated(AnnotatedFrame response, long receiveNanos) {
+        if (!imageAnswers) {
+            return;
+        }
+        int user = sessions.userOf(response.getSessionId());
+        InFlight frame = user < 0 ? null : firstAnswer(user, response.getSequence());
+        if (frame == null) {
+            return;
+        }
+        answered(frame, response.hasTiming() ? response.getTiming() : null,
+                response.getCaptureTimeUs(), receiveNanos);
+    }
+
+    private void answered(InFlight frame, Timing timing, long captureTimeUs, long receiveNanos) {
         long rtt = Math.max(0, (receiveNanos - frame.sendNanos()) / 1_000);
         rttMicros.recordValue(rtt);
         rttIntervalMicros.recordValue(rtt);
         if (receiveNanos - frame.captureNanos() <= frame.deadlineMs() * 1_000_000L) {
             onTime.incrementAndGet();
         }
-        if (response.hasTiming() && emittedLate(response, frame.deadlineMs())) {
+        if (timing != null && emittedLate(timing, captureTimeUs, frame.deadlineMs())) {
             lateResponses++;
-        }
-        if (response.hasPose() && finite(response.getPose())) {
-            recordPose(user, response.getSequence(), frame.truth(), response.getPose());
         }
         responses.incrementAndGet();
         settled();
@@ -207,13 +246,11 @@ public final class ResponseTracker {
      * The job's own verdict: emitted after capture plus deadline, with the capture stamp moved to
      * the job's clock by the job's offset estimate.
      */
-    private static boolean emittedLate(ArCoordinates response, int sentDeadlineMs) {
-        Timing timing = response.getTiming();
+    private static boolean emittedLate(Timing timing, long captureTimeUs, int sentDeadlineMs) {
         if (timing.getEmitUs() == 0) {
             return false;
         }
-        long captureUs = timing.getCaptureUs() != 0 ? timing.getCaptureUs()
-                : response.getCaptureTimeUs();
+        long captureUs = timing.getCaptureUs() != 0 ? timing.getCaptureUs() : captureTimeUs;
         long deadlineMs = timing.getDeadlineMs() != 0 ? timing.getDeadlineMs() : sentDeadlineMs;
         return timing.getEmitUs() - (captureUs + timing.getClockOffsetUs()) > deadlineMs * 1_000;
     }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * the batch limit) and runs them as one model call: when the model is busy, requests pile up and run together; an
  * idle model never waits for a batch to fill. Before running, it skips requests that can no
  * longer finish before their deadline (expected run time from recent batches), so under
- * overload compute goes only to frames that can still make it. Every future completes exactly
+ * overload compute goes only to frames that can still make it; and it refuses at once a
+ * request that the batches already waiting would make late. Every future completes exactly
  * once, never exceptionally.
  */
 public final class OnnxBatchRunner<I, O> implements AutoCloseable {
@@ -85,14 +86,32 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
     }
 
     /**
-     * Queues one request. The future completes with the result, or with EXPIRED when the
-     * request cannot finish by {@code deadlineMicros} (job clock), OVERLOADED when the queue is
-     * full, FAILED when the model throws.
+     * Queues one request, if it can still finish in time. The future completes with the result;
+     * with EXPIRED when the request cannot finish by {@code deadlineMicros} (job clock) even on
+     * an idle model, or could not once it waited; with OVERLOADED, at once, when it could on an
+     * idle model but not behind the requests already waiting, or when the queue is full; with
+     * FAILED when the model throws.
+     *
+     * <p>Refusing at the door what the queue would make late is what keeps an overloaded
+     * runner useful: a request queued into lateness costs compute and still misses, and it
+     * makes the requests behind it late too.
      */
     public CompletableFuture<Inference<O>> submit(I input, long deadlineMicros) {
         Pending<I, O> pending = new Pending<>(input, deadlineMicros);
+        long remaining = deadlineMicros - clock.nowMicros();
+        long run = runTime.micros();
+        long expected = expectedLatencyMicros();
         if (!running) {
             pending.future.complete(Inference.notRun(InferenceStatus.FAILED, "model runner is closed"));
+        } else if (remaining < run) {
+            pending.future.complete(Inference.notRun(InferenceStatus.EXPIRED,
+                    "cannot finish in time: " + remaining + " us left, model needs ~" + run + " us"));
+        } else if (remaining < expected) {
+            // counts every request waiting as ahead of this one, which in deadline order
+            // overstates the wait of the most urgent: a refusal too many rather than a late answer
+            pending.future.complete(Inference.notRun(InferenceStatus.OVERLOADED,
+                    "cannot finish in time behind the queue: " + remaining + " us left, ~"
+                            + expected + " us expected with " + queue.size() + " waiting"));
         } else if (!queue.offer(pending)) {
             pending.future.complete(Inference.notRun(
                     InferenceStatus.OVERLOADED,
@@ -105,14 +124,14 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
     }
 
     /**
-     * What a request submitted now should expect to wait for its result: the batches ahead of
-     * it (the running one and those its queue makes) plus its own, each at a high percentile
-     * of recent run times. Read from the live queue, so it falls the moment a backlog clears.
+     * What a request submitted now should expect to wait for its result: the running batch,
+     * then the batches the requests waiting and it make together, each at a high percentile of
+     * recent run times. Read from the live queue, so it falls the moment a backlog clears.
      */
     public long expectedLatencyMicros() {
         int waiting = queue.size();
-        int batchesAhead = (waiting + options.maxBatchSize() - 1) / options.maxBatchSize() + (busy ? 1 : 0);
-        return runTime.micros() * (batchesAhead + 1);
+        int batches = (waiting + options.maxBatchSize()) / options.maxBatchSize() + (busy ? 1 : 0);
+        return runTime.micros() * batches;
     }
 
     /** How many requests wait for the model now. */
@@ -165,7 +184,7 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
                         if (remaining < expectedRun) {
                             p.future.complete(Inference.notRun(
                                     InferenceStatus.EXPIRED,
-                                    "cannot finish in time: " + remaining + " us left, model needs ~"
+                                    "expired while waiting: " + remaining + " us left, model needs ~"
                                             + expectedRun + " us"));
                         } else {
                             batch.add(p);
@@ -226,12 +245,15 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
             return;
         }
         long end = clock.nowMicros();
-        runTime.record(end - start);
+        // told before the results go out, so whoever gets a result sees its batch counted
+        listener.batchRan(batch.size(), end - start);
         for (int i = 0; i < batch.size(); i++) {
             Pending<I, O> p = batch.get(i);
             p.future.complete(Inference.ok(results.get(i), start, end, batch.size()));
         }
-        listener.batchRan(batch.size(), end - start);
+        // the next batch waits until this one's results are handed over too (on a server, the
+        // responses are sent from here), so that time belongs in what the queue expects
+        runTime.record(clock.nowMicros() - start);
     }
 
     /** One model call: the batch encoded, run and decoded, its tensors freed. */

@@ -40,6 +40,15 @@ public final class ModelCatalog implements AutoCloseable {
         return new ModelCatalog(models);
     }
 
+    /** Exactly these models; for tests that serve a model built by hand. */
+    static ModelCatalog of(ServedModel... models) {
+        Map<String, ServedModel> byName = new LinkedHashMap<>();
+        for (ServedModel model : models) {
+            byName.put(model.name(), model);
+        }
+        return new ModelCatalog(byName);
+    }
+
     /**
      * Every model of a known family found in {@code directory}: {@code pose/pose-v1.onnx} or
      * {@code pose-v1.onnx} for the pose model, and with it {@code face/face_detection_short_range.onnx}

@@ -2,6 +2,7 @@ package io.driftless.inference.server;
 
 import io.driftless.inference.Inference;
 import io.driftless.inference.MicroClock;
+import io.driftless.inference.ModelAdapter;
 import io.driftless.inference.onnx.OnnxBatchRunner;
 import io.driftless.inference.onnx.QueueOrder;
 import io.driftless.inference.onnx.RunnerOptions;
@@ -26,9 +27,16 @@ import java.util.concurrent.CompletableFuture;
 final class ServedPoseModel implements ServedModel {
 
     private final OnnxBatchRunner<FaceKeypoints, PoseEstimate> runner;
+    private final ServerMetrics metrics;
 
     ServedPoseModel(byte[] model, RunnerOptions options, MicroClock clock, ServerMetrics metrics) throws Exception {
-        PoseModelAdapter adapter = new PoseModelAdapter();
+        this(model, new PoseModelAdapter(), options, clock, metrics);
+    }
+
+    /** With another adapter of the pose model's inputs and outputs; for tests that slow it down. */
+    ServedPoseModel(byte[] model, ModelAdapter<FaceKeypoints, PoseEstimate> adapter, RunnerOptions options,
+            MicroClock clock, ServerMetrics metrics) throws Exception {
+        this.metrics = metrics;
         // many clients with different budgets share this queue: the most urgent go first
         this.runner = new OnnxBatchRunner<>(model, adapter, options, clock, typicalFace(),
                 QueueOrder.EARLIEST_DEADLINE, metrics.batchListener(adapter.modelName()));
@@ -65,7 +73,12 @@ final class ServedPoseModel implements ServedModel {
         if (invalid != null) {
             return CompletableFuture.completedFuture(dropped(frame, DropReason.INVALID, invalid, 0, 0, 0));
         }
-        return runner.submit(input, deadlineMicros).thenApply(result -> response(frame, result, receivedMicros));
+        return runner.submit(input, deadlineMicros).thenApply(result -> {
+            if (result.isOk() && result.endMicros() > deadlineMicros) {
+                metrics.answeredLate(name());
+            }
+            return response(frame, result, receivedMicros);
+        });
     }
 
     private static FaceKeypoints keypoints(Landmarks landmarks) {

@@ -33,6 +33,7 @@ public final class ServerMetrics {
     private final Histogram computeSeconds;
     private final Counter requests;
     private final Counter rejections;
+    private final Counter lateAnswers;
     private final Gauge inFlight;
 
     public ServerMetrics() {
@@ -71,8 +72,15 @@ public final class ServerMetrics {
         rejections = Counter.builder()
                 .name("driftless_server_rejected_total")
                 .help("Requests refused before compute, by reason: expired (could not make its"
-                        + " deadline), overloaded (queue full), invalid (bad input), unknown_model.")
+                        + " deadline), overloaded (queue full, or it would make the request late),"
+                        + " invalid (bad input), unknown_model.")
                 .labelNames("model", "reason")
+                .register(registry);
+        lateAnswers = Counter.builder()
+                .name("driftless_server_late_answers_total")
+                .help("Requests admitted whose model call ended after their deadline: work the server"
+                        + " took on and could not finish in time, which load shedding should keep near zero.")
+                .labelNames("model")
                 .register(registry);
         inFlight = Gauge.builder()
                 .name("driftless_server_in_flight")
@@ -120,6 +128,10 @@ public final class ServerMetrics {
         if (queueMicros >= 0) {
             queueSeconds.labelValues(model).observe(queueMicros / 1e6);
         }
+    }
+
+    void answeredLate(String model) {
+        lateAnswers.labelValues(model).inc();
     }
 
     void rejected(String model, String reason) {

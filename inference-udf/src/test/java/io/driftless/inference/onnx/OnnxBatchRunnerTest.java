@@ -286,9 +286,36 @@ class OnnxBatchRunnerTest {
         for (int i = 0; i < 5; i++) {
             runner.submit(new float[] {i, i}, FAR);
         }
-        // the running batch, then two batches of at most four, then its own
-        assertThat(runner.expectedLatencyMicros()).isEqualTo(4 * oneRun);
+        // the running batch, then the four at the head, then the fifth with the new one
+        assertThat(runner.expectedLatencyMicros()).isEqualTo(3 * oneRun);
         adapter.release.countDown();
+    }
+
+    @Test
+    void refusesAtOnceWhatTheQueueWouldMakeLateAndWhatNoQueueCouldSave() throws Exception {
+        Doubler adapter = new Doubler();
+        adapter.holdFirst = true;
+        // one request per batch, 1 ms a batch until a run is measured
+        start(adapter, new RunnerOptions(1, 64, 1, 1_000));
+        CompletableFuture<Inference<float[]>> running = runner.submit(new float[] {0, 0}, FAR);
+        assertThat(adapter.firstBatchEntered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        // behind the running batch: 2 ms to its result, and 2.5 ms left
+        CompletableFuture<Inference<float[]>> fits = runner.submit(new float[] {1, 1}, now.get() + 2_500);
+        // behind the running batch and the one waiting: 3 ms, which its 2.5 ms cannot wait for
+        Inference<float[]> overloaded = runner.submit(new float[] {2, 2}, now.get() + 2_500).get(1, TimeUnit.SECONDS);
+        // less than one run left: no queue could save it
+        Inference<float[]> hopeless = runner.submit(new float[] {3, 3}, now.get() + 500).get(1, TimeUnit.SECONDS);
+        adapter.release.countDown();
+
+        assertThat(overloaded.status()).isEqualTo(InferenceStatus.OVERLOADED);
+        assertThat(overloaded.detail())
+                .isEqualTo("cannot finish in time behind the queue: 2500 us left, ~3000 us expected with 1 waiting");
+        assertThat(hopeless.status()).isEqualTo(InferenceStatus.EXPIRED);
+        assertThat(hopeless.detail()).isEqualTo("cannot finish in time: 500 us left, model needs ~1000 us");
+        assertThat(running.get(10, TimeUnit.SECONDS).isOk()).isTrue();
+        assertThat(fits.get(10, TimeUnit.SECONDS).result()).containsExactly(2f, 2f);
+        assertThat(adapter.firstValues).containsExactly(0f, 1f);
     }
 
     @Test

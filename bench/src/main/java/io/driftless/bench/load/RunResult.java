@@ -1,0 +1,58 @@
+package io.driftless.bench.load;
+
+import java.util.Map;
+
+/**
+ * One measured run of synthetic users against one system: what the client saw, checked by the
+ * accounting, with the generator's CPU share. Latencies are client round trips (send to
+ * receive, one clock) in milliseconds.
+ *
+ * @param system the system's name
+ * @param users synthetic users, besides any flooder
+ * @param fps frames per second per user
+ * @param offeredFps frames per second offered in all, flooder included
+ * @param durationS seconds of sending
+ * @param sent frames sent
+ * @param responses frames answered with coordinates
+ * @param dropped frames answered with a drop, by reason (reasons with none left out)
+ * @param unanswered frames the client had no answer for after its drain
+ * @param unaccounted frames the accounting found no answer for on the answer topics
+ * @param lateResponses responses the job emitted past their deadline (must be 0)
+ * @param onTimeRatio on-time responses over frames sent
+ * @param goodputFps on-time responses per second of sending
+ * @param p50Ms round-trip median
+ * @param p99Ms round-trip 99th percentile
+ * @param p999Ms round-trip 99.9th percentile
+ * @param maxMs longest round trip
+ * @param generatorCpuShare the load generator's share of the process's CPU time
+ * @param generatorCores the load generator's CPU time over wall time, in cores
+ */
+public record RunResult(
+        String system,
+        int users,
+        int fps,
+        double offeredFps,
+        double durationS,
+        long sent,
+        long responses,
+        Map<String, Long> dropped,
+        long unanswered,
+        long unaccounted,
+        long lateResponses,
+        double onTimeRatio,
+        double goodputFps,
+        double p50Ms,
+        double p99Ms,
+        double p999Ms,
+        double maxMs,
+        double generatorCpuShare,
+        double generatorCores) {
+
+    public RunResult {
+        dropped = Map.copyOf(dropped);
+    }
+
+    public long droppedTotal() {
+        return dropped.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

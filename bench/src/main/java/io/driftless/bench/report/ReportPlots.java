@@ -1,0 +1,143 @@
+package io.driftless.bench.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * The report's PNG plots: per scenario, the latency distribution of each point as a percentile
+ * plot; over all scenarios, latency and goodput against offered load, one line per system.
+ */
+public final class ReportPlots {
+
+    private static final int WIDTH = 1200;
+    private static final int HEIGHT = 650;
+    private static final double DEADLINE_MS = 33;
+    /** Where the maximum sits on the percentile axis (1 / (1 - p)); beyond p99.9's 1000. */
+    private static final double MAX_POSITION = 10_000;
+
+    private ReportPlots() {}
+
+    /** Writes the plots into {@code directory}; returns their file names. */
+    public static List<String> write(Path directory, List<ScenarioResult> scenarios) throws IOException {
+        List<String> files = new ArrayList<>();
+        for (ScenarioResult scenario : scenarios) {
+            if (!scenario.points().isEmpty()) {
+                String name = "latency-" + scenario.id() + ".png";
+                save(directory, name, distribution(scenario));
+                files.add(name);
+            }
+        }
+        List<Point> all = scenarios.stream().flatMap(s -> s.points().stream()).toList();
+        if (!all.isEmpty()) {
+            save(directory, "latency-vs-load.png", latencyVsLoad(all));
+            files.add("latency-vs-load.png");
+            save(directory, "goodput-vs-load.png", goodputVsLoad(all));
+            files.add("goodput-vs-load.png");
+        }
+        return files;
+    }
+
+    private static JFreeChart distribution(ScenarioResult scenario) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Point p : scenario.points()) {
+            if (Double.isNaN(p.p50Ms().median())) {
+                continue;
+            }
+            XYSeries s = new XYSeries(String.format("%s, %s, %,.0f/s", p.system(), p.label(), p.offeredFps()),
+                    false, true);
+            s.add(2, p.p50Ms().median());
+            s.add(100, p.p99Ms().median());
+            s.add(1_000, p.p999Ms().median());
+            s.add(MAX_POSITION, p.maxMs().median());
+            data.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(scenario.title() + ": round-trip percentiles",
+                "percentile (2 = p50, 100 = p99, 1000 = p99.9, 10000 = max)", "round trip, ms", data,
+                PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = style(chart);
+        LogAxis axis = new LogAxis(plot.getDomainAxis().getLabel());
+        axis.setBase(10);
+        axis.setSmallestValue(1);
+        plot.setDomainAxis(axis);
+        deadline(plot);
+        return chart;
+    }
+
+    private static JFreeChart latencyVsLoad(List<Point> points) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        bySystem(points, "p99", Point::p99Ms).forEach(data::addSeries);
+        bySystem(points, "p50", Point::p50Ms).forEach(data::addSeries);
+        JFreeChart chart = ChartFactory.createXYLineChart("Round-trip latency against offered load",
+                "offered frames/s", "round trip, ms (median of runs)", data, PlotOrientation.VERTICAL, true, false,
+                false);
+        deadline(style(chart));
+        return chart;
+    }
+
+    private static JFreeChart goodputVsLoad(List<Point> points) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        bySystem(points, "goodput", Point::goodputFps).forEach(data::addSeries);
+        double most = points.stream().mapToDouble(Point::offeredFps).max().orElse(1);
+        XYSeries ideal = new XYSeries("every frame on time", false, true);
+        ideal.add(0, 0);
+        ideal.add(most, most);
+        data.addSeries(ideal);
+        JFreeChart chart = ChartFactory.createXYLineChart("Goodput (on-time responses/s) against offered load",
+                "offered frames/s", "on-time responses/s", data, PlotOrientation.VERTICAL, true, false, false);
+        style(chart);
+        return chart;
+    }
+
+    /** One series per system, points in order of offered load. */
+    private static List<XYSeries> bySystem(List<Point> points, String figure, Function<Point, Stat> stat) {
+        Map<String, XYSeries> series = new LinkedHashMap<>();
+        for (Point p : points) {
+            double y = stat.apply(p).median();
+            if (!Double.isNaN(y)) {
+                series.computeIfAbsent(p.system(), name -> new XYSeries(name + " " + figure, true, true))
+                        .add(p.offeredFps(), y);
+            }
+        }
+        return new ArrayList<>(series.values());
+    }
+
+    private static XYPlot style(JFreeChart chart) {
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < plot.getDataset().getSeriesCount(); i++) {
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
+        }
+        plot.setRenderer(renderer);
+        return plot;
+    }
+
+    private static void deadline(XYPlot plot) {
+        ValueMarker marker = new ValueMarker(DEADLINE_MS, Color.RED, new BasicStroke(1.5f));
+        marker.setLabel("33 ms deadline");
+        plot.addRangeMarker(marker);
+    }
+
+    private static void save(Path directory, String name, JFreeChart chart) throws IOException {
+        ChartUtils.saveChartAsPNG(directory.resolve(name).toFile(), chart, WIDTH, HEIGHT);
+    }
+}

@@ -1,0 +1,154 @@
+package io.driftless.bench.scenario;
+
+import io.driftless.bench.BenchPlan;
+import io.driftless.bench.floor.ComputeFloor;
+import io.driftless.bench.load.LoadRunner;
+import io.driftless.bench.load.RunResult;
+import io.driftless.bench.report.Point;
+import io.driftless.bench.system.BenchBroker;
+import io.driftless.bench.system.FlinkSystem;
+import io.driftless.bench.system.KafkaRelay;
+import io.driftless.bench.system.SystemUnderTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * What scenarios share: the plan, the broker, the one running system (starting another stops
+ * it, so no two share the CPU), the points measured so far, and the findings later scenarios
+ * build on (the capacity).
+ */
+public final class BenchContext implements AutoCloseable {
+
+    private static final int PARALLELISM = 1;
+    private static final Duration SERVING_TIMEOUT = Duration.ofSeconds(90);
+    /**
+     * The first system of a run also pays for the JVM's own warm-up (class loading, compiling
+     * the Kafka clients and Flink's runtime), which takes minutes on a busy machine.
+     */
+    private static final int FIRST_WARM_UP_FACTOR = 3;
+
+    private final BenchPlan plan;
+    private final BenchBroker broker;
+    private final LoadRunner load;
+    private final ProgressLine progress;
+    private final List<ComputeFloor.Result> computeFloor;
+    private final Map<String, Point> measured = new HashMap<>();
+    private SystemKind runningKind;
+    private SystemUnderTest running;
+    private Integer capacityUsers;
+    private boolean started;
+
+    public BenchContext(BenchPlan plan, BenchBroker broker, LoadRunner load, ProgressLine progress,
+            List<ComputeFloor.Result> computeFloor) {
+        this.plan = plan;
+        this.broker = broker;
+        this.load = load;
+        this.progress = progress;
+        this.computeFloor = List.copyOf(computeFloor);
+    }
+
+    public BenchPlan plan() {
+        return plan;
+    }
+
+    public List<ComputeFloor.Result> computeFloor() {
+        return computeFloor;
+    }
+
+    public ProgressLine progress() {
+        return progress;
+    }
+
+    /** The system of this kind, started and warmed up unless it is the one running. */
+    public SystemUnderTest system(SystemKind kind) throws Exception {
+        if (kind == runningKind) {
+            return running;
+        }
+        stopRunning();
+        progress.step("starting the " + kind.name().toLowerCase().replace('_', ' '));
+        running = switch (kind) {
+            case KAFKA_FLOOR -> KafkaRelay.start(broker);
+            case TRANSPORT_FLOOR -> FlinkSystem.transportFloor(broker, PARALLELISM);
+            case PIPELINE -> FlinkSystem.pipeline(broker, PARALLELISM);
+            case REMOTE_PIPELINE -> FlinkSystem.remote(broker, PARALLELISM);
+        };
+        runningKind = kind;
+        load.awaitServing(running, SERVING_TIMEOUT);
+        int warmUsers = plan.referenceUsers();
+        Duration warmUp = started ? plan.warmUp() : plan.warmUp().multipliedBy(FIRST_WARM_UP_FACTOR);
+        started = true;
+        progress.step(String.format("warming up the %s: %d users x %d fps for %d s (not measured)",
+                running.name(), warmUsers, plan.fps(), warmUp.toSeconds()));
+        load.warmUp(running, warmUsers, plan.fps(), warmUp);
+        return running;
+    }
+
+    /** The plan's repeats of one load on one system, remembered under {@code label}. */
+    public Point point(SystemKind kind, String label, int users, Duration duration) throws Exception {
+        SystemUnderTest system = system(kind);
+        List<RunResult> runs = new ArrayList<>();
+        for (int i = 1; i <= plan.repeats(); i++) {
+            progress.step(String.format("%s: %s, %d users x %d fps, run %d/%d", label, system.name(), users,
+                    plan.fps(), i, plan.repeats()));
+            runs.add(load.measure(system, users, plan.fps(), duration));
+        }
+        Point point = Point.of(label, runs);
+        // the first point of a size stands for it: the latency profile's, when it ran
+        measured.putIfAbsent(key(kind, users), point);
+        progress.result(point);
+        return point;
+    }
+
+    /** One run, for a search step. */
+    public RunResult once(SystemKind kind, String label, int users, Duration duration) throws Exception {
+        SystemUnderTest system = system(kind);
+        progress.step(String.format("%s: %s, %d users x %d fps", label, system.name(), users, plan.fps()));
+        RunResult run = load.measure(system, users, plan.fps(), duration);
+        progress.result(Point.of(label, List.of(run)));
+        return run;
+    }
+
+    /** One run of {@code users} with a flooder at {@code flooderFps} beside them. */
+    public LoadRunner.FloodedRun flooded(SystemKind kind, String label, int users, int flooderFps, Duration duration)
+            throws Exception {
+        SystemUnderTest system = system(kind);
+        progress.step(String.format("%s: %s, %d users x %d fps + 1 user x %d fps", label, system.name(), users,
+                plan.fps(), flooderFps));
+        return load.measure(system, users, plan.fps(), duration, flooderFps);
+    }
+
+    /** A point measured earlier by any scenario, for ratios. */
+    public Point measured(SystemKind kind, int users) {
+        return measured.get(key(kind, users));
+    }
+
+    public OptionalInt capacityUsers() {
+        return capacityUsers == null ? OptionalInt.empty() : OptionalInt.of(capacityUsers);
+    }
+
+    public void capacityUsers(int users) {
+        this.capacityUsers = users;
+    }
+
+    private static String key(SystemKind kind, int users) {
+        return kind + "@" + users;
+    }
+
+    private void stopRunning() throws Exception {
+        if (running != null) {
+            SystemUnderTest stopping = running;
+            running = null;
+            runningKind = null;
+            stopping.close();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stopRunning();
+    }
+}

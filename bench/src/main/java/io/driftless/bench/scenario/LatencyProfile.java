@@ -1,0 +1,88 @@
+package io.driftless.bench.scenario;
+
+import static io.driftless.bench.scenario.Figures.ms;
+import static io.driftless.bench.scenario.Figures.percent;
+import static io.driftless.bench.scenario.Figures.rate;
+import static io.driftless.bench.scenario.Figures.ratio;
+
+import io.driftless.bench.report.Headline;
+import io.driftless.bench.report.Point;
+import io.driftless.bench.report.ScenarioResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Scenario 1: round-trip latency and on-time ratio at each profile size, for the pipeline and
+ * for both transport floors at the same offered load. The floors run first, each on its own,
+ * and the pipeline last, so the scenarios after this one find it warm. The Kafka floor runs
+ * after the transport floor: the JVM's first seconds (class loading, compiling the Kafka
+ * clients) would otherwise be charged to it alone.
+ */
+public final class LatencyProfile implements Scenario {
+
+    @Override
+    public String id() {
+        return "latency-profile";
+    }
+
+    @Override
+    public String title() {
+        return "Latency profile";
+    }
+
+    @Override
+    public ScenarioResult run(BenchContext context) throws Exception {
+        List<Integer> sizes = context.plan().profileUsers();
+        List<Point> points = new ArrayList<>();
+        for (SystemKind kind : List.of(SystemKind.TRANSPORT_FLOOR, SystemKind.KAFKA_FLOOR, SystemKind.PIPELINE)) {
+            for (int users : sizes) {
+                points.add(context.point(kind, "profile", users, context.plan().measure()));
+            }
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (int users : sizes) {
+            Point pipeline = context.measured(SystemKind.PIPELINE, users);
+            Point transport = context.measured(SystemKind.TRANSPORT_FLOOR, users);
+            Point kafka = context.measured(SystemKind.KAFKA_FLOOR, users);
+            rows.add(List.of(
+                    Integer.toString(users), rate(pipeline.offeredFps()),
+                    ms(pipeline.p50Ms()), ms(pipeline.p99Ms()), ms(pipeline.p999Ms()), ms(pipeline.maxMs()),
+                    percent(pipeline.onTimeRatio()), Long.toString(pipeline.unaccounted()),
+                    ms(transport.p50Ms()), ms(transport.p99Ms()),
+                    ratio(pipeline.p50Ms().median(), transport.p50Ms().median()),
+                    ratio(pipeline.p99Ms().median(), transport.p99Ms().median()),
+                    ms(kafka.p50Ms()), ms(kafka.p99Ms()),
+                    ratio(pipeline.p99Ms().median(), kafka.p99Ms().median()),
+                    percent(pipeline.generatorCpuShare())));
+        }
+        int reference = context.plan().referenceUsers();
+        Point pipeline = context.measured(SystemKind.PIPELINE, reference);
+        Point transport = context.measured(SystemKind.TRANSPORT_FLOOR, reference);
+        Point kafka = context.measured(SystemKind.KAFKA_FLOOR, reference);
+        List<Headline> headline = List.of(
+                new Headline(String.format(Locale.ROOT, "RTT p99 at %,d users × %d fps", reference,
+                        context.plan().fps()),
+                        String.format(Locale.ROOT, "%.2f ms", pipeline.p99Ms().median()),
+                        String.format(Locale.ROOT, "transport floor %.2f ms (Kafka floor %.2f ms)",
+                                transport.p99Ms().median(), kafka.p99Ms().median()),
+                        ratio(pipeline.p99Ms().median(), transport.p99Ms().median())),
+                new Headline(String.format(Locale.ROOT, "RTT p50 at %,d users × %d fps", reference,
+                        context.plan().fps()),
+                        String.format(Locale.ROOT, "%.2f ms", pipeline.p50Ms().median()),
+                        String.format(Locale.ROOT, "transport floor %.2f ms (Kafka floor %.2f ms)",
+                                transport.p50Ms().median(), kafka.p50Ms().median()),
+                        ratio(pipeline.p50Ms().median(), transport.p50Ms().median())),
+                new Headline(String.format(Locale.ROOT, "on time at %,d users", reference),
+                        percent(pipeline.onTimeRatio().median()),
+                        "transport floor " + percent(transport.onTimeRatio().median()),
+                        ratio(pipeline.onTimeRatio().median(), transport.onTimeRatio().median())));
+        return new ScenarioResult(id(), title(), true,
+                "Round trips are client send to client receive of each frame's first answer, one clock."
+                        + " On time: answered within the 33 ms budget, over frames sent.",
+                List.of("users", "offered /s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "on time", "unaccounted",
+                        "transport p50", "transport p99", "p50 ratio", "p99 ratio", "Kafka p50", "Kafka p99",
+                        "p99 / Kafka", "generator CPU"),
+                rows, points, headline);
+    }
+}

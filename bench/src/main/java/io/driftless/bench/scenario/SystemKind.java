@@ -1,0 +1,13 @@
+package io.driftless.bench.scenario;
+
+/** The systems a scenario can ask for. */
+public enum SystemKind {
+    /** Producer, broker, a relaying consumer and producer, broker, consumer: no Flink. */
+    KAFKA_FLOOR,
+    /** The job's topology with a model that costs nothing. */
+    TRANSPORT_FLOOR,
+    /** The job as shipped, pose model in-process. */
+    PIPELINE,
+    /** The job calling the pose model on an inference server. */
+    REMOTE_PIPELINE
+}

@@ -1,0 +1,132 @@
+package io.driftless.bench.system;
+
+import io.driftless.inference.MicroClock;
+import io.driftless.inference.flink.FrameInferenceFactory;
+import io.driftless.job.DriftlessJob;
+import io.driftless.job.DriftlessOptions;
+import io.driftless.job.JobConfig;
+import io.driftless.job.kafka.KafkaEndpoints;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The driftless job on a local Flink cluster in this JVM, with the job's own Flink defaults
+ * (buffer timeout 0, checkpoints every 10 s, object reuse) and no metrics reporter, reading and
+ * writing its own topics of the bench broker.
+ */
+public final class FlinkSystem implements SystemUnderTest {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String name;
+    private final Topics topics;
+    private final JobClient job;
+    private final AutoCloseable sidecar;
+
+    private FlinkSystem(String name, Topics topics, JobClient job, AutoCloseable sidecar) {
+        this.name = name;
+        this.topics = topics;
+        this.job = job;
+        this.sidecar = sidecar;
+    }
+
+    /** The job with the pose model in-process, as in production. */
+    public static FlinkSystem pipeline(BenchBroker broker, int parallelism) throws Exception {
+        return start("pipeline", broker, parallelism, new Configuration(), null, null);
+    }
+
+    /** The job's topology with a model that costs nothing. */
+    public static FlinkSystem transportFloor(BenchBroker broker, int parallelism) throws Exception {
+        return start("transport floor", broker, parallelism, new Configuration(), new InstantInference.Factory(), null);
+    }
+
+    /** The job calling the pose model on an inference server on a local port, in this JVM. */
+    public static FlinkSystem remote(BenchBroker broker, int parallelism) throws Exception {
+        ModelServer server = ModelServer.start();
+        try {
+            Configuration settings = new Configuration();
+            settings.set(DriftlessOptions.INFERENCE_BACKEND, DriftlessOptions.InferenceBackend.REMOTE);
+            settings.set(DriftlessOptions.INFERENCE_TARGET, server.target());
+            return start("pipeline, remote model", broker, parallelism, settings, null, server);
+        } catch (Exception | Error e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private static FlinkSystem start(String name, BenchBroker broker, int parallelism, Configuration jobSettings,
+            FrameInferenceFactory inference, AutoCloseable sidecar) throws Exception {
+        Topics topics = Topics.of(name.replaceAll("[^a-z]+", "-"));
+        broker.create(topics);
+        Configuration settings = new Configuration(jobSettings);
+        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        settings.set(DriftlessOptions.FRAMES_TOPIC, topics.frames());
+        settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, topics.coordinates());
+        settings.set(DriftlessOptions.DROPPED_TOPIC, topics.dropped());
+        settings.set(DriftlessOptions.GROUP_ID, "bench-" + topics.frames());
+        JobConfig config = JobConfig.from(settings, Map.of());
+
+        Configuration flink = new Configuration();
+        JobConfig.applyFlinkDefaults(flink);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
+        env.setParallelism(parallelism);
+        MicroClock clock = MicroClock.system();
+        DriftlessJob.topology(env, config,
+                KafkaEndpoints.frames(config, clock),
+                KafkaEndpoints.coordinates(config),
+                KafkaEndpoints.dropped(config),
+                inference != null ? inference : DriftlessJob.poseInference(config),
+                clock);
+        JobClient job = env.executeAsync("driftless bench: " + name);
+        awaitRunning(job);
+        return new FlinkSystem(name, topics, job, sidecar);
+    }
+
+    private static void awaitRunning(JobClient job) throws Exception {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (job.getJobStatus().get() != JobStatus.RUNNING) {
+            if (job.getJobStatus().get().isGloballyTerminalState()) {
+                job.getJobExecutionResult().get();
+                throw new IllegalStateException("the job ended before it ran");
+            }
+            if (System.nanoTime() > deadline) {
+                job.cancel();
+                throw new IllegalStateException("the job did not start within " + START_TIMEOUT.toSeconds() + " s");
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Topics topics() {
+        return topics;
+    }
+
+    /** Cancels the job and waits for it to end; then stops the model server, if any. */
+    @Override
+    public void close() throws Exception {
+        try {
+            job.cancel().get(30, TimeUnit.SECONDS);
+            try {
+                job.getJobExecutionResult().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException cancelled) {
+                // the expected end of a cancelled job
+            }
+        } finally {
+            if (sidecar != null) {
+                sidecar.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.driftless.bench.system;
+
+import io.driftless.inference.MicroClock;
+import io.driftless.proto.ArCoordinates;
+import io.driftless.proto.Frame;
+import io.driftless.proto.Timing;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The Kafka floor: one consumer and one producer with the job's client settings (fetch wait
+ * 50 ms, linger 0) that answer every frame at once with an empty pose. A round trip through it
+ * crosses the same two Kafka hops as one through the job, and nothing else.
+ */
+public final class KafkaRelay implements SystemUnderTest {
+
+    public static final String NAME = "kafka floor";
+
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final String bootstrapServers;
+    private final Topics topics;
+    private final MicroClock clock = MicroClock.system();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    private KafkaRelay(BenchBroker broker, Topics topics) {
+        this.bootstrapServers = broker.bootstrapServers();
+        this.topics = topics;
+        this.thread = new Thread(this::relay, "bench-kafka-relay");
+        thread.setDaemon(true);
+    }
+
+    public static KafkaRelay start(BenchBroker broker) {
+        Topics topics = Topics.of("kafka");
+        broker.create(topics);
+        KafkaRelay relay = new KafkaRelay(broker, topics);
+        relay.thread.start();
+        return relay;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Topics topics() {
+        return topics;
+    }
+
+    private void relay() {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50),
+                        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                        ProducerConfig.LINGER_MS_CONFIG, 0),
+                        new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topics.frames(), Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            while (!stopped) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                    Frame frame = Frame.parseFrom(record.value());
+                    producer.send(new ProducerRecord<>(topics.coordinates(), record.key(), answer(frame).toByteArray()));
+                }
+            }
+        } catch (Throwable t) {
+            failure.set(t);
+        }
+    }
+
+    private ArCoordinates answer(Frame frame) {
+        long now = clock.nowMicros();
+        return ArCoordinates.newBuilder()
+                .setSessionId(frame.getSessionId())
+                .setSequence(frame.getSequence())
+                .setCaptureTimeUs(frame.getCaptureTimeUs())
+                .setTiming(Timing.newBuilder()
+                        .setCaptureUs(frame.getCaptureTimeUs())
+                        .setClientSendUs(frame.getSendTimeUs())
+                        .setEmitUs(now)
+                        .setDeadlineMs(frame.getDeadlineMs()))
+                .setModel("relay")
+                .build();
+    }
+
+    /** Stops relaying; throws what broke the relay, so no run measures a dead one unnoticed. */
+    @Override
+    public void close() throws InterruptedException {
+        stopped = true;
+        thread.join(Duration.ofSeconds(30).toMillis());
+        Throwable t = failure.get();
+        if (t != null) {
+            throw new IllegalStateException("the Kafka relay failed: " + t, t);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.driftless.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftless.bench.floor.ComputeFloor;
+import io.driftless.bench.load.RunResult;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportFilesTest {
+
+    @TempDir
+    Path out;
+
+    private static RunResult run(String system, int users, double p50, double p99, double onTime) {
+        double offered = users * 30.0;
+        return new RunResult(system, users, 30, offered, 10, (long) offered * 10, (long) (offered * 10 * onTime),
+                Map.of("LATE_ON_ARRIVAL", 3L), 0, 0, 0, onTime, offered * onTime, p50, p99, p99 * 1.2, p99 * 1.5,
+                0.2, 0.3);
+    }
+
+    private static Report report() {
+        Point fast = Point.of("profile", List.of(run("transport floor", 50, 1.0, 4.0, 1.0)));
+        Point slow = Point.of("profile", List.of(run("pipeline", 50, 2.0, 9.0, 0.999),
+                run("pipeline", 50, 2.4, 11.0, 0.998), run("pipeline", 50, 2.2, 10.0, 1.0)));
+        Point silent = Point.of("3.0× capacity", List.of(run("pipeline", 900, Double.NaN, Double.NaN, 0)));
+        ScenarioResult profile = new ScenarioResult("latency-profile", "Latency profile", true, "a note",
+                List.of("users", "p99 ms"), List.of(List.of("50", "10.00")), List.of(fast, slow, silent),
+                List.of(new Headline("RTT p99 at 50 users × 30 fps", "10.00 ms", "transport floor 4.00 ms", "2.50×")));
+        ScenarioResult jpeg = ScenarioResult.notRun("jpeg-streams", "JPEG streams", "not run: no image path");
+        return new Report("test", "2026-11-21T20:00:00Z", 12.5, Machine.now().ended(), List.of("one clock"),
+                List.of(new ComputeFloor.Result(1, 1000, 50_000, 0.02, 0.05, 0.3)),
+                List.of(profile.headline().get(0)), List.of(profile, jpeg), List.of());
+    }
+
+    @Test
+    void pointsTakeTheMedianAndSpreadOfTheirRuns() {
+        Point p = report().scenarios().get(0).points().get(1);
+
+        assertThat(p.p99Ms()).isEqualTo(new Stat(10.0, 9.0, 11.0, 3));
+        assertThat(p.p50Ms().median()).isEqualTo(2.2);
+        assertThat(p.runs()).hasSize(3);
+    }
+
+    @Test
+    void writesTheHeadlineScenarioTablesAndReasonsNotRun() throws Exception {
+        ReportFiles.write(out, report());
+        String md = Files.readString(out.resolve(ReportFiles.MARKDOWN_FILE));
+
+        assertThat(md).contains("# driftless benchmark (test)",
+                "| figure | pipeline | floor | ratio |",
+                "| RTT p99 at 50 users × 30 fps | 10.00 ms | transport floor 4.00 ms | 2.50× |",
+                "| 1 | 1,000 | 50,000 | 0.020 | 0.050 | 0.300 |",
+                "## Latency profile\n\na note\n\n| users | p99 ms |\n| --- | --- |\n| 50 | 10.00 |",
+                "## JPEG streams\n\nnot run: no image path", "- one clock");
+    }
+
+    @Test
+    void writesEveryNumberAsJsonWithNothingMeasuredAsAString() throws Exception {
+        ReportFiles.write(out, report());
+        JsonNode json = new ObjectMapper().readTree(out.resolve(ReportFiles.JSON_FILE).toFile());
+
+        assertThat(json.at("/scenarios/0/points/1/p99Ms/median").asDouble()).isEqualTo(10.0);
+        assertThat(json.at("/scenarios/0/points/1/runs/0/dropped/LATE_ON_ARRIVAL").asLong()).isEqualTo(3);
+        assertThat(json.at("/scenarios/0/points/2/p50Ms/median").asText()).isEqualTo("NaN");
+        assertThat(json.at("/scenarios/1/ran").asBoolean()).isFalse();
+        assertThat(json.at("/computeFloor/0/framesPerS").asDouble()).isEqualTo(50_000);
+    }
+
+    @Test
+    void plotsEachScenarioAndTheLoadCurvesAsPngs() throws Exception {
+        List<String> plots = ReportPlots.write(out, report().scenarios());
+
+        assertThat(plots).containsExactly("latency-latency-profile.png", "latency-vs-load.png", "goodput-vs-load.png");
+        for (String plot : plots) {
+            BufferedImage image = ImageIO.read(out.resolve(plot).toFile());
+            assertThat(image).as(plot).isNotNull();
+            assertThat(image.getWidth()).isEqualTo(1200);
+            assertThat(image.getHeight()).isEqualTo(650);
+        }
+    }
+}

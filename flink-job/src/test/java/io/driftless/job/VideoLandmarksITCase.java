@@ -1,0 +1,174 @@
+package io.driftless.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftless.inference.face.FaceDetection;
+import io.driftless.job.testutils.FaceVideo;
+import io.driftless.job.testutils.JobUnderTest;
+import io.driftless.kafka.EmbeddedKafkaBroker;
+import io.driftless.proto.Anchor;
+import io.driftless.proto.ArCoordinates;
+import io.driftless.proto.DropReason;
+import io.driftless.source.KafkaLink;
+import io.driftless.source.video.SendMode;
+import io.driftless.source.video.VideoConfig;
+import io.driftless.source.video.VideoRun;
+import io.driftless.source.video.VideoSource;
+import io.driftless.source.video.VideoSummary;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real video through the whole path: frame-source finds the face in each frame of a test video
+ * and sends its keypoints; the job on the MiniCluster answers with the pose model's AR anchors,
+ * which must land on that face, and every frame is accounted for.
+ */
+class VideoLandmarksITCase {
+
+    private static final int FRAMES = 30;
+    private static final double FPS = 30;
+    /** Kept after the run, for a person to look at (README's picture comes from it). */
+    private static final Path RENDERED = Path.of("target", "video-landmarks-rendered.mp4");
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .setConfiguration(new Configuration())
+                    .build());
+
+    @TempDir
+    static Path dir;
+
+    private static EmbeddedKafkaBroker kafka;
+    private JobUnderTest job;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafkaBroker.builder().defaultPartitions(2).build();
+        kafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @AfterEach
+    void cancelJob() throws Exception {
+        if (job != null) {
+            job.close();
+        }
+    }
+
+    @Test
+    void returnsAnchorsOnTheFaceOfEveryAnsweredFrameAndAccountsForAll() throws Exception {
+        Path video = dir.resolve("face.mp4");
+        FaceVideo.write(video, FRAMES, FPS);
+        FaceDetection photoFace = FaceVideo.photoFace();
+        String frames = "video-frames";
+        String coordinates = "video-coordinates";
+        String dropped = "video-dropped";
+        kafka.createTopic(frames, 2, Map.of("message.timestamp.type", "LogAppendTime"));
+        kafka.createTopic(coordinates, 2);
+        kafka.createTopic(dropped, 2);
+        Configuration settings = new Configuration();
+        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        settings.set(DriftlessOptions.FRAMES_TOPIC, frames);
+        settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, coordinates);
+        settings.set(DriftlessOptions.DROPPED_TOPIC, dropped);
+        settings.set(DriftlessOptions.GROUP_ID, "job-" + frames);
+        JobConfig config = JobConfig.from(settings, Map.of());
+        job = JobUnderTest.start(config, DriftlessJob.poseInference(config), Map.of());
+        job.awaitServing();
+
+        KafkaLink link = new KafkaLink(kafka.bootstrapServers(), frames, coordinates, dropped,
+                null, Duration.ofSeconds(10), Map.of());
+        VideoSummary summary;
+        // a budget a busy test machine cannot miss: this checks content and accounting, not speed
+        try (VideoRun run = new VideoRun(VideoConfig.builder(link, VideoSource.file(video, false))
+                .sendMode(SendMode.LANDMARKS)
+                .sessionId("astronaut")
+                .deadlineMs(1_000)
+                .drainTimeout(Duration.ofSeconds(20))
+                .render(RENDERED)
+                .build())) {
+            summary = run.run();
+        }
+        System.out.print(summary.toTable());
+
+        assertThat(summary.grabbed()).isEqualTo(FRAMES);
+        assertThat(summary.noFace()).isZero();
+        assertThat(summary.run().sent()).isEqualTo(FRAMES);
+        assertThat(summary.run().unanswered()).as("unanswered frames").isZero();
+        assertThat(summary.run().responses() + summary.run().droppedTotal())
+                .isEqualTo(summary.run().sent());
+        assertThat(summary.run().dropped(DropReason.INVALID)).as("keypoints the job refused")
+                .isZero();
+        assertThat(summary.run().responses()).isGreaterThan(FRAMES * 9 / 10);
+        assertThat(summary.rendered()).isEqualTo(FRAMES);
+        assertThat(summary.renderedWithOverlay()).isEqualTo(summary.run().onTime());
+
+        List<ArCoordinates> answers = answers(coordinates, summary.run().responses());
+        assertThat(answers).hasSize((int) summary.run().responses());
+        for (ArCoordinates answer : answers) {
+            assertThat(answer.getSessionId()).isEqualTo("astronaut");
+            int index = (int) answer.getSequence() - 1;
+            float left = photoFace.left() + FaceVideo.offsetX(index, FRAMES);
+            float top = photoFace.top() + FaceVideo.offsetY();
+            for (String name : List.of("glasses_bridge", "nose_tip")) {
+                Anchor anchor = anchor(answer, name);
+                assertThat(anchor.getX()).as("%s x of frame %d", name, answer.getSequence())
+                        .isBetween(left, left + photoFace.width());
+                assertThat(anchor.getY()).as("%s y of frame %d", name, answer.getSequence())
+                        .isBetween(top, top + photoFace.height());
+            }
+        }
+    }
+
+    private static Anchor anchor(ArCoordinates answer, String name) {
+        return answer.getAnchorsList().stream().filter(a -> a.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no anchor " + name + " in " + answer));
+    }
+
+    /** Every coordinates record on the topic, polled until {@code expected} are in or 30 s pass. */
+    private static List<ArCoordinates> answers(String topic, long expected) throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ArCoordinates> answers = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (answers.size() < expected && System.nanoTime() - deadline < 0) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    ArCoordinates a = ArCoordinates.parseFrom(r.value());
+                    if (!JobUnderTest.PROBE_SESSION.equals(a.getSessionId())) {
+                        answers.add(a);
+                    }
+                }
+            }
+        }
+        return answers;
+    }
+}

@@ -1,0 +1,189 @@
+package io.driftless.source;
+
+import io.driftless.source.video.SendMode;
+import io.driftless.source.video.VideoConfig;
+import io.driftless.source.video.VideoRun;
+import io.driftless.source.video.VideoSource;
+import io.driftless.source.video.VideoSummary;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * What {@code video}, {@code webcam} and {@code rtsp} share: a real camera's frames sent as
+ * landmarks or JPEGs, the answers read, an optional rendered video, and the summary.
+ */
+abstract class CameraCommand implements Callable<Integer> {
+
+    private static final Duration SHUTDOWN_SLACK = Duration.ofSeconds(5);
+
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    private FrameSourceCli parent;
+
+    @Option(names = "--send", paramLabel = "MODE", defaultValue = "landmarks",
+            converter = SendModeConverter.class,
+            description = "landmarks: find the face on the client and send its six keypoints"
+                    + " (frames without a face are not sent); jpeg: send the frame as a JPEG"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private SendMode send;
+
+    @Option(names = "--jpeg-width", paramLabel = "W",
+            defaultValue = "" + VideoConfig.DEFAULT_JPEG_WIDTH,
+            description = "With --send jpeg: the width frames are resized to, keeping the aspect"
+                    + " ratio (default: ${DEFAULT-VALUE}).")
+    private int jpegWidth;
+
+    @Option(names = "--jpeg-quality", paramLabel = "Q",
+            defaultValue = "" + VideoConfig.DEFAULT_JPEG_QUALITY,
+            description = "With --send jpeg: JPEG quality, 1 to 100 (default: ${DEFAULT-VALUE}).")
+    private int jpegQuality;
+
+    @Option(names = "--session", paramLabel = "ID",
+            description = "The session id of every frame (default: a fresh id per run).")
+    private String session;
+
+    @Option(names = "--fps", paramLabel = "N", defaultValue = "0",
+            description = "Frames per second to send (default: the source's own rate).")
+    private double fps;
+
+    @Option(names = "--deadline-ms", paramLabel = "MS",
+            defaultValue = "" + VideoConfig.DEFAULT_DEADLINE_MS,
+            description = "Capture-to-render budget sent in each frame (default: ${DEFAULT-VALUE}).")
+    private int deadlineMs;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to send, e.g. 40s, 2m (default: until the source ends or"
+                    + " Ctrl-C).")
+    private Duration duration;
+
+    @Option(names = "--render", paramLabel = "OUT.mp4",
+            description = "Write the video with the returned AR overlay drawn on each frame"
+                    + " whose answer came before its deadline, and nothing on the others.")
+    private Path render;
+
+    @Option(names = "--fov-deg", paramLabel = "DEGREES", defaultValue = "0",
+            description = "The camera's horizontal field of view, sent as a focal length with"
+                    + " landmarks (default: unknown; the job assumes 60).")
+    private double fovDeg;
+
+    @Option(names = "--annotated-topic-pattern", paramLabel = "PATTERN",
+            defaultValue = KafkaLink.DEFAULT_ANNOTATED_TOPIC_PATTERN,
+            description = "With --send jpeg: where the job writes annotated frames; with "
+                    + KafkaLink.SESSION_PLACEHOLDER + " one topic per session"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private String annotatedTopicPattern;
+
+    @Option(names = "--ffmpeg", paramLabel = "KEY=VALUE",
+            description = "Extra FFmpeg input option, e.g. rtsp_transport=tcp or"
+                    + " video_size=1280x720; repeatable.")
+    private Map<String, String> ffmpeg = new LinkedHashMap<>();
+
+    @Mixin
+    private KafkaOptions kafka;
+
+    @Mixin
+    private ReportOptions report;
+
+    /** The source this command reads. */
+    abstract VideoSource source();
+
+    /** Network sources: how long a stalled read may last; others take the default. */
+    Duration ioTimeout() {
+        return VideoConfig.DEFAULT_IO_TIMEOUT;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        VideoConfig config = config();
+        PrintStream out = parent.out();
+        try (VideoRun run = new VideoRun(config)) {
+            CountDownLatch printed = new CountDownLatch(1);
+            Thread stopOnInterrupt = new Thread(() -> {
+                run.stop();
+                awaitQuietly(printed, config.link().connectTimeout().multipliedBy(2)
+                        .plus(config.drainTimeout()).plus(SHUTDOWN_SLACK));
+            }, "driftless-source-shutdown");
+            Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
+            try {
+                VideoSummary summary = run.run();
+                report.print(summary.toTable(), summary.toJson(), out);
+                config.render().ifPresent(file -> out.println("video written to " + file));
+                return 0;
+            } finally {
+                printed.countDown();
+                removeQuietly(stopOnInterrupt);
+            }
+        }
+    }
+
+    private VideoConfig config() {
+        try {
+            return VideoConfig.builder(kafka.link(send == SendMode.JPEG ? annotatedTopicPattern
+                            : null), source())
+                    .sendMode(send)
+                    .jpegWidth(jpegWidth)
+                    .jpegQuality(jpegQuality)
+                    .sessionId(session)
+                    .fps(fps)
+                    .deadlineMs(deadlineMs)
+                    .duration(duration)
+                    .render(render)
+                    .horizontalFovDeg(fovDeg)
+                    .ffmpegOptions(ffmpeg)
+                    .ioTimeout(ioTimeout())
+                    .drainTimeout(report.drainTimeout)
+                    .statusInterval(report.statusInterval)
+                    .statusOut(report.statusOut(parent.out()))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, Duration timeout) {
+        try {
+            latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeQuietly(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shutdownInProgress) {
+            // The hook is running: it returns once the summary is printed.
+        }
+    }
+
+    /** Reads {@code landmarks} or {@code jpeg}, in any case. */
+    static final class SendModeConverter implements ITypeConverter<SendMode> {
+        @Override
+        public SendMode convert(String text) {
+            try {
+                return SendMode.valueOf(text.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + text
+                        + "' is not a send mode: use landmarks or jpeg");
+            }
+        }
+    }
+}

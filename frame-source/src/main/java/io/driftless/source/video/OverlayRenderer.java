@@ -1,0 +1,288 @@
+package io.driftless.source.video;
+
+import io.driftless.inference.face.RgbImage;
+import io.driftless.proto.AnnotatedFrame;
+import io.driftless.proto.ArCoordinates;
+import io.driftless.proto.Box;
+import io.driftless.source.FrameSourceException;
+import io.driftless.source.internal.AnswerListener;
+import io.driftless.source.internal.Failures;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameRecorder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the video a person would have seen: every frame sent, with the AR overlay drawn at the
+ * anchors the job returned for that very frame, when the answer came back before the frame's
+ * deadline; a frame whose answer was late or never came is written as it was, so drift shows.
+ *
+ * <p>The sending thread only offers frames to a bounded queue ({@link #submit}); a writer thread
+ * of its own waits for each frame's answer up to its deadline, draws and encodes. A full queue
+ * costs the video that frame, never the sender its pace. The consumer thread delivers answers
+ * through {@link AnswerListener}. {@link #close()} writes what is queued and finishes the file.
+ */
+public final class OverlayRenderer implements AnswerListener, AutoCloseable {
+
+    /** How many frames may wait for the writer: a few seconds of video. */
+    public static final int QUEUE_CAPACITY = 256;
+
+    private static final Logger LOG = LoggerFactory.getLogger(OverlayRenderer.class);
+    /** How often the writer looks again for an answer while a frame's deadline has not passed. */
+    private static final long ANSWER_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    /** An answer as it arrived; the receive stamp decides whether it counts. */
+    private record Answer<T>(T value, long receiveNanos) {}
+
+    private record Pending(long sequence, RgbImage image, long deadlineNanos) {}
+
+    private static final Pending END = new Pending(-1, null, 0);
+
+    private final Path output;
+    private final String sessionId;
+    private final boolean imageAnswers;
+    private final FFmpegFrameRecorder recorder;
+    private final String codecName;
+    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final ConcurrentSkipListMap<Long, Answer<ArCoordinates>> coordinates =
+            new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Long, Answer<AnnotatedFrame>> annotated =
+            new ConcurrentSkipListMap<>();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong withOverlay = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final Thread writer;
+
+    /**
+     * Opens {@code output} as an MP4 of {@code width x height} at {@code fps}, H.264 when the
+     * bundled FFmpeg has an H.264 encoder, else MPEG-4 Part 2.
+     *
+     * @param imageAnswers whether frames are images, answered by an annotated frame (the answer
+     *     the writer waits for) rather than by coordinates
+     */
+    public OverlayRenderer(Path output, String sessionId, boolean imageAnswers, int width,
+            int height, double fps) {
+        this.output = output;
+        this.sessionId = sessionId;
+        this.imageAnswers = imageAnswers;
+        FFmpegFrameRecorder opened = null;
+        String name = null;
+        FrameRecorder.Exception last = null;
+        for (int codec : new int[] {avcodec.AV_CODEC_ID_H264, avcodec.AV_CODEC_ID_MPEG4}) {
+            FFmpegFrameRecorder r = new FFmpegFrameRecorder(output.toFile(), even(width),
+                    even(height), 0);
+            r.setFormat("mp4");
+            r.setVideoCodec(codec);
+            r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+            r.setFrameRate(fps);
+            // Near-constant quality, a good picture at a modest size.
+            r.setVideoQuality(codec == avcodec.AV_CODEC_ID_H264 ? 23 : 3);
+            r.setGopSize((int) Math.max(1, Math.round(fps * 2)));
+            try {
+                r.start();
+                opened = r;
+                name = codec == avcodec.AV_CODEC_ID_H264 ? "H.264" : "MPEG-4";
+                break;
+            } catch (FrameRecorder.Exception e) {
+                last = e;
+                releaseQuietly(r);
+            }
+        }
+        if (opened == null) {
+            throw new FrameSourceException("cannot write video to " + output + ": "
+                    + Failures.describe(last) + " (is the folder writable?)", last);
+        }
+        this.recorder = opened;
+        this.codecName = name;
+        this.writer = new Thread(this::writeLoop, "driftless-source-render");
+        writer.setDaemon(true);
+        writer.start();
+        LOG.info("rendering to {} ({}, {}x{} at {} fps)", output, codecName, even(width),
+                even(height), fps);
+    }
+
+    /** The encoder in use: {@code H.264} or {@code MPEG-4}. */
+    public String codec() {
+        return codecName;
+    }
+
+    /**
+     * Queues frame {@code sequence} for writing once its answer is in or its deadline has passed;
+     * never blocks. Call in sequence order, from one thread.
+     */
+    public void submit(long sequence, RgbImage image, long deadlineNanos) {
+        if (!queue.offer(new Pending(sequence, image, deadlineNanos))) {
+            skipped.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void onCoordinates(ArCoordinates answer, long receiveNanos) {
+        if (answer.getSessionId().equals(sessionId)) {
+            coordinates.putIfAbsent(answer.getSequence(), new Answer<>(answer, receiveNanos));
+        }
+    }
+
+    @Override
+    public void onAnnotated(AnnotatedFrame answer, long receiveNanos) {
+        if (answer.getSessionId().equals(sessionId)) {
+            annotated.putIfAbsent(answer.getSequence(), new Answer<>(answer, receiveNanos));
+        }
+    }
+
+    /** Frames written to the video. */
+    public long written() {
+        return written.get();
+    }
+
+    /** Frames written with an overlay: their answer came in time. */
+    public long withOverlay() {
+        return withOverlay.get();
+    }
+
+    /** Frames the writer could not keep up with, left out of the video. */
+    public long skipped() {
+        return skipped.get();
+    }
+
+    /**
+     * Writes every queued frame (each waits for its answer until its deadline at most), then
+     * finishes the file.
+     *
+     * @throws FrameSourceException when writing failed
+     */
+    @Override
+    public void close() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                queue.put(END);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        try {
+            writer.join(CLOSE_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        try {
+            recorder.stop();
+            recorder.release();
+        } catch (FrameRecorder.Exception e) {
+            failure.compareAndSet(null, e);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable t = failure.get();
+        if (t != null) {
+            throw new FrameSourceException("writing " + output + " failed: "
+                    + Failures.describe(t), t);
+        }
+    }
+
+    private void writeLoop() {
+        try {
+            while (true) {
+                Pending frame = queue.take();
+                if (frame == END) {
+                    return;
+                }
+                write(frame);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (FrameRecorder.Exception | RuntimeException e) {
+            failure.compareAndSet(null, e);
+            // Keeps the sender from filling a queue nobody empties.
+            queue.clear();
+        }
+    }
+
+    private void write(Pending frame) throws FrameRecorder.Exception {
+        long sequence = frame.sequence();
+        while (System.nanoTime() - frame.deadlineNanos() < 0 && !answered(sequence)) {
+            LockSupport.parkNanos(ANSWER_POLL_NANOS);
+        }
+        Answer<ArCoordinates> coords = coordinates.remove(sequence);
+        Answer<AnnotatedFrame> image = annotated.remove(sequence);
+        // Answers to frames already written (or skipped) can no longer be drawn.
+        coordinates.headMap(sequence).clear();
+        annotated.headMap(sequence).clear();
+        BufferedImage picture = picture(frame.image());
+        boolean drawn = false;
+        Graphics2D g = picture.createGraphics();
+        try {
+            boolean coordsInTime = coords != null && coords.receiveNanos() <= frame.deadlineNanos();
+            boolean imageInTime = image != null && image.receiveNanos() <= frame.deadlineNanos();
+            Box box = imageInTime && image.value().getDetectionsCount() > 0
+                    ? image.value().getDetections(0).getBox() : null;
+            if (coordsInTime || box != null) {
+                ArOverlay.draw(g, coordsInTime ? coords.value().getAnchorsList()
+                        : List.of(), box);
+                drawn = true;
+            }
+        } finally {
+            g.dispose();
+        }
+        byte[] bgr = ((DataBufferByte) picture.getRaster().getDataBuffer()).getData();
+        recorder.recordImage(picture.getWidth(), picture.getHeight(), Frame.DEPTH_UBYTE, 3,
+                picture.getWidth() * 3, avutil.AV_PIX_FMT_BGR24, ByteBuffer.wrap(bgr));
+        written.incrementAndGet();
+        if (drawn) {
+            withOverlay.incrementAndGet();
+        }
+    }
+
+    private boolean answered(long sequence) {
+        return imageAnswers ? annotated.containsKey(sequence) : coordinates.containsKey(sequence);
+    }
+
+    /** The image as packed BGR bytes, which Java2D draws on and FFmpeg takes as they are. */
+    private static BufferedImage picture(RgbImage image) {
+        BufferedImage picture = new BufferedImage(image.width(), image.height(),
+                BufferedImage.TYPE_3BYTE_BGR);
+        byte[] bgr = ((DataBufferByte) picture.getRaster().getDataBuffer()).getData();
+        byte[] rgb = image.rgb();
+        for (int i = 0; i < rgb.length; i += 3) {
+            bgr[i] = rgb[i + 2];
+            bgr[i + 1] = rgb[i + 1];
+            bgr[i + 2] = rgb[i];
+        }
+        return picture;
+    }
+
+    /** H.264 and MPEG-4 in 4:2:0 need even sides. */
+    private static int even(int side) {
+        return side & ~1;
+    }
+
+    private static void releaseQuietly(FFmpegFrameRecorder r) {
+        try {
+            r.release();
+        } catch (FrameRecorder.Exception | RuntimeException e) {
+            LOG.debug("releasing a recorder failed: {}", Failures.describe(e));
+        }
+    }
+}

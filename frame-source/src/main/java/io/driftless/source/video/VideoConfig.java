@@ -1,0 +1,320 @@
+package io.driftless.source.video;
+
+import io.driftless.source.KafkaLink;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What a {@link VideoRun} reads, sends and writes. Immutable; build one with {@link #builder},
+ * whose setters reject bad values at once with a message naming the field.
+ *
+ * <pre>{@code
+ * VideoConfig config = VideoConfig.builder(link, VideoSource.file(Path.of("clip.mp4"), true))
+ *         .sendMode(SendMode.LANDMARKS)
+ *         .duration(Duration.ofSeconds(20))
+ *         .render(Path.of("out.mp4"))
+ *         .build();
+ * }</pre>
+ */
+public final class VideoConfig {
+
+    public static final int DEFAULT_DEADLINE_MS = 33;
+    public static final int MAX_DEADLINE_MS = 60_000;
+    public static final int DEFAULT_JPEG_WIDTH = 640;
+    public static final int MIN_JPEG_WIDTH = 32;
+    public static final int MAX_JPEG_WIDTH = 4_096;
+    public static final int DEFAULT_JPEG_QUALITY = 80;
+    public static final double MAX_FPS = 240;
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(3);
+    public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_IO_TIMEOUT = Duration.ofSeconds(5);
+    /** A session id travels as a Kafka key and may become part of a topic name. */
+    private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+    private final KafkaLink link;
+    private final VideoSource source;
+    private final SendMode sendMode;
+    private final double fps;
+    private final int deadlineMs;
+    private final Duration duration;
+    private final String sessionId;
+    private final int jpegWidth;
+    private final int jpegQuality;
+    private final double horizontalFovDeg;
+    private final Path render;
+    private final Duration drainTimeout;
+    private final Duration statusInterval;
+    private final PrintStream statusOut;
+    private final Duration ioTimeout;
+    private final Duration reconnectInitial;
+    private final Duration reconnectMax;
+    private final Map<String, String> ffmpegOptions;
+
+    private VideoConfig(Builder b) {
+        this.link = b.link;
+        this.source = b.source;
+        this.sendMode = b.sendMode;
+        this.fps = b.fps;
+        this.deadlineMs = b.deadlineMs;
+        this.duration = b.duration;
+        this.sessionId = b.sessionId;
+        this.jpegWidth = b.jpegWidth;
+        this.jpegQuality = b.jpegQuality;
+        this.horizontalFovDeg = b.horizontalFovDeg;
+        this.render = b.render;
+        this.drainTimeout = b.drainTimeout;
+        this.statusInterval = b.statusInterval;
+        this.statusOut = b.statusOut;
+        this.ioTimeout = b.ioTimeout;
+        this.reconnectInitial = b.reconnectInitial;
+        this.reconnectMax = b.reconnectMax;
+        this.ffmpegOptions = Map.copyOf(b.ffmpegOptions);
+    }
+
+    /**
+     * @param link where to send frames and read answers; for {@link SendMode#JPEG} it must name
+     *     the annotated-frames topic
+     */
+    public static Builder builder(KafkaLink link, VideoSource source) {
+        return new Builder(link, source);
+    }
+
+    public KafkaLink link() {
+        return link;
+    }
+
+    public VideoSource source() {
+        return source;
+    }
+
+    public SendMode sendMode() {
+        return sendMode;
+    }
+
+    /** The rate to send at; 0 means the source's own. */
+    public double fps() {
+        return fps;
+    }
+
+    public int deadlineMs() {
+        return deadlineMs;
+    }
+
+    /** How long to send; empty means until the source ends or {@link VideoRun#stop()}. */
+    public Optional<Duration> duration() {
+        return Optional.ofNullable(duration);
+    }
+
+    /** The session id every frame carries; empty means a fresh one per run. */
+    public Optional<String> sessionId() {
+        return Optional.ofNullable(sessionId);
+    }
+
+    public int jpegWidth() {
+        return jpegWidth;
+    }
+
+    public int jpegQuality() {
+        return jpegQuality;
+    }
+
+    /** The camera's horizontal field of view in degrees; 0 when unknown. */
+    public double horizontalFovDeg() {
+        return horizontalFovDeg;
+    }
+
+    /** Where to write the video with the returned overlay; empty for none. */
+    public Optional<Path> render() {
+        return Optional.ofNullable(render);
+    }
+
+    public Duration drainTimeout() {
+        return drainTimeout;
+    }
+
+    public Duration statusInterval() {
+        return statusInterval;
+    }
+
+    public Optional<PrintStream> statusOut() {
+        return Optional.ofNullable(statusOut);
+    }
+
+    public Duration ioTimeout() {
+        return ioTimeout;
+    }
+
+    public Backoff reconnectBackoff() {
+        return new Backoff(reconnectInitial, reconnectMax);
+    }
+
+    public Map<String, String> ffmpegOptions() {
+        return ffmpegOptions;
+    }
+
+    /** Builds a {@link VideoConfig}; every setter checks its argument. */
+    public static final class Builder {
+        private final KafkaLink link;
+        private final VideoSource source;
+        private SendMode sendMode = SendMode.LANDMARKS;
+        private double fps;
+        private int deadlineMs = DEFAULT_DEADLINE_MS;
+        private Duration duration;
+        private String sessionId;
+        private int jpegWidth = DEFAULT_JPEG_WIDTH;
+        private int jpegQuality = DEFAULT_JPEG_QUALITY;
+        private double horizontalFovDeg;
+        private Path render;
+        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private Duration statusInterval = DEFAULT_STATUS_INTERVAL;
+        private PrintStream statusOut;
+        private Duration ioTimeout = DEFAULT_IO_TIMEOUT;
+        private Duration reconnectInitial = Backoff.DEFAULT_INITIAL;
+        private Duration reconnectMax = Backoff.DEFAULT_MAX;
+        private final Map<String, String> ffmpegOptions = new LinkedHashMap<>();
+
+        private Builder(KafkaLink link, VideoSource source) {
+            this.link = Objects.requireNonNull(link, "link");
+            this.source = Objects.requireNonNull(source, "source");
+        }
+
+        public Builder sendMode(SendMode sendMode) {
+            check(sendMode != null, "sendMode must not be null");
+            this.sendMode = sendMode;
+            return this;
+        }
+
+        /** The rate to send at; 0 (the default) is the source's own. */
+        public Builder fps(double fps) {
+            check(fps >= 0 && fps <= MAX_FPS,
+                    "fps must be between 0 (the source's own rate) and %s, got %s", MAX_FPS, fps);
+            this.fps = fps;
+            return this;
+        }
+
+        public Builder deadlineMs(int deadlineMs) {
+            check(deadlineMs >= 1 && deadlineMs <= MAX_DEADLINE_MS,
+                    "deadlineMs must be between 1 and %,d, got %d", MAX_DEADLINE_MS, deadlineMs);
+            this.deadlineMs = deadlineMs;
+            return this;
+        }
+
+        /** How long to send; null means until the source ends or the run is stopped. */
+        public Builder duration(Duration duration) {
+            check(duration == null || (!duration.isNegative() && !duration.isZero()),
+                    "duration must be positive, or null to run until the source ends, got %s",
+                    duration);
+            this.duration = duration;
+            return this;
+        }
+
+        /** The session id to send under; null (the default) draws a fresh one. */
+        public Builder sessionId(String sessionId) {
+            check(sessionId == null || SESSION_ID.matcher(sessionId).matches(),
+                    "sessionId must be 1 to 128 characters of [A-Za-z0-9._-] (it is the Kafka key"
+                            + " and may name a per-session topic), got '%s'", sessionId);
+            this.sessionId = sessionId;
+            return this;
+        }
+
+        public Builder jpegWidth(int jpegWidth) {
+            check(jpegWidth >= MIN_JPEG_WIDTH && jpegWidth <= MAX_JPEG_WIDTH,
+                    "jpegWidth must be between %d and %d pixels, got %d", MIN_JPEG_WIDTH,
+                    MAX_JPEG_WIDTH, jpegWidth);
+            this.jpegWidth = jpegWidth;
+            return this;
+        }
+
+        public Builder jpegQuality(int jpegQuality) {
+            check(jpegQuality >= 1 && jpegQuality <= 100,
+                    "jpegQuality must be between 1 and 100, got %d", jpegQuality);
+            this.jpegQuality = jpegQuality;
+            return this;
+        }
+
+        /** The camera's horizontal field of view; 0 (the default) sends no focal length. */
+        public Builder horizontalFovDeg(double horizontalFovDeg) {
+            check(horizontalFovDeg == 0 || (horizontalFovDeg >= 20 && horizontalFovDeg <= 150),
+                    "horizontalFovDeg must be 0 (unknown) or between 20 and 150 degrees, got %s",
+                    horizontalFovDeg);
+            this.horizontalFovDeg = horizontalFovDeg;
+            return this;
+        }
+
+        /** Where to write the rendered video (MP4); null (the default) for none. */
+        public Builder render(Path render) {
+            this.render = render;
+            return this;
+        }
+
+        public Builder drainTimeout(Duration drainTimeout) {
+            check(drainTimeout != null && !drainTimeout.isNegative(),
+                    "drainTimeout must be zero or positive, got %s", drainTimeout);
+            this.drainTimeout = drainTimeout;
+            return this;
+        }
+
+        public Builder statusInterval(Duration statusInterval) {
+            check(statusInterval != null && statusInterval.toMillis() >= 10,
+                    "statusInterval must be at least 10 ms, got %s", statusInterval);
+            this.statusInterval = statusInterval;
+            return this;
+        }
+
+        /** Where the live status line goes; null (the default) keeps the run quiet. */
+        public Builder statusOut(PrintStream statusOut) {
+            this.statusOut = statusOut;
+            return this;
+        }
+
+        /** How long a network source may stall before it counts as dropped. */
+        public Builder ioTimeout(Duration ioTimeout) {
+            check(ioTimeout != null && ioTimeout.toMillis() >= 1,
+                    "ioTimeout must be at least 1 ms, got %s", ioTimeout);
+            this.ioTimeout = ioTimeout;
+            return this;
+        }
+
+        /** The first wait before reconnecting a dropped live source, and the most it grows to. */
+        public Builder reconnectBackoff(Duration initial, Duration max) {
+            new Backoff(initial, max); // its constructor holds the rules for the bounds
+            this.reconnectInitial = initial;
+            this.reconnectMax = max;
+            return this;
+        }
+
+        /** An FFmpeg demuxer or protocol option, e.g. {@code rtsp_transport=tcp}. */
+        public Builder ffmpegOption(String key, String value) {
+            check(key != null && !key.isBlank() && value != null,
+                    "ffmpegOption needs a key and a value, got '%s'='%s'", key, value);
+            ffmpegOptions.put(key, value);
+            return this;
+        }
+
+        public Builder ffmpegOptions(Map<String, String> options) {
+            check(options != null, "ffmpegOptions must not be null");
+            options.forEach(this::ffmpegOption);
+            return this;
+        }
+
+        public VideoConfig build() {
+            check(sendMode != SendMode.JPEG || link.annotatedTopic().isPresent(),
+                    "sending JPEG frames needs the annotated-frames topic: set the link's"
+                            + " annotatedTopicPattern (--annotated-topic-pattern)");
+            return new VideoConfig(this);
+        }
+
+        private static void check(boolean ok, String format, Object... args) {
+            if (!ok) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, format, args));
+            }
+        }
+    }
+}
