@@ -40,7 +40,7 @@ public final class DriftlessOptions {
 
     public static final ConfigOption<String> ANNOTATED_TOPIC_PATTERN = key(PREFIX + "annotated-topic-pattern")
             .stringType()
-            .defaultValue("driftless.annotated-frames")
+            .defaultValue("driftless.annotated")
             .withDescription("Topic for AnnotatedFrame responses to image frames. One shared topic keyed by"
                     + " session by default; a pattern containing {session} gives each session its own topic.");
 
