@@ -128,7 +128,12 @@ class KubernetesManifestsTest {
         assertThat(topics).containsExactlyInAnyOrder(
                 DriftlessOptions.FRAMES_TOPIC.defaultValue(),
                 DriftlessOptions.COORDINATES_TOPIC_PATTERN.defaultValue(),
+                DriftlessOptions.ANNOTATED_TOPIC_PATTERN.defaultValue(),
                 DriftlessOptions.DROPPED_TOPIC.defaultValue());
+        assertThat(topic(DriftlessOptions.ANNOTATED_TOPIC_PATTERN.defaultValue()).path("spec").path("config")
+                .path("max.message.bytes").asLong())
+                .as("annotated frames as large as the largest frame the job accepts, plus room for detections")
+                .isEqualTo(DriftlessOptions.MAX_FRAME_SIZE.defaultValue().getBytes() + (64 << 10));
         assertThat(JobArguments.value(jobArgs, "frames-topic")).isNull();
         assertThat(JobArguments.value(jobArgs, "create-topics")).as("topics are KafkaTopic resources").isEqualTo("false");
         assertThat(topic(DriftlessOptions.FRAMES_TOPIC.defaultValue()).path("spec").path("config")

@@ -100,6 +100,9 @@ public final class LocalSystem implements AutoCloseable {
             system.createTopic(DriftlessOptions.FRAMES_TOPIC.defaultValue(), partitions,
                     Map.of("message.timestamp.type", "LogAppendTime"));
             system.createTopic(DriftlessOptions.COORDINATES_TOPIC_PATTERN.defaultValue(), partitions, Map.of());
+            system.createTopic(DriftlessOptions.ANNOTATED_TOPIC_PATTERN.defaultValue(), partitions,
+                    Map.of("max.message.bytes", Long.toString(
+                            DriftlessOptions.MAX_FRAME_SIZE.defaultValue().getBytes() + (64 << 10))));
             system.createTopic(DriftlessOptions.DROPPED_TOPIC.defaultValue(), partitions, Map.of());
             if (!cancelled.getAsBoolean()) {
                 system.job = startJob(broker.bootstrapServers(), ports, parallelism, jobSettings);

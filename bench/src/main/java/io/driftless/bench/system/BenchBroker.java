@@ -58,6 +58,7 @@ public final class BenchBroker implements AutoCloseable {
     public void create(Topics topics) {
         broker.createTopic(topics.frames(), partitions, Map.of("message.timestamp.type", "LogAppendTime"));
         broker.createTopic(topics.coordinates(), partitions, Map.of());
+        broker.createTopic(topics.annotated(), partitions, Map.of());
         broker.createTopic(topics.dropped(), partitions, Map.of());
     }
 

@@ -68,6 +68,7 @@ public final class FlinkSystem implements SystemUnderTest {
         settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         settings.set(DriftlessOptions.FRAMES_TOPIC, topics.frames());
         settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, topics.coordinates());
+        settings.set(DriftlessOptions.ANNOTATED_TOPIC_PATTERN, topics.annotated());
         settings.set(DriftlessOptions.DROPPED_TOPIC, topics.dropped());
         settings.set(DriftlessOptions.GROUP_ID, "bench-" + topics.frames());
         JobConfig config = JobConfig.from(settings, Map.of());
@@ -80,8 +81,9 @@ public final class FlinkSystem implements SystemUnderTest {
         DriftlessJob.topology(env, config,
                 KafkaEndpoints.frames(config, clock),
                 KafkaEndpoints.coordinates(config),
+                KafkaEndpoints.annotated(config),
                 KafkaEndpoints.dropped(config),
-                inference != null ? inference : DriftlessJob.poseInference(config),
+                inference != null ? inference : DriftlessJob.inference(config),
                 clock);
         JobClient job = env.executeAsync("driftless bench: " + name);
         awaitRunning(job);
