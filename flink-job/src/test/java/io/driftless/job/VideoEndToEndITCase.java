@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
@@ -31,21 +32,25 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A real video through the whole path: frame-source finds the face in each frame of a test video
- * and sends its keypoints; the job on the MiniCluster answers with the pose model's AR anchors,
- * which must land on that face, and every frame is accounted for.
+ * A real video through the whole path, in both of frame-source's modes: it finds the face in
+ * each frame of a test video and sends its keypoints, or it sends the frames as JPEG and the job
+ * finds the face. Either way the job on the MiniCluster answers with AR anchors, which must land
+ * on that face, and every frame is accounted for.
  */
-class VideoLandmarksITCase {
+class VideoEndToEndITCase {
 
     private static final int FRAMES = 30;
     private static final double FPS = 30;
     /** Kept after the run, for a person to look at (README's picture comes from it). */
-    private static final Path RENDERED = Path.of("target", "video-landmarks-rendered.mp4");
+    private static Path rendered(SendMode mode) {
+        return Path.of("target", "video-" + mode.name().toLowerCase(Locale.ROOT) + "-rendered.mp4");
+    }
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
@@ -79,37 +84,44 @@ class VideoLandmarksITCase {
         }
     }
 
-    @Test
-    void returnsAnchorsOnTheFaceOfEveryAnsweredFrameAndAccountsForAll() throws Exception {
+    @ParameterizedTest
+    @EnumSource(SendMode.class)
+    void returnsAnchorsOnTheFaceOfEveryAnsweredFrameAndAccountsForAll(SendMode mode) throws Exception {
         Path video = dir.resolve("face.mp4");
         FaceVideo.write(video, FRAMES, FPS);
         FaceDetection photoFace = FaceVideo.photoFace();
-        String frames = "video-frames";
-        String coordinates = "video-coordinates";
-        String dropped = "video-dropped";
+        String prefix = "video-" + mode.name().toLowerCase(Locale.ROOT) + "-";
+        String frames = prefix + "frames";
+        String coordinates = prefix + "coordinates";
+        String annotated = prefix + "annotated";
+        String dropped = prefix + "dropped";
         kafka.createTopic(frames, 2, Map.of("message.timestamp.type", "LogAppendTime"));
         kafka.createTopic(coordinates, 2);
+        kafka.createTopic(annotated, 2);
         kafka.createTopic(dropped, 2);
         Configuration settings = new Configuration();
         settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         settings.set(DriftlessOptions.FRAMES_TOPIC, frames);
         settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, coordinates);
+        settings.set(DriftlessOptions.ANNOTATED_TOPIC_PATTERN, annotated);
         settings.set(DriftlessOptions.DROPPED_TOPIC, dropped);
         settings.set(DriftlessOptions.GROUP_ID, "job-" + frames);
         JobConfig config = JobConfig.from(settings, Map.of());
-        job = JobUnderTest.start(config, DriftlessJob.poseInference(config), Map.of());
+        job = JobUnderTest.start(config, DriftlessJob.inference(config), Map.of());
         job.awaitServing();
 
         KafkaLink link = new KafkaLink(kafka.bootstrapServers(), frames, coordinates, dropped,
-                null, Duration.ofSeconds(10), Map.of());
+                annotated, Duration.ofSeconds(10), Map.of());
         VideoSummary summary;
         // a budget a busy test machine cannot miss: this checks content and accounting, not speed
         try (VideoRun run = new VideoRun(VideoConfig.builder(link, VideoSource.file(video, false))
-                .sendMode(SendMode.LANDMARKS)
+                .sendMode(mode)
+                // at the video's own size, so the job's anchors are in the video's pixels
+                .jpegWidth(FaceVideo.WIDTH)
                 .sessionId("astronaut")
                 .deadlineMs(1_000)
                 .drainTimeout(Duration.ofSeconds(20))
-                .render(RENDERED)
+                .render(rendered(mode))
                 .build())) {
             summary = run.run();
         }
