@@ -65,7 +65,7 @@ class BenchSuiteITCase {
         assertThat(md).contains("# driftless benchmark (tiny)", "## Headline", "## Method",
                 "## Compute floor: the bare pose model in a loop", "## Latency profile", "## Capacity at the deadline",
                 "## Overload", "## Session skew", "## JPEG streams at 640×480",
-                "not run: the job has no JPEG path yet", "cores", "JVM");
+                "not run: the load generator offers landmark users only", "cores", "JVM");
     }
 
     @Test

@@ -3,9 +3,10 @@ package io.driftless.bench.scenario;
 import io.driftless.bench.report.ScenarioResult;
 
 /**
- * Scenario 4: JPEG streams at 640×480 per machine within the deadline. The job has no image
- * path yet (it answers landmark frames only), so this scenario reports that it did not run; it
- * becomes a capacity search over image users once the job decodes and detects on JPEG frames.
+ * Scenario 4: JPEG streams at 640×480 per machine within the deadline. The job serves image
+ * frames, but the benchmark's load generator sends synthetic landmark users only, so this
+ * scenario reports that it did not run; it becomes a capacity search over image users once the
+ * generator can offer many JPEG sessions with a sent log (frame-source's video client plays one).
  */
 public final class JpegStreams implements Scenario {
 
@@ -22,7 +23,7 @@ public final class JpegStreams implements Scenario {
     @Override
     public ScenarioResult run(BenchContext context) {
         return ScenarioResult.notRun(id(), title(),
-                "not run: the job has no JPEG path yet (face detection on image frames is not wired into the"
-                        + " topology); this scenario plugs in here when it is");
+                "not run: the load generator offers landmark users only; a JPEG one with a sent log is"
+                        + " still to come (frame-source video --send jpeg plays one session)");
     }
 }
