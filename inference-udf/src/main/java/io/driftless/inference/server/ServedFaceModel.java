@@ -16,7 +16,6 @@ import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.Box;
 import io.driftless.proto.Detection;
 import io.driftless.proto.DropReason;
-import io.driftless.proto.DroppedFrame;
 import io.driftless.proto.Frame;
 import io.driftless.proto.InferResponse;
 import io.driftless.proto.Point;
@@ -58,7 +57,7 @@ final class ServedFaceModel implements ServedModel {
     public CompletableFuture<InferResponse> infer(Frame frame, long receivedMicros, long deadlineMicros) {
         if (!frame.hasImage()) {
             return CompletableFuture.completedFuture(
-                    dropped(frame, DropReason.INVALID, "the face model needs an image", 0, 0, 0));
+                    ServedModel.dropped(frame, DropReason.INVALID, "the face model needs an image", 0, 0, 0));
         }
         return analyzer.analyze(frame.getImage().getJpeg().toByteArray(), frame.getImage().getWidth(),
                 frame.getImage().getHeight(), 0, deadlineMicros).thenApply(result -> response(frame, result,
@@ -95,11 +94,11 @@ final class ServedFaceModel implements ServedModel {
                 }
                 yield response.build();
             }
-            case EXPIRED -> dropped(frame, DropReason.LATE_ON_ARRIVAL, result.detail(), queueUs, 0, 0);
-            case OVERLOADED -> dropped(frame, DropReason.OVERLOADED, result.detail(), 0, 0, 0);
-            case FAILED -> dropped(frame, DropReason.INFERENCE_FAILED, result.detail(), queueUs, computeUs,
+            case EXPIRED -> ServedModel.dropped(frame, DropReason.LATE_ON_ARRIVAL, result.detail(), queueUs, 0, 0);
+            case OVERLOADED -> ServedModel.dropped(frame, DropReason.OVERLOADED, result.detail(), 0, 0, 0);
+            case FAILED -> ServedModel.dropped(frame, DropReason.INFERENCE_FAILED, result.detail(), queueUs, computeUs,
                     result.batchSize());
-            case INVALID -> dropped(frame, DropReason.INVALID, result.detail(), 0, 0, 0);
+            case INVALID -> ServedModel.dropped(frame, DropReason.INVALID, result.detail(), 0, 0, 0);
         };
     }
 
@@ -128,21 +127,6 @@ final class ServedFaceModel implements ServedModel {
             annotated.addDetections(detection);
         }
         return annotated.build();
-    }
-
-    private static InferResponse dropped(
-            Frame frame, DropReason reason, String detail, long queueUs, long computeUs, int batchSize) {
-        return InferResponse.newBuilder()
-                .setDropped(DroppedFrame.newBuilder()
-                        .setSessionId(frame.getSessionId())
-                        .setSequence(frame.getSequence())
-                        .setCaptureTimeUs(frame.getCaptureTimeUs())
-                        .setReason(reason)
-                        .setDetail(detail))
-                .setQueueUs(Math.max(0, queueUs))
-                .setComputeUs(Math.max(0, computeUs))
-                .setBatchSize(batchSize)
-                .build();
     }
 
     @Override

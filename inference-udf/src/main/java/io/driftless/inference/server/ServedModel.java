@@ -1,5 +1,7 @@
 package io.driftless.inference.server;
 
+import io.driftless.proto.DropReason;
+import io.driftless.proto.DroppedFrame;
 import io.driftless.proto.Frame;
 import io.driftless.proto.InferResponse;
 import java.util.concurrent.CompletableFuture;
@@ -20,4 +22,20 @@ interface ServedModel extends AutoCloseable {
 
     @Override
     void close();
+
+    /** The response for a frame the model did not answer, with the times it did spend on it. */
+    static InferResponse dropped(
+            Frame frame, DropReason reason, String detail, long queueUs, long computeUs, int batchSize) {
+        return InferResponse.newBuilder()
+                .setDropped(DroppedFrame.newBuilder()
+                        .setSessionId(frame.getSessionId())
+                        .setSequence(frame.getSequence())
+                        .setCaptureTimeUs(frame.getCaptureTimeUs())
+                        .setReason(reason)
+                        .setDetail(detail))
+                .setQueueUs(Math.max(0, queueUs))
+                .setComputeUs(Math.max(0, computeUs))
+                .setBatchSize(batchSize)
+                .build();
+    }
 }

@@ -15,7 +15,6 @@ import io.driftless.inference.pose.PoseFeatures;
 import io.driftless.inference.pose.PoseModelAdapter;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.DropReason;
-import io.driftless.proto.DroppedFrame;
 import io.driftless.proto.Frame;
 import io.driftless.proto.InferResponse;
 import io.driftless.proto.KeypointScheme;
@@ -71,7 +70,7 @@ final class ServedPoseModel implements ServedModel {
                     : PoseFeatures.invalidReason(input);
         }
         if (invalid != null) {
-            return CompletableFuture.completedFuture(dropped(frame, DropReason.INVALID, invalid, 0, 0, 0));
+            return CompletableFuture.completedFuture(ServedModel.dropped(frame, DropReason.INVALID, invalid, 0, 0, 0));
         }
         return runner.submit(input, deadlineMicros).thenApply(result -> {
             if (result.isOk() && result.endMicros() > deadlineMicros) {
@@ -122,27 +121,12 @@ final class ServedPoseModel implements ServedModel {
                         .setBatchSize(result.batchSize())
                         .build();
             }
-            case EXPIRED -> dropped(frame, DropReason.LATE_ON_ARRIVAL, result.detail(), queueUs, 0, 0);
-            case OVERLOADED -> dropped(frame, DropReason.OVERLOADED, result.detail(), 0, 0, 0);
-            case FAILED -> dropped(frame, DropReason.INFERENCE_FAILED, result.detail(), queueUs, computeUs,
+            case EXPIRED -> ServedModel.dropped(frame, DropReason.LATE_ON_ARRIVAL, result.detail(), queueUs, 0, 0);
+            case OVERLOADED -> ServedModel.dropped(frame, DropReason.OVERLOADED, result.detail(), 0, 0, 0);
+            case FAILED -> ServedModel.dropped(frame, DropReason.INFERENCE_FAILED, result.detail(), queueUs, computeUs,
                     result.batchSize());
-            case INVALID -> dropped(frame, DropReason.INVALID, result.detail(), 0, 0, 0);
+            case INVALID -> ServedModel.dropped(frame, DropReason.INVALID, result.detail(), 0, 0, 0);
         };
-    }
-
-    private static InferResponse dropped(
-            Frame frame, DropReason reason, String detail, long queueUs, long computeUs, int batchSize) {
-        return InferResponse.newBuilder()
-                .setDropped(DroppedFrame.newBuilder()
-                        .setSessionId(frame.getSessionId())
-                        .setSequence(frame.getSequence())
-                        .setCaptureTimeUs(frame.getCaptureTimeUs())
-                        .setReason(reason)
-                        .setDetail(detail))
-                .setQueueUs(Math.max(0, queueUs))
-                .setComputeUs(Math.max(0, computeUs))
-                .setBatchSize(batchSize)
-                .build();
     }
 
     @Override
