@@ -165,7 +165,7 @@ public final class DriftlessJob {
         // the async stage keeps each record on its key's subtask: no second shuffle needed
         SingleOutputStreamOperator<InferenceOutcome> rendered = DataStreamUtils
                 .reinterpretAsKeyedStream(inferred, new OutcomeSessionKey())
-                .process(new RenderGate(config.smoothing, idleMs, clock))
+                .process(new RenderGate(config.smoothing, idleMs, KafkaEndpoints.annotatedMaxJpegBytes(config), clock))
                 .name("render gate")
                 .uid("render-gate");
 

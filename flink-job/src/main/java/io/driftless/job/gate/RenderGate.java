@@ -22,7 +22,9 @@ import org.apache.flink.util.Collector;
  * frame can finish after a newer one); a result that is ready after its deadline is
  * {@code DEADLINE_EXCEEDED}. What remains is smoothed, gets its AR anchors, and is emitted. An
  * image frame's response is its annotated frame plus, when a face was found, the coordinates of
- * the first face: one response, smoothed and checked like a landmark frame's.
+ * the first face: one response, smoothed and checked like a landmark frame's. An annotated JPEG
+ * larger than a response record may be is {@code INVALID}: the sink would fail on it, and the
+ * job with it, on every replay.
  */
 public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, InferenceOutcome> {
 
@@ -30,14 +32,20 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
 
     private final Smoothing smoothing;
     private final long idleTimeoutMs;
+    private final int maxAnnotatedJpegBytes;
     private final MicroClock clock;
 
     private transient ValueState<RenderState> state;
     private transient DeliveryMetrics metrics;
 
-    public RenderGate(Smoothing smoothing, long idleTimeoutMs, MicroClock clock) {
+    /**
+     * @param maxAnnotatedJpegBytes the largest annotated JPEG that still fits a record of the
+     *     annotated-frames topic, with its detections
+     */
+    public RenderGate(Smoothing smoothing, long idleTimeoutMs, int maxAnnotatedJpegBytes, MicroClock clock) {
         this.smoothing = smoothing;
         this.idleTimeoutMs = idleTimeoutMs;
+        this.maxAnnotatedJpegBytes = maxAnnotatedJpegBytes;
         this.clock = clock;
     }
 
@@ -76,7 +84,13 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
                         pose, PinholeCamera.of(frame.imageWidth, frame.imageHeight, frame.focalLengthPx));
             }
             long emit = clock.nowMicros();
-            if (emit > frame.deadlineUs) {
+            if (outcome.annotatedJpeg != null && outcome.annotatedJpeg.length > maxAnnotatedJpegBytes) {
+                metrics.dropped(DropReason.INVALID);
+                ctx.output(Drops.TAG, FrameDrop.of(outcome, DropReason.INVALID, "the annotated frame is "
+                        + outcome.annotatedJpeg.length + " bytes, over the " + maxAnnotatedJpegBytes
+                        + " a response may carry: send smaller or more compressible frames, or raise "
+                        + "driftless.input.max-frame-size (and the annotated topic's max.message.bytes)", emit));
+            } else if (emit > frame.deadlineUs) {
                 metrics.dropped(DropReason.DEADLINE_EXCEEDED);
                 ctx.output(Drops.TAG, FrameDrop.of(outcome, DropReason.DEADLINE_EXCEEDED, "result ready "
                         + (emit - frame.deadlineUs) + " us after the " + frame.deadlineMs + " ms deadline", emit));

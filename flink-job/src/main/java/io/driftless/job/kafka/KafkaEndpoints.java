@@ -59,9 +59,17 @@ public final class KafkaEndpoints {
                 .build();
     }
 
+    /** Room in an annotated-frame record for everything but the JPEG: ids, detections, timing. */
+    private static final int ANNOTATION_ROOM_BYTES = 64 << 10;
+
     /** The largest annotated-frame record: Kafka's 1 MiB default, or the frame cap plus 64 KiB. */
     public static int annotatedMaxBytes(JobConfig config) {
-        return Math.max(1 << 20, config.inputLimits.maxFrameBytes() + (64 << 10));
+        return Math.max(1 << 20, config.inputLimits.maxFrameBytes() + ANNOTATION_ROOM_BYTES);
+    }
+
+    /** The largest annotated JPEG that fits an {@link #annotatedMaxBytes} record. */
+    public static int annotatedMaxJpegBytes(JobConfig config) {
+        return annotatedMaxBytes(config) - ANNOTATION_ROOM_BYTES;
     }
 
     public static KafkaSink<FrameDrop> dropped(JobConfig config) {

@@ -25,13 +25,14 @@ import org.junit.jupiter.api.Test;
 class RenderGateTest {
 
     private static final long T0 = 1_700_000_000_000_000L;
+    private static final int MAX_JPEG_BYTES = 1_000;
 
     private final ManualClock clock = new ManualClock(T0);
     private KeyedOneInputStreamOperatorTestHarness<String, InferenceOutcome, InferenceOutcome> harness;
 
     private void open(Smoothing smoothing) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new RenderGate(smoothing, 60_000, clock), new DriftlessJob.OutcomeSessionKey(), Types.STRING);
+                new RenderGate(smoothing, 60_000, MAX_JPEG_BYTES, clock), new DriftlessJob.OutcomeSessionKey(), Types.STRING);
         harness.setProcessingTime(T0 / 1000);
     }
 
@@ -57,6 +58,24 @@ class RenderGateTest {
         float[] expected = FaceGeometry.projectAnchors(new HeadPose(15, 0, 0, 0, 0, 0.5f), PinholeCamera.of(640, 480, 0));
         assertThat(out.anchors).containsExactly(expected);
         assertThat(drops()).isEmpty();
+    }
+
+    @Test
+    void dropsAnAnnotatedFrameTooLargeForItsTopicAsInvalidAndSendsOneThatFits() throws Exception {
+        open(Smoothing.NONE);
+        InferenceOutcome tooLarge = Frames.posed("alice", 1, T0 - 10_000, T0 + 20_000, 0);
+        tooLarge.annotatedJpeg = new byte[MAX_JPEG_BYTES + 1];
+        InferenceOutcome fits = Frames.posed("alice", 2, T0 - 10_000, T0 + 20_000, 0);
+        fits.annotatedJpeg = new byte[MAX_JPEG_BYTES];
+        harness.processElement(new StreamRecord<>(tooLarge));
+        harness.processElement(new StreamRecord<>(fits));
+
+        assertThat(harness.extractOutputValues()).singleElement()
+                .satisfies(out -> assertThat(out.frame.sequence).isEqualTo(2));
+        assertThat(drops()).singleElement().satisfies(drop -> {
+            assertThat(drop.reason).isEqualTo(DropReason.INVALID);
+            assertThat(drop.detail).startsWith("the annotated frame is 1001 bytes, over the 1000 a response may carry");
+        });
     }
 
     @Test
