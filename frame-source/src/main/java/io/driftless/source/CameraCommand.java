@@ -1,5 +1,6 @@
 package io.driftless.source;
 
+import io.driftless.source.internal.StopOnInterrupt;
 import io.driftless.source.video.SendMode;
 import io.driftless.source.video.VideoConfig;
 import io.driftless.source.video.VideoRun;
@@ -13,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -114,23 +113,15 @@ abstract class CameraCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         VideoConfig config = config();
         PrintStream out = parent.out();
-        try (VideoRun run = new VideoRun(config)) {
-            CountDownLatch printed = new CountDownLatch(1);
-            Thread stopOnInterrupt = new Thread(() -> {
-                run.stop();
-                awaitQuietly(printed, config.link().connectTimeout().multipliedBy(2)
-                        .plus(config.drainTimeout()).plus(SHUTDOWN_SLACK));
-            }, "driftless-source-shutdown");
-            Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
-            try {
-                VideoSummary summary = run.run();
-                report.print(summary.toTable(), summary.toJson(), out);
-                config.render().ifPresent(file -> out.println("video written to " + file));
-                return 0;
-            } finally {
-                printed.countDown();
-                removeQuietly(stopOnInterrupt);
-            }
+        // Ctrl-C stops the run, which then drains its answers and prints its summary
+        Duration grace = config.link().connectTimeout().multipliedBy(2)
+                .plus(config.drainTimeout()).plus(SHUTDOWN_SLACK);
+        try (VideoRun run = new VideoRun(config);
+                StopOnInterrupt interrupt = StopOnInterrupt.install(run::stop, grace)) {
+            VideoSummary summary = run.run();
+            report.print(summary.toTable(), summary.toJson(), out);
+            config.render().ifPresent(file -> out.println("video written to " + file));
+            return 0;
         }
     }
 
@@ -155,22 +146,6 @@ abstract class CameraCommand implements Callable<Integer> {
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
-    }
-
-    private static void awaitQuietly(CountDownLatch latch, Duration timeout) {
-        try {
-            latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeQuietly(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shutdownInProgress) {
-            // The hook is running: it returns once the summary is printed.
         }
     }
 

@@ -1,13 +1,12 @@
 package io.driftless.source;
 
+import io.driftless.source.internal.StopOnInterrupt;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -104,26 +103,16 @@ final class SyntheticCommand implements Callable<Integer> {
                     + " 'frame-source account'.")
     private Path sentLog;
 
-
     @Override
     public Integer call() throws IOException, InterruptedException {
         SyntheticConfig config = config();
         PrintStream out = parent.out();
-        try (SyntheticRun run = new SyntheticRun(config)) {
-            CountDownLatch printed = new CountDownLatch(1);
-            Thread stopOnInterrupt = new Thread(() -> {
-                run.stop();
-                awaitQuietly(printed, config.connectTimeout().multipliedBy(2)
-                        .plus(config.drainTimeout()).plus(SHUTDOWN_SLACK));
-            }, "driftless-source-shutdown");
-            Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
-            try {
-                report.print(run.run(), out);
-                return 0;
-            } finally {
-                printed.countDown();
-                removeQuietly(stopOnInterrupt);
-            }
+        // Ctrl-C stops the run, which then drains its answers and prints its summary
+        Duration grace = config.connectTimeout().multipliedBy(2).plus(config.drainTimeout()).plus(SHUTDOWN_SLACK);
+        try (SyntheticRun run = new SyntheticRun(config);
+                StopOnInterrupt interrupt = StopOnInterrupt.install(run::stop, grace)) {
+            report.print(run.run(), out);
+            return 0;
         }
     }
 
@@ -153,22 +142,6 @@ final class SyntheticCommand implements Callable<Integer> {
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
-    }
-
-    private static void awaitQuietly(CountDownLatch latch, Duration timeout) {
-        try {
-            latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeQuietly(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shutdownInProgress) {
-            // The hook is running: it returns once the summary is printed.
         }
     }
 
