@@ -75,7 +75,13 @@ public final class DriftlessJob {
             return;
         }
         if (config.createTopics) {
-            TopicSetup.createMissing(config);
+            try {
+                TopicSetup.createMissing(config);
+            } catch (IllegalStateException e) {
+                System.err.println("driftless: " + e.getMessage());
+                System.exit(2);
+                return;
+            }
         }
         env.configure(JobConfig.missingFlinkDefaults(env.getConfiguration()));
         build(env, config, MicroClock.system());
