@@ -11,7 +11,14 @@ import io.driftless.inference.pose.PoseModelAdapter;
 import io.driftless.inference.testutils.Faces;
 import io.driftless.inference.testutils.RunningServer;
 import io.driftless.proto.DropReason;
+import io.driftless.proto.InferRequest;
+import io.driftless.proto.InferResponse;
+import io.driftless.proto.InferenceServiceGrpc;
+import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -335,5 +342,59 @@ class RemoteInferenceTest {
         InferenceOutcome afterClose = await(remote.infer(Faces.frames(1, 42, GENEROUS).get(0)));
         assertThat(afterClose.dropReason).isEqualTo(DropReason.INFERENCE_FAILED);
         assertThat(afterClose.detail).isEqualTo("the remote inference client is closed");
+    }
+
+    @Test
+    void refusesFramesAsOverloadedOnceTheServerStopsReadingRatherThanBufferingThem() throws Exception {
+        // a server that takes the stream and never asks for a message: HTTP/2 flow control fills up
+        Server stalled = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+                .addService(new InferenceServiceGrpc.InferenceServiceImplBase() {
+                    @Override
+                    public StreamObserver<InferRequest> inferStream(StreamObserver<InferResponse> responses) {
+                        ((ServerCallStreamObserver<InferResponse>) responses).disableAutoRequest();
+                        return new StreamObserver<>() {
+                            @Override
+                            public void onNext(InferRequest request) {
+                            }
+
+                            @Override
+                            public void onError(Throwable error) {
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                responses.onCompleted();
+                            }
+                        };
+                    }
+                })
+                .build()
+                .start();
+        toClose.add(() -> stalled.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory("127.0.0.1:" + stalled.getPort(),
+                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 1, 0).create(CLOCK));
+
+        FrameEnvelope frame = Faces.frames(1, 51, 1_000_000).get(0);
+        List<CompletableFuture<InferenceOutcome>> sent = new ArrayList<>();
+        InferenceOutcome refused = null;
+        while (refused == null && sent.size() < 200_000) {
+            CompletableFuture<InferenceOutcome> outcome = remote.infer(Faces.renewed(frame, 1_000_000));
+            if (outcome.isDone() && !outcome.get().succeeded()) {
+                refused = outcome.get();
+            } else {
+                sent.add(outcome);
+            }
+        }
+
+        assertThat(refused).as("a frame refused after %s sent", sent.size()).isNotNull();
+        assertThat(refused.dropReason).isEqualTo(DropReason.OVERLOADED);
+        assertThat(refused.detail).isEqualTo("inference server refused the frame: every one of the 1 streams to it is"
+                + " full (it reads frames slower than they come)");
+        // what was sent stays bounded by HTTP/2's window, and each of it ends by its own deadline
+        assertThat(sent.size()).isLessThan(100_000);
+        for (CompletableFuture<InferenceOutcome> outcome : sent) {
+            assertThat(await(outcome).dropReason).isEqualTo(DropReason.DEADLINE_EXCEEDED);
+        }
+        assertThat(remote.circuitOpen()).isFalse();
     }
 }
