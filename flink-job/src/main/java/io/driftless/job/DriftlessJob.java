@@ -109,7 +109,7 @@ public final class DriftlessJob {
         return switch (config.inferenceBackend) {
             case IN_PROCESS -> inProcessPoseInference(config);
             case REMOTE -> new RemoteInferenceFactory(config.inferenceTarget, PoseModelAdapter.MODEL_NAME,
-                    config.inferenceTls);
+                    config.inferenceTls, config.inferenceStreamsPerServer, RemoteInferenceFactory.WARM_UP_CALLS);
         };
     }
 
@@ -121,7 +121,7 @@ public final class DriftlessJob {
                     RunnerOptions.DEFAULTS.initialLatencyMicros()),
                     config.inputLimits.jpegLimits(), config.imageThreads, config.annotatedQuality);
             case REMOTE -> new RemoteInferenceFactory(config.inferenceTarget, FaceDetectionAdapter.MODEL_NAME,
-                    config.inferenceTls);
+                    config.inferenceTls, config.inferenceStreamsPerServer, RemoteInferenceFactory.WARM_UP_CALLS);
         };
     }
 

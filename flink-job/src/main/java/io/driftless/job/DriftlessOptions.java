@@ -120,6 +120,13 @@ public final class DriftlessOptions {
             .noDefaultValue()
             .withDescription("PEM file (PKCS#8) of the private key of the job's certificate.");
 
+    public static final ConfigOption<Integer> INFERENCE_STREAMS_PER_SERVER = key(PREFIX + "inference.streams-per-server")
+            .intType()
+            .defaultValue(2)
+            .withDescription("Long-lived gRPC streams the remote backend keeps open to each address the"
+                    + " target resolves to when the job starts; frames of all sessions share them, and round"
+                    + " robin spreads them over the servers.");
+
     public static final ConfigOption<Integer> MAX_BATCH_SIZE = key(PREFIX + "inference.max-batch-size")
             .intType()
             .defaultValue(64)
@@ -215,7 +222,7 @@ public final class DriftlessOptions {
             BOOTSTRAP_SERVERS, FRAMES_TOPIC, COORDINATES_TOPIC_PATTERN, ANNOTATED_TOPIC_PATTERN, DROPPED_TOPIC,
             GROUP_ID, CREATE_TOPICS, TOPIC_PARTITIONS, STARTING_OFFSETS, DEFAULT_DEADLINE, MAX_DEADLINE, POSE_MODEL,
             FACE_MODEL, INFERENCE_BACKEND, INFERENCE_TARGET, INFERENCE_TLS_TRUST, INFERENCE_TLS_CLIENT_CERT,
-            INFERENCE_TLS_CLIENT_KEY, MAX_BATCH_SIZE, MAX_IMAGE_BATCH_SIZE, IMAGE_THREADS, ANNOTATED_QUALITY,
+            INFERENCE_TLS_CLIENT_KEY, INFERENCE_STREAMS_PER_SERVER, MAX_BATCH_SIZE, MAX_IMAGE_BATCH_SIZE, IMAGE_THREADS, ANNOTATED_QUALITY,
             QUEUE_CAPACITY, INTRA_OP_THREADS, ASYNC_CAPACITY, CLOCK_WINDOW, MAX_SESSION_FPS, SESSION_BURST,
             MAX_CLOCK_OFFSET, MAX_SEND_DELAY, SESSION_IDLE_TIMEOUT, MAX_FRAME_SIZE, MAX_IMAGE_SIDE, SMOOTHING);
 

@@ -52,6 +52,8 @@ public final class JobConfig implements Serializable {
     /** The remote backend's servers, host:port[,host:port...]; null for in-process. */
     public final String inferenceTarget;
     public final ClientTls inferenceTls;
+    /** Streams the remote backend opens to each server address. */
+    public final int inferenceStreamsPerServer;
     public final int maxBatchSize;
     public final int maxImageBatchSize;
     public final int imageThreads;
@@ -101,6 +103,7 @@ public final class JobConfig implements Serializable {
         this.inferenceBackend = conf.get(INFERENCE_BACKEND);
         this.inferenceTarget = inferenceTarget(conf, inferenceBackend);
         this.inferenceTls = inferenceTls(conf);
+        this.inferenceStreamsPerServer = atLeast(conf, INFERENCE_STREAMS_PER_SERVER, 1);
         this.maxBatchSize = atLeast(conf, MAX_BATCH_SIZE, 1);
         this.maxImageBatchSize = atLeast(conf, MAX_IMAGE_BATCH_SIZE, 1);
         this.imageThreads = within(conf, IMAGE_THREADS, 1, 64);

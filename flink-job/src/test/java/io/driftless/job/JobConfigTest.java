@@ -83,6 +83,8 @@ class JobConfigTest {
                 .hasMessageContaining("driftless.frames-topic 'bad topic' is not a valid Kafka topic name");
         assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--inference.max-batch-size", "0"))
                 .hasMessage("driftless.inference.max-batch-size must be at least 1, got 0");
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--inference.streams-per-server", "0"))
+                .hasMessage("driftless.inference.streams-per-server must be at least 1, got 0");
         assertThatThrownBy(() -> fromArgs("--bootstrap-servers"))
                 .hasMessage("option --bootstrap-servers needs a value");
     }
@@ -113,7 +115,7 @@ class JobConfigTest {
         JobConfig shortForm = fromArgs("--bootstrap-servers", "k:1", "--inference", "remote",
                 "--inference-target", "gpu-1:50051,gpu-2:50051");
         JobConfig longForm = fromArgs("--bootstrap-servers", "k:1", "--driftless.inference.backend", "REMOTE",
-                "--inference.target", "inference:50051",
+                "--inference.target", "inference:50051", "--inference.streams-per-server", "3",
                 "--inference.tls.trust-certificates", "/etc/driftless/ca.pem",
                 "--inference.tls.client-certificate", "/etc/driftless/job.pem",
                 "--inference.tls.client-key", "/etc/driftless/job.key");
@@ -123,6 +125,8 @@ class JobConfigTest {
         assertThat(shortForm.inferenceTls.enabled()).isFalse();
         assertThat(DriftlessJob.poseInference(shortForm).key()).startsWith("remote|[gpu-1:50051, gpu-2:50051]|pose-v1");
         assertThat(longForm.inferenceTarget).isEqualTo("inference:50051");
+        assertThat(shortForm.inferenceStreamsPerServer).isEqualTo(2);
+        assertThat(longForm.inferenceStreamsPerServer).isEqualTo(3);
         assertThat(longForm.inferenceTls).isEqualTo(
                 new ClientTls("/etc/driftless/ca.pem", "/etc/driftless/job.pem", "/etc/driftless/job.key"));
     }

@@ -2,7 +2,6 @@ package io.driftless.inference.remote;
 
 import io.driftless.inference.LatencyTracker;
 import io.driftless.inference.MicroClock;
-import io.driftless.inference.face.FaceDetection;
 import io.driftless.inference.flink.FrameEnvelope;
 import io.driftless.inference.flink.FrameInference;
 import io.driftless.inference.flink.InferenceOutcome;
@@ -10,13 +9,9 @@ import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
 import com.google.protobuf.ByteString;
-import io.driftless.proto.AnnotatedFrame;
-import io.driftless.proto.ArCoordinates;
-import io.driftless.proto.Box;
-import io.driftless.proto.Detection;
-import io.driftless.proto.Image;
 import io.driftless.proto.DropReason;
 import io.driftless.proto.Frame;
+import io.driftless.proto.Image;
 import io.driftless.proto.InferRequest;
 import io.driftless.proto.InferResponse;
 import io.driftless.proto.InferenceServiceGrpc;
@@ -25,44 +20,100 @@ import io.driftless.proto.Landmarks;
 import io.driftless.proto.Point;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The job's model on a remote inference server: each frame is one unary call whose gRPC
- * deadline is the frame's remaining budget.
+ * The job's model on a remote inference server, over a few long-lived bidirectional
+ * {@code InferStream} calls: each frame is one message on one of them, carrying its remaining
+ * budget, and its answer comes back on the same stream, matched by request id.
  *
- * <p>Whatever happens becomes an outcome, never an exception: a refusal for a full queue is
- * OVERLOADED, no answer in time is DEADLINE_EXCEEDED, an unreachable server is
- * INFERENCE_FAILED. After a few unreachable answers in a row a {@link CircuitBreaker} stops
- * calling, so an outage costs no network round trip per frame, and a probe call now and then
- * finds the server again. Owns its channel and shuts it down on {@link #close}.
+ * <p>A stream is one HTTP/2 stream for any number of frames, so a frame costs one message
+ * each way instead of a call's headers, trailers and stream set-up. The per-call semantics
+ * stay per frame: each frame has its own deadline timer and becomes DEADLINE_EXCEEDED when no
+ * answer came by its deadline; a refusal for a full queue is OVERLOADED; when a stream breaks
+ * (the server went away), every frame waiting on it becomes INFERENCE_FAILED at once and
+ * counts as one failed call with the {@link CircuitBreaker}, and the stream is opened again
+ * after a backoff. After a few unreachable answers in a row the breaker stops sending, so an
+ * outage costs no network round trip per frame, and a probe frame now and then finds the
+ * server again.
+ *
+ * <p>Streams are spread by the channel's round-robin policy: each new stream goes to the next
+ * server. A stream is replaced after {@code streamMaxAgeMicros}, so servers added (or back
+ * after a restart) get their share. Flow control is respected: a frame goes to a stream whose
+ * transport buffer has room, and when none has, it is refused as OVERLOADED rather than
+ * buffered. Owns its channel and shuts it down on {@link #close}.
  */
 public final class RemoteInference implements FrameInference {
 
     /** How long the round-trip estimate stands without a new answer. */
     static final long STALE_AFTER_MICROS = 1_000_000;
+    /** First wait before a broken stream is opened again; doubles while new streams break unanswered. */
+    static final long MIN_REOPEN_MICROS = 10_000;
+    static final long MAX_REOPEN_MICROS = 1_000_000;
+    /** Longest {@link #close} waits for the answers to frames already sent. */
+    static final long CLOSE_WAIT_MICROS = 5_000_000;
 
     private final ManagedChannel channel;
     private final InferenceServiceGrpc.InferenceServiceStub stub;
     private final String model;
     private final CircuitBreaker breaker;
     private final long initialLatencyMicros;
+    private final long streamMaxAgeMicros;
     private final MicroClock clock;
+    private final Slot[] slots;
+    private final AtomicInteger nextSlot = new AtomicInteger();
+    private final ScheduledThreadPoolExecutor deadlines;
     private volatile LatencyTracker roundTrips;
     private volatile long lastAnswerMicros;
+    private volatile boolean closed;
     private final AtomicLong requestIds = new AtomicLong();
+    private final FrameStream.Events events = new FrameStream.Events() {
+        @Override
+        public void answered(PendingFrame frame, InferResponse response) {
+            RemoteInference.this.answered(frame, response);
+        }
 
-    RemoteInference(ManagedChannel channel, String model, CircuitBreaker breaker, long initialLatencyMicros,
-            MicroClock clock) {
+        @Override
+        public void lost(PendingFrame frame, Status status) {
+            RemoteInference.this.lost(frame, status);
+        }
+    };
+
+    RemoteInference(ManagedChannel channel, String model, int streams, long streamMaxAgeMicros,
+            CircuitBreaker breaker, long initialLatencyMicros, MicroClock clock) {
+        if (streams < 1) {
+            throw new IllegalArgumentException("streams must be at least 1, got " + streams);
+        }
+        if (streamMaxAgeMicros <= 0) {
+            throw new IllegalArgumentException("streamMaxAgeMicros must be positive, got " + streamMaxAgeMicros);
+        }
         this.channel = channel;
         this.stub = InferenceServiceGrpc.newStub(channel);
         this.model = model;
         this.breaker = breaker;
         this.initialLatencyMicros = initialLatencyMicros;
+        this.streamMaxAgeMicros = streamMaxAgeMicros;
         this.clock = clock;
+        this.slots = new Slot[streams];
+        for (int i = 0; i < streams; i++) {
+            slots[i] = new Slot();
+        }
+        this.deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "remote-inference-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // an answered frame's timer leaves the queue at once rather than at its deadline
+        deadlines.setRemoveOnCancelPolicy(true);
         this.roundTrips = newTracker();
         this.lastAnswerMicros = clock.nowMicros();
     }
@@ -70,6 +121,11 @@ public final class RemoteInference implements FrameInference {
     @Override
     public String modelName() {
         return model;
+    }
+
+    /** How many streams it keeps open. */
+    int streams() {
+        return slots.length;
     }
 
     @Override
@@ -84,24 +140,95 @@ public final class RemoteInference implements FrameInference {
             return CompletableFuture.completedFuture(InferenceOutcome.dropped(frame, DropReason.LATE_ON_ARRIVAL,
                     "deadline passed " + (-remaining) + " us before the call to the inference server"));
         }
+        if (closed) {
+            return CompletableFuture.completedFuture(InferenceOutcome.dropped(frame, DropReason.INFERENCE_FAILED,
+                    "the remote inference client is closed"));
+        }
         CircuitBreaker.Permit permit = breaker.acquire();
         if (permit == CircuitBreaker.Permit.REFUSED) {
             return CompletableFuture.completedFuture(
                     InferenceOutcome.dropped(frame, DropReason.INFERENCE_FAILED, breaker.refusal()));
         }
-        InferenceServiceGrpc.InferenceServiceStub call = stub.withDeadlineAfter(remaining, TimeUnit.MICROSECONDS);
+        PendingFrame pending = new PendingFrame(requestIds.incrementAndGet(), frame, model, sent, remaining, permit);
+        InferRequest request = request(frame, pending.requestId, remaining);
         if (permit == CircuitBreaker.Permit.PROBE) {
             // reconnect now rather than at the end of gRPC's reconnect backoff, and let the
             // probe wait for the connection within its budget
             channel.resetConnectBackoff();
-            call = call.withWaitForReady();
+            slots[Math.floorMod(nextSlot.getAndIncrement(), slots.length)].send(pending, request, true);
+        } else {
+            send(pending, request);
         }
-        Answer answer = new Answer(frame, sent, remaining, permit);
-        call.infer(request(frame, remaining), answer);
-        return answer.outcome;
+        return pending.outcome;
     }
 
-    private InferRequest request(FrameEnvelope frame, long remainingMicros) {
+    /** Onto the next stream with room, trying each once. */
+    private void send(PendingFrame pending, InferRequest request) {
+        int first = nextSlot.getAndIncrement();
+        boolean full = false;
+        for (int i = 0; i < slots.length; i++) {
+            FrameStream.Send result = slots[Math.floorMod(first + i, slots.length)].send(pending, request, false);
+            if (result == FrameStream.Send.SENT) {
+                return;
+            }
+            full |= result == FrameStream.Send.FULL;
+        }
+        if (full) {
+            pending.drop(DropReason.OVERLOADED, "inference server refused the frame: every one of the "
+                    + slots.length + " streams to it is full (it reads frames slower than they come)");
+        } else {
+            breaker.failed(pending.permit);
+            pending.drop(DropReason.INFERENCE_FAILED, "inference server unavailable: " + slots[
+                    Math.floorMod(first, slots.length)].whyClosed());
+        }
+    }
+
+    private void armDeadline(PendingFrame pending, FrameStream stream) {
+        long delay = pending.frame.deadlineUs - clock.nowMicros();
+        pending.deadlineTimer(deadlines.schedule(() -> {
+            if (stream.remove(pending.requestId) != null) {
+                expired(pending);
+            }
+        }, Math.max(0, delay), TimeUnit.MICROSECONDS));
+    }
+
+    private void expired(PendingFrame pending) {
+        // a slow answer is the server's load, not its absence; only a probe must get through
+        if (pending.permit == CircuitBreaker.Permit.PROBE) {
+            breaker.failed(pending.permit);
+        }
+        pending.drop(DropReason.DEADLINE_EXCEEDED,
+                "no answer from the inference server within the remaining budget of " + pending.budgetMicros + " us");
+    }
+
+    private void answered(PendingFrame pending, InferResponse response) {
+        long received = clock.nowMicros();
+        breaker.succeeded(pending.permit);
+        InferenceOutcome outcome = pending.outcomeOf(response, received);
+        if (outcome.succeeded()) {
+            recordRoundTrip(received - pending.sentMicros, received);
+        }
+        pending.complete(outcome);
+    }
+
+    private void lost(PendingFrame pending, Status status) {
+        switch (status.getCode()) {
+            case UNAVAILABLE, CANCELLED, DEADLINE_EXCEEDED -> {
+                breaker.failed(pending.permit);
+                pending.drop(DropReason.INFERENCE_FAILED, "inference server unavailable: " + describe(status));
+            }
+            case RESOURCE_EXHAUSTED -> {
+                breaker.succeeded(pending.permit);
+                pending.drop(DropReason.OVERLOADED, "inference server refused the frame: " + status.getDescription());
+            }
+            default -> {
+                breaker.succeeded(pending.permit);
+                pending.drop(DropReason.INFERENCE_FAILED, "inference server answered " + describe(status));
+            }
+        }
+    }
+
+    private InferRequest request(FrameEnvelope frame, long requestId, long remainingMicros) {
         Frame.Builder payload = Frame.newBuilder()
                 .setSessionId(frame.sessionId)
                 .setSequence(frame.sequence)
@@ -124,7 +251,7 @@ public final class RemoteInference implements FrameInference {
             }
         }
         return InferRequest.newBuilder()
-                .setRequestId(requestIds.incrementAndGet())
+                .setRequestId(requestId)
                 .setModel(model)
                 .setRemainingBudgetUs(remainingMicros)
                 .setFrame(payload)
@@ -136,14 +263,6 @@ public final class RemoteInference implements FrameInference {
     }
 
     /**
-     * A high percentile of recent answered round trips, network and server queue included: what
-     * the admission gate compares with a frame's remaining budget. An estimate with no answer
-     * for a while is stale and falls back to the initial one: slow round trips (a cold JVM, a
-     * passing overload) would otherwise make the gate admit nothing, and with no call made the
-     * estimate could never learn that they are over. Timed-out calls are no samples, for the
-     * same reason.
-     */
-    /**
      * Sends up to {@code calls} frames of a typical face, {@code concurrency} at a time, within
      * {@code limit}, and then forgets the round trips they took. A cold JVM runs the call path
      * (protobuf, HTTP/2) interpreted: its first round trips are slow enough that the admission
@@ -152,7 +271,7 @@ public final class RemoteInference implements FrameInference {
      */
     void warmUp(int calls, int concurrency, long limitMicros) throws InterruptedException {
         long end = clock.nowMicros() + limitMicros;
-        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(concurrency);
+        Semaphore slots = new Semaphore(concurrency);
         for (int i = 0; i < calls && clock.nowMicros() < end && !breaker.isOpen(); i++) {
             if (!slots.tryAcquire(Math.max(0, end - clock.nowMicros()), TimeUnit.MICROSECONDS)) {
                 break;
@@ -182,6 +301,14 @@ public final class RemoteInference implements FrameInference {
         return frame;
     }
 
+    /**
+     * A high percentile of recent answered round trips, network and server queue included: what
+     * the admission gate compares with a frame's remaining budget. An estimate with no answer
+     * for a while is stale and falls back to the initial one: slow round trips (a cold JVM, a
+     * passing overload) would otherwise make the gate admit nothing, and with no call made the
+     * estimate could never learn that they are over. Timed-out calls are no samples, for the
+     * same reason.
+     */
     @Override
     public long expectedLatencyMicros() {
         return clock.nowMicros() - lastAnswerMicros > STALE_AFTER_MICROS ? initialLatencyMicros : roundTrips.micros();
@@ -201,144 +328,95 @@ public final class RemoteInference implements FrameInference {
         return breaker.isOpen();
     }
 
+    /**
+     * Half-closes every stream, waits up to {@link #CLOSE_WAIT_MICROS} for the answers to the
+     * frames already sent, then shuts the channel down; a frame still waiting then becomes
+     * INFERENCE_FAILED.
+     */
     @Override
     public void close() throws Exception {
-        channel.shutdown();
-        if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
-            channel.shutdownNow();
+        closed = true;
+        List<CompletableFuture<?>> outstanding = new ArrayList<>();
+        for (Slot slot : slots) {
+            outstanding.addAll(slot.halfClose());
         }
-    }
-
-    /** The answer to one call, turned into an outcome. */
-    private final class Answer implements StreamObserver<InferResponse> {
-        final CompletableFuture<InferenceOutcome> outcome = new CompletableFuture<>();
-        private final FrameEnvelope frame;
-        private final long sent;
-        private final long budget;
-        private final CircuitBreaker.Permit permit;
-
-        Answer(FrameEnvelope frame, long sent, long budget, CircuitBreaker.Permit permit) {
-            this.frame = frame;
-            this.sent = sent;
-            this.budget = budget;
-            this.permit = permit;
-        }
-
-        @Override
-        public void onNext(InferResponse response) {
-            long received = clock.nowMicros();
-            breaker.succeeded(permit);
-            outcome.complete(response.hasCoordinates() ? result(response, received)
-                    : response.hasAnnotated() ? annotated(response, received) : dropped(response));
-        }
-
-        private InferenceOutcome result(InferResponse response, long received) {
-            recordRoundTrip(received - sent, received);
-            InferenceOutcome result = answered(response, received, response.getCoordinates().getModel());
-            pose(response.getCoordinates(), result);
-            return result;
-        }
-
-        /** An image frame's answer: the annotated frame and, when a face was found, its coordinates. */
-        private InferenceOutcome annotated(InferResponse response, long received) {
-            recordRoundTrip(received - sent, received);
-            AnnotatedFrame annotated = response.getAnnotated();
-            InferenceOutcome result = answered(response, received, annotated.getModel());
-            result.annotatedJpeg = annotated.getJpeg().toByteArray();
-            float[] detections = new float[annotated.getDetectionsCount() * InferenceOutcome.DETECTION_STRIDE];
-            int at = 0;
-            for (Detection detection : annotated.getDetectionsList()) {
-                Box box = detection.getBox();
-                detections[at] = detection.getScore();
-                detections[at + 1] = box.getXMin();
-                detections[at + 2] = box.getYMin();
-                detections[at + 3] = box.getXMax() - box.getXMin();
-                detections[at + 4] = box.getYMax() - box.getYMin();
-                for (int k = 0; k < Math.min(detection.getKeypointsCount(), FaceDetection.KEYPOINT_COUNT); k++) {
-                    detections[at + 5 + 2 * k] = detection.getKeypoints(k).getX();
-                    detections[at + 6 + 2 * k] = detection.getKeypoints(k).getY();
-                }
-                at += InferenceOutcome.DETECTION_STRIDE;
+        try {
+            CompletableFuture.allOf(outstanding.toArray(CompletableFuture[]::new))
+                    .get(CLOSE_WAIT_MICROS, TimeUnit.MICROSECONDS);
+        } catch (TimeoutException | ExecutionException answersStillOut) {
+            // the channel's shutdown below ends their streams, which fails them
+        } finally {
+            channel.shutdown();
+            if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+                channel.shutdownNow();
+                channel.awaitTermination(5, TimeUnit.SECONDS);
             }
-            result.detections = detections;
-            if (response.hasFaceCoordinates()) {
-                pose(response.getFaceCoordinates(), result);
-            } else {
-                result.withoutPose = true;
-            }
-            return result;
-        }
-
-        private InferenceOutcome answered(InferResponse response, long received, String answeringModel) {
-            InferenceOutcome result = new InferenceOutcome();
-            result.frame = frame;
-            result.model = answeringModel;
-            // job clock: the answer's arrival, and as long before it as the model computed
-            result.inferenceEndUs = received;
-            result.inferenceStartUs = received - response.getComputeUs();
-            result.batchSize = response.getBatchSize();
-            return result;
-        }
-
-        private static void pose(ArCoordinates coordinates, InferenceOutcome result) {
-            result.yawDeg = coordinates.getPose().getYawDeg();
-            result.pitchDeg = coordinates.getPose().getPitchDeg();
-            result.rollDeg = coordinates.getPose().getRollDeg();
-            result.xM = coordinates.getPose().getXM();
-            result.yM = coordinates.getPose().getYM();
-            result.zM = coordinates.getPose().getZM();
-            result.confidence = coordinates.getConfidence();
-        }
-
-        private InferenceOutcome dropped(InferResponse response) {
-            if (!response.hasDropped()) {
-                return InferenceOutcome.dropped(frame, DropReason.INFERENCE_FAILED,
-                        "the inference server answered without a result for model " + model);
-            }
-            InferenceOutcome drop = InferenceOutcome.dropped(frame, response.getDropped().getReason(),
-                    "inference server: " + response.getDropped().getDetail());
-            drop.model = model;
-            drop.batchSize = response.getBatchSize();
-            return drop;
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            Status status = Status.fromThrowable(error);
-            switch (status.getCode()) {
-                case DEADLINE_EXCEEDED -> {
-                    // a slow answer is the server's load, not its absence; only a probe must get through
-                    if (permit == CircuitBreaker.Permit.PROBE) {
-                        breaker.failed(permit);
-                    }
-                    outcome.complete(InferenceOutcome.dropped(frame, DropReason.DEADLINE_EXCEEDED,
-                            "no answer from the inference server within the remaining budget of " + budget + " us"));
-                }
-                case RESOURCE_EXHAUSTED -> {
-                    breaker.succeeded(permit);
-                    outcome.complete(InferenceOutcome.dropped(frame, DropReason.OVERLOADED,
-                            "inference server refused the frame: " + status.getDescription()));
-                }
-                case UNAVAILABLE, CANCELLED -> {
-                    breaker.failed(permit);
-                    outcome.complete(InferenceOutcome.dropped(frame, DropReason.INFERENCE_FAILED,
-                            "inference server unavailable: " + describe(status)));
-                }
-                default -> {
-                    breaker.succeeded(permit);
-                    outcome.complete(InferenceOutcome.dropped(frame, DropReason.INFERENCE_FAILED,
-                            "inference server answered " + describe(status)));
-                }
-            }
-        }
-
-        @Override
-        public void onCompleted() {
-            // a unary call's one answer came through onNext
+            deadlines.shutdownNow();
         }
     }
 
     private static String describe(Status status) {
         return status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
+    }
+
+    /** One of the client's streams, opened again when it breaks or grows old. */
+    private final class Slot {
+        private FrameStream current;
+        private boolean endSeen;
+        private long reopenAtMicros;
+        private long backoffMicros = MIN_REOPEN_MICROS;
+
+        /** {@code probe}: opens a stream at once if needed, waiting for the connection, and sends past flow control. */
+        synchronized FrameStream.Send send(PendingFrame pending, InferRequest request, boolean probe) {
+            long now = clock.nowMicros();
+            if (current != null && !current.ended() && now - current.openedMicros() >= streamMaxAgeMicros) {
+                // a fresh call lets round robin place it anew: on a server added or back since
+                current.halfClose();
+                current = open(now, false);
+            }
+            if (current == null || current.ended()) {
+                if (current != null && !endSeen) {
+                    endSeen = true;
+                    backoffMicros = current.answeredAny() ? MIN_REOPEN_MICROS
+                            : Math.min(MAX_REOPEN_MICROS, 2 * backoffMicros);
+                    reopenAtMicros = now + backoffMicros;
+                }
+                if (!probe && now < reopenAtMicros) {
+                    return FrameStream.Send.ENDED;
+                }
+                current = open(now, probe);
+            }
+            FrameStream stream = current;
+            FrameStream.Send result = stream.send(pending, request, probe);
+            if (result == FrameStream.Send.SENT) {
+                armDeadline(pending, stream);
+            } else if (probe) {
+                // a probe that cannot go out must still give the breaker its verdict
+                lost(pending, stream.ended() ? stream.endStatus() : Status.UNAVAILABLE.withDescription(
+                        "the probe could not be sent"));
+            }
+            return result;
+        }
+
+        private FrameStream open(long now, boolean waitForReady) {
+            FrameStream stream = new FrameStream(events, now);
+            endSeen = false;
+            (waitForReady ? stub.withWaitForReady() : stub).inferStream(stream);
+            return stream;
+        }
+
+        synchronized String whyClosed() {
+            String why = current == null || current.endStatus() == null ? "no stream open"
+                    : describe(current.endStatus());
+            return why + "; stream opens again in " + Math.max(0, reopenAtMicros - clock.nowMicros()) / 1000 + " ms";
+        }
+
+        synchronized List<CompletableFuture<?>> halfClose() {
+            if (current == null) {
+                return List.of();
+            }
+            current.halfClose();
+            return current.outstanding();
+        }
     }
 }

@@ -154,7 +154,8 @@ final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplB
                 metrics.rejected("", "unknown_model");
                 answer(InferResponse.newBuilder()
                         .setRequestId(request.getRequestId())
-                        .setDropped(drop(request, DropReason.INVALID, unknownModel(request)))
+                        // the frame is fine: the client asks for a model this server does not have
+                        .setDropped(drop(request, DropReason.INFERENCE_FAILED, unknownModel(request)))
                         .build());
                 return;
             }

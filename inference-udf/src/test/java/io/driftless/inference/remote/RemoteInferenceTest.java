@@ -11,7 +11,14 @@ import io.driftless.inference.pose.PoseModelAdapter;
 import io.driftless.inference.testutils.Faces;
 import io.driftless.inference.testutils.RunningServer;
 import io.driftless.proto.DropReason;
+import io.driftless.proto.InferRequest;
+import io.driftless.proto.InferResponse;
+import io.driftless.proto.InferenceServiceGrpc;
+import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -43,8 +50,12 @@ class RemoteInferenceTest {
 
     private RemoteInference client(String target) {
         // no warm-up: these tests count the server's answers
+        return client(target, 0, CLOCK);
+    }
+
+    private RemoteInference client(String target, int warmUpCalls, MicroClock clock) {
         return closing((RemoteInference) new RemoteInferenceFactory(target, PoseModelAdapter.MODEL_NAME,
-                ClientTls.PLAINTEXT, 0).create(CLOCK));
+                ClientTls.PLAINTEXT, RemoteInferenceFactory.DEFAULT_STREAMS_PER_SERVER, warmUpCalls).create(clock));
     }
 
     private static InferenceOutcome await(CompletableFuture<InferenceOutcome> outcome) throws Exception {
@@ -96,8 +107,7 @@ class RemoteInferenceTest {
     void fallsBackToItsInitialEstimateOnceNoAnswerCameForASecondAndThenLearnsAfresh() throws Exception {
         RunningServer server = closing(RunningServer.start());
         AtomicLong now = new AtomicLong(CLOCK.nowMicros());
-        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory(server.target(),
-                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 0).create(now::get));
+        RemoteInference remote = client(server.target(), 0, now::get);
         FrameEnvelope frame = Faces.frames(1, 1, GENEROUS).get(0);
 
         // the test's clock stands still during a call: every round trip it sees takes 0 us
@@ -114,8 +124,7 @@ class RemoteInferenceTest {
     @Test
     void warmsTheCallPathUpBeforeItsFirstFrameAndForgetsThoseRoundTrips() throws Exception {
         RunningServer server = closing(RunningServer.start());
-        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory(server.target(),
-                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 300).create(CLOCK));
+        RemoteInference remote = client(server.target(), 300, CLOCK);
 
         assertThat(server.counter("driftless_server_requests", "outcome", "ok")).isEqualTo(300);
         assertThat(remote.expectedLatencyMicros()).isEqualTo(RemoteInferenceFactory.INITIAL_LATENCY_MICROS);
@@ -128,8 +137,7 @@ class RemoteInferenceTest {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             freePort = socket.getLocalPort();
         }
-        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory("localhost:" + freePort,
-                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, RemoteInferenceFactory.WARM_UP_CALLS).create(CLOCK));
+        RemoteInference remote = client("localhost:" + freePort, RemoteInferenceFactory.WARM_UP_CALLS, CLOCK);
 
         assertThat(remote.circuitOpen()).as("the unreachable server opened the circuit").isTrue();
         InferenceOutcome outcome = await(remote.infer(Faces.frames(1, 1, GENEROUS).get(0)));
@@ -184,8 +192,10 @@ class RemoteInferenceTest {
         assertThat(duringOutage).allSatisfy(outcome -> {
             assertThat(outcome.dropReason).isEqualTo(DropReason.INFERENCE_FAILED);
             // a failed call, or refused without a call once the circuit is open
+            // a broken stream (the kill cancels it, or it finds no connection), or refused without
+            // sending once the circuit is open
             assertThat(outcome.detail).satisfiesAnyOf(
-                    d -> assertThat(d).startsWith("inference server unavailable: UNAVAILABLE"),
+                    d -> assertThat(d).startsWith("inference server unavailable: "),
                     d -> assertThat(d).startsWith("inference server unreachable (circuit open); next probe in"));
         });
         assertThat(duringOutage).filteredOn(o -> o.detail.contains("circuit open")).isNotEmpty();
@@ -230,5 +240,161 @@ class RemoteInferenceTest {
         assertThat(outcome.dropReason).isEqualTo(DropReason.LATE_ON_ARRIVAL);
         assertThat(outcome.detail).contains("before the call to the inference server");
         assertThat(server.counter("driftless_server_requests")).isZero();
+    }
+
+    @Test
+    void dropsAFrameAtItsOwnDeadlineWhileTheOthersOnTheSameStreamAreAnswered() throws Exception {
+        // every batch takes 300 ms longer than the model needs; the server expects 1 ms and admits all
+        RunningServer server = closing(RunningServer.slowed(300_000, new RunnerOptions(4, 64, 1, 1_000)));
+        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory("127.0.0.1:" + server.port(),
+                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 1, 0).create(CLOCK));
+        assertThat(remote.streams()).isEqualTo(1);
+
+        CompletableFuture<InferenceOutcome> hurried = remote.infer(Faces.frames(1, 21, 100_000).get(0));
+        List<CompletableFuture<InferenceOutcome>> patient = new ArrayList<>();
+        for (FrameEnvelope frame : Faces.frames(3, 22, GENEROUS)) {
+            patient.add(remote.infer(frame));
+        }
+
+        InferenceOutcome late = await(hurried);
+        assertThat(late.dropReason).as(late.detail).isEqualTo(DropReason.DEADLINE_EXCEEDED);
+        assertThat(late.detail).startsWith("no answer from the inference server within the remaining budget of ");
+        for (CompletableFuture<InferenceOutcome> frame : patient) {
+            InferenceOutcome outcome = await(frame);
+            assertThat(outcome.succeeded()).as(outcome.detail).isTrue();
+        }
+        // the server did answer the hurried frame, after its deadline: the client had let it go
+        assertThat(server.counter("driftless_server_late_answers")).isEqualTo(1);
+        assertThat(remote.circuitOpen()).as("a slow answer is no outage").isFalse();
+    }
+
+    @Test
+    void failsEveryFrameWaitingOnAStreamAtOnceWhenTheServerDiesAndResumesOnTheRestartedOne() throws Exception {
+        RunningServer server = RunningServer.slowed(500_000, new RunnerOptions(1, 64, 1, 1_000));
+        int port = server.port();
+        RemoteInference remote = client("127.0.0.1:" + port);
+        assertThat(await(remote.infer(Faces.frames(1, 1, GENEROUS).get(0))).succeeded()).isTrue();
+
+        // budgets far beyond what the test waits for: only the broken stream can decide these frames
+        List<CompletableFuture<InferenceOutcome>> waiting = new ArrayList<>();
+        for (FrameEnvelope frame : Faces.frames(8, 31, 600_000_000)) {
+            waiting.add(remote.infer(frame));
+        }
+        server.kill();
+
+        for (CompletableFuture<InferenceOutcome> frame : waiting) {
+            InferenceOutcome outcome = await(frame);
+            assertThat(outcome.dropReason).as(outcome.detail).isEqualTo(DropReason.INFERENCE_FAILED);
+            assertThat(outcome.detail).startsWith("inference server unavailable: ");
+        }
+        assertThat(remote.circuitOpen()).as("eight lost frames count as eight failed calls").isTrue();
+
+        RunningServer restarted = closing(RunningServer.start(port, InsecureServerCredentials.create(),
+                RunnerOptions.DEFAULTS));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        InferenceOutcome outcome;
+        do {
+            assertThat(System.nanoTime()).as("answers again within 30 s of the restart").isLessThan(deadline);
+            outcome = await(remote.infer(Faces.frames(1, 4, 1_000_000).get(0)));
+        } while (!outcome.succeeded());
+        assertThat(remote.circuitOpen()).isFalse();
+        assertThat(restarted.counter("driftless_server_requests", "outcome", "ok")).isPositive();
+    }
+
+    @Test
+    void replacesAnAgedStreamSoThatAServerStartedLaterGetsItsShare() throws Exception {
+        RunningServer first = closing(RunningServer.start());
+        int laterPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            laterPort = socket.getLocalPort();
+        }
+        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory(
+                "127.0.0.1:" + first.port() + ",127.0.0.1:" + laterPort, PoseModelAdapter.MODEL_NAME,
+                ClientTls.PLAINTEXT, 1, 0, 50_000).create(CLOCK));
+        assertThat(await(remote.infer(Faces.frames(1, 1, GENEROUS).get(0))).succeeded()).isTrue();
+
+        RunningServer later = closing(RunningServer.start(laterPort, InsecureServerCredentials.create(),
+                RunnerOptions.DEFAULTS));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        List<FrameEnvelope> frames = Faces.frames(64, 5, GENEROUS);
+        for (int i = 0; later.counter("driftless_server_requests", "outcome", "ok") == 0; i++) {
+            assertThat(System.nanoTime()).as("the server started later answers within 30 s").isLessThan(deadline);
+            InferenceOutcome outcome = await(remote.infer(Faces.renewed(frames.get(i % frames.size()), GENEROUS)));
+            assertThat(outcome.succeeded()).as(outcome.detail).isTrue();
+        }
+    }
+
+    @Test
+    void closingWaitsForTheAnswersToFramesAlreadySent() throws Exception {
+        RunningServer server = closing(RunningServer.slowed(200_000, new RunnerOptions(1, 64, 1, 1_000)));
+        RemoteInference remote = client(server.target());
+        List<CompletableFuture<InferenceOutcome>> sent = new ArrayList<>();
+        for (FrameEnvelope frame : Faces.frames(3, 41, GENEROUS)) {
+            sent.add(remote.infer(frame));
+        }
+
+        remote.close();
+
+        for (CompletableFuture<InferenceOutcome> frame : sent) {
+            assertThat(frame).as("decided by the time close returns").isDone();
+            assertThat(frame.get().succeeded()).as(frame.get().detail).isTrue();
+        }
+        InferenceOutcome afterClose = await(remote.infer(Faces.frames(1, 42, GENEROUS).get(0)));
+        assertThat(afterClose.dropReason).isEqualTo(DropReason.INFERENCE_FAILED);
+        assertThat(afterClose.detail).isEqualTo("the remote inference client is closed");
+    }
+
+    @Test
+    void refusesFramesAsOverloadedOnceTheServerStopsReadingRatherThanBufferingThem() throws Exception {
+        // a server that takes the stream and never asks for a message: HTTP/2 flow control fills up
+        Server stalled = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+                .addService(new InferenceServiceGrpc.InferenceServiceImplBase() {
+                    @Override
+                    public StreamObserver<InferRequest> inferStream(StreamObserver<InferResponse> responses) {
+                        ((ServerCallStreamObserver<InferResponse>) responses).disableAutoRequest();
+                        return new StreamObserver<>() {
+                            @Override
+                            public void onNext(InferRequest request) {
+                            }
+
+                            @Override
+                            public void onError(Throwable error) {
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                responses.onCompleted();
+                            }
+                        };
+                    }
+                })
+                .build()
+                .start();
+        toClose.add(() -> stalled.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory("127.0.0.1:" + stalled.getPort(),
+                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 1, 0).create(CLOCK));
+
+        FrameEnvelope frame = Faces.frames(1, 51, 1_000_000).get(0);
+        List<CompletableFuture<InferenceOutcome>> sent = new ArrayList<>();
+        InferenceOutcome refused = null;
+        while (refused == null && sent.size() < 200_000) {
+            CompletableFuture<InferenceOutcome> outcome = remote.infer(Faces.renewed(frame, 1_000_000));
+            if (outcome.isDone() && !outcome.get().succeeded()) {
+                refused = outcome.get();
+            } else {
+                sent.add(outcome);
+            }
+        }
+
+        assertThat(refused).as("a frame refused after %s sent", sent.size()).isNotNull();
+        assertThat(refused.dropReason).isEqualTo(DropReason.OVERLOADED);
+        assertThat(refused.detail).isEqualTo("inference server refused the frame: every one of the 1 streams to it is"
+                + " full (it reads frames slower than they come)");
+        // what was sent stays bounded by HTTP/2's window, and each of it ends by its own deadline
+        assertThat(sent.size()).isLessThan(100_000);
+        for (CompletableFuture<InferenceOutcome> outcome : sent) {
+            assertThat(await(outcome).dropReason).isEqualTo(DropReason.DEADLINE_EXCEEDED);
+        }
+        assertThat(remote.circuitOpen()).isFalse();
     }
 }

@@ -2,18 +2,11 @@ package io.driftless.inference.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import io.driftless.inference.MicroClock;
-import io.driftless.inference.ModelAdapter;
 import io.driftless.inference.flink.FrameEnvelope;
 import io.driftless.inference.flink.FrameInference;
 import io.driftless.inference.flink.InferenceOutcome;
 import io.driftless.inference.onnx.RunnerOptions;
-import io.driftless.inference.pose.FaceKeypoints;
-import io.driftless.inference.pose.PoseEstimate;
 import io.driftless.inference.pose.PoseModelAdapter;
 import io.driftless.inference.remote.ClientTls;
 import io.driftless.inference.remote.RemoteInferenceFactory;
@@ -71,35 +64,12 @@ class InferenceServerOverloadTest {
     private final ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
     private InferenceServer server;
 
-    /** The pose model, taking {@code pauseMicros} longer for every batch. */
-    private record SlowedPoseModel(PoseModelAdapter model, long pauseMicros)
-            implements ModelAdapter<FaceKeypoints, PoseEstimate> {
-
-        @Override
-        public String modelName() {
-            return model.modelName();
-        }
-
-        @Override
-        public Map<String, OnnxTensor> encode(OrtEnvironment env, List<FaceKeypoints> batch) throws OrtException {
-            return model.encode(env, batch);
-        }
-
-        @Override
-        public List<PoseEstimate> decode(OrtSession.Result outputs, List<FaceKeypoints> batch) throws OrtException {
-            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(pauseMicros));
-            return model.decode(outputs, batch);
-        }
-    }
-
     @BeforeEach
     void startServer() throws Exception {
         MicroClock clock = MicroClock.system();
-        ServedPoseModel slowed = new ServedPoseModel(PoseModelAdapter.bundledModel(),
-                new SlowedPoseModel(new PoseModelAdapter(), BATCH_MICROS),
-                new RunnerOptions(MAX_BATCH, 256, 1, BATCH_MICROS), clock, metrics);
         server = new InferenceServer(Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()),
-                ModelCatalog.of(slowed), metrics, 2, clock).start();
+                SlowedPoseModel.catalog(BATCH_MICROS, new RunnerOptions(MAX_BATCH, 256, 1, BATCH_MICROS), clock,
+                        metrics), metrics, 2, clock).start();
     }
 
     @AfterEach
@@ -112,7 +82,8 @@ class InferenceServerOverloadTest {
     void refusesWhatItCannotFinishInTimeAndFinishesWhatItAcceptsWithinTheDeadline() throws Exception {
         List<FrameEnvelope> frames = Faces.frames(512, 7, BUDGET_MICROS);
         RemoteInferenceFactory factory = new RemoteInferenceFactory("localhost:" + server.port(),
-                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 200);
+                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, RemoteInferenceFactory.DEFAULT_STREAMS_PER_SERVER,
+                200);
         List<FrameInference> connections = new ArrayList<>();
         try {
             for (int i = 0; i < CLIENTS; i++) {

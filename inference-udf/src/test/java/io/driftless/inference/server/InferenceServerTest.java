@@ -115,10 +115,16 @@ class InferenceServerTest {
         for (long id = 1; id <= 300; id++) {
             requests.onNext(request(id, "session-" + id % 10, GENEROUS));
         }
+        // a model the server lacks fails that frame alone, as a failed inference: the frame is fine
+        requests.onNext(request(301, "session-1", GENEROUS).toBuilder().setModel("yolo-v11").build());
         requests.onCompleted();
 
         ended.get(60, TimeUnit.SECONDS);
-        assertThat(answers).hasSize(300);
+        assertThat(answers).hasSize(301);
+        InferResponse unknown = answers.remove(301L);
+        assertThat(unknown.getDropped().getReason()).isEqualTo(DropReason.INFERENCE_FAILED);
+        assertThat(unknown.getDropped().getDetail())
+                .isEqualTo("unknown model 'yolo-v11': this server serves [pose-v1, blazeface-short-range]");
         answers.forEach((id, response) -> {
             assertThat(response.hasCoordinates()).as("answer %s", id).isTrue();
             assertThat(response.getCoordinates().getSequence()).isEqualTo(id);

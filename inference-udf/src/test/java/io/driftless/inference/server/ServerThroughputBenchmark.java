@@ -13,6 +13,17 @@ import io.driftless.inference.remote.ClientTls;
 import io.driftless.inference.remote.RemoteInferenceFactory;
 import io.driftless.inference.testutils.Faces;
 import io.driftless.inference.testutils.RunningServer;
+import io.driftless.proto.Frame;
+import io.driftless.proto.InferRequest;
+import io.driftless.proto.InferResponse;
+import io.driftless.proto.InferenceServiceGrpc;
+import io.driftless.proto.KeypointScheme;
+import io.driftless.proto.Landmarks;
+import io.driftless.proto.Point;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -23,9 +34,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * How many frames per second the inference server answers, against the bare model called in a
- * loop in the same JVM, and what a server offered twice what it can answer does with 33 ms
- * frames. Prints its figures; asserts nothing about time. Not part of the build's tests (its
+ * How many frames per second the inference server answers, over the client's streams and over
+ * one unary call per frame, against the bare model called in a loop in the same JVM, and what a
+ * server offered twice what it can answer does with 33 ms frames. Prints its figures; asserts nothing about time. Not part of the build's tests (its
  * name matches no include pattern); run it on a quiet machine with
  * {@code mvn -B -o -pl inference-udf -am test -Dtest=ServerThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
  */
@@ -42,6 +53,25 @@ class ServerThroughputBenchmark {
         System.out.printf("BENCH bare model, batch 1:  %,.0f frames/s%n", bare1);
         System.out.printf("BENCH bare model, batch 64: %,.0f frames/s%n", bare64);
 
+        try (RunningServer server = RunningServer.start()) {
+            ManagedChannel channel = Grpc.newChannelBuilder(server.target(), InsecureChannelCredentials.create())
+                    .directExecutor()
+                    .build();
+            try {
+                InferenceServiceGrpc.InferenceServiceStub stub = InferenceServiceGrpc.newStub(channel);
+                unaryClosedLoop(stub, frames, 256, WARM_UP_NANOS);
+                double before = server.counter("driftless_server_requests", "outcome", "ok");
+                long batches = server.histogramCount("driftless_server_batch_size");
+                double served = unaryClosedLoop(stub, frames, 256, MEASURE_NANOS);
+                double mean = (server.counter("driftless_server_requests", "outcome", "ok") - before)
+                        / Math.max(1, server.histogramCount("driftless_server_batch_size") - batches);
+                System.out.printf("BENCH server, 256 unary calls in flight: %,.0f frames/s (%.3f of bare batch 64,"
+                        + " %.2f of bare batch 1), mean batch %.1f%n", served, served / bare64, served / bare1, mean);
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+
         try (RunningServer server = RunningServer.start();
                 FrameInference client = new RemoteInferenceFactory(server.target(), PoseModelAdapter.MODEL_NAME,
                         ClientTls.PLAINTEXT).create(MicroClock.system())) {
@@ -51,8 +81,8 @@ class ServerThroughputBenchmark {
             double served = closedLoop(client, frames, 256, MEASURE_NANOS);
             double mean = (server.counter("driftless_server_requests", "outcome", "ok") - before)
                     / Math.max(1, server.histogramCount("driftless_server_batch_size") - batches);
-            System.out.printf("BENCH server, 256 calls in flight: %,.0f frames/s (%.2f of bare batch 64, %.2f of"
-                    + " bare batch 1), mean batch %.1f%n", served, served / bare64, served / bare1, mean);
+            System.out.printf("BENCH server, 256 frames in flight on the client's streams: %,.0f frames/s (%.3f of bare"
+                    + " batch 64, %.2f of bare batch 1), mean batch %.1f%n", served, served / bare64, served / bare1, mean);
 
             Map<String, Long> outcomes = openLoop(client, frames, 2 * served, 33_000, MEASURE_NANOS);
             long total = outcomes.values().stream().mapToLong(Long::longValue).sum();
@@ -109,6 +139,54 @@ class ServerThroughputBenchmark {
         }
         slots.acquire(inFlight);
         return (answered - inFlight) / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** Frames per second answered by one unary call each, {@code inFlight} calls outstanding at all times. */
+    private static double unaryClosedLoop(InferenceServiceGrpc.InferenceServiceStub stub, List<FrameEnvelope> frames,
+            int inFlight, long nanos) throws Exception {
+        Semaphore slots = new Semaphore(inFlight);
+        long start = System.nanoTime();
+        long answered = 0;
+        for (int i = 0; System.nanoTime() - start < nanos; i++) {
+            slots.acquire();
+            stub.withDeadlineAfter(5, TimeUnit.SECONDS).infer(request(frames.get(i % frames.size()), i),
+                    new StreamObserver<>() {
+                        @Override
+                        public void onNext(InferResponse response) {
+                        }
+
+                        @Override
+                        public void onError(Throwable error) {
+                            slots.release();
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            slots.release();
+                        }
+                    });
+            answered++;
+        }
+        slots.acquire(inFlight);
+        return (answered - inFlight) / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static InferRequest request(FrameEnvelope frame, long id) {
+        Landmarks.Builder landmarks = Landmarks.newBuilder()
+                .setScheme(KeypointScheme.BLAZEFACE_SIX)
+                .setImageWidth(frame.imageWidth)
+                .setImageHeight(frame.imageHeight)
+                .setFocalLengthPx(frame.focalLengthPx);
+        for (int k = 0; k + 1 < frame.keypoints.length; k += 2) {
+            landmarks.addKeypoints(Point.newBuilder().setX(frame.keypoints[k]).setY(frame.keypoints[k + 1]));
+        }
+        return InferRequest.newBuilder()
+                .setRequestId(id)
+                .setModel(PoseModelAdapter.MODEL_NAME)
+                .setRemainingBudgetUs(5_000_000)
+                .setFrame(Frame.newBuilder().setSessionId(frame.sessionId).setSequence(frame.sequence)
+                        .setLandmarks(landmarks))
+                .build();
     }
 
     /** Offers {@code rate} frames per second whatever comes back; counts the outcomes. */

@@ -5,6 +5,7 @@ import io.driftless.inference.onnx.RunnerOptions;
 import io.driftless.inference.server.InferenceServer;
 import io.driftless.inference.server.ModelCatalog;
 import io.driftless.inference.server.ServerMetrics;
+import io.driftless.inference.server.SlowedPoseModel;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
@@ -14,16 +15,20 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.time.Duration;
 
-/** A real inference server on a local port, serving the bundled pose model. */
+/** A real inference server on a local port, serving the bundled models. */
 public final class RunningServer implements AutoCloseable {
 
     public final ServerMetrics metrics = new ServerMetrics();
     public final InferenceServer server;
     private boolean stopped;
 
-    private RunningServer(int port, ServerCredentials credentials, RunnerOptions options) throws Exception {
-        server = new InferenceServer(Grpc.newServerBuilderForPort(port, credentials),
-                ModelCatalog.bundled(options, MicroClock.system(), metrics), metrics, 2, MicroClock.system());
+    private RunningServer(int port, ServerCredentials credentials, RunnerOptions options, long pauseMicros)
+            throws Exception {
+        ModelCatalog models = pauseMicros > 0
+                ? SlowedPoseModel.catalog(pauseMicros, options, MicroClock.system(), metrics)
+                : ModelCatalog.bundled(options, MicroClock.system(), metrics);
+        server = new InferenceServer(Grpc.newServerBuilderForPort(port, credentials), models, metrics, 2,
+                MicroClock.system());
         server.start();
     }
 
@@ -34,7 +39,12 @@ public final class RunningServer implements AutoCloseable {
 
     public static RunningServer start(int port, ServerCredentials credentials, RunnerOptions options)
             throws Exception {
-        return new RunningServer(port, credentials, options);
+        return new RunningServer(port, credentials, options, 0);
+    }
+
+    /** Plaintext on a free port, serving only the pose model, slowed by {@code pauseMicros} a batch. */
+    public static RunningServer slowed(long pauseMicros, RunnerOptions options) throws Exception {
+        return new RunningServer(0, InsecureServerCredentials.create(), options, pauseMicros);
     }
 
     public int port() {
