@@ -9,6 +9,7 @@ import io.driftless.job.kafka.KafkaEndpoints;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -89,8 +90,7 @@ public final class FlinkSystem implements SystemUnderTest {
 
     private static FlinkSystem start(String name, BenchBroker broker, int parallelism, Configuration flinkSettings,
             Configuration jobSettings, FrameInferenceFactory inference, AutoCloseable sidecar) throws Exception {
-        Topics topics = Topics.of(name.replaceAll("[^a-z]+", "-"));
-        broker.create(topics);
+        Topics topics = broker.createFresh(name.toLowerCase(Locale.ROOT).replaceAll("[^a-z]+", "-"));
         Configuration settings = new Configuration(jobSettings);
         settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         settings.set(DriftlessOptions.FRAMES_TOPIC, topics.frames());

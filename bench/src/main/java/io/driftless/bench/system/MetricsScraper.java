@@ -29,9 +29,9 @@ public final class MetricsScraper implements AutoCloseable {
         this.request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(5)).GET().build();
     }
 
-    /** Scrapes {@code http://localhost:port/metrics} every {@code interval}, from now on. */
+    /** Scrapes {@code http://127.0.0.1:port/metrics} every {@code interval}, from now on. */
     public static MetricsScraper start(int port, Duration interval) {
-        MetricsScraper scraper = new MetricsScraper(URI.create("http://localhost:" + port + "/metrics"));
+        MetricsScraper scraper = new MetricsScraper(URI.create("http://127.0.0.1:" + port + "/metrics"));
         scraper.timer.scheduleWithFixedDelay(scraper::scrape, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return scraper;
     }
