@@ -44,7 +44,7 @@ public final class BenchCli implements Callable<Integer> {
 
     @Option(names = "--scenarios", paramLabel = "ID", split = ",", description = "Run only these scenarios, e.g."
             + " capacity,overload (default: all of latency-profile, capacity, overload, session-skew,"
-            + " remote-inference, jpeg-streams; overload needs capacity).")
+            + " remote-inference, jpeg-streams, metrics-overhead; overload needs capacity).")
     private List<String> scenarios;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write the report (default:"

@@ -14,6 +14,7 @@ import io.driftless.bench.scenario.BenchContext;
 import io.driftless.bench.scenario.Capacity;
 import io.driftless.bench.scenario.JpegStreams;
 import io.driftless.bench.scenario.LatencyProfile;
+import io.driftless.bench.scenario.MetricsOverhead;
 import io.driftless.bench.scenario.Overload;
 import io.driftless.bench.scenario.ProgressLine;
 import io.driftless.bench.scenario.RemoteInference;
@@ -62,7 +63,7 @@ public final class BenchSuite {
     /** Every scenario there is, by id. */
     static List<Scenario> scenarios() {
         return List.of(new LatencyProfile(), new Capacity(), new Overload(), new SessionSkew(),
-                new RemoteInference(), new JpegStreams());
+                new RemoteInference(), new JpegStreams(), new MetricsOverhead());
     }
 
     public Report run() throws Exception {
@@ -161,6 +162,11 @@ public final class BenchSuite {
         if (plan.runs("remote-inference")) {
             total = total.plus(run.multipliedBy(repeats));
             systems += 1;
+        }
+        if (plan.runs("metrics-overhead")) {
+            // every run starts its system afresh: off and on alternate
+            int runs = 2 * MetricsOverhead.rounds(repeats);
+            total = total.plus(run.plus(SYSTEM_START).plus(plan.warmUp()).multipliedBy(runs));
         }
         if (systems == 0 && Stream.of("capacity", "overload", "session-skew").anyMatch(plan::runs)) {
             systems = 1;

@@ -40,7 +40,8 @@ class BenchCliTest {
     void anUnknownScenarioIsAUsageErrorThatListsTheScenarios() {
         assertThat(run("--scenarios", "capacity,speed")).isEqualTo(2);
         assertThat(err.toString()).contains("driftless-bench: unknown scenario 'speed': choose from [latency-profile,"
-                + " capacity, overload, session-skew, remote-inference, jpeg-streams]", "Usage: driftless-bench");
+                + " capacity, overload, session-skew, remote-inference, jpeg-streams, metrics-overhead]",
+                "Usage: driftless-bench");
     }
 
     @Test

@@ -38,6 +38,15 @@ public final class LocalDriftless implements Callable<Integer> {
     @Option(names = "--fps", defaultValue = "30", description = "Frames per second per user (default: ${DEFAULT-VALUE}).")
     int fps;
 
+    @Option(names = "--jpeg-users", defaultValue = "0",
+            description = "Camera sessions that send JPEG frames of a face photo instead of landmarks, for the"
+                    + " job's face detector and annotated frames (default: ${DEFAULT-VALUE}).")
+    int jpegUsers;
+
+    @Option(names = "--jpeg-fps", defaultValue = "15",
+            description = "Frames per second per JPEG session (default: ${DEFAULT-VALUE}).")
+    int jpegFps;
+
     @Option(names = "--duration", converter = DurationConverter.class,
             description = "How long to stream, e.g. 40s, 2m (default: until Ctrl-C).")
     Duration duration;
@@ -116,6 +125,7 @@ public final class LocalDriftless implements Callable<Integer> {
         LocalSystem.Ports ports;
         try {
             ports = new LocalSystem.Ports(kafkaPort, webPort, prometheusPort);
+            checkJpegUsers();
         } catch (IllegalArgumentException e) {
             System.err.println("driftless-local: " + e.getMessage() + ". Run with --help for the options.");
             return 2;
@@ -151,17 +161,28 @@ public final class LocalDriftless implements Callable<Integer> {
                     out.println("Inference server:    localhost:" + inferencePort + " (gRPC), metrics on http://localhost:"
                             + inferenceMetricsPort + "/metrics");
                 }
-                out.printf("Streaming %d synthetic users at %d fps%s. Ctrl-C stops.%n", users, fps,
+                out.printf("Streaming %d synthetic users at %d fps%s%s. Ctrl-C stops.%n", users, fps,
+                        jpegUsers == 0 ? "" : String.format(" and %d JPEG users at %d fps", jpegUsers, jpegFps),
                         duration == null ? "" : " for " + duration.toSeconds() + " s");
                 RunSummary summary;
-                try (MemorySampler memory = memoryReport == null ? null : MemorySampler.start(memoryInterval, heapCensusInterval, memoryReport.resolve("heap-census"))) {
+                String jpegSummary = null;
+                try (MemorySampler memory = memoryReport == null ? null : MemorySampler.start(memoryInterval, heapCensusInterval, memoryReport.resolve("heap-census"));
+                        JpegUsers jpeg = jpegUsers == 0 ? null : JpegUsers.start(system.bootstrapServers(),
+                                DriftlessOptions.FRAMES_TOPIC.defaultValue(), jpegUsers, jpegFps)) {
                     summary = stream(system.bootstrapServers(), out);
+                    if (jpeg != null) {
+                        jpegSummary = String.format("JPEG users: %,d frames sent, %,d not taken by Kafka (their"
+                                + " responses and drops are the driftless_image_* metrics)", jpeg.sent(), jpeg.failed());
+                    }
                     if (memory != null) {
                         reportMemory(memory, out);
                     }
                 }
                 out.println();
                 out.println(summary.toTable());
+                if (jpegSummary != null) {
+                    out.println(jpegSummary);
+                }
                 if (summaryJson != null) {
                     Files.writeString(summaryJson, summary.toJson(), StandardCharsets.UTF_8);
                     out.println("Summary written to " + summaryJson.toAbsolutePath());
@@ -171,6 +192,15 @@ public final class LocalDriftless implements Callable<Integer> {
             }
         } finally {
             finished.countDown();
+        }
+    }
+
+    private void checkJpegUsers() {
+        if (jpegUsers < 0) {
+            throw new IllegalArgumentException("--jpeg-users must be 0 or more, got " + jpegUsers);
+        }
+        if (jpegFps < 1 || jpegFps > 120) {
+            throw new IllegalArgumentException("--jpeg-fps must be in 1..120, got " + jpegFps);
         }
     }
 

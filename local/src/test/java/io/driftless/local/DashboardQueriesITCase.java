@@ -259,13 +259,14 @@ class DashboardQueriesITCase {
     }
 
     /**
-     * Synthetic users for the whole check, and a burst of more users in the middle, so the
-     * pictures show the system both comfortable and shedding load.
+     * Synthetic users for the whole check, a few JPEG sessions beside them, and a burst of more
+     * users in the middle, so the pictures show the system both comfortable and shedding load.
      */
     private static final class Load implements AutoCloseable {
         private final ScheduledExecutorService threads = Executors.newScheduledThreadPool(2);
         private final SyntheticRun steady;
         private final SyntheticRun burst;
+        private JpegUsers jpeg;
         private Future<?> burstStart;
 
         private Load(String bootstrapServers) {
@@ -275,6 +276,8 @@ class DashboardQueriesITCase {
 
         static Load start(String bootstrapServers) {
             Load load = new Load(bootstrapServers);
+            // the video path's panels need image frames the whole time
+            load.jpeg = JpegUsers.start(bootstrapServers, DriftlessOptions.FRAMES_TOPIC.defaultValue(), 3, 10);
             load.threads.submit(load.steady::run);
             // the steady users have the system to themselves for a while first
             load.burstStart = load.threads.schedule(load.burst::run, 25, TimeUnit.SECONDS);
@@ -294,6 +297,7 @@ class DashboardQueriesITCase {
 
         @Override
         public void close() throws InterruptedException {
+            jpeg.close();
             steady.stop();
             burst.stop();
             burstStart.cancel(false);

@@ -25,6 +25,8 @@ public final class BenchContext implements AutoCloseable {
 
     private static final int PARALLELISM = 1;
     private static final Duration SERVING_TIMEOUT = Duration.ofSeconds(90);
+    /** As often as the dashboard check's Prometheus scrapes: the reporter's busiest realistic use. */
+    private static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(1);
     /**
      * The first system of a run also pays for the JVM's own warm-up (class loading, compiling
      * the Kafka clients and Flink's runtime), which takes minutes on a busy machine.
@@ -75,6 +77,7 @@ public final class BenchContext implements AutoCloseable {
             case TRANSPORT_FLOOR -> FlinkSystem.transportFloor(broker, PARALLELISM);
             case PIPELINE -> FlinkSystem.pipeline(broker, PARALLELISM);
             case REMOTE_PIPELINE -> FlinkSystem.remote(broker, PARALLELISM);
+            case REPORTED_PIPELINE -> FlinkSystem.pipelineWithPrometheus(broker, PARALLELISM, SCRAPE_INTERVAL);
         };
         runningKind = kind;
         load.awaitServing(running, SERVING_TIMEOUT);

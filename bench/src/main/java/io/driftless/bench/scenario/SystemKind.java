@@ -9,5 +9,7 @@ public enum SystemKind {
     /** The job as shipped, pose model in-process. */
     PIPELINE,
     /** The job calling the pose model on an inference server. */
-    REMOTE_PIPELINE
+    REMOTE_PIPELINE,
+    /** The job as shipped with the Prometheus reporter on and scraped. */
+    REPORTED_PIPELINE
 }

@@ -25,6 +25,8 @@ public final class BenchBroker implements AutoCloseable {
     private final EmbeddedKafkaBroker broker;
     private final int partitions;
     private final Admin admin;
+    /** How often each system's topics were created, so a system started again gets its own. */
+    private final Map<String, Integer> starts = new HashMap<>();
 
     private BenchBroker(EmbeddedKafkaBroker broker, int partitions) {
         this.broker = broker;
@@ -52,6 +54,18 @@ public final class BenchBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return broker.bootstrapServers();
+    }
+
+    /**
+     * Creates a system's topics: {@code bench.<system>.*} the first time, {@code bench.<system>-2.*}
+     * when the same system starts again (the metrics-overhead scenario restarts them), so no
+     * system reads an earlier one's frames or answers.
+     */
+    public Topics createFresh(String system) {
+        int start = starts.merge(system, 1, Integer::sum);
+        Topics topics = Topics.of(start == 1 ? system : system + "-" + start);
+        create(topics);
+        return topics;
     }
 
     /** Creates a system's topics; frames get the broker's append time, as in the local system. */

@@ -6,8 +6,12 @@ import io.driftless.job.DriftlessJob;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.JobConfig;
 import io.driftless.job.kafka.KafkaEndpoints;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
@@ -17,8 +21,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The driftless job on a local Flink cluster in this JVM, with the job's own Flink defaults
- * (buffer timeout 0, checkpoints every 10 s, object reuse) and no metrics reporter, reading and
- * writing its own topics of the bench broker.
+ * (buffer timeout 0, checkpoints every 10 s, object reuse) and no metrics reporter unless asked
+ * for, reading and writing its own topics of the bench broker.
  */
 public final class FlinkSystem implements SystemUnderTest {
 
@@ -28,6 +32,7 @@ public final class FlinkSystem implements SystemUnderTest {
     private final Topics topics;
     private final JobClient job;
     private final AutoCloseable sidecar;
+    private MetricsScraper scraper;
 
     private FlinkSystem(String name, Topics topics, JobClient job, AutoCloseable sidecar) {
         this.name = name;
@@ -38,12 +43,35 @@ public final class FlinkSystem implements SystemUnderTest {
 
     /** The job with the pose model in-process, as in production. */
     public static FlinkSystem pipeline(BenchBroker broker, int parallelism) throws Exception {
-        return start("pipeline", broker, parallelism, new Configuration(), null, null);
+        return start("pipeline", broker, parallelism, new Configuration(), new Configuration(), null, null);
+    }
+
+    /**
+     * The job as {@link #pipeline}, with Flink's Prometheus reporter on and read every
+     * {@code scrapeInterval}, as the local run and the deployments have it.
+     */
+    public static FlinkSystem pipelineWithPrometheus(BenchBroker broker, int parallelism, Duration scrapeInterval)
+            throws Exception {
+        int port = freePort();
+        Configuration flink = new Configuration();
+        flink.setString("metrics.reporter.prom.factory.class",
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        flink.setString("metrics.reporter.prom.port", Integer.toString(port));
+        FlinkSystem system = start("pipeline, Prometheus reporter", broker, parallelism, flink, new Configuration(),
+                null, null);
+        system.scraper = MetricsScraper.start(port, scrapeInterval);
+        return system;
+    }
+
+    /** The scraper reading this system's Prometheus endpoint; empty when it has no reporter. */
+    public Optional<MetricsScraper> scraper() {
+        return Optional.ofNullable(scraper);
     }
 
     /** The job's topology with a model that costs nothing. */
     public static FlinkSystem transportFloor(BenchBroker broker, int parallelism) throws Exception {
-        return start("transport floor", broker, parallelism, new Configuration(), new InstantInference.Factory(), null);
+        return start("transport floor", broker, parallelism, new Configuration(), new Configuration(),
+                new InstantInference.Factory(), null);
     }
 
     /** The job calling the pose model on an inference server on a local port, in this JVM. */
@@ -53,17 +81,16 @@ public final class FlinkSystem implements SystemUnderTest {
             Configuration settings = new Configuration();
             settings.set(DriftlessOptions.INFERENCE_BACKEND, DriftlessOptions.InferenceBackend.REMOTE);
             settings.set(DriftlessOptions.INFERENCE_TARGET, server.target());
-            return start("pipeline, remote model", broker, parallelism, settings, null, server);
+            return start("pipeline, remote model", broker, parallelism, new Configuration(), settings, null, server);
         } catch (Exception | Error e) {
             server.close();
             throw e;
         }
     }
 
-    private static FlinkSystem start(String name, BenchBroker broker, int parallelism, Configuration jobSettings,
-            FrameInferenceFactory inference, AutoCloseable sidecar) throws Exception {
-        Topics topics = Topics.of(name.replaceAll("[^a-z]+", "-"));
-        broker.create(topics);
+    private static FlinkSystem start(String name, BenchBroker broker, int parallelism, Configuration flinkSettings,
+            Configuration jobSettings, FrameInferenceFactory inference, AutoCloseable sidecar) throws Exception {
+        Topics topics = broker.createFresh(name.toLowerCase(Locale.ROOT).replaceAll("[^a-z]+", "-"));
         Configuration settings = new Configuration(jobSettings);
         settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         settings.set(DriftlessOptions.FRAMES_TOPIC, topics.frames());
@@ -73,7 +100,7 @@ public final class FlinkSystem implements SystemUnderTest {
         settings.set(DriftlessOptions.GROUP_ID, "bench-" + topics.frames());
         JobConfig config = JobConfig.from(settings, Map.of());
 
-        Configuration flink = new Configuration();
+        Configuration flink = new Configuration(flinkSettings);
         JobConfig.applyFlinkDefaults(flink);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
         env.setParallelism(parallelism);
@@ -88,6 +115,12 @@ public final class FlinkSystem implements SystemUnderTest {
         JobClient job = env.executeAsync("driftless bench: " + name);
         awaitRunning(job);
         return new FlinkSystem(name, topics, job, sidecar);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private static void awaitRunning(JobClient job) throws Exception {
@@ -115,9 +148,12 @@ public final class FlinkSystem implements SystemUnderTest {
         return topics;
     }
 
-    /** Cancels the job and waits for it to end; then stops the model server, if any. */
+    /** Stops scraping, cancels the job and waits for it to end; then stops the model server, if any. */
     @Override
     public void close() throws Exception {
+        if (scraper != null) {
+            scraper.close();
+        }
         try {
             job.cancel().get(30, TimeUnit.SECONDS);
             try {

@@ -7,14 +7,14 @@ import io.driftless.inference.flink.FrameInferenceFactory;
 import io.driftless.inference.flink.Payload;
 import io.driftless.inference.flink.SharedInference;
 import io.driftless.job.DriftlessOptions;
-import io.driftless.job.metrics.FrameCounters;
+import io.driftless.job.metrics.DropCounters;
+import io.driftless.job.metrics.PayloadCounter;
 import io.driftless.job.record.Drops;
 import io.driftless.job.record.FrameDrop;
 import io.driftless.proto.DropReason;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -58,10 +58,8 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
 
     private transient ValueState<AdmissionState> state;
     private transient SharedInference.Lease model;
-    private transient Counter admitted;
-    private transient Counter stale;
-    private transient Counter late;
-    private transient Counter overloaded;
+    private transient PayloadCounter admitted;
+    private transient DropCounters dropped;
     private transient volatile long activeSessions;
 
     public AdmissionGate(FrameInferenceFactory inference, int clockWindow, SessionRateCap rateCap,
@@ -78,10 +76,8 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("admission", AdmissionState.class));
         model = SharedInference.acquire(inference, clock);
         MetricGroup metrics = DriftlessMetricGroup.of(getRuntimeContext());
-        admitted = metrics.counter("frames_admitted");
-        stale = FrameCounters.dropped(metrics, DropReason.STALE);
-        late = FrameCounters.dropped(metrics, DropReason.LATE_ON_ARRIVAL);
-        overloaded = FrameCounters.dropped(metrics, DropReason.OVERLOADED);
+        admitted = new PayloadCounter(metrics, "frames_admitted");
+        dropped = new DropCounters(metrics, DropReason.STALE, DropReason.LATE_ON_ARRIVAL, DropReason.OVERLOADED);
         metrics.gauge("expected_inference_micros",
                 () -> model.inference().expectedLatencyMicros(Payload.LANDMARKS));
         metrics.gauge("expected_image_inference_micros",
@@ -112,7 +108,7 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
         frame.deadlineUs = frame.captureJobUs() + frame.deadlineMs * 1000L;
 
         if (session.admittedAny && Long.compareUnsigned(frame.sequence, session.lastSequence) <= 0) {
-            stale.inc();
+            dropped.dropped(frame.payload(), DropReason.STALE);
             ctx.output(Drops.TAG, FrameDrop.of(frame, DropReason.STALE, "sequence "
                     + Long.toUnsignedString(frame.sequence) + " is not newer than "
                     + Long.toUnsignedString(session.lastSequence) + ", the newest admitted", now));
@@ -120,13 +116,13 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
             long remaining = frame.deadlineUs - now;
             long expected = model.inference().expectedLatencyMicros(frame.payload());
             if (remaining < expected) {
-                late.inc();
+                dropped.dropped(frame.payload(), DropReason.LATE_ON_ARRIVAL);
                 ctx.output(Drops.TAG, FrameDrop.of(frame, DropReason.LATE_ON_ARRIVAL, remaining <= 0
                         ? "already " + (-remaining) + " us past its " + frame.deadlineMs + " ms deadline on arrival"
                         : "only " + remaining + " us left of its " + frame.deadlineMs
                                 + " ms budget; inference currently takes ~" + expected + " us", now));
             } else if (!session.rate.tryTake(now, rateCap)) {
-                overloaded.inc();
+                dropped.dropped(frame.payload(), DropReason.OVERLOADED);
                 ctx.output(Drops.TAG, FrameDrop.of(frame, DropReason.OVERLOADED, "session sends ~"
                         + session.rate.fps() + " fps, over its cap of " + rateCap.maxFps() + " fps (burst "
                         + rateCap.burst() + "); raise " + DriftlessOptions.MAX_SESSION_FPS.key()
@@ -135,7 +131,7 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
                 session.admittedAny = true;
                 session.lastSequence = frame.sequence;
                 frame.admittedUs = now;
-                admitted.inc();
+                admitted.inc(frame.payload());
                 out.collect(frame);
             }
         }

@@ -1,14 +1,12 @@
 package io.driftless.job.gate;
 
-import io.driftless.inference.flink.DriftlessMetricGroup;
 import io.driftless.inference.flink.FrameEnvelope;
 import io.driftless.inference.flink.InferenceOutcome;
+import io.driftless.inference.flink.Payload;
+import io.driftless.job.metrics.DropCounters;
 import io.driftless.job.metrics.FrameCounters;
+import io.driftless.job.metrics.PayloadCounter;
 import io.driftless.proto.DropReason;
-import java.util.EnumMap;
-import java.util.Map;
-import org.apache.flink.api.common.functions.RuntimeContext;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -20,6 +18,10 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * (waiting in Kafka, passing admission, waiting for the model, running it, rendering); for
  * each drop, its reason.
  *
+ * <p>Image frames, whose model is the face detector, also have their own age, model time and
+ * batch size under the {@value FrameCounters#IMAGE} group: mixed into the totals, a few slow
+ * image frames would hide among many fast landmark frames.
+ *
  * <p>The histograms keep the last {@value #WINDOW} values, so the reporter's quantiles are
  * exact percentiles of recent traffic. The render gate's task thread updates them and the
  * reporter's thread reads them; {@link DescriptiveStatisticsHistogram} synchronizes both.
@@ -28,7 +30,6 @@ final class DeliveryMetrics {
 
     private static final int WINDOW = 4096;
 
-    private final MetricGroup group;
     private final Histogram ageAtEmit;
     private final Histogram slack;
     private final Histogram lateness;
@@ -38,33 +39,44 @@ final class DeliveryMetrics {
     private final Histogram inference;
     private final Histogram render;
     private final Histogram batchSize;
-    private final Counter rendered;
-    private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
+    private final Histogram imageAgeAtEmit;
+    private final Histogram imageInference;
+    private final Histogram imageBatchSize;
+    private final PayloadCounter rendered;
+    private final DropCounters dropped;
 
-    DeliveryMetrics(RuntimeContext context) {
-        this.group = DriftlessMetricGroup.of(context);
-        this.ageAtEmit = histogram("age_at_emit_micros");
-        this.slack = histogram("slack_micros");
+    /** Registers the metrics under {@code driftless}, the operator's driftless group. */
+    DeliveryMetrics(MetricGroup driftless) {
+        this.ageAtEmit = histogram(driftless, "age_at_emit_micros");
+        this.slack = histogram(driftless, "slack_micros");
         // emit minus deadline: the reporter exports only upper quantiles, and the tail that
         // matters is the smallest slack, so its p99 is minus the 1st percentile of slack
-        this.lateness = histogram("lateness_micros");
-        this.kafkaQueue = histogram("kafka_queue_micros");
-        this.admission = histogram("admission_micros");
-        this.inferenceWait = histogram("inference_wait_micros");
-        this.inference = histogram("inference_micros");
-        this.render = histogram("render_micros");
-        this.batchSize = histogram("batch_size");
-        this.rendered = group.counter("frames_rendered");
+        this.lateness = histogram(driftless, "lateness_micros");
+        this.kafkaQueue = histogram(driftless, "kafka_queue_micros");
+        this.admission = histogram(driftless, "admission_micros");
+        this.inferenceWait = histogram(driftless, "inference_wait_micros");
+        this.inference = histogram(driftless, "inference_micros");
+        this.render = histogram(driftless, "render_micros");
+        this.batchSize = histogram(driftless, "batch_size");
+        MetricGroup image = FrameCounters.image(driftless);
+        this.imageAgeAtEmit = histogram(image, "age_at_emit_micros");
+        this.imageInference = histogram(image, "inference_micros");
+        this.imageBatchSize = histogram(image, "batch_size");
+        this.rendered = new PayloadCounter(driftless, "frames_rendered");
+        this.dropped = new DropCounters(driftless);
     }
 
-    private Histogram histogram(String name) {
+    private static Histogram histogram(MetricGroup group, String name) {
         return group.histogram(name, new DescriptiveStatisticsHistogram(WINDOW));
     }
 
-    void responded(InferenceOutcome outcome) {
+    /** {@code payload} is the frame's, taken before the render gate cleared it from the frame. */
+    void responded(InferenceOutcome outcome, Payload payload) {
         FrameEnvelope frame = outcome.frame;
-        rendered.inc();
-        ageAtEmit.update(outcome.emitUs - frame.captureJobUs());
+        rendered.inc(payload);
+        long age = outcome.emitUs - frame.captureJobUs();
+        long model = outcome.inferenceEndUs - outcome.inferenceStartUs;
+        ageAtEmit.update(age);
         slack.update(frame.deadlineUs - outcome.emitUs);
         lateness.update(outcome.emitUs - frame.deadlineUs);
         if (frame.brokerAppendUs != 0) {
@@ -72,12 +84,17 @@ final class DeliveryMetrics {
         }
         admission.update(frame.admittedUs - frame.ingestUs);
         inferenceWait.update(outcome.inferenceStartUs - frame.admittedUs);
-        inference.update(outcome.inferenceEndUs - outcome.inferenceStartUs);
+        inference.update(model);
         render.update(outcome.emitUs - outcome.inferenceEndUs);
         batchSize.update(outcome.batchSize);
+        if (payload == Payload.IMAGE) {
+            imageAgeAtEmit.update(age);
+            imageInference.update(model);
+            imageBatchSize.update(outcome.batchSize);
+        }
     }
 
-    void dropped(DropReason reason) {
-        dropped.computeIfAbsent(reason, r -> FrameCounters.dropped(group, r)).inc();
+    void dropped(Payload payload, DropReason reason) {
+        dropped.dropped(payload, reason);
     }
 }

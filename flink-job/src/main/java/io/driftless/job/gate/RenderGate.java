@@ -1,8 +1,10 @@
 package io.driftless.job.gate;
 
 import io.driftless.inference.MicroClock;
+import io.driftless.inference.flink.DriftlessMetricGroup;
 import io.driftless.inference.flink.FrameEnvelope;
 import io.driftless.inference.flink.InferenceOutcome;
+import io.driftless.inference.flink.Payload;
 import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
@@ -52,25 +54,26 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("render", RenderState.class));
-        metrics = new DeliveryMetrics(getRuntimeContext());
+        metrics = new DeliveryMetrics(DriftlessMetricGroup.of(getRuntimeContext()));
     }
 
     @Override
     public void processElement(InferenceOutcome outcome, Context ctx, Collector<InferenceOutcome> out)
             throws Exception {
+        FrameEnvelope frame = outcome.frame;
+        Payload payload = frame.payload();
         if (!outcome.succeeded()) {
-            metrics.dropped(outcome.dropReason);
+            metrics.dropped(payload, outcome.dropReason);
             ctx.output(Drops.TAG, FrameDrop.of(outcome, outcome.dropReason, outcome.detail, clock.nowMicros()));
             return;
         }
-        FrameEnvelope frame = outcome.frame;
         RenderState session = state.value();
         if (session == null) {
             session = new RenderState();
         }
         session.lastSeenUs = clock.nowMicros();
         if (session.renderedAny && Long.compareUnsigned(frame.sequence, session.lastSequence) <= 0) {
-            metrics.dropped(DropReason.STALE);
+            metrics.dropped(payload, DropReason.STALE);
             ctx.output(Drops.TAG, FrameDrop.of(outcome, DropReason.STALE, "sequence "
                     + Long.toUnsignedString(frame.sequence) + " finished after sequence "
                     + Long.toUnsignedString(session.lastSequence) + " was already rendered", session.lastSeenUs));
@@ -85,13 +88,13 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
             }
             long emit = clock.nowMicros();
             if (outcome.annotatedJpeg != null && outcome.annotatedJpeg.length > maxAnnotatedJpegBytes) {
-                metrics.dropped(DropReason.INVALID);
+                metrics.dropped(payload, DropReason.INVALID);
                 ctx.output(Drops.TAG, FrameDrop.of(outcome, DropReason.INVALID, "the annotated frame is "
                         + outcome.annotatedJpeg.length + " bytes, over the " + maxAnnotatedJpegBytes
                         + " a response may carry: send smaller or more compressible frames, or raise "
                         + "driftless.input.max-frame-size (and the annotated topic's max.message.bytes)", emit));
             } else if (emit > frame.deadlineUs) {
-                metrics.dropped(DropReason.DEADLINE_EXCEEDED);
+                metrics.dropped(payload, DropReason.DEADLINE_EXCEEDED);
                 ctx.output(Drops.TAG, FrameDrop.of(outcome, DropReason.DEADLINE_EXCEEDED, "result ready "
                         + (emit - frame.deadlineUs) + " us after the " + frame.deadlineMs + " ms deadline", emit));
             } else {
@@ -110,7 +113,7 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
                 frame.jpeg = null;
                 session.renderedAny = true;
                 session.lastSequence = frame.sequence;
-                metrics.responded(outcome);
+                metrics.responded(outcome, payload);
                 out.collect(outcome);
             }
         }

@@ -177,6 +177,9 @@ public final class FrameDecoder implements Serializable {
      * is decoded later, in inference, and what decoding allocates is bounded by the header.
      */
     private String decodeImage(Image image, FrameEnvelope into) {
+        // set before the checks, so that a rejected image frame still counts as one
+        byte[] jpeg = image.getJpeg().toByteArray();
+        into.jpeg = jpeg;
         int width = image.getWidth();
         int height = image.getHeight();
         int maxSide = limits.maxImageSide();
@@ -184,16 +187,14 @@ public final class FrameDecoder implements Serializable {
             return "image size " + Integer.toUnsignedString(width) + "x" + Integer.toUnsignedString(height)
                     + " is outside 1.." + maxSide + " per side";
         }
-        if (image.getJpeg().isEmpty()) {
+        if (jpeg.length == 0) {
             return "image has no JPEG bytes";
         }
-        byte[] jpeg = image.getJpeg().toByteArray();
         try {
             JpegHeader.read(jpeg, limits.jpegLimits()).requireSize(width, height);
         } catch (InvalidImageException e) {
             return e.getMessage();
         }
-        into.jpeg = jpeg;
         into.imageWidth = width;
         into.imageHeight = height;
         return null;

@@ -232,6 +232,16 @@ class FrameDecoderTest {
     }
 
     @Test
+    void aRefusedImageFrameStillSaysItIsAnImageFrameSoItsDropCountsOnTheImagePath() {
+        FrameEnvelope frame = new FrameEnvelope();
+
+        assertThat(decoder.decode(raw("alice", image(FaceFrames.blank(), 640, 999).build().toByteArray()), frame))
+                .isNotNull();
+
+        assertThat(frame.payload()).isEqualTo(Payload.IMAGE);
+    }
+
+    @Test
     void refusesAnImageWithoutBytes() {
         assertThat(problemWith(f -> image(new byte[0], 640, 480))).isEqualTo("image has no JPEG bytes");
     }
