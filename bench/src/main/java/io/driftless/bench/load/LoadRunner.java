@@ -151,7 +151,8 @@ public final class LoadRunner {
         return new RunResult(system.name(), s.users(), s.fps(), offeredFps, s.durationS(), s.sent(), s.responses(),
                 dropped, s.unanswered(), unaccounted, s.lateResponses(), s.onTimeRatio(), goodput,
                 s.rttMs().p50(), s.rttMs().p99(), s.rttMs().p999(), s.rttMs().max(),
-                cpu.share(), cpu.wallS() > 0 ? cpu.generatorCpuS() / cpu.wallS() : Double.NaN);
+                cpu.share(), cpu.wallS() > 0 ? cpu.generatorCpuS() / cpu.wallS() : Double.NaN,
+                s.rttDistribution());
     }
 
     private Path sentLog() throws IOException {
