@@ -162,7 +162,11 @@ public final class BenchSuite {
             total = total.plus(run.multipliedBy(repeats));
             systems += 1;
         }
-        if (systems == 0 && Stream.of("capacity", "overload", "session-skew").anyMatch(plan::runs)) {
+        if (plan.runs("jpeg-streams")) {
+            total = total.plus(plan.computeMeasure().multipliedBy(2)).plus(plan.warmUp())
+                    .plus(plan.searchStep().plus(RUN_OVERHEAD).multipliedBy(plan.searchSteps()));
+        }
+        if (systems == 0 && Stream.of("capacity", "overload", "session-skew", "jpeg-streams").anyMatch(plan::runs)) {
             systems = 1;
         }
         return total.plus(SYSTEM_START.plus(plan.warmUp()).multipliedBy(systems)).plus(plan.warmUp().multipliedBy(2));

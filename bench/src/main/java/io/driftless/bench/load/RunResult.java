@@ -58,6 +58,13 @@ public record RunResult(
         rttDistribution = List.copyOf(rttDistribution);
     }
 
+    /** This run under another system name, e.g. to tell a payload's runs from the others in plots. */
+    public RunResult named(String name) {
+        return new RunResult(name, users, fps, offeredFps, durationS, sent, responses, dropped, unanswered,
+                unaccounted, lateResponses, onTimeRatio, goodputFps, p50Ms, p99Ms, p999Ms, maxMs, generatorCpuShare,
+                generatorCores, rttDistribution);
+    }
+
     public long droppedTotal() {
         return dropped.values().stream().mapToLong(Long::longValue).sum();
     }

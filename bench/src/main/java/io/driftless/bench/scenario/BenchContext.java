@@ -9,10 +9,12 @@ import io.driftless.bench.system.BenchBroker;
 import io.driftless.bench.system.FlinkSystem;
 import io.driftless.bench.system.KafkaRelay;
 import io.driftless.bench.system.SystemUnderTest;
+import io.driftless.source.video.SendMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -105,11 +107,28 @@ public final class BenchContext implements AutoCloseable {
 
     /** One run, for a search step. */
     public RunResult once(SystemKind kind, String label, int users, Duration duration) throws Exception {
+        return once(kind, label, users, duration, SendMode.LANDMARKS);
+    }
+
+    /** One run of users sending {@code payload}, for a search step. */
+    public RunResult once(SystemKind kind, String label, int users, Duration duration, SendMode payload)
+            throws Exception {
         SystemUnderTest system = system(kind);
         progress.step(String.format("%s: %s, %d users x %d fps", label, system.name(), users, plan.fps()));
-        RunResult run = load.measure(system, users, plan.fps(), duration);
+        RunResult run = load.measure(system, users, plan.fps(), duration, payload);
         progress.result(Point.of(label, List.of(run)));
         return run;
+    }
+
+    /**
+     * A run that is not measured, of users sending {@code payload}: warms up what the system's
+     * general warm-up (landmarks) leaves cold, such as the JPEG path.
+     */
+    public void warmUp(SystemKind kind, int users, Duration duration, SendMode payload) throws Exception {
+        SystemUnderTest system = system(kind);
+        progress.step(String.format("warming up the %s with %s: %d users x %d fps for %d s (not measured)",
+                system.name(), payload.name().toLowerCase(Locale.ROOT), users, plan.fps(), duration.toSeconds()));
+        load.warmUp(system, users, plan.fps(), duration, payload);
     }
 
     /** One run of {@code users} with a flooder at {@code flooderFps} beside them. */
