@@ -3,6 +3,8 @@ package io.driftless.bench.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.nio.file.Path;
 import io.driftless.bench.load.RunResult;
 import io.driftless.source.RunSummary.Quantile;
@@ -17,6 +19,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
@@ -76,10 +79,23 @@ public final class ReportPlots {
                 "round trip, ms", "share of answered frames slower", data, PlotOrientation.VERTICAL, true, false,
                 false);
         XYPlot plot = style(chart);
-        plot.setDomainAxis(logAxis(plot.getDomainAxis().getLabel()));
-        plot.setRangeAxis(logAxis(plot.getRangeAxis().getLabel()));
+        // decades around the data, the deadline always in view, down to the rarest frame drawn
+        double fastest = DEADLINE_MS;
+        double slowest = DEADLINE_MS;
+        double rarest = 1;
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            XYSeries s = data.getSeries(i);
+            fastest = Math.min(fastest, s.getMinX());
+            slowest = Math.max(slowest, s.getMaxX());
+            rarest = Math.min(rarest, s.getMinY());
+        }
+        plot.setDomainAxis(logAxis(plot.getDomainAxis().getLabel(), "0.##", decadeBelow(fastest),
+                decadeAbove(slowest)));
+        plot.setRangeAxis(logAxis(plot.getRangeAxis().getLabel(), "0.#######", decadeBelow(Math.min(0.1, rarest)),
+                1));
         ((XYLineAndShapeRenderer) plot.getRenderer()).setDefaultShapesVisible(false);
-        ValueMarker marker = new ValueMarker(DEADLINE_MS, Color.RED, new BasicStroke(1.5f));
+        ValueMarker marker = new ValueMarker(DEADLINE_MS, Color.BLACK, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+                BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         marker.setLabel("33 ms deadline");
         plot.addDomainMarker(marker);
         return chart;
@@ -110,11 +126,23 @@ public final class ReportPlots {
         return answered.isEmpty() ? null : answered.get(answered.size() / 2);
     }
 
-    private static LogAxis logAxis(String label) {
+    /** A base-10 log axis from {@code lower} to {@code upper} with a labelled tick per decade. */
+    private static LogAxis logAxis(String label, String format, double lower, double upper) {
         LogAxis axis = new LogAxis(label);
         axis.setBase(10);
-        axis.setSmallestValue(1e-7);
+        axis.setSmallestValue(lower);
+        axis.setTickUnit(new NumberTickUnit(1));
+        axis.setNumberFormatOverride(new DecimalFormat(format, DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        axis.setRange(lower, upper);
         return axis;
+    }
+
+    private static double decadeBelow(double v) {
+        return Math.pow(10, Math.floor(Math.log10(v)));
+    }
+
+    private static double decadeAbove(double v) {
+        return Math.pow(10, Math.ceil(Math.log10(v)));
     }
 
     private static JFreeChart latencyVsLoad(List<Point> points) {

@@ -25,6 +25,8 @@ public final class BenchBroker implements AutoCloseable {
     private final EmbeddedKafkaBroker broker;
     private final int partitions;
     private final Admin admin;
+    /** How often each system's topics were made, so that a restarted system gets fresh ones. */
+    private final Map<String, Integer> generations = new HashMap<>();
 
     private BenchBroker(EmbeddedKafkaBroker broker, int partitions) {
         this.broker = broker;
@@ -54,12 +56,19 @@ public final class BenchBroker implements AutoCloseable {
         return broker.bootstrapServers();
     }
 
-    /** Creates a system's topics; frames get the broker's append time, as in the local system. */
-    public void create(Topics topics) {
+    /**
+     * Creates fresh topics for a system: {@code bench.<system>.frames} and so on the first time,
+     * with a generation number after that, so that a restarted system finds no backlog of the
+     * one before. Frames get the broker's append time, as in the local system.
+     */
+    public Topics create(String system) {
+        int generation = generations.merge(system, 1, Integer::sum);
+        Topics topics = Topics.of(generation == 1 ? system : system + "-" + generation);
         broker.createTopic(topics.frames(), partitions, Map.of("message.timestamp.type", "LogAppendTime"));
         broker.createTopic(topics.coordinates(), partitions, Map.of());
         broker.createTopic(topics.annotated(), partitions, Map.of());
         broker.createTopic(topics.dropped(), partitions, Map.of());
+        return topics;
     }
 
     /**

@@ -62,8 +62,7 @@ public final class FlinkSystem implements SystemUnderTest {
 
     private static FlinkSystem start(String name, BenchBroker broker, int parallelism, Configuration jobSettings,
             FrameInferenceFactory inference, AutoCloseable sidecar) throws Exception {
-        Topics topics = Topics.of(name.replaceAll("[^a-z]+", "-"));
-        broker.create(topics);
+        Topics topics = broker.create(name.replaceAll("[^a-z]+", "-"));
         Configuration settings = new Configuration(jobSettings);
         settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         settings.set(DriftlessOptions.FRAMES_TOPIC, topics.frames());
