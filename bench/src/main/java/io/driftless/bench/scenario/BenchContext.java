@@ -72,10 +72,10 @@ public final class BenchContext implements AutoCloseable {
         if (kind == runningKind && !backlogged) {
             return running;
         }
+        boolean restart = kind == runningKind;
         stopRunning();
-        progress.step((backlogged && kind == runningKind ? "restarting" : "starting") + " the "
-                + kind.name().toLowerCase().replace('_', ' ')
-                + (backlogged ? " on fresh topics (the last run left frames unanswered)" : ""));
+        progress.step((restart ? "restarting the " : "starting the ") + kind.name().toLowerCase().replace('_', ' ')
+                + (restart ? " on fresh topics: its last run left frames unanswered" : ""));
         backlogged = false;
         running = switch (kind) {
             case KAFKA_FLOOR -> KafkaRelay.start(broker);
@@ -153,7 +153,9 @@ public final class BenchContext implements AutoCloseable {
                 plan.fps(), flooderFps));
         LoadRunner.FloodedRun run = load.measure(system, users, plan.fps(), duration, flooderFps);
         checked(run.users());
-        checked(run.flooder());
+        if (run.flooder() != null) {
+            checked(run.flooder());
+        }
         return run;
     }
 
