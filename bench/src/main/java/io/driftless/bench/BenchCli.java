@@ -35,7 +35,7 @@ public final class BenchCli implements Callable<Integer> {
         boolean quick;
 
         @Option(names = "--full", description = "The product's sizes: 200, 1,000 and 3,000 users, three runs per"
-                + " point; takes about an hour.")
+                + " point; takes about 20 minutes on two cores.")
         boolean full;
     }
 

@@ -115,11 +115,14 @@ public final class BenchSuite {
                         + " checkpoints every 10 s, no metrics reporter) and frame-source's synthetic users as the"
                         + " load generator. Send and receive are stamped with one clock.",
                 "One system runs at a time. Before its first measured run each system serves a warm-up of "
-                        + plan.warmUp().toSeconds() + " s at " + plan.referenceUsers() + " users × " + plan.fps()
+                        + plan.warmUp().toSeconds() + " s at " + BenchContext.warmUpUsers(plan) + " users × "
+                        + plan.fps()
                         + " fps that is not measured (the first system three times as long: it also warms up the"
                         + " JVM); every measured run then sends for "
                         + plan.measure().toSeconds() + " s (capacity steps " + plan.searchStep().toSeconds()
-                        + " s) and waits up to 5 s for the last answers.",
+                        + " s) and waits up to 5 s for the last answers. A system whose run left frames"
+                        + " unanswered (a backlog the next run would measure) is restarted on fresh topics and"
+                        + " warmed up again before its next run.",
                 "Each point is the median of " + plan.repeats() + " run(s), with the spread (min–max) in brackets"
                         + " when there is more than one; capacity search steps are single runs.",
                 "Kafka floor: a consumer and a producer with the job's client settings (fetch wait 50 ms,"
@@ -168,7 +171,11 @@ public final class BenchSuite {
             int runs = 2 * MetricsOverhead.rounds(repeats);
             total = total.plus(run.plus(SYSTEM_START).plus(plan.warmUp()).multipliedBy(runs));
         }
-        if (systems == 0 && Stream.of("capacity", "overload", "session-skew").anyMatch(plan::runs)) {
+        if (plan.runs("jpeg-streams")) {
+            total = total.plus(plan.computeMeasure().multipliedBy(2)).plus(plan.warmUp())
+                    .plus(plan.searchStep().plus(RUN_OVERHEAD).multipliedBy(plan.searchSteps()));
+        }
+        if (systems == 0 && Stream.of("capacity", "overload", "session-skew", "jpeg-streams").anyMatch(plan::runs)) {
             systems = 1;
         }
         return total.plus(SYSTEM_START.plus(plan.warmUp()).multipliedBy(systems)).plus(plan.warmUp().multipliedBy(2));

@@ -64,8 +64,8 @@ class BenchSuiteITCase {
 
         assertThat(md).contains("# driftless benchmark (tiny)", "## Headline", "## Method",
                 "## Compute floor: the bare pose model in a loop", "## Latency profile", "## Capacity at the deadline",
-                "## Overload", "## Session skew", "## JPEG streams at 640×480",
-                "not run: the load generator offers landmark users only", "cores", "JVM");
+                "## Overload", "## Session skew", "## JPEG streams at 640×480", "Compute floor, one thread",
+                "cores", "JVM");
     }
 
     @Test
@@ -140,6 +140,21 @@ class BenchSuiteITCase {
             assertThat(overload.ran()).isFalse();
             assertThat(overload.note()).startsWith("not run: needs a capacity above zero");
         }
+    }
+
+    @Test
+    void searchesTheJpegStreamsAgainstTheJpegPathsComputeFloor() {
+        ScenarioResult jpeg = scenario("jpeg-streams");
+
+        assertThat(jpeg.ran()).isTrue();
+        assertThat(jpeg.rows()).hasSizeBetween(1, 2);
+        assertThat(jpeg.points()).extracting(Point::system).containsOnly("pipeline, JPEG");
+        // a stream answered at all: annotated frames came back, and were counted as the answers
+        assertThat(jpeg.points().get(0).runs().get(0).responses()).isPositive();
+        assertThat(jpeg.headline()).singleElement().satisfies(h -> {
+            assertThat(h.figure()).startsWith("JPEG streams per machine");
+            assertThat(h.floor()).startsWith("compute floor ").contains("ms per frame");
+        });
     }
 
     @Test

@@ -40,6 +40,9 @@ import java.util.Map;
  * @param poseMaeDeg mean absolute error per angle, in degrees
  * @param poses per session id, every (sequence, truth, returned) triple in arrival order when
  *     the run recorded them ({@link SyntheticConfig.Builder#recordPoses}), else empty
+ * @param rttDistribution the round trips' distribution at quantiles closer together towards the
+ *     tail (HdrHistogram's percentile iteration, five steps per halving of what is left), the last
+ *     one the maximum; empty when nothing was answered
  */
 public record RunSummary(
         String runId,
@@ -56,7 +59,8 @@ public record RunSummary(
         Latency rttMs,
         PoseError poseErrorDeg,
         AngleErrors poseMaeDeg,
-        Map<String, List<PoseSample>> poses) {
+        Map<String, List<PoseSample>> poses,
+        List<Quantile> rttDistribution) {
 
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -66,7 +70,11 @@ public record RunSummary(
         Map<String, List<PoseSample>> copy = new LinkedHashMap<>();
         poses.forEach((session, samples) -> copy.put(session, List.copyOf(samples)));
         poses = Collections.unmodifiableMap(copy);
+        rttDistribution = List.copyOf(rttDistribution);
     }
+
+    /** A share {@code fraction} (0 to 1) of the answered frames took at most {@code ms}. */
+    public record Quantile(double fraction, double ms) {}
 
     /** Round-trip percentiles in milliseconds; NaN when nothing was answered. */
     public record Latency(double p50, double p99, double p999, double max) {}

@@ -1,6 +1,7 @@
 package io.driftless.source;
 
 import io.driftless.source.internal.StopOnInterrupt;
+import io.driftless.source.video.SendMode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -28,6 +29,10 @@ import picocli.CommandLine.TypeConversionException;
                     + " user's six face keypoints (true pose projected, plus noise) as landmark"
                     + " frames, reads the job's coordinates and drops, and reports round trips,"
                     + " on-time ratio, drops by reason and pose error against the truth.",
+            "With --send jpeg each user instead sends the camera image: a photo (--image, or the"
+                    + " bundled portrait) at a framing of its own, as a JPEG of --image-size,"
+                    + " answered by the job with annotated frames. The frames are encoded before"
+                    + " sending starts.",
             "Ctrl-C stops sending; the run still drains and prints its summary."
         })
 final class SyntheticCommand implements Callable<Integer> {
@@ -84,7 +89,8 @@ final class SyntheticCommand implements Callable<Integer> {
     @Option(names = "--image-size", paramLabel = "WxH", converter = ImageSizeConverter.class,
             defaultValue = SyntheticConfig.DEFAULT_IMAGE_WIDTH + "x"
                     + SyntheticConfig.DEFAULT_IMAGE_HEIGHT,
-            description = "The simulated camera's image size (default: ${DEFAULT-VALUE}).")
+            description = "The simulated camera's image size, and the JPEG frames' with --send"
+                    + " jpeg (default: ${DEFAULT-VALUE}).")
     private ImageSize imageSize;
 
     @Option(names = "--fov-deg", paramLabel = "DEGREES",
@@ -92,6 +98,29 @@ final class SyntheticCommand implements Callable<Integer> {
             description = "The simulated camera's horizontal field of view; its focal length goes"
                     + " into every frame (default: ${DEFAULT-VALUE}).")
     private double fovDeg;
+
+    @Option(names = "--send", paramLabel = "MODE", defaultValue = "landmarks",
+            converter = CameraCommand.SendModeConverter.class,
+            description = "landmarks: six face keypoints per frame; jpeg: the camera image as a"
+                    + " JPEG (default: ${DEFAULT-VALUE}).")
+    private SendMode send;
+
+    @Option(names = "--jpeg-quality", paramLabel = "Q",
+            defaultValue = "" + SyntheticConfig.DEFAULT_JPEG_QUALITY,
+            description = "With --send jpeg: JPEG quality, 1 to 100 (default: ${DEFAULT-VALUE}).")
+    private int jpegQuality;
+
+    @Option(names = "--image", paramLabel = "FILE",
+            description = "With --send jpeg: the photo every user's camera sees (JPEG or PNG, a"
+                    + " face filling a fair part of it; default: a bundled portrait).")
+    private Path image;
+
+    @Option(names = "--annotated-topic-pattern", paramLabel = "PATTERN",
+            defaultValue = KafkaLink.DEFAULT_ANNOTATED_TOPIC_PATTERN,
+            description = "With --send jpeg: where the job writes annotated frames; with "
+                    + KafkaLink.SESSION_PLACEHOLDER + " one topic per session"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private String annotatedTopicPattern;
 
     @Option(names = "--run-id", paramLabel = "ID",
             description = "Prefix of the session ids (default: a fresh id per run, so runs sharing"
@@ -138,6 +167,10 @@ final class SyntheticCommand implements Callable<Integer> {
                     .statusOut(report.statusOut(parent.out()))
                     .runId(runId)
                     .sentLog(sentLog)
+                    .sendMode(send)
+                    .jpegQuality(jpegQuality)
+                    .image(image)
+                    .annotatedTopicPattern(annotatedTopicPattern)
                     .kafkaProperties(kafka.kafka)
                     .build();
         } catch (IllegalArgumentException e) {

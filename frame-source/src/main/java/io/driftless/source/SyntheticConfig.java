@@ -2,7 +2,9 @@ package io.driftless.source;
 
 import io.driftless.inference.pose.PinholeCamera;
 import io.driftless.source.internal.TopicNames;
+import io.driftless.source.video.SendMode;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -51,6 +53,7 @@ public final class SyntheticConfig {
     public static final long DEFAULT_STATUS_INTERVAL_MS = 1_000;
     public static final long DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
     public static final Duration MAX_CLOCK_SKEW = Duration.ofDays(1);
+    public static final int DEFAULT_JPEG_QUALITY = 80;
 
     /** The client reads and writes raw Protobuf bytes; these would break that. */
     private static final Set<String> RESERVED_KAFKA_KEYS = Set.of(
@@ -79,6 +82,10 @@ public final class SyntheticConfig {
     private final boolean recordPoses;
     private final String runId;
     private final Path sentLog;
+    private final SendMode sendMode;
+    private final int jpegQuality;
+    private final Path image;
+    private final String annotatedTopicPattern;
 
     SyntheticConfig(Builder b) {
         this.users = b.users;
@@ -103,6 +110,10 @@ public final class SyntheticConfig {
         this.recordPoses = b.recordPoses;
         this.runId = b.runId;
         this.sentLog = b.sentLog;
+        this.sendMode = b.sendMode;
+        this.jpegQuality = b.jpegQuality;
+        this.image = b.image;
+        this.annotatedTopicPattern = b.annotatedTopicPattern;
     }
 
     public static Builder builder() {
@@ -154,10 +165,38 @@ public final class SyntheticConfig {
         return droppedTopic;
     }
 
-    /** The brokers, topics and client settings, as every run kind's Kafka clients take them. */
+    /**
+     * The brokers, topics and client settings, as every run kind's Kafka clients take them; the
+     * annotated-frames topic only when the users send JPEG frames.
+     */
     public KafkaLink kafkaLink() {
         return new KafkaLink(bootstrapServers, framesTopic, coordinatesTopicPattern, droppedTopic,
-                null, connectTimeout, kafkaProperties);
+                sendMode == SendMode.JPEG ? annotatedTopicPattern : null, connectTimeout,
+                kafkaProperties);
+    }
+
+    /**
+     * What every user sends: six face keypoints (landmarks, answered with coordinates) or the
+     * camera image as a JPEG (answered with an annotated frame, plus coordinates when a face is
+     * found).
+     */
+    public SendMode sendMode() {
+        return sendMode;
+    }
+
+    /** The quality of the JPEG frames sent with {@link SendMode#JPEG}, 1 to 100. */
+    public int jpegQuality() {
+        return jpegQuality;
+    }
+
+    /** The photo JPEG frames show; empty means the bundled one. */
+    public Optional<Path> image() {
+        return Optional.ofNullable(image);
+    }
+
+    /** Where the job writes annotated frames, read when the users send JPEG frames. */
+    public String annotatedTopicPattern() {
+        return annotatedTopicPattern;
     }
 
     /** Each user's clock is off by a seeded amount, uniform within plus or minus this. */
@@ -255,6 +294,10 @@ public final class SyntheticConfig {
         private boolean recordPoses;
         private String runId;
         private Path sentLog;
+        private SendMode sendMode = SendMode.LANDMARKS;
+        private int jpegQuality = DEFAULT_JPEG_QUALITY;
+        private Path image;
+        private String annotatedTopicPattern = KafkaLink.DEFAULT_ANNOTATED_TOPIC_PATTERN;
 
         Builder() {}
 
@@ -432,9 +475,47 @@ public final class SyntheticConfig {
             return this;
         }
 
+        /**
+         * Landmarks (the default) or JPEG frames of {@link #imageSize} at {@link #jpegQuality},
+         * encoded before the run starts.
+         */
+        public Builder sendMode(SendMode sendMode) {
+            check(sendMode != null, "sendMode must be LANDMARKS or JPEG, got null");
+            this.sendMode = sendMode;
+            return this;
+        }
+
+        public Builder jpegQuality(int jpegQuality) {
+            check(jpegQuality >= 1 && jpegQuality <= 100,
+                    "jpegQuality must be between 1 and 100, got %d", jpegQuality);
+            this.jpegQuality = jpegQuality;
+            return this;
+        }
+
+        /**
+         * The photo JPEG frames show (any format ImageIO reads; a face that fills a fair part of
+         * it, or the job's short-range detector finds none); null for the bundled one.
+         */
+        public Builder image(Path image) {
+            check(image == null || Files.isRegularFile(image),
+                    "image '%s' does not exist or is not a file: name a photo with a face, or leave"
+                            + " it out for the bundled one", image);
+            this.image = image;
+            return this;
+        }
+
+        /** Where the job writes annotated frames; same {@value #SESSION_PLACEHOLDER} rule. */
+        public Builder annotatedTopicPattern(String pattern) {
+            check(pattern != null, "annotatedTopicPattern must not be null");
+            this.annotatedTopicPattern = pattern;
+            return this;
+        }
+
         public SyntheticConfig build() {
             check(bootstrapServers != null,
                     "bootstrapServers is required: set it to the Kafka brokers, e.g. localhost:9092");
+            check(image == null || sendMode == SendMode.JPEG,
+                    "image is set but sendMode is %s: the photo is sent only as JPEG frames", sendMode);
             String sampleCoordinates = coordinatesTopicPattern.replace(SESSION_PLACEHOLDER, "s");
             check(!framesTopic.equals(sampleCoordinates) && !framesTopic.equals(droppedTopic),
                     "framesTopic '%s' must differ from the coordinates and dropped topics: the"
@@ -444,7 +525,10 @@ public final class SyntheticConfig {
                             + " responses from drops by topic", droppedTopic);
             HeadMotion.checkFits(
                     PinholeCamera.withHorizontalFov(imageWidth, imageHeight, horizontalFovDeg));
-            return new SyntheticConfig(this);
+            SyntheticConfig config = new SyntheticConfig(this);
+            // the link checks the annotated topic against the others
+            config.kafkaLink();
+            return config;
         }
 
         private static String topic(String field, String name) {

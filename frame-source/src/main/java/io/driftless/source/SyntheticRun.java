@@ -13,6 +13,7 @@ import io.driftless.source.internal.Schedule;
 import io.driftless.source.internal.SessionIds;
 import io.driftless.source.internal.StatusReporter;
 import io.driftless.source.internal.SyntheticUsers;
+import io.driftless.source.video.SendMode;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +25,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Simulates many camera users against a running job: sends each user's landmark frames to the
- * frames topic at its frame rate, reads the job's answers, and accounts for every frame.
+ * Simulates many camera users against a running job: sends each user's landmark or JPEG frames
+ * to the frames topic at its frame rate, reads the job's answers, and accounts for every frame.
+ * JPEG frames are encoded when the run is made, so that sending only stamps them.
  *
  * <pre>{@code
  * try (SyntheticRun run = new SyntheticRun(config)) {
@@ -49,6 +51,8 @@ public final class SyntheticRun implements AutoCloseable {
     private final SyntheticConfig config;
     private final SessionIds sessions;
     private final ResponseTracker tracker;
+    /** Null when the users send landmarks. */
+    private final SyntheticJpegFrames jpegs;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     // One callback for every record: the hot path allocates no lambda per frame.
@@ -62,11 +66,19 @@ public final class SyntheticRun implements AutoCloseable {
     private volatile Thread sender;
     private volatile ResponseConsumer consumer;
 
+    /**
+     * Prepares a run; with JPEG frames this encodes every user's frames, which takes a few
+     * milliseconds per user.
+     *
+     * @throws FrameSourceException when the photo for JPEG frames cannot be read
+     */
     public SyntheticRun(SyntheticConfig config) {
         this.config = config;
         this.sessions = new SessionIds(config.runId().orElseGet(SessionIds::newRunId),
                 config.users());
-        this.tracker = new ResponseTracker(sessions, config.recordPoses());
+        boolean jpeg = config.sendMode() == SendMode.JPEG;
+        this.tracker = new ResponseTracker(sessions, config.recordPoses(), jpeg);
+        this.jpegs = jpeg ? SyntheticJpegFrames.encode(config) : null;
     }
 
     /** The prefix of every session id of this run. */
@@ -198,10 +210,14 @@ public final class SyntheticRun implements AutoCloseable {
             throwIfFailed(answers);
             int user = schedule.user(slot);
             long sequence = schedule.sequence(slot);
-            HeadPose truth = users.truth(user, offset / 1e9);
+            HeadPose truth = jpegs == null ? users.truth(user, offset / 1e9) : null;
             long sendNanos = System.nanoTime();
-            Frame frame = users.frame(user, sequence, truth, epochMicros + offset / 1_000,
-                    epochMicros + (sendNanos - startNanos) / 1_000);
+            long captureMicros = epochMicros + offset / 1_000;
+            long sendMicros = epochMicros + (sendNanos - startNanos) / 1_000;
+            Frame frame = jpegs == null
+                    ? users.frame(user, sequence, truth, captureMicros, sendMicros)
+                    : users.frame(user, sequence, jpegs.image(user, sequence), captureMicros,
+                            sendMicros);
             tracker.expect(user, sequence,
                     new InFlight(sendNanos, due, config.deadlineMs(), truth));
             producer.send(new ProducerRecord<>(topic, sessions.key(user), frame.toByteArray()),

@@ -44,7 +44,9 @@ class FrameSourceCliTest {
                 "--dropped-topic=TOPIC", "--clock-skew-max=DURATION", "--noise-px=SIGMA",
                 "--seed=N", "--image-size=WxH", "--fov-deg=DEGREES", "--drain-timeout=DURATION",
                 "--connect-timeout=DURATION", "--status-interval=DURATION", "--quiet",
-                "--run-id=ID", "--summary-json=FILE", "--kafka=KEY=VALUE", "--version");
+                "--run-id=ID", "--summary-json=FILE", "--kafka=KEY=VALUE", "--version",
+                "--send=MODE", "--jpeg-quality=Q", "--image=FILE",
+                "--annotated-topic-pattern=PATTERN");
     }
 
     @Test
@@ -67,6 +69,10 @@ class FrameSourceCliTest {
         "--image-size 640by480 | Invalid value for option '--image-size': '640by480' is not an image size",
         "--kafka key.serializer=x | kafkaProperties must not set 'key.serializer'",
         "--frames-topic driftless.dropped | framesTopic 'driftless.dropped' must differ",
+        "--send pixels | Invalid value for option '--send': 'pixels' is not a send mode: use landmarks or jpeg",
+        "--send jpeg --jpeg-quality 0 | jpegQuality must be between 1 and 100, got 0",
+        "--send jpeg --image no-such-photo.jpg | image 'no-such-photo.jpg' does not exist or is not a file",
+        "--send jpeg --annotated-topic-pattern driftless.dropped | the coordinates, annotated and dropped topics must differ",
         "--userz 3 | Unknown options: '--userz', '3'"})
     void failsWithExitCode2AndAClearMessageOnBadArguments(String args, String message) {
         assertThat(run(("synthetic " + args).split(" "))).isEqualTo(2);

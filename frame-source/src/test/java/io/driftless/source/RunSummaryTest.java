@@ -8,6 +8,7 @@ import io.driftless.proto.DropReason;
 import io.driftless.source.RunSummary.AngleErrors;
 import io.driftless.source.RunSummary.Latency;
 import io.driftless.source.RunSummary.PoseError;
+import io.driftless.source.RunSummary.Quantile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +30,8 @@ class RunSummaryTest {
         dropped.put("LATE_ON_ARRIVAL", 3L);
         return new RunSummary("rsum", 200, 30, 40.0, 240_000, 239_980, dropped, 10, 2, 0,
                 239_000, new Latency(1.2, 4.5, 9.1, 20.3), new PoseError(1.1, 2.9),
-                new AngleErrors(0.8, 0.6, 0.4), Map.of());
+                new AngleErrors(0.8, 0.6, 0.4), Map.of(),
+                List.of(new Quantile(0.5, 1.2), new Quantile(1, 20.3)));
     }
 
     private static List<String> fieldNames(JsonNode node) {
@@ -77,7 +79,7 @@ class RunSummaryTest {
         RunSummary empty = new RunSummary("rsum", 1, 30, 0, 0, 0, Map.of(), 0, 0, 0, 0,
                 new Latency(Double.NaN, Double.NaN, Double.NaN, Double.NaN),
                 new PoseError(Double.NaN, Double.NaN),
-                new AngleErrors(Double.NaN, Double.NaN, Double.NaN), Map.of());
+                new AngleErrors(Double.NaN, Double.NaN, Double.NaN), Map.of(), List.of());
 
         JsonNode json = JSON.readTree(empty.toJson());
 

@@ -3,11 +3,15 @@ package io.driftless.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.driftless.source.video.SendMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,6 +45,10 @@ class SyntheticConfigTest {
         assertThat(config.statusOut()).isEmpty();
         assertThat(config.kafkaProperties()).isEmpty();
         assertThat(config.runId()).isEmpty();
+        assertThat(config.sendMode()).isEqualTo(SendMode.LANDMARKS);
+        assertThat(config.jpegQuality()).isEqualTo(80);
+        assertThat(config.image()).isEmpty();
+        assertThat(config.kafkaLink().annotatedTopic()).isEmpty();
     }
 
     static Stream<Arguments> badValues() {
@@ -68,7 +76,11 @@ class SyntheticConfigTest {
                 bad(b -> b.kafkaProperty("value.serializer", "x"),
                         "kafkaProperties must not set 'value.serializer'"),
                 bad(b -> b.kafkaProperties(Map.of(" ", "x")), "kafkaProperties keys must not be blank"),
-                bad(b -> b.runId("run/1"), "runId must be 1 to 64 characters of [A-Za-z0-9._-]"));
+                bad(b -> b.runId("run/1"), "runId must be 1 to 64 characters of [A-Za-z0-9._-]"),
+                bad(b -> b.sendMode(null), "sendMode must be LANDMARKS or JPEG, got null"),
+                bad(b -> b.jpegQuality(101), "jpegQuality must be between 1 and 100, got 101"),
+                bad(b -> b.image(Path.of("no-such-photo.jpg")), "image 'no-such-photo.jpg' does not"
+                        + " exist or is not a file: name a photo with a face"));
     }
 
     private static Arguments bad(Consumer<SyntheticConfig.Builder> setter, String message) {
@@ -119,6 +131,34 @@ class SyntheticConfigTest {
     void readsASessionPlaceholderAsOneTopicPerSession() {
         SyntheticConfig config = valid().coordinatesTopicPattern("driftless.ar.{session}").build();
         assertThat(config.perSessionCoordinatesTopics()).isTrue();
+    }
+
+    @Test
+    void readsTheAnnotatedTopicOnlyWhenTheUsersSendJpegFrames() {
+        SyntheticConfig jpeg = valid().sendMode(SendMode.JPEG).annotatedTopicPattern("a.frames")
+                .build();
+
+        assertThat(jpeg.kafkaLink().annotatedTopic()).contains("a.frames");
+        assertThat(valid().annotatedTopicPattern("a.frames").build().kafkaLink().annotatedTopic())
+                .isEmpty();
+    }
+
+    @Test
+    void refusesAnAnnotatedTopicThatIsAlsoTheDroppedTopic() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> valid().sendMode(SendMode.JPEG)
+                        .annotatedTopicPattern("driftless.dropped").build())
+                .withMessageContaining("the coordinates, annotated and dropped topics must differ");
+    }
+
+    @Test
+    void refusesAPhotoForLandmarkUsers(@TempDir Path dir) throws Exception {
+        Path photo = Files.createFile(dir.resolve("photo.jpg"));
+
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> valid().image(photo).build())
+                .withMessage("image is set but sendMode is LANDMARKS: the photo is sent only as"
+                        + " JPEG frames");
     }
 
     @Test

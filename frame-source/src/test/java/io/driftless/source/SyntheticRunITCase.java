@@ -8,9 +8,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftless.kafka.EmbeddedKafkaBroker;
 import io.driftless.proto.DropReason;
+import io.driftless.proto.Frame;
 import io.driftless.source.RunSummary.PoseSample;
+import io.driftless.source.accounting.AnswerReader;
+import io.driftless.source.accounting.FrameLedger;
+import io.driftless.source.accounting.SentLog;
+import io.driftless.source.testutils.CameraResponder;
 import io.driftless.source.testutils.EchoResponder;
 import io.driftless.source.testutils.EchoResponder.Rules;
+import io.driftless.source.video.SendMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
@@ -143,6 +150,45 @@ class SyntheticRunITCase {
         assertThat(summary.responses()).isEqualTo(27);
         assertThat(summary.dropped(DropReason.STALE)).isEqualTo(3);
         assertThat(summary.duplicates()).isZero();
+    }
+
+    @Test
+    void sendsEveryUsersJpegFramesAndAccountsForThemByTheAnnotatedFrames(@TempDir Path dir)
+            throws Exception {
+        String annotated = frames.replace("frames", "annotated");
+        kafka.createTopic(annotated, 2);
+        Path sentLog = dir.resolve("sent.log");
+        SyntheticConfig config = config().sendMode(SendMode.JPEG).annotatedTopicPattern(annotated)
+                .users(3).fps(10).duration(Duration.ofSeconds(1)).sentLog(sentLog).build();
+        RunSummary summary;
+        List<Frame> received;
+        try (CameraResponder responder = new CameraResponder(kafka.bootstrapServers(), frames,
+                coordinates, annotated, dropped, seq -> seq % 5 != 0)) {
+            try (SyntheticRun run = new SyntheticRun(config)) {
+                summary = run.run();
+            }
+            received = responder.frames();
+        }
+
+        assertThat(summary.sent()).isEqualTo(30);
+        assertThat(summary.unanswered()).isZero();
+        // an annotated frame answers an image; the coordinates beside it are not a second answer
+        assertThat(summary.responses()).isEqualTo(24);
+        assertThat(summary.duplicates()).isZero();
+        assertThat(summary.dropped(DropReason.LATE_ON_ARRIVAL)).isEqualTo(6);
+        assertThat(received).hasSize(30).allSatisfy(frame -> {
+            assertThat(frame.hasImage()).isTrue();
+            assertThat(frame.getImage().getWidth()).isEqualTo(640);
+            assertThat(frame.getImage().getJpeg().size()).isGreaterThan(10_000);
+        });
+        assertThat(received.stream().map(Frame::getSessionId).distinct()).hasSize(3);
+        assertThat(received.stream().map(f -> f.getImage().getJpeg()).distinct()).hasSize(3 * 4);
+
+        FrameLedger ledger = new FrameLedger();
+        SentLog.readInto(sentLog, ledger);
+        new AnswerReader(kafka.bootstrapServers(), coordinates, annotated, dropped, Map.of(), WAIT)
+                .readInto(ledger, Duration.ofSeconds(1));
+        assertThat(ledger.report().total().unaccounted()).isZero();
     }
 
     @Test

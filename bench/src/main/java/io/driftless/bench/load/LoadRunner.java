@@ -8,6 +8,7 @@ import io.driftless.source.SyntheticRun;
 import io.driftless.source.accounting.AnswerReader;
 import io.driftless.source.accounting.FrameLedger;
 import io.driftless.source.accounting.SentLog;
+import io.driftless.source.video.SendMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Offers synthetic users to a system under test with frame-source's load generator, in this
  * JVM (one clock for send and receive), and turns what it saw into a {@link RunResult}: the
- * client's books, the accounting of the answer topics, and the generator's CPU share.
+ * client's books, the accounting of the answer topics, and the generator's CPU share. Users send
+ * landmarks, or JPEG frames encoded before the run (outside its CPU measurement).
  */
 public final class LoadRunner {
 
@@ -51,9 +53,11 @@ public final class LoadRunner {
     public void awaitServing(SystemUnderTest system, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            RunSummary probe = send(system, 1, 10, Duration.ofSeconds(1), null);
-            if (probe.responses() + probe.droppedTotal() > 0) {
-                return;
+            try (SyntheticRun run = run(system, 1, 10, Duration.ofSeconds(1), null, SendMode.LANDMARKS)) {
+                RunSummary probe = run.run();
+                if (probe.responses() + probe.droppedTotal() > 0) {
+                    return;
+                }
             }
         }
         throw new IllegalStateException(system.name() + " answered no frame within " + timeout.toSeconds()
@@ -62,12 +66,25 @@ public final class LoadRunner {
 
     /** A run whose figures are thrown away: warms the system up (JIT, caches, connections). */
     public void warmUp(SystemUnderTest system, int users, int fps, Duration duration) {
-        send(system, users, fps, duration, null);
+        warmUp(system, users, fps, duration, SendMode.LANDMARKS);
+    }
+
+    /** A run whose figures are thrown away, of users sending {@code payload}. */
+    public void warmUp(SystemUnderTest system, int users, int fps, Duration duration, SendMode payload) {
+        try (SyntheticRun run = run(system, users, fps, duration, null, payload)) {
+            run.run();
+        }
     }
 
     /** One measured run. */
     public RunResult measure(SystemUnderTest system, int users, int fps, Duration duration) throws Exception {
-        return measure(system, users, fps, duration, 0).users();
+        return measure(system, users, fps, duration, SendMode.LANDMARKS);
+    }
+
+    /** One measured run of users sending {@code payload}. */
+    public RunResult measure(SystemUnderTest system, int users, int fps, Duration duration, SendMode payload)
+            throws Exception {
+        return measure(system, users, fps, duration, 0, payload).users();
     }
 
     /**
@@ -76,17 +93,26 @@ public final class LoadRunner {
      */
     public FloodedRun measure(SystemUnderTest system, int users, int fps, Duration duration, int flooderFps)
             throws Exception {
+        return measure(system, users, fps, duration, flooderFps, SendMode.LANDMARKS);
+    }
+
+    private FloodedRun measure(SystemUnderTest system, int users, int fps, Duration duration, int flooderFps,
+            SendMode payload) throws Exception {
         broker.truncateAnswers(system.topics());
         Path usersLog = sentLog();
         Path flooderLog = flooderFps > 0 ? sentLog() : null;
-        try (GeneratorCpu cpu = GeneratorCpu.open()) {
+        // made (and JPEG frames encoded) before the generator's CPU is counted
+        try (SyntheticRun usersRun = run(system, users, fps, duration, usersLog, payload);
+                SyntheticRun flooderRun = flooderFps > 0
+                        ? run(system, 1, flooderFps, duration, flooderLog, payload) : null;
+                GeneratorCpu cpu = GeneratorCpu.open()) {
             cpu.countSender(Thread.currentThread());
             CompletableFuture<RunSummary> flooder = new CompletableFuture<>();
-            if (flooderFps > 0) {
+            if (flooderRun != null) {
                 // named like the generator's other threads, so its CPU counts as the generator's
                 Thread thread = new Thread(() -> {
                     try {
-                        flooder.complete(send(system, 1, flooderFps, duration, flooderLog));
+                        flooder.complete(flooderRun.run());
                     } catch (RuntimeException e) {
                         flooder.completeExceptionally(e);
                     }
@@ -96,13 +122,13 @@ public final class LoadRunner {
             } else {
                 flooder.complete(null);
             }
-            RunSummary measured = send(system, users, fps, duration, usersLog);
+            RunSummary measured = usersRun.run();
             RunSummary flood = join(flooder);
             GeneratorCpu.Share share = cpu.stop();
             double offered = (double) users * fps + Math.max(0, flooderFps);
-            RunResult usersResult = result(system, measured, offered, account(system, usersLog), share);
+            RunResult usersResult = result(system, measured, offered, account(system, usersLog, payload), share);
             RunResult flooderResult = flood == null ? null
-                    : result(system, flood, offered, account(system, flooderLog), share);
+                    : result(system, flood, offered, account(system, flooderLog, payload), share);
             return new FloodedRun(usersResult, flooderResult);
         } finally {
             Files.deleteIfExists(usersLog);
@@ -112,7 +138,8 @@ public final class LoadRunner {
         }
     }
 
-    private RunSummary send(SystemUnderTest system, int users, int fps, Duration duration, Path sentLog) {
+    private SyntheticRun run(SystemUnderTest system, int users, int fps, Duration duration, Path sentLog,
+            SendMode payload) {
         SyntheticConfig config = SyntheticConfig.builder()
                 .bootstrapServers(broker.bootstrapServers())
                 .framesTopic(system.topics().frames())
@@ -125,16 +152,17 @@ public final class LoadRunner {
                 .drainTimeout(DRAIN)
                 .connectTimeout(CONNECT)
                 .sentLog(sentLog)
+                .sendMode(payload)
+                .annotatedTopicPattern(system.topics().annotated())
                 .build();
-        try (SyntheticRun run = new SyntheticRun(config)) {
-            return run.run();
-        }
+        return new SyntheticRun(config);
     }
 
-    private long account(SystemUnderTest system, Path sentLog) {
+    private long account(SystemUnderTest system, Path sentLog, SendMode payload) {
         FrameLedger ledger = new FrameLedger();
         SentLog.readInto(sentLog, ledger);
-        new AnswerReader(broker.bootstrapServers(), system.topics().coordinates(), system.topics().dropped(),
+        new AnswerReader(broker.bootstrapServers(), system.topics().coordinates(),
+                payload == SendMode.JPEG ? system.topics().annotated() : null, system.topics().dropped(),
                 Map.of(), CONNECT).readInto(ledger, SETTLE);
         return ledger.report().total().unaccounted();
     }
@@ -151,7 +179,8 @@ public final class LoadRunner {
         return new RunResult(system.name(), s.users(), s.fps(), offeredFps, s.durationS(), s.sent(), s.responses(),
                 dropped, s.unanswered(), unaccounted, s.lateResponses(), s.onTimeRatio(), goodput,
                 s.rttMs().p50(), s.rttMs().p99(), s.rttMs().p999(), s.rttMs().max(),
-                cpu.share(), cpu.wallS() > 0 ? cpu.generatorCpuS() / cpu.wallS() : Double.NaN);
+                cpu.share(), cpu.wallS() > 0 ? cpu.generatorCpuS() / cpu.wallS() : Double.NaN,
+                s.rttDistribution());
     }
 
     private Path sentLog() throws IOException {

@@ -1,5 +1,7 @@
 package io.driftless.bench.load;
 
+import io.driftless.source.RunSummary.Quantile;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +28,8 @@ import java.util.Map;
  * @param maxMs longest round trip
  * @param generatorCpuShare the load generator's share of the process's CPU time
  * @param generatorCores the load generator's CPU time over wall time, in cores
+ * @param rttDistribution the round trips' distribution, closer together towards the tail, the
+ *     last quantile the maximum; empty when nothing was answered
  */
 public record RunResult(
         String system,
@@ -46,10 +50,19 @@ public record RunResult(
         double p999Ms,
         double maxMs,
         double generatorCpuShare,
-        double generatorCores) {
+        double generatorCores,
+        List<Quantile> rttDistribution) {
 
     public RunResult {
         dropped = Map.copyOf(dropped);
+        rttDistribution = List.copyOf(rttDistribution);
+    }
+
+    /** This run under another system name, e.g. to tell a payload's runs from the others in plots. */
+    public RunResult named(String name) {
+        return new RunResult(name, users, fps, offeredFps, durationS, sent, responses, dropped, unanswered,
+                unaccounted, lateResponses, onTimeRatio, goodputFps, p50Ms, p99Ms, p999Ms, maxMs, generatorCpuShare,
+                generatorCores, rttDistribution);
     }
 
     public long droppedTotal() {

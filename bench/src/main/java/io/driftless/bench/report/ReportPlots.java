@@ -3,16 +3,23 @@ package io.driftless.bench.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.nio.file.Path;
+import io.driftless.bench.load.RunResult;
+import io.driftless.source.RunSummary.Quantile;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
@@ -21,16 +28,18 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The report's PNG plots: per scenario, the latency distribution of each point as a percentile
- * plot; over all scenarios, latency and goodput against offered load, one line per system.
+ * The report's PNG plots: per scenario, the round-trip distribution of each point as a
+ * complementary CDF on log axes (the share of answered frames slower than x, so the tail reads
+ * decade by decade down to the slowest frame); over all scenarios, latency and goodput against
+ * offered load, one line per system.
  */
 public final class ReportPlots {
 
     private static final int WIDTH = 1200;
     private static final int HEIGHT = 650;
     private static final double DEADLINE_MS = 33;
-    /** Where the maximum sits on the percentile axis (1 / (1 - p)); beyond p99.9's 1000. */
-    private static final double MAX_POSITION = 10_000;
+    /** Round trips are at least this long on the plot's log axis: HdrHistogram's resolution is 1 us. */
+    private static final double SHORTEST_MS = 0.01;
 
     private ReportPlots() {}
 
@@ -57,27 +66,83 @@ public final class ReportPlots {
     private static JFreeChart distribution(ScenarioResult scenario) {
         XYSeriesCollection data = new XYSeriesCollection();
         for (Point p : scenario.points()) {
-            if (Double.isNaN(p.p50Ms().median())) {
+            List<double[]> tail = tail(typical(p.runs()));
+            if (tail.isEmpty()) {
                 continue;
             }
-            XYSeries s = new XYSeries(String.format("%s, %s, %,.0f/s", p.system(), p.label(), p.offeredFps()),
-                    false, true);
-            s.add(2, p.p50Ms().median());
-            s.add(100, p.p99Ms().median());
-            s.add(1_000, p.p999Ms().median());
-            s.add(MAX_POSITION, p.maxMs().median());
+            XYSeries s = new XYSeries(String.format(Locale.ROOT, "%s, %s, %,.0f/s", p.system(), p.label(),
+                    p.offeredFps()), false, true);
+            tail.forEach(xy -> s.add(xy[0], xy[1]));
             data.addSeries(s);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart(scenario.title() + ": round-trip percentiles",
-                "percentile (2 = p50, 100 = p99, 1000 = p99.9, 10000 = max)", "round trip, ms", data,
-                PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = ChartFactory.createXYLineChart(scenario.title() + ": round-trip distribution",
+                "round trip, ms", "share of answered frames slower", data, PlotOrientation.VERTICAL, true, false,
+                false);
         XYPlot plot = style(chart);
-        LogAxis axis = new LogAxis(plot.getDomainAxis().getLabel());
-        axis.setBase(10);
-        axis.setSmallestValue(1);
-        plot.setDomainAxis(axis);
-        deadline(plot);
+        // decades around the data, the deadline always in view, down to the rarest frame drawn
+        double fastest = DEADLINE_MS;
+        double slowest = DEADLINE_MS;
+        double rarest = 1;
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            XYSeries s = data.getSeries(i);
+            fastest = Math.min(fastest, s.getMinX());
+            slowest = Math.max(slowest, s.getMaxX());
+            rarest = Math.min(rarest, s.getMinY());
+        }
+        plot.setDomainAxis(logAxis(plot.getDomainAxis().getLabel(), "0.##", decadeBelow(fastest),
+                decadeAbove(slowest)));
+        plot.setRangeAxis(logAxis(plot.getRangeAxis().getLabel(), "0.#######", decadeBelow(Math.min(0.1, rarest)),
+                1));
+        ((XYLineAndShapeRenderer) plot.getRenderer()).setDefaultShapesVisible(false);
+        ValueMarker marker = new ValueMarker(DEADLINE_MS, Color.BLACK, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+                BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        marker.setLabel("33 ms deadline");
+        plot.addDomainMarker(marker);
         return chart;
+    }
+
+    /**
+     * A run's complementary CDF: (round trip in ms, share of answered frames slower than that).
+     * The slowest frame, which no other is slower than, is drawn at one frame's share, so that the
+     * line ends at the maximum on a log axis.
+     */
+    static List<double[]> tail(RunResult run) {
+        List<double[]> points = new ArrayList<>();
+        if (run == null || run.responses() == 0) {
+            return points;
+        }
+        double oneFrame = 1.0 / run.responses();
+        for (Quantile q : run.rttDistribution()) {
+            double slower = Math.max(oneFrame, 1 - q.fraction());
+            points.add(new double[] {Math.max(SHORTEST_MS, q.ms()), slower});
+        }
+        return points;
+    }
+
+    /** The run with the median p99 of a point's repeats: its distribution stands for the point. */
+    static RunResult typical(List<RunResult> runs) {
+        List<RunResult> answered = runs.stream().filter(r -> !r.rttDistribution().isEmpty())
+                .sorted(Comparator.comparingDouble(RunResult::p99Ms)).toList();
+        return answered.isEmpty() ? null : answered.get(answered.size() / 2);
+    }
+
+    /** A base-10 log axis from {@code lower} to {@code upper} with a labelled tick per decade. */
+    private static LogAxis logAxis(String label, String format, double lower, double upper) {
+        LogAxis axis = new LogAxis(label);
+        axis.setBase(10);
+        axis.setSmallestValue(lower);
+        axis.setTickUnit(new NumberTickUnit(1));
+        axis.setNumberFormatOverride(new DecimalFormat(format, DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        axis.setRange(lower, upper);
+        return axis;
+    }
+
+    private static double decadeBelow(double v) {
+        return Math.pow(10, Math.floor(Math.log10(v)));
+    }
+
+    private static double decadeAbove(double v) {
+        return Math.pow(10, Math.ceil(Math.log10(v)));
     }
 
     private static JFreeChart latencyVsLoad(List<Point> points) {

@@ -9,10 +9,12 @@ import io.driftless.bench.system.BenchBroker;
 import io.driftless.bench.system.FlinkSystem;
 import io.driftless.bench.system.KafkaRelay;
 import io.driftless.bench.system.SystemUnderTest;
+import io.driftless.source.video.SendMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -43,6 +45,8 @@ public final class BenchContext implements AutoCloseable {
     private SystemUnderTest running;
     private Integer capacityUsers;
     private boolean started;
+    /** Whether the running system left frames unanswered: a backlog the next run would measure. */
+    private boolean backlogged;
 
     public BenchContext(BenchPlan plan, BenchBroker broker, LoadRunner load, ProgressLine progress,
             List<ComputeFloor.Result> computeFloor) {
@@ -67,11 +71,14 @@ public final class BenchContext implements AutoCloseable {
 
     /** The system of this kind, started and warmed up unless it is the one running. */
     public SystemUnderTest system(SystemKind kind) throws Exception {
-        if (kind == runningKind) {
+        if (kind == runningKind && !backlogged) {
             return running;
         }
+        boolean restart = kind == runningKind;
         stopRunning();
-        progress.step("starting the " + kind.name().toLowerCase().replace('_', ' '));
+        progress.step((restart ? "restarting the " : "starting the ") + kind.name().toLowerCase().replace('_', ' ')
+                + (restart ? " on fresh topics: its last run left frames unanswered" : ""));
+        backlogged = false;
         running = switch (kind) {
             case KAFKA_FLOOR -> KafkaRelay.start(broker);
             case TRANSPORT_FLOOR -> FlinkSystem.transportFloor(broker, PARALLELISM);
@@ -81,7 +88,7 @@ public final class BenchContext implements AutoCloseable {
         };
         runningKind = kind;
         load.awaitServing(running, SERVING_TIMEOUT);
-        int warmUsers = plan.referenceUsers();
+        int warmUsers = warmUpUsers(plan);
         Duration warmUp = started ? plan.warmUp() : plan.warmUp().multipliedBy(FIRST_WARM_UP_FACTOR);
         started = true;
         progress.step(String.format("warming up the %s: %d users x %d fps for %d s (not measured)",
@@ -90,14 +97,23 @@ public final class BenchContext implements AutoCloseable {
         return running;
     }
 
+    /**
+     * How many users warm a system up: the capacity search's first size (at most the reference
+     * size), which even a small machine serves without building a backlog the first measured
+     * run would inherit.
+     */
+    public static int warmUpUsers(BenchPlan plan) {
+        return Math.min(plan.referenceUsers(), plan.searchStartUsers());
+    }
+
     /** The plan's repeats of one load on one system, remembered under {@code label}. */
     public Point point(SystemKind kind, String label, int users, Duration duration) throws Exception {
-        SystemUnderTest system = system(kind);
         List<RunResult> runs = new ArrayList<>();
         for (int i = 1; i <= plan.repeats(); i++) {
+            SystemUnderTest system = system(kind);
             progress.step(String.format("%s: %s, %d users x %d fps, run %d/%d", label, system.name(), users,
                     plan.fps(), i, plan.repeats()));
-            runs.add(load.measure(system, users, plan.fps(), duration));
+            runs.add(checked(load.measure(system, users, plan.fps(), duration)));
         }
         Point point = Point.of(label, runs);
         // the first point of a size stands for it: the latency profile's, when it ran
@@ -108,11 +124,28 @@ public final class BenchContext implements AutoCloseable {
 
     /** One run, for a search step. */
     public RunResult once(SystemKind kind, String label, int users, Duration duration) throws Exception {
+        return once(kind, label, users, duration, SendMode.LANDMARKS);
+    }
+
+    /** One run of users sending {@code payload}, for a search step. */
+    public RunResult once(SystemKind kind, String label, int users, Duration duration, SendMode payload)
+            throws Exception {
         SystemUnderTest system = system(kind);
         progress.step(String.format("%s: %s, %d users x %d fps", label, system.name(), users, plan.fps()));
-        RunResult run = load.measure(system, users, plan.fps(), duration);
+        RunResult run = checked(load.measure(system, users, plan.fps(), duration, payload));
         progress.result(Point.of(label, List.of(run)));
         return run;
+    }
+
+    /**
+     * A run that is not measured, of users sending {@code payload}: warms up what the system's
+     * general warm-up (landmarks) leaves cold, such as the JPEG path.
+     */
+    public void warmUp(SystemKind kind, int users, Duration duration, SendMode payload) throws Exception {
+        SystemUnderTest system = system(kind);
+        progress.step(String.format("warming up the %s with %s: %d users x %d fps for %d s (not measured)",
+                system.name(), payload.name().toLowerCase(Locale.ROOT), users, plan.fps(), duration.toSeconds()));
+        load.warmUp(system, users, plan.fps(), duration, payload);
     }
 
     /** One run of {@code users} with a flooder at {@code flooderFps} beside them. */
@@ -121,7 +154,23 @@ public final class BenchContext implements AutoCloseable {
         SystemUnderTest system = system(kind);
         progress.step(String.format("%s: %s, %d users x %d fps + 1 user x %d fps", label, system.name(), users,
                 plan.fps(), flooderFps));
-        return load.measure(system, users, plan.fps(), duration, flooderFps);
+        LoadRunner.FloodedRun run = load.measure(system, users, plan.fps(), duration, flooderFps);
+        checked(run.users());
+        if (run.flooder() != null) {
+            checked(run.flooder());
+        }
+        return run;
+    }
+
+    /**
+     * Notes a run that left frames unanswered: the system is still working through them, so the
+     * next point starts it afresh rather than measuring its backlog.
+     */
+    private RunResult checked(RunResult run) {
+        if (run.unaccounted() > 0) {
+            backlogged = true;
+        }
+        return run;
     }
 
     /** A point measured earlier by any scenario, for ratios. */

@@ -25,8 +25,8 @@ public final class BenchBroker implements AutoCloseable {
     private final EmbeddedKafkaBroker broker;
     private final int partitions;
     private final Admin admin;
-    /** How often each system's topics were created, so a system started again gets its own. */
-    private final Map<String, Integer> starts = new HashMap<>();
+    /** How often each system's topics were made, so that a restarted system gets fresh ones. */
+    private final Map<String, Integer> generations = new HashMap<>();
 
     private BenchBroker(EmbeddedKafkaBroker broker, int partitions) {
         this.broker = broker;
@@ -57,23 +57,18 @@ public final class BenchBroker implements AutoCloseable {
     }
 
     /**
-     * Creates a system's topics: {@code bench.<system>.*} the first time, {@code bench.<system>-2.*}
-     * when the same system starts again (the metrics-overhead scenario restarts them), so no
-     * system reads an earlier one's frames or answers.
+     * Creates fresh topics for a system: {@code bench.<system>.frames} and so on the first time,
+     * with a generation number after that, so that a restarted system finds no backlog of the
+     * one before. Frames get the broker's append time, as in the local system.
      */
-    public Topics createFresh(String system) {
-        int start = starts.merge(system, 1, Integer::sum);
-        Topics topics = Topics.of(start == 1 ? system : system + "-" + start);
-        create(topics);
-        return topics;
-    }
-
-    /** Creates a system's topics; frames get the broker's append time, as in the local system. */
-    public void create(Topics topics) {
+    public Topics create(String system) {
+        int generation = generations.merge(system, 1, Integer::sum);
+        Topics topics = Topics.of(generation == 1 ? system : system + "-" + generation);
         broker.createTopic(topics.frames(), partitions, Map.of("message.timestamp.type", "LogAppendTime"));
         broker.createTopic(topics.coordinates(), partitions, Map.of());
         broker.createTopic(topics.annotated(), partitions, Map.of());
         broker.createTopic(topics.dropped(), partitions, Map.of());
+        return topics;
     }
 
     /**

@@ -90,7 +90,7 @@ public final class FlinkSystem implements SystemUnderTest {
 
     private static FlinkSystem start(String name, BenchBroker broker, int parallelism, Configuration flinkSettings,
             Configuration jobSettings, FrameInferenceFactory inference, AutoCloseable sidecar) throws Exception {
-        Topics topics = broker.createFresh(name.toLowerCase(Locale.ROOT).replaceAll("[^a-z]+", "-"));
+        Topics topics = broker.create(name.toLowerCase(Locale.ROOT).replaceAll("[^a-z]+", "-"));
         Configuration settings = new Configuration(jobSettings);
         settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         settings.set(DriftlessOptions.FRAMES_TOPIC, topics.frames());

@@ -45,8 +45,7 @@ public final class KafkaRelay implements SystemUnderTest {
     }
 
     public static KafkaRelay start(BenchBroker broker) {
-        Topics topics = Topics.of("kafka");
-        broker.create(topics);
+        Topics topics = broker.create("kafka");
         KafkaRelay relay = new KafkaRelay(broker, topics);
         relay.thread.start();
         return relay;

@@ -1,11 +1,13 @@
 package io.driftless.bench.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftless.bench.floor.ComputeFloor;
 import io.driftless.bench.load.RunResult;
+import io.driftless.source.RunSummary.Quantile;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +26,8 @@ class ReportFilesTest {
         double offered = users * 30.0;
         return new RunResult(system, users, 30, offered, 10, (long) offered * 10, (long) (offered * 10 * onTime),
                 Map.of("LATE_ON_ARRIVAL", 3L), 0, 0, 0, onTime, offered * onTime, p50, p99, p99 * 1.2, p99 * 1.5,
-                0.2, 0.3);
+                0.2, 0.3, Double.isNaN(p50) ? List.of() : List.of(new Quantile(0.5, p50), new Quantile(0.99, p99),
+                        new Quantile(0.999, p99 * 1.2), new Quantile(1, p99 * 1.5)));
     }
 
     private static Report report() {
@@ -73,6 +76,31 @@ class ReportFilesTest {
         assertThat(json.at("/scenarios/0/points/2/p50Ms/median").asText()).isEqualTo("NaN");
         assertThat(json.at("/scenarios/1/ran").asBoolean()).isFalse();
         assertThat(json.at("/computeFloor/0/framesPerS").asDouble()).isEqualTo(50_000);
+    }
+
+    @Test
+    void drawsARunsTailAsTheShareOfFramesSlowerThanEachRoundTrip() {
+        RunResult run = run("pipeline", 50, 2.0, 9.0, 1.0);
+
+        List<double[]> tail = ReportPlots.tail(run);
+
+        assertThat(tail).hasSize(4);
+        assertThat(tail.get(0)).containsExactly(2.0, 0.5);
+        assertThat(tail.get(1)[0]).isEqualTo(9.0);
+        assertThat(tail.get(1)[1]).isCloseTo(0.01, within(1e-12));
+        assertThat(tail.get(2)[1]).isCloseTo(0.001, within(1e-12));
+        // the slowest frame: one frame's share of the responses, at the maximum
+        assertThat(tail.get(3)).containsExactly(13.5, 1.0 / run.responses());
+        assertThat(ReportPlots.tail(run("pipeline", 900, Double.NaN, Double.NaN, 0))).isEmpty();
+    }
+
+    @Test
+    void drawsThePointWithTheRunOfTheMedianP99() {
+        List<RunResult> runs = List.of(run("pipeline", 50, 2.0, 9.0, 1.0), run("pipeline", 50, 2.4, 11.0, 1.0),
+                run("pipeline", 50, 2.2, 10.0, 1.0));
+
+        assertThat(ReportPlots.typical(runs)).isSameAs(runs.get(2));
+        assertThat(ReportPlots.typical(List.of(run("pipeline", 9, Double.NaN, Double.NaN, 0)))).isNull();
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.driftless.source.RunSummary.AngleErrors;
 import io.driftless.source.RunSummary.Latency;
 import io.driftless.source.RunSummary.PoseError;
 import io.driftless.source.RunSummary.PoseSample;
+import io.driftless.source.RunSummary.Quantile;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -46,6 +48,8 @@ public final class ResponseTracker {
     private static final int SEQUENCE_BITS = 40;
     /** Pose errors go into an integer histogram in thousandths of a degree. */
     private static final double POSE_ERROR_SCALE = 1000;
+    /** Points of the round-trip distribution per halving of the share still above them. */
+    private static final int QUANTILE_STEPS_PER_HALF = 5;
 
     private final SessionIds sessions;
     private final boolean recordPoses;
@@ -217,7 +221,18 @@ public final class ResponseTracker {
                 : new AngleErrors(Double.NaN, Double.NaN, Double.NaN);
         return new RunSummary(sessions.runId(), sessions.users(), fps, durationS, sent.get(),
                 responses.get(), drops, outstanding.get(), duplicates.get(), lateResponses,
-                onTime.get(), rtt, poseError, mae, samples);
+                onTime.get(), rtt, poseError, mae, samples, distribution(rttMicros));
+    }
+
+    private static List<Quantile> distribution(Histogram micros) {
+        List<Quantile> quantiles = new ArrayList<>();
+        if (micros.getTotalCount() > 0) {
+            for (HistogramIterationValue v : micros.percentiles(QUANTILE_STEPS_PER_HALF)) {
+                quantiles.add(new Quantile(v.getPercentileLevelIteratedTo() / 100,
+                        micros.highestEquivalentValue(v.getValueIteratedTo()) / 1e3));
+            }
+        }
+        return quantiles;
     }
 
     /** The frame this answer settles, or null for a duplicate or an answer to no frame of ours. */

@@ -4,6 +4,7 @@ import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
 import io.driftless.proto.Frame;
+import io.driftless.proto.Image;
 import io.driftless.proto.KeypointScheme;
 import io.driftless.proto.Landmarks;
 import io.driftless.proto.Point;
@@ -13,7 +14,8 @@ import java.util.SplittableRandom;
 
 /**
  * The simulated users of a run: each has its head motion, its clock skew and its keypoint noise,
- * all from generators seeded per (seed, user). Used by the sender thread only.
+ * all from generators seeded per (seed, user), and sends landmarks or JPEG frames. Used by the
+ * sender thread only.
  */
 public final class SyntheticUsers {
 
@@ -78,6 +80,18 @@ public final class SyntheticUsers {
                 .setSendTimeUs(sendMicros + skewMicros[user])
                 .setDeadlineMs(deadlineMs)
                 .setLandmarks(landmarks)
+                .build();
+    }
+
+    /** The frame the user's camera client sends as a JPEG, stamped on the user's own clock. */
+    public Frame frame(int user, long sequence, Image image, long captureMicros, long sendMicros) {
+        return Frame.newBuilder()
+                .setSessionId(sessions.sessionId(user))
+                .setSequence(sequence)
+                .setCaptureTimeUs(captureMicros + skewMicros[user])
+                .setSendTimeUs(sendMicros + skewMicros[user])
+                .setDeadlineMs(deadlineMs)
+                .setImage(image)
                 .build();
     }
 }

@@ -9,7 +9,9 @@ import io.driftless.proto.DropReason;
 import io.driftless.proto.DroppedFrame;
 import io.driftless.proto.Timing;
 import io.driftless.source.RunSummary;
+import io.driftless.source.RunSummary.Quantile;
 import io.driftless.source.internal.ResponseTracker.InFlight;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ResponseTrackerTest {
@@ -68,6 +70,31 @@ class ResponseTrackerTest {
         assertThat(summary.unanswered()).isEqualTo(1);
         assertThat(summary.sent())
                 .isEqualTo(summary.responses() + summary.droppedTotal() + summary.unanswered());
+    }
+
+    @Test
+    void keepsTheRoundTripDistributionUpToItsMaximum() {
+        // 100 frames sent at 1 ms, answered after 2..101 ms: round trips 1..100 ms
+        SessionIds many = new SessionIds("rdist", 1);
+        ResponseTracker books = new ResponseTracker(many, false);
+        for (long seq = 1; seq <= 100; seq++) {
+            books.expect(0, seq, new InFlight(1 * MS, 0, 33, null));
+            books.onCoordinates(ArCoordinates.newBuilder().setSessionId(many.sessionId(0))
+                    .setSequence(seq).build(), (1 + seq) * MS);
+        }
+
+        List<Quantile> distribution = books.summarize(30, 1.0).rttDistribution();
+
+        assertThat(distribution).hasSizeGreaterThan(10);
+        assertThat(distribution).extracting(Quantile::fraction).isSorted();
+        assertThat(distribution).extracting(Quantile::ms).isSorted();
+        Quantile median = distribution.stream().filter(q -> q.fraction() >= 0.5).findFirst()
+                .orElseThrow();
+        assertThat(median.ms()).isCloseTo(50, within(1.0));
+        assertThat(distribution.get(distribution.size() - 1))
+                .satisfies(last -> assertThat(last.fraction()).isEqualTo(1.0))
+                .satisfies(last -> assertThat(last.ms()).isCloseTo(100, within(0.1)));
+        assertThat(tracker.summarize(30, 1.0).rttDistribution()).isEmpty();
     }
 
     @Test

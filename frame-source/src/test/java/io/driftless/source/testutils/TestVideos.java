@@ -51,7 +51,7 @@ public final class TestVideos {
 
     /** The astronaut photo, 512 x 512. */
     public static BufferedImage astronaut() {
-        try (InputStream in = TestVideos.class.getResourceAsStream("/faces/astronaut.jpg")) {
+        try (InputStream in = TestVideos.class.getResourceAsStream("/io/driftless/source/astronaut.jpg")) {
             BufferedImage photo = ImageIO.read(in);
             BufferedImage rgb = new BufferedImage(photo.getWidth(), photo.getHeight(),
                     BufferedImage.TYPE_INT_RGB);
