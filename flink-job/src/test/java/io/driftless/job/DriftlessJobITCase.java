@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -34,9 +36,11 @@ import org.apache.flink.metrics.HistogramStatistics;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -306,14 +310,32 @@ class DriftlessJobITCase {
         assertThat(TopicSetup.createMissing(config)).isEmpty();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", CLUSTER.bootstrapServers()))) {
             // an annotated frame is as large as the client's JPEG: the topic takes the largest accepted
-            ConfigResource annotated = new ConfigResource(ConfigResource.Type.TOPIC, "new-annotated-" + run);
-            assertThat(admin.describeConfigs(List.of(annotated)).all().get().get(annotated)
-                    .get("max.message.bytes").value()).isEqualTo(Integer.toString(2 * 1024 * 1024 + 64 * 1024));
-            ConfigResource frames = new ConfigResource(ConfigResource.Type.TOPIC, "new-frames-" + run);
-            assertThat(admin.describeConfigs(List.of(frames)).all().get().get(frames)
-                    .get("message.timestamp.type").value()).isEqualTo("LogAppendTime");
+            assertThat(topicConfig(admin, "new-annotated-" + run).get("max.message.bytes").value())
+                    .isEqualTo(Integer.toString(2 * 1024 * 1024 + 64 * 1024));
+            assertThat(topicConfig(admin, "new-frames-" + run).get("message.timestamp.type").value())
+                    .isEqualTo("LogAppendTime");
             assertThat(admin.describeTopics(List.of("new-frames-" + run)).allTopicNames().get()
                     .get("new-frames-" + run).partitions()).hasSize(3);
+        }
+    }
+
+    /**
+     * The topic's configuration, once the broker that answers knows the topic: the controller
+     * confirms a creation before every broker has applied it.
+     */
+    private static Config topicConfig(Admin admin, String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                assertThat(System.nanoTime()).as("topic %s known to the broker within 30 s", topic).isLessThan(deadline);
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
         }
     }
 
