@@ -4,6 +4,7 @@ import io.driftless.kafka.internal.BrokerProperties;
 import io.driftless.kafka.internal.KRaftNode;
 import io.driftless.kafka.internal.PreboundSockets;
 import io.driftless.kafka.internal.RecordingFaultHandlers;
+import io.driftless.kafka.internal.ScramUsers;
 import io.driftless.kafka.internal.Storage;
 import io.driftless.kafka.internal.TlsStores;
 
@@ -51,6 +52,9 @@ import java.util.concurrent.TimeoutException;
  * }
  * }</pre>
  *
+ * <p>Clients connect in plaintext, or over TLS ({@link Builder#tls}), SASL/SCRAM ({@link
+ * Builder#saslScram}) or both.
+ *
  * <p>Life cycle: {@link #start()}, then any number of {@link #stop()} / {@link #start()} pairs on the
  * same ports and data, then {@link #close()}. Ports asked as 0 are picked on the first start and kept
  * for later starts, so clients keep one bootstrap address across a restart. A temporary data
@@ -69,6 +73,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Map<String, String> extraProperties;
     private final Duration timeout;
     private final Optional<TlsStores> tls;
+    private final Optional<ScramUsers> sasl;
 
     private State state = State.NEW;
     private int brokerPort;
@@ -76,6 +81,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private Path dataDirectory;
     private KRaftNode node;
     private RecordingFaultHandlers faults;
+    private boolean formattedData;
 
     EmbeddedKafkaBroker(Builder builder) {
         this.brokerPort = builder.brokerPort;
@@ -87,6 +93,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.extraProperties = Map.copyOf(builder.brokerProperties);
         this.timeout = builder.timeout;
         this.tls = Optional.ofNullable(builder.tls);
+        this.sasl = Optional.ofNullable(builder.sasl);
     }
 
     public static Builder builder() {
@@ -118,8 +125,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (dataDirectory == null) {
                 dataDirectory = Files.createTempDirectory("driftless-kafka-");
             }
-            if (Storage.formatIfNeeded(dataDirectory)) {
+            List<String> scramArguments = sasl.map(ScramUsers::scramArguments).orElse(List.of());
+            if (Storage.formatIfNeeded(dataDirectory, scramArguments)) {
+                formattedData = true;
                 LOG.debug("Formatted the Kafka data directory {}", dataDirectory);
+            } else if (sasl.isPresent() && !formattedData) {
+                throw new IllegalStateException("a SASL broker writes its users into the data directory when it "
+                        + "formats it, and this one was formatted by another broker, whose users it keeps: "
+                        + "give saslScram(...) an empty or new dataDirectory");
             }
             KafkaConfig config = new KafkaConfig(brokerProperties(brokerPort, controllerPort, dataDirectory), false);
             started = KRaftNode.start(config, sockets, startFaults, timeout);
@@ -293,7 +306,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private Map<String, String> brokerProperties(int brokerPort, int controllerPort, Path dataDirectory) {
         return BrokerProperties.of(brokerPort, controllerPort, dataDirectory, defaultPartitions,
-                autoCreateTopics, timeout, tls, extraProperties);
+                autoCreateTopics, timeout, tls, sasl, extraProperties);
     }
 
     /** Waits for a describeCluster answer: the proof that a client can bootstrap from the address. */
@@ -331,7 +344,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs));
-        tls.ifPresent(stores -> settings.putAll(stores.clientProperties()));
+        settings.putAll(BrokerProperties.ownClientProperties(tls, sasl));
         return Admin.create(settings);
     }
 
@@ -382,6 +395,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private Duration timeout = Duration.ofSeconds(60);
         private TlsStores tls;
+        private ScramUsers sasl;
 
         Builder() {}
 
@@ -478,6 +492,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Objects.requireNonNull(keyStorePassword, "keyStorePassword");
             Objects.requireNonNull(trustStorePassword, "trustStorePassword");
             this.tls = new TlsStores(keyStore, keyStorePassword, trustStore, trustStorePassword);
+            return this;
+        }
+
+        /**
+         * Requires clients to authenticate with SASL SCRAM-SHA-512 as one of {@code users} (user
+         * name to password): the listener speaks SASL_PLAINTEXT, or SASL_SSL together with {@link
+         * #tls}. A client logs in with the standard settings {@code security.protocol}, {@code
+         * sasl.mechanism=SCRAM-SHA-512} and {@code sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule
+         * required username="..." password="...";}.
+         *
+         * <p>As in any KRaft cluster, the credentials live in the cluster metadata, written when the
+         * data directory is formatted; so a SASL broker starts on an empty data directory (restarts of
+         * the same broker keep theirs).
+         */
+        public Builder saslScram(Map<String, String> users) {
+            this.sasl = ScramUsers.of(users);
             return this;
         }
 

@@ -56,6 +56,30 @@ class EmbeddedKafkaBrokerBuilderTest {
     }
 
     @Test
+    void refusesSaslUsersThatCannotLogInNamingTheUser() {
+        assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().saslScram(Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("sasl users must name at least one user and password, got {}");
+        assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().saslScram(Map.of("alice", " ")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("sasl password of user alice must not be blank.");
+        assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().saslScram(Map.of("a,b", "pw")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("sasl user name a,b must be letters, digits and . _ @ - only.");
+        assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().saslScram(Map.of("driftless-embedded-broker", "pw")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is the broker's own");
+    }
+
+    @Test
+    void refusesSaslBrokerPropertiesNamingTheSetter() {
+        assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().brokerProperty("sasl.enabled.mechanisms", "PLAIN"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("brokerProperty sasl.enabled.mechanisms is set by the embedded broker itself; "
+                        + "use saslScram(Map).");
+    }
+
+    @Test
     void refusesAtBuildABrokerPropertyThatKafkaWouldRefuse() {
         EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder().brokerProperty("log.segment.bytes", "lots");
 

@@ -8,9 +8,9 @@ import io.driftless.inference.MicroClock;
 import io.driftless.inference.flink.FrameInferenceFactory;
 import io.driftless.job.kafka.TopicSetup;
 import io.driftless.job.testutils.DelayedInference;
+import io.driftless.job.testutils.EndToEndCluster;
 import io.driftless.job.testutils.JobUnderTest;
 import io.driftless.job.testutils.ResponseLog;
-import io.driftless.kafka.EmbeddedKafkaBroker;
 import io.driftless.proto.DropReason;
 import io.driftless.proto.DroppedFrame;
 import io.driftless.proto.Frame;
@@ -18,13 +18,14 @@ import io.driftless.proto.Point;
 import io.driftless.source.RunSummary;
 import io.driftless.source.SyntheticConfig;
 import io.driftless.source.SyntheticRun;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -34,15 +35,12 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.HistogramStatistics;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,61 +53,28 @@ class DriftlessJobITCase {
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .build());
-
-    private static EmbeddedKafkaBroker kafka;
+    static final EndToEndCluster CLUSTER = EndToEndCluster.builder()
+            .flinkConfiguration(METRICS.addToConfiguration(new Configuration()))
+            .build();
 
     private String frames;
     private String coordinates;
     private String dropped;
     private JobUnderTest job;
 
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.builder().defaultPartitions(2).build();
-        kafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
-
     @BeforeEach
-    void freshTopics() {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        frames = "frames-" + run;
-        coordinates = "coordinates-" + run;
-        dropped = "dropped-" + run;
-        kafka.createTopic(frames, 2, Map.of("message.timestamp.type", "LogAppendTime"));
-        kafka.createTopic(coordinates, 2);
-        kafka.createTopic(dropped, 2);
-    }
-
-    @AfterEach
-    void cancelJob() throws Exception {
-        if (job != null) {
-            job.close();
-        }
+    void topics() {
+        frames = CLUSTER.topics().frames();
+        coordinates = CLUSTER.topics().coordinates();
+        dropped = CLUSTER.topics().dropped();
     }
 
     private JobConfig config(Map<String, String> overrides) {
-        Configuration settings = new Configuration();
-        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        settings.set(DriftlessOptions.FRAMES_TOPIC, frames);
-        settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, coordinates);
-        settings.set(DriftlessOptions.DROPPED_TOPIC, dropped);
-        settings.set(DriftlessOptions.GROUP_ID, "job-" + frames);
-        overrides.forEach(settings::setString);
-        return JobConfig.from(settings, Map.of());
+        return CLUSTER.config(overrides);
     }
 
     private void startJob(JobConfig config, FrameInferenceFactory inference) throws Exception {
-        job = JobUnderTest.start(config, inference, Map.of());
+        job = CLUSTER.startJob(config, inference, Map.of());
     }
 
     private void awaitServing() throws Exception {
@@ -121,7 +86,7 @@ class DriftlessJobITCase {
                 .users(users)
                 .fps(30)
                 .duration(duration)
-                .bootstrapServers(kafka.bootstrapServers())
+                .bootstrapServers(CLUSTER.bootstrapServers())
                 .framesTopic(frames)
                 .coordinatesTopicPattern(coordinates)
                 .droppedTopic(dropped)
@@ -240,7 +205,7 @@ class DriftlessJobITCase {
         JobConfig config = config(Map.of());
         startJob(config, DriftlessJob.poseInference(config));
 
-        try (ResponseLog log = new ResponseLog(kafka.bootstrapServers(), coordinates, dropped)) {
+        try (ResponseLog log = new ResponseLog(CLUSTER.bootstrapServers(), coordinates, dropped)) {
             log.awaitUntil(l -> l.drops.size() + l.responses.size() >= 5, Duration.ofSeconds(60));
             assertThat(log.responses).isEmpty();
             assertThat(log.drops.values()).extracting(DroppedFrame::getReason).containsOnly(DropReason.LATE_ON_ARRIVAL);
@@ -258,7 +223,7 @@ class DriftlessJobITCase {
             }
         }
 
-        try (ResponseLog log = new ResponseLog(kafka.bootstrapServers(), coordinates, dropped)) {
+        try (ResponseLog log = new ResponseLog(CLUSTER.bootstrapServers(), coordinates, dropped)) {
             log.awaitUntil(l -> l.answered() >= 7, Duration.ofSeconds(30));
             assertThat(log.responses.keySet()).containsExactlyInAnyOrder(
                     "stale-user/1", "stale-user/2", "stale-user/3", "stale-user/5", "stale-user/6");
@@ -314,7 +279,7 @@ class DriftlessJobITCase {
             }
         }
 
-        try (ResponseLog log = new ResponseLog(kafka.bootstrapServers(), coordinates, dropped)) {
+        try (ResponseLog log = new ResponseLog(CLUSTER.bootstrapServers(), coordinates, dropped)) {
             log.awaitUntil(l -> l.answered() >= bad.size() + 3, Duration.ofSeconds(30));
             expected.forEach((session, detail) -> {
                 long sequence = session.equals("bad-random") || session.equals("bad-empty") ? 0 : 1;
@@ -332,7 +297,7 @@ class DriftlessJobITCase {
     void createsItsMissingTopicsWithBrokerAppendTimeOnFrames() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         Configuration settings = new Configuration();
-        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, CLUSTER.bootstrapServers());
         settings.set(DriftlessOptions.FRAMES_TOPIC, "new-frames-" + run);
         settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, "new-coordinates-" + run);
         settings.set(DriftlessOptions.ANNOTATED_TOPIC_PATTERN, "new-annotated-" + run);
@@ -343,16 +308,34 @@ class DriftlessJobITCase {
         assertThat(TopicSetup.createMissing(config))
                 .containsExactly("new-frames-" + run, "new-coordinates-" + run, "new-annotated-" + run);
         assertThat(TopicSetup.createMissing(config)).isEmpty();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", CLUSTER.bootstrapServers()))) {
             // an annotated frame is as large as the client's JPEG: the topic takes the largest accepted
-            ConfigResource annotated = new ConfigResource(ConfigResource.Type.TOPIC, "new-annotated-" + run);
-            assertThat(admin.describeConfigs(List.of(annotated)).all().get().get(annotated)
-                    .get("max.message.bytes").value()).isEqualTo(Integer.toString(2 * 1024 * 1024 + 64 * 1024));
-            ConfigResource frames = new ConfigResource(ConfigResource.Type.TOPIC, "new-frames-" + run);
-            assertThat(admin.describeConfigs(List.of(frames)).all().get().get(frames)
-                    .get("message.timestamp.type").value()).isEqualTo("LogAppendTime");
+            assertThat(topicConfig(admin, "new-annotated-" + run).get("max.message.bytes").value())
+                    .isEqualTo(Integer.toString(2 * 1024 * 1024 + 64 * 1024));
+            assertThat(topicConfig(admin, "new-frames-" + run).get("message.timestamp.type").value())
+                    .isEqualTo("LogAppendTime");
             assertThat(admin.describeTopics(List.of("new-frames-" + run)).allTopicNames().get()
                     .get("new-frames-" + run).partitions()).hasSize(3);
+        }
+    }
+
+    /**
+     * The topic's configuration, once the broker that answers knows the topic: the controller
+     * confirms a creation before every broker has applied it.
+     */
+    private static Config topicConfig(Admin admin, String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                assertThat(System.nanoTime()).as("topic %s known to the broker within 30 s", topic).isLessThan(deadline);
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
         }
     }
 
@@ -369,6 +352,6 @@ class DriftlessJobITCase {
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
-        return JobUnderTest.producer(kafka.bootstrapServers());
+        return JobUnderTest.producer(CLUSTER.bootstrapServers());
     }
 }

@@ -2,10 +2,10 @@ package io.driftless.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftless.job.testutils.EndToEndCluster;
 import io.driftless.job.testutils.FailingInference;
 import io.driftless.job.testutils.JobUnderTest;
 import io.driftless.job.testutils.ServiceGap;
-import io.driftless.kafka.EmbeddedKafkaBroker;
 import io.driftless.proto.DropReason;
 import io.driftless.source.RunSummary;
 import io.driftless.source.SyntheticConfig;
@@ -18,7 +18,6 @@ import io.driftless.source.accounting.SessionAccount;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,12 +27,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,11 +46,10 @@ class FaultToleranceITCase {
     private static final int TASK_MANAGERS = 2;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(TASK_MANAGERS)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .build());
+    static final EndToEndCluster CLUSTER = EndToEndCluster.builder()
+            .taskManagers(TASK_MANAGERS)
+            .flinkConfiguration(METRICS.addToConfiguration(new Configuration()))
+            .build();
 
     /** Checkpoints often and restarts at once, as a production job would with short intervals. */
     private static final Map<String, String> RECOVERABLE = Map.of(
@@ -64,44 +58,19 @@ class FaultToleranceITCase {
             "restart-strategy.fixed-delay.attempts", "100",
             "restart-strategy.fixed-delay.delay", "500 ms");
 
-    private static EmbeddedKafkaBroker kafka;
     private final ExecutorService load = Executors.newSingleThreadExecutor();
 
     private JobConfig config;
     private JobUnderTest job;
 
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.builder().defaultPartitions(2).build();
-        kafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
-
     @BeforeEach
-    void freshTopics() {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        Configuration settings = new Configuration();
-        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        settings.set(DriftlessOptions.FRAMES_TOPIC, "frames-" + run);
-        settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, "coordinates-" + run);
-        settings.set(DriftlessOptions.DROPPED_TOPIC, "dropped-" + run);
-        settings.set(DriftlessOptions.GROUP_ID, "job-" + run);
-        config = JobConfig.from(settings, Map.of());
-        kafka.createTopic(config.framesTopic, 2, Map.of("message.timestamp.type", "LogAppendTime"));
-        kafka.createTopic(config.coordinatesTopicPattern, 2);
-        kafka.createTopic(config.droppedTopic, 2);
+    void configure() {
+        config = CLUSTER.config();
     }
 
     @AfterEach
-    void cancelJob() throws Exception {
+    void stopLoad() {
         load.shutdownNow();
-        if (job != null) {
-            job.close();
-        }
     }
 
     /** 10 users at 30 fps with a budget a loaded test machine can keep, logging what they send. */
@@ -111,7 +80,7 @@ class FaultToleranceITCase {
                 .fps(30)
                 .duration(duration)
                 .deadlineMs(500)
-                .bootstrapServers(kafka.bootstrapServers())
+                .bootstrapServers(CLUSTER.bootstrapServers())
                 .framesTopic(config.framesTopic)
                 .coordinatesTopicPattern(config.coordinatesTopicPattern)
                 .droppedTopic(config.droppedTopic)
@@ -128,7 +97,7 @@ class FaultToleranceITCase {
     private AccountingReport books(Path sentLog) {
         FrameLedger ledger = new FrameLedger();
         SentLog.readInto(sentLog, ledger);
-        new AnswerReader(kafka.bootstrapServers(), config.coordinatesTopicPattern, config.droppedTopic,
+        new AnswerReader(CLUSTER.bootstrapServers(), config.coordinatesTopicPattern, config.droppedTopic,
                 Map.of(), Duration.ofSeconds(30)).readInto(ledger, Duration.ofSeconds(10));
         return ledger.report();
     }
@@ -142,7 +111,7 @@ class FaultToleranceITCase {
 
     @Test
     void ridesOutABrokerRestartOnTheSameDataAndAccountsForEveryFrame(@TempDir Path dir) throws Exception {
-        job = JobUnderTest.start(config, DriftlessJob.poseInference(config), RECOVERABLE);
+        job = CLUSTER.startJob(config, DriftlessJob.poseInference(config), RECOVERABLE);
         job.awaitServing();
         Path sentLog = dir.resolve("sent.log");
         RunSummary summary;
@@ -152,9 +121,9 @@ class FaultToleranceITCase {
             gap = new ServiceGap(() -> run.progress().responses());
             gap.watchUntilGrownBy(300, 60_000);
 
-            kafka.stop();
+            CLUSTER.kafka().stop();
             gap.watchFor(3_000);
-            kafka.start();
+            CLUSTER.kafka().start();
 
             gap.watchUntilGrownBy(300, 120_000);
             summary = running.get(3, TimeUnit.MINUTES);
@@ -175,7 +144,7 @@ class FaultToleranceITCase {
     @Test
     void restoresFromItsLastCheckpointWhenItsTaskManagersDieAndAccountsForEveryFrame(
             @InjectMiniCluster MiniCluster cluster, @TempDir Path dir) throws Exception {
-        job = JobUnderTest.start(config, DriftlessJob.poseInference(config), RECOVERABLE);
+        job = CLUSTER.startJob(config, DriftlessJob.poseInference(config), RECOVERABLE);
         job.awaitServing();
         Path sentLog = dir.resolve("sent.log");
         RunSummary summary;
@@ -220,7 +189,7 @@ class FaultToleranceITCase {
     @Test
     void dropsFramesAsInferenceFailedWhileTheModelIsBrokenAndRecoversByItself(@TempDir Path dir) throws Exception {
         FailingInference model = new FailingInference(DriftlessJob.poseInference(config));
-        job = JobUnderTest.start(config, model, RECOVERABLE);
+        job = CLUSTER.startJob(config, model, RECOVERABLE);
         job.awaitServing();
         Path sentLog = dir.resolve("sent.log");
         RunSummary summary;

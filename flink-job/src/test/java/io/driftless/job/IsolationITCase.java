@@ -2,10 +2,10 @@ package io.driftless.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftless.job.testutils.EndToEndCluster;
 import io.driftless.job.testutils.JobUnderTest;
 import io.driftless.job.testutils.PacedInference;
 import io.driftless.job.testutils.SessionFlood;
-import io.driftless.kafka.EmbeddedKafkaBroker;
 import io.driftless.proto.DropReason;
 import io.driftless.source.RunSummary;
 import io.driftless.source.SyntheticConfig;
@@ -19,13 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,11 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IsolationITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(new Configuration())
-            .build());
+    static final EndToEndCluster CLUSTER = EndToEndCluster.builder().build();
 
     private static final int USERS = 10;
     private static final int NOMINAL_FPS = 30;
@@ -65,44 +54,12 @@ class IsolationITCase {
      */
     private static final double TOLERANCE = 0.10;
 
-    private static EmbeddedKafkaBroker kafka;
-
     private JobConfig config;
-    private JobUnderTest job;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.builder().defaultPartitions(2).build();
-        kafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
-
-    @AfterEach
-    void cancelJob() throws Exception {
-        if (job != null) {
-            job.close();
-        }
-    }
 
     private void startJob() throws Exception {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        Configuration settings = new Configuration();
-        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        settings.set(DriftlessOptions.FRAMES_TOPIC, "frames-" + run);
-        settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, "coordinates-" + run);
-        settings.set(DriftlessOptions.DROPPED_TOPIC, "dropped-" + run);
-        settings.set(DriftlessOptions.GROUP_ID, "job-" + run);
-        config = JobConfig.from(settings, Map.of());
-        kafka.createTopic(config.framesTopic, 2, Map.of("message.timestamp.type", "LogAppendTime"));
-        kafka.createTopic(config.coordinatesTopicPattern, 2);
-        kafka.createTopic(config.droppedTopic, 2);
-        job = JobUnderTest.start(config, new PacedInference(DriftlessJob.poseInference(config), 1_000_000 / MODEL_FPS),
-                Map.of());
-        job.awaitServing();
+        config = CLUSTER.config();
+        CLUSTER.startJob(config, new PacedInference(DriftlessJob.poseInference(config), 1_000_000 / MODEL_FPS),
+                Map.of()).awaitServing();
     }
 
     private SyntheticRun users(Duration duration, Path sentLog) {
@@ -111,7 +68,7 @@ class IsolationITCase {
                 .fps(NOMINAL_FPS)
                 .duration(duration)
                 .deadlineMs(DEADLINE_MS)
-                .bootstrapServers(kafka.bootstrapServers())
+                .bootstrapServers(CLUSTER.bootstrapServers())
                 .framesTopic(config.framesTopic)
                 .coordinatesTopicPattern(config.coordinatesTopicPattern)
                 .droppedTopic(config.droppedTopic)
@@ -122,7 +79,7 @@ class IsolationITCase {
     }
 
     private SessionFlood flood(String session, boolean valid) {
-        return new SessionFlood(kafka.bootstrapServers(), config.framesTopic, session, FLOOD_FPS, sequence -> {
+        return new SessionFlood(CLUSTER.bootstrapServers(), config.framesTopic, session, FLOOD_FPS, sequence -> {
             var frame = JobUnderTest.validFrame(session, sequence).setDeadlineMs(DEADLINE_MS);
             if (!valid) {
                 frame.getLandmarksBuilder().removeKeypoints(5);
@@ -169,7 +126,7 @@ class IsolationITCase {
         for (long sequence = 1; sequence <= invalid; sequence++) {
             ledger.sent("garbage", sequence);
         }
-        new AnswerReader(kafka.bootstrapServers(), config.coordinatesTopicPattern, config.droppedTopic,
+        new AnswerReader(CLUSTER.bootstrapServers(), config.coordinatesTopicPattern, config.droppedTopic,
                 Map.of(), Duration.ofSeconds(30)).readInto(ledger, Duration.ofSeconds(10));
         AccountingReport books = ledger.report();
         SessionAccount flooder = account(books, "flooder");

@@ -10,10 +10,10 @@ import io.driftless.inference.server.InferenceServer;
 import io.driftless.inference.server.ModelCatalog;
 import io.driftless.inference.server.ServerMetrics;
 import io.driftless.job.DriftlessOptions.InferenceBackend;
+import io.driftless.job.testutils.EndToEndCluster;
 import io.driftless.job.testutils.FaceFrames;
 import io.driftless.job.testutils.JobUnderTest;
 import io.driftless.job.testutils.ResponseLog;
-import io.driftless.kafka.EmbeddedKafkaBroker;
 import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.Box;
@@ -32,18 +32,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import javax.imageio.ImageIO;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -67,62 +62,34 @@ class JpegPathITCase {
     private static final Duration ROUND_TIMEOUT = Duration.ofSeconds(60);
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
-
-    private static EmbeddedKafkaBroker kafka;
+    static final EndToEndCluster CLUSTER = EndToEndCluster.builder().build();
 
     private String frames;
     private String coordinates;
     private String annotated;
     private String dropped;
-    private JobUnderTest job;
     private InferenceServer server;
 
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.builder().defaultPartitions(2).build();
-        kafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
-
     @BeforeEach
-    void freshTopics() {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        frames = "frames-" + run;
-        coordinates = "coordinates-" + run;
-        annotated = "annotated-" + run;
-        dropped = "dropped-" + run;
-        kafka.createTopic(frames, 2, Map.of("message.timestamp.type", "LogAppendTime"));
-        kafka.createTopic(coordinates, 2);
-        kafka.createTopic(annotated, 2);
-        kafka.createTopic(dropped, 2);
+    void topics() {
+        frames = CLUSTER.topics().frames();
+        coordinates = CLUSTER.topics().coordinates();
+        annotated = CLUSTER.topics().annotated();
+        dropped = CLUSTER.topics().dropped();
     }
 
+    /** The job first, so that it never runs against a stopped server. */
     @AfterEach
-    void cancelJob() throws Exception {
-        if (job != null) {
-            job.close();
-        }
+    void stopServer() throws Exception {
+        CLUSTER.cancelJob();
         if (server != null) {
             server.stop(Duration.ZERO);
         }
     }
 
     private JobConfig config(InferenceBackend backend) throws Exception {
-        Configuration settings = new Configuration();
-        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        settings.set(DriftlessOptions.FRAMES_TOPIC, frames);
-        settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, coordinates);
+        Configuration settings = CLUSTER.settings();
         settings.set(DriftlessOptions.ANNOTATED_TOPIC_PATTERN, annotated);
-        settings.set(DriftlessOptions.DROPPED_TOPIC, dropped);
-        settings.set(DriftlessOptions.GROUP_ID, "job-" + frames);
         if (backend == InferenceBackend.REMOTE) {
             // a real inference server on a local port, serving the bundled models
             ServerMetrics metrics = new ServerMetrics();
@@ -140,15 +107,14 @@ class JpegPathITCase {
     void answersImageFramesWithTheFaceDrawnAndItsCoordinatesBesideLandmarkFramesAndRefusesBrokenImages(
             InferenceBackend backend) throws Exception {
         JobConfig config = config(backend);
-        job = JobUnderTest.start(config, DriftlessJob.inference(config), Map.of());
-        job.awaitServing();
+        CLUSTER.startJob(config, DriftlessJob.inference(config), Map.of()).awaitServing();
 
         FrameLedger ledger = new FrameLedger();
         Map<String, double[]> faceBoxes = new HashMap<>();
         List<String> blank = new ArrayList<>();
         Random random = new Random(20261121L);
-        try (KafkaProducer<byte[], byte[]> producer = JobUnderTest.producer(kafka.bootstrapServers());
-                ResponseLog log = new ResponseLog(kafka.bootstrapServers(), coordinates, annotated, dropped)) {
+        try (KafkaProducer<byte[], byte[]> producer = JobUnderTest.producer(CLUSTER.bootstrapServers());
+                ResponseLog log = new ResponseLog(CLUSTER.bootstrapServers(), coordinates, annotated, dropped)) {
             // closed loop, one round at a time: the load stays what this shared machine can take
             for (int round = 1; round <= ROUNDS; round++) {
                 List<Frame> sent = new ArrayList<>();
@@ -188,7 +154,7 @@ class JpegPathITCase {
             });
         }
 
-        new AnswerReader(kafka.bootstrapServers(), coordinates, annotated, dropped, Map.of(), Duration.ofSeconds(30))
+        new AnswerReader(CLUSTER.bootstrapServers(), coordinates, annotated, dropped, Map.of(), Duration.ofSeconds(30))
                 .readInto(ledger, Duration.ofSeconds(30));
         AccountingReport report = ledger.report();
         long sent = (long) ROUNDS * (IMAGE_SESSIONS + LANDMARK_SESSIONS) + 5;

@@ -3,6 +3,8 @@ package io.driftless.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.driftless.job.testutils.CapturedLogs;
+import io.driftless.job.testutils.ConfigurationViews;
 import io.driftless.job.testutils.JobUnderTest;
 import io.driftless.kafka.EmbeddedKafkaBroker;
 import io.driftless.kafka.SelfSignedCertificates;
@@ -12,10 +14,6 @@ import io.driftless.source.RunSummary;
 import io.driftless.source.SyntheticConfig;
 import io.driftless.source.SyntheticRun;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -25,13 +23,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.Appender;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.WriterAppender;
-import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -153,59 +144,10 @@ class SecureKafkaITCase {
         assertThat(logs.toString()).as("log lines at INFO and above").contains("ssl.keystore.password")
                 .doesNotContain(PASSWORD);
         // every configuration view of the web UI: the cluster's, and the job's own
-        String web = rest.getWebInterfaceURL();
         String jobId = job.client().getJobID().toString();
-        assertThat(get(web + "/jobmanager/config")).contains("taskmanager.numberOfTaskSlots").doesNotContain(PASSWORD);
-        assertThat(get(web + "/jobs/" + jobId + "/jobmanager/config")).doesNotContain(PASSWORD);
-        assertThat(get(web + "/jobs/" + jobId + "/config")).contains(jobId).doesNotContain(PASSWORD);
-    }
-
-    private static String get(String url) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET %s", url).isEqualTo(200);
-        return response.body();
-    }
-
-    /** Copies every log line at INFO and above into a writer, leaving the console at its level. */
-    private static final class CapturedLogs implements AutoCloseable {
-        private final LoggerContext context;
-        private final Appender appender;
-        private final Level rootLevel;
-
-        private CapturedLogs(LoggerContext context, Appender appender, Level rootLevel) {
-            this.context = context;
-            this.appender = appender;
-            this.rootLevel = rootLevel;
-        }
-
-        static CapturedLogs start(StringWriter into) {
-            LoggerContext context = (LoggerContext) LogManager.getContext(false);
-            LoggerConfig root = context.getConfiguration().getRootLogger();
-            Appender appender = WriterAppender.newBuilder()
-                    .setName("captured")
-                    .setTarget(into)
-                    .setLayout(PatternLayout.newBuilder().withPattern("%c - %m%n").build())
-                    .build();
-            appender.start();
-            Level rootLevel = root.getLevel();
-            Map<String, Appender> others = Map.copyOf(root.getAppenders());
-            others.keySet().forEach(root::removeAppender);
-            others.values().forEach(a -> root.addAppender(a, rootLevel, null));
-            root.addAppender(appender, Level.INFO, null);
-            root.setLevel(Level.INFO);
-            context.updateLoggers();
-            return new CapturedLogs(context, appender, rootLevel);
-        }
-
-        @Override
-        public void close() {
-            LoggerConfig root = context.getConfiguration().getRootLogger();
-            root.removeAppender(appender.getName());
-            root.setLevel(rootLevel);
-            context.updateLoggers();
-            appender.stop();
-        }
+        Map<String, String> views = ConfigurationViews.fetch(rest.getWebInterfaceURL(), jobId);
+        assertThat(views.get("/jobmanager/config")).contains("taskmanager.numberOfTaskSlots");
+        assertThat(views.get("/jobs/" + jobId + "/config")).contains(jobId);
+        assertThat(views).allSatisfy((path, body) -> assertThat(body).as(path).doesNotContain(PASSWORD));
     }
 }

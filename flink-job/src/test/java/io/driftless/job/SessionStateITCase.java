@@ -4,9 +4,9 @@ import static io.driftless.job.testutils.JobUnderTest.key;
 import static io.driftless.job.testutils.JobUnderTest.validFrame;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftless.job.testutils.EndToEndCluster;
 import io.driftless.job.testutils.JobUnderTest;
 import io.driftless.job.testutils.ResponseLog;
-import io.driftless.kafka.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -14,13 +14,8 @@ import java.util.function.LongSupplier;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,34 +25,13 @@ class SessionStateITCase {
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .build());
+    static final EndToEndCluster CLUSTER = EndToEndCluster.builder()
+            .flinkConfiguration(METRICS.addToConfiguration(new Configuration()))
+            .build();
 
     private static final int SESSIONS = 3_000;
 
-    private static EmbeddedKafkaBroker kafka;
     private JobUnderTest job;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.builder().defaultPartitions(2).build();
-        kafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
-
-    @AfterEach
-    void cancelJob() throws Exception {
-        if (job != null) {
-            job.close();
-        }
-    }
 
     private long sum(String metric) {
         return METRICS.findMetrics(job.client().getJobID(), ".*\\." + metric).values().stream()
@@ -83,25 +57,17 @@ class SessionStateITCase {
 
     @Test
     void cleansUpTheStateOfSessionsThatWentSilentAndServesOneThatComesBack() throws Exception {
-        Configuration settings = new Configuration();
-        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        settings.set(DriftlessOptions.FRAMES_TOPIC, "sessions-frames");
-        settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, "sessions-coordinates");
-        settings.set(DriftlessOptions.DROPPED_TOPIC, "sessions-dropped");
-        settings.set(DriftlessOptions.GROUP_ID, "sessions-job");
+        Configuration settings = CLUSTER.settings();
         settings.set(DriftlessOptions.SESSION_IDLE_TIMEOUT, Duration.ofSeconds(3));
         JobConfig config = JobConfig.from(settings, Map.of());
-        kafka.createTopic(config.framesTopic, 2, Map.of("message.timestamp.type", "LogAppendTime"));
-        kafka.createTopic(config.coordinatesTopicPattern, 2);
-        kafka.createTopic(config.droppedTopic, 2);
-        job = JobUnderTest.start(config, DriftlessJob.poseInference(config),
+        job = CLUSTER.startJob(config, DriftlessJob.poseInference(config),
                 Map.of("execution.checkpointing.interval", "300 ms"));
         job.awaitServing();
         await(() -> sum("active_sessions") == 0 ? 1 : 0, 1, "the probe session to expire");
         long baseline = nextCheckpointSize();
 
-        try (KafkaProducer<byte[], byte[]> producer = JobUnderTest.producer(kafka.bootstrapServers());
-                ResponseLog log = new ResponseLog(kafka.bootstrapServers(), config.coordinatesTopicPattern,
+        try (KafkaProducer<byte[], byte[]> producer = JobUnderTest.producer(CLUSTER.bootstrapServers());
+                ResponseLog log = new ResponseLog(CLUSTER.bootstrapServers(), config.coordinatesTopicPattern,
                         config.droppedTopic)) {
             for (int session = 0; session < SESSIONS; session++) {
                 String id = "short-" + session;

@@ -3,9 +3,9 @@ package io.driftless.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftless.inference.face.FaceDetection;
+import io.driftless.job.testutils.EndToEndCluster;
 import io.driftless.job.testutils.FaceVideo;
 import io.driftless.job.testutils.JobUnderTest;
-import io.driftless.kafka.EmbeddedKafkaBroker;
 import io.driftless.proto.Anchor;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.DropReason;
@@ -22,16 +22,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,36 +47,10 @@ class VideoEndToEndITCase {
     }
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .setConfiguration(new Configuration())
-                    .build());
+    static final EndToEndCluster CLUSTER = EndToEndCluster.builder().build();
 
     @TempDir
     static Path dir;
-
-    private static EmbeddedKafkaBroker kafka;
-    private JobUnderTest job;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.builder().defaultPartitions(2).build();
-        kafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
-
-    @AfterEach
-    void cancelJob() throws Exception {
-        if (job != null) {
-            job.close();
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(SendMode.class)
@@ -90,28 +58,12 @@ class VideoEndToEndITCase {
         Path video = dir.resolve("face.mp4");
         FaceVideo.write(video, FRAMES, FPS);
         FaceDetection photoFace = FaceVideo.photoFace();
-        String prefix = "video-" + mode.name().toLowerCase(Locale.ROOT) + "-";
-        String frames = prefix + "frames";
-        String coordinates = prefix + "coordinates";
-        String annotated = prefix + "annotated";
-        String dropped = prefix + "dropped";
-        kafka.createTopic(frames, 2, Map.of("message.timestamp.type", "LogAppendTime"));
-        kafka.createTopic(coordinates, 2);
-        kafka.createTopic(annotated, 2);
-        kafka.createTopic(dropped, 2);
-        Configuration settings = new Configuration();
-        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        settings.set(DriftlessOptions.FRAMES_TOPIC, frames);
-        settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, coordinates);
-        settings.set(DriftlessOptions.ANNOTATED_TOPIC_PATTERN, annotated);
-        settings.set(DriftlessOptions.DROPPED_TOPIC, dropped);
-        settings.set(DriftlessOptions.GROUP_ID, "job-" + frames);
-        JobConfig config = JobConfig.from(settings, Map.of());
-        job = JobUnderTest.start(config, DriftlessJob.inference(config), Map.of());
-        job.awaitServing();
+        EndToEndCluster.Topics topics = CLUSTER.topics();
+        JobConfig config = CLUSTER.config(Map.of(DriftlessOptions.ANNOTATED_TOPIC_PATTERN.key(), topics.annotated()));
+        CLUSTER.startJob(config, DriftlessJob.inference(config), Map.of()).awaitServing();
 
-        KafkaLink link = new KafkaLink(kafka.bootstrapServers(), frames, coordinates, dropped,
-                annotated, Duration.ofSeconds(10), Map.of());
+        KafkaLink link = new KafkaLink(CLUSTER.bootstrapServers(), topics.frames(), topics.coordinates(),
+                topics.dropped(), topics.annotated(), Duration.ofSeconds(10), Map.of());
         VideoSummary summary;
         // a budget a busy test machine cannot miss: this checks content and accounting, not speed
         try (VideoRun run = new VideoRun(VideoConfig.builder(link, VideoSource.file(video, false))
@@ -139,7 +91,7 @@ class VideoEndToEndITCase {
         assertThat(summary.rendered()).isEqualTo(FRAMES);
         assertThat(summary.renderedWithOverlay()).isEqualTo(summary.run().onTime());
 
-        List<ArCoordinates> answers = answers(coordinates, summary.run().responses());
+        List<ArCoordinates> answers = answers(topics.coordinates(), summary.run().responses());
         assertThat(answers).hasSize((int) summary.run().responses());
         for (ArCoordinates answer : answers) {
             assertThat(answer.getSessionId()).isEqualTo("astronaut");
@@ -164,7 +116,7 @@ class VideoEndToEndITCase {
     /** Every coordinates record on the topic, polled until {@code expected} are in or 30 s pass. */
     private static List<ArCoordinates> answers(String topic, long expected) throws Exception {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<ArCoordinates> answers = new ArrayList<>();

@@ -1,6 +1,8 @@
 package io.driftless.kafka.internal;
 
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.internals.BrokerSecurityConfigs;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.coordinator.group.GroupCoordinatorConfig;
 import org.apache.kafka.coordinator.share.ShareCoordinatorConfig;
 import org.apache.kafka.coordinator.transaction.TransactionLogConfig;
@@ -41,7 +43,9 @@ public final class BrokerProperties {
             Map.entry(SocketServerConfigs.LISTENERS_CONFIG, "brokerPort(int) and controllerPort(int)"),
             Map.entry(SocketServerConfigs.ADVERTISED_LISTENERS_CONFIG, "brokerPort(int)"),
             Map.entry(SocketServerConfigs.LISTENER_SECURITY_PROTOCOL_MAP_CONFIG,
-                    "tls(...) for a TLS broker listener"),
+                    "tls(...) and saslScram(Map) for a TLS or SASL broker listener"),
+            Map.entry(BrokerSecurityConfigs.SASL_ENABLED_MECHANISMS_CONFIG, "saslScram(Map)"),
+            Map.entry(BrokerSecurityConfigs.SASL_MECHANISM_INTER_BROKER_PROTOCOL_CONFIG, "saslScram(Map)"),
             Map.entry(ReplicationConfigs.INTER_BROKER_LISTENER_NAME_CONFIG, "brokerPort(int)"),
             Map.entry(ServerLogConfigs.LOG_DIRS_CONFIG, "dataDirectory(Path)"),
             Map.entry(ServerLogConfigs.LOG_DIR_CONFIG, "dataDirectory(Path)"),
@@ -74,6 +78,23 @@ public final class BrokerProperties {
 
     private BrokerProperties() {}
 
+    /** The protocol of the broker listener: TLS, SASL, both, or neither. */
+    public static SecurityProtocol securityProtocol(Optional<TlsStores> tls, Optional<ScramUsers> sasl) {
+        if (sasl.isPresent()) {
+            return tls.isPresent() ? SecurityProtocol.SASL_SSL : SecurityProtocol.SASL_PLAINTEXT;
+        }
+        return tls.isPresent() ? SecurityProtocol.SSL : SecurityProtocol.PLAINTEXT;
+    }
+
+    /** What the broker's own clients (its admin client) set to reach the broker listener. */
+    public static Map<String, String> ownClientProperties(Optional<TlsStores> tls, Optional<ScramUsers> sasl) {
+        Map<String, String> props = new HashMap<>();
+        tls.ifPresent(stores -> props.putAll(stores.clientProperties()));
+        sasl.ifPresent(users -> props.putAll(users.brokerClientProperties()));
+        props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, securityProtocol(tls, sasl).name);
+        return props;
+    }
+
     /** The builder method that sets a reserved key, if the key is reserved. */
     public static Optional<String> reservedKeyHint(String key) {
         return Optional.ofNullable(RESERVED.get(key));
@@ -91,6 +112,7 @@ public final class BrokerProperties {
             boolean autoCreateTopics,
             Duration startTimeout,
             Optional<TlsStores> tls,
+            Optional<ScramUsers> sasl,
             Map<String, String> extraProperties) {
         Map<String, String> props = new HashMap<>(TEST_FRIENDLY_DEFAULTS);
         props.putAll(extraProperties);
@@ -104,11 +126,12 @@ public final class BrokerProperties {
         props.put(SocketServerConfigs.ADVERTISED_LISTENERS_CONFIG,
                 BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
         props.put(SocketServerConfigs.LISTENER_SECURITY_PROTOCOL_MAP_CONFIG,
-                BROKER_LISTENER + ":" + (tls.isPresent() ? "SSL" : "PLAINTEXT") + ","
+                BROKER_LISTENER + ":" + securityProtocol(tls, sasl) + ","
                         + CONTROLLER_LISTENER + ":PLAINTEXT");
         // the broker is also a client of its own listener, so it presents and trusts the same stores
         tls.ifPresent(stores -> props.putAll(stores.clientProperties()));
         props.remove(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
+        sasl.ifPresent(users -> props.putAll(users.brokerProperties(BROKER_LISTENER)));
         props.put(ReplicationConfigs.INTER_BROKER_LISTENER_NAME_CONFIG, BROKER_LISTENER);
         props.put(ServerLogConfigs.LOG_DIRS_CONFIG, dataDirectory.toAbsolutePath().toString());
         props.put(ServerLogConfigs.NUM_PARTITIONS_CONFIG, String.valueOf(defaultPartitions));

@@ -25,11 +25,13 @@ public final class Storage {
      * <p>Formats with the newest production metadata version: the test kit's choice, the newest
      * unstable one, would not be readable by a later Kafka that finalised that version differently.
      *
+     * @param scramArguments SCRAM credentials to write into the new cluster's metadata, in the
+     *     formatter's {@code --add-scram} syntax; a formatted directory keeps the ones it has
      * @return whether the directory was formatted now
      * @throws IllegalStateException if the directory holds other files, which a broker would try to
      *     load as partitions
      */
-    public static boolean formatIfNeeded(Path directory) throws Exception {
+    public static boolean formatIfNeeded(Path directory, List<String> scramArguments) throws Exception {
         Files.createDirectories(directory);
         if (Files.exists(directory.resolve(MetaPropertiesEnsemble.META_PROPERTIES_NAME))) {
             return false;
@@ -49,6 +51,7 @@ public final class Storage {
                 .setMetadataLogDirectory(path)
                 .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                 .setControllerListenerName(BrokerProperties.CONTROLLER_LISTENER)
+                .setScramArguments(scramArguments)
                 .run();
         return true;
     }
