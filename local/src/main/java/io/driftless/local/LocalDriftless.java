@@ -5,6 +5,7 @@ import io.driftless.job.DriftlessOptions.InferenceBackend;
 import io.driftless.source.RunSummary;
 import io.driftless.source.SyntheticConfig;
 import io.driftless.source.SyntheticRun;
+import io.driftless.source.video.SendMode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
@@ -114,6 +116,7 @@ public final class LocalDriftless implements Callable<Integer> {
     /** Set by Ctrl-C; the main thread checks it between start-up steps. */
     private volatile boolean stopping;
     private volatile SyntheticRun run;
+    private volatile SyntheticRun jpegRun;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new LocalDriftless()).execute(args));
@@ -134,9 +137,10 @@ public final class LocalDriftless implements Callable<Integer> {
         // Ctrl-C at any point: stop streaming, then let this thread shut everything down in order
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopping = true;
-            SyntheticRun current = run;
-            if (current != null) {
-                current.stop();
+            for (SyntheticRun current : new SyntheticRun[] {run, jpegRun}) {
+                if (current != null) {
+                    current.stop();
+                }
             }
             try {
                 finished.await(30, TimeUnit.SECONDS);
@@ -165,14 +169,17 @@ public final class LocalDriftless implements Callable<Integer> {
                         jpegUsers == 0 ? "" : String.format(" and %d JPEG users at %d fps", jpegUsers, jpegFps),
                         duration == null ? "" : " for " + duration.toSeconds() + " s");
                 RunSummary summary;
-                String jpegSummary = null;
+                RunSummary jpegSummary = null;
                 try (MemorySampler memory = memoryReport == null ? null : MemorySampler.start(memoryInterval, heapCensusInterval, memoryReport.resolve("heap-census"));
-                        JpegUsers jpeg = jpegUsers == 0 ? null : JpegUsers.start(system.bootstrapServers(),
-                                DriftlessOptions.FRAMES_TOPIC.defaultValue(), jpegUsers, jpegFps)) {
+                        SyntheticRun jpeg = jpegUsers == 0 ? null : new SyntheticRun(users(system.bootstrapServers())
+                                .users(jpegUsers).fps(jpegFps).sendMode(SendMode.JPEG).build())) {
+                    jpegRun = jpeg;
+                    CompletableFuture<RunSummary> jpegRunning = jpeg == null ? null
+                            : CompletableFuture.supplyAsync(jpeg::run, runnable -> new Thread(runnable, "jpeg-users").start());
                     summary = stream(system.bootstrapServers(), out);
                     if (jpeg != null) {
-                        jpegSummary = String.format("JPEG users: %,d frames sent, %,d not taken by Kafka (their"
-                                + " responses and drops are the driftless_image_* metrics)", jpeg.sent(), jpeg.failed());
+                        jpeg.stop();
+                        jpegSummary = jpegRunning.join();
                     }
                     if (memory != null) {
                         reportMemory(memory, out);
@@ -181,7 +188,9 @@ public final class LocalDriftless implements Callable<Integer> {
                 out.println();
                 out.println(summary.toTable());
                 if (jpegSummary != null) {
-                    out.println(jpegSummary);
+                    out.println();
+                    out.println("JPEG users:");
+                    out.println(jpegSummary.toTable());
                 }
                 if (summaryJson != null) {
                     Files.writeString(summaryJson, summary.toJson(), StandardCharsets.UTF_8);
@@ -236,16 +245,7 @@ public final class LocalDriftless implements Callable<Integer> {
     }
 
     private RunSummary stream(String bootstrapServers, PrintStream out) {
-        SyntheticConfig.Builder source = SyntheticConfig.builder()
-                .users(users)
-                .fps(fps)
-                .deadlineMs(deadlineMs)
-                .bootstrapServers(bootstrapServers)
-                .maxClockSkew(clockSkewMax)
-                .statusOut(out);
-        if (duration != null) {
-            source.duration(duration);
-        }
+        SyntheticConfig.Builder source = users(bootstrapServers).users(users).fps(fps).statusOut(out);
         try (SyntheticRun synthetic = new SyntheticRun(source.build())) {
             run = synthetic;
             if (stopping) {
@@ -253,6 +253,18 @@ public final class LocalDriftless implements Callable<Integer> {
             }
             return synthetic.run();
         }
+    }
+
+    /** What landmark and JPEG users share: the deadline, the clocks, the run's length. */
+    private SyntheticConfig.Builder users(String bootstrapServers) {
+        SyntheticConfig.Builder source = SyntheticConfig.builder()
+                .deadlineMs(deadlineMs)
+                .bootstrapServers(bootstrapServers)
+                .maxClockSkew(clockSkewMax);
+        if (duration != null) {
+            source.duration(duration);
+        }
+        return source;
     }
 
     /** Accepts in-process or remote, in any case. */

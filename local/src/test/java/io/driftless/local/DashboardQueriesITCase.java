@@ -18,6 +18,7 @@ import io.driftless.local.testutils.GrafanaDashboard.Variable;
 import io.driftless.local.testutils.PrometheusServer;
 import io.driftless.source.SyntheticConfig;
 import io.driftless.source.SyntheticRun;
+import io.driftless.source.video.SendMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -263,21 +264,22 @@ class DashboardQueriesITCase {
      * users in the middle, so the pictures show the system both comfortable and shedding load.
      */
     private static final class Load implements AutoCloseable {
-        private final ScheduledExecutorService threads = Executors.newScheduledThreadPool(2);
+        private final ScheduledExecutorService threads = Executors.newScheduledThreadPool(3);
         private final SyntheticRun steady;
+        private final SyntheticRun jpeg;
         private final SyntheticRun burst;
-        private JpegUsers jpeg;
         private Future<?> burstStart;
 
         private Load(String bootstrapServers) {
             steady = new SyntheticRun(users(bootstrapServers, "steady", 40, LOAD).build());
+            // the video path's panels need image frames the whole time
+            jpeg = new SyntheticRun(users(bootstrapServers, "jpeg", 3, LOAD).fps(10).sendMode(SendMode.JPEG).build());
             burst = new SyntheticRun(users(bootstrapServers, "burst", 120, Duration.ofSeconds(15)).build());
         }
 
         static Load start(String bootstrapServers) {
             Load load = new Load(bootstrapServers);
-            // the video path's panels need image frames the whole time
-            load.jpeg = JpegUsers.start(bootstrapServers, DriftlessOptions.FRAMES_TOPIC.defaultValue(), 3, 10);
+            load.threads.submit(load.jpeg::run);
             load.threads.submit(load.steady::run);
             // the steady users have the system to themselves for a while first
             load.burstStart = load.threads.schedule(load.burst::run, 25, TimeUnit.SECONDS);
@@ -297,7 +299,7 @@ class DashboardQueriesITCase {
 
         @Override
         public void close() throws InterruptedException {
-            jpeg.close();
+            jpeg.stop();
             steady.stop();
             burst.stop();
             burstStart.cancel(false);
@@ -306,6 +308,7 @@ class DashboardQueriesITCase {
                 threads.shutdownNow();
             }
             steady.close();
+            jpeg.close();
             burst.close();
         }
     }
