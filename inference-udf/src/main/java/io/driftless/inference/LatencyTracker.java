@@ -7,15 +7,17 @@ import java.util.Arrays;
  * the hot path.
  *
  * <p>Keeps a ring of the last {@code window} samples and recomputes the percentile every
- * {@code window / 8} samples (sorting a copy: a few microseconds once per 32 requests at the
- * default window). Samples expire: once none is younger than {@code horizonMicros}, the
+ * {@code window / 8} samples, or sooner once an eighth of the horizon has passed (sorting a
+ * copy: a few microseconds once per 32 requests at the default window). Samples expire: the
+ * percentile counts only samples younger than {@code horizonMicros}, and once none is, the
  * estimate falls back to the fastest sample seen in the ring. Without that, an estimate
  * inflated by a slow spell (a cold JIT, a GC pause) could make a caller shed every request,
- * and with no request run it would never learn that the spell is over.
+ * and with few or no requests run it would not learn that the spell is over.
  */
 public final class LatencyTracker {
 
     private final long[] ring;
+    private final long[] recordedAt;
     private final double quantile;
     private final int recomputeEvery;
     private final long horizonMicros;
@@ -23,6 +25,7 @@ public final class LatencyTracker {
     private int next;
     private int filled;
     private int sinceRecompute;
+    private long recomputedAt;
     private volatile long percentile;
     private volatile long fastest;
     private volatile long lastSampleMicros;
@@ -41,6 +44,7 @@ public final class LatencyTracker {
             throw new IllegalArgumentException("quantile must be in (0, 1], got " + quantile);
         }
         this.ring = new long[window];
+        this.recordedAt = new long[window];
         this.quantile = quantile;
         this.recomputeEvery = Math.max(1, window / 8);
         this.horizonMicros = horizonMicros;
@@ -51,18 +55,35 @@ public final class LatencyTracker {
     }
 
     public synchronized void record(long micros) {
+        long now = clock.nowMicros();
         ring[next] = micros;
+        recordedAt[next] = now;
         next = (next + 1) % ring.length;
         filled = Math.min(filled + 1, ring.length);
-        lastSampleMicros = clock.nowMicros();
-        // the first samples replace the prior at once; later ones in steps
-        if (filled <= recomputeEvery || ++sinceRecompute >= recomputeEvery) {
-            sinceRecompute = 0;
-            long[] sorted = Arrays.copyOf(ring, filled);
-            Arrays.sort(sorted);
-            fastest = sorted[0];
-            percentile = sorted[Math.min(filled - 1, (int) Math.ceil(quantile * filled) - 1)];
+        lastSampleMicros = now;
+        // the first samples replace the prior at once; later ones in steps, or as old ones expire
+        if (filled <= recomputeEvery || ++sinceRecompute >= recomputeEvery
+                || now - recomputedAt >= horizonMicros / 8) {
+            recompute(now);
         }
+    }
+
+    private void recompute(long now) {
+        sinceRecompute = 0;
+        recomputedAt = now;
+        long[] recent = new long[filled];
+        int count = 0;
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < filled; i++) {
+            min = Math.min(min, ring[i]);
+            if (now - recordedAt[i] <= horizonMicros) {
+                recent[count++] = ring[i];
+            }
+        }
+        // the sample just recorded is always recent
+        Arrays.sort(recent, 0, count);
+        fastest = min;
+        percentile = recent[Math.min(count - 1, (int) Math.ceil(quantile * count) - 1)];
     }
 
     /** The current estimate in microseconds. */

@@ -40,6 +40,23 @@ class LatencyTrackerTest {
     }
 
     @Test
+    void aTrickleOfFastSamplesOutlivesASlowSpellBeforeIt() {
+        // a cold start: every frame slow, so a caller then sheds nearly all and runs only a few
+        for (int i = 0; i < 50; i++) {
+            now.addAndGet(1_000);
+            tracker.record(90_000);
+        }
+        assertThat(tracker.micros()).isEqualTo(90_000);
+
+        // one fast sample every 400 ms: never stale, yet the slow ones are past the horizon
+        for (int i = 0; i < 4; i++) {
+            now.addAndGet(400_000);
+            tracker.record(2_000);
+        }
+        assertThat(tracker.micros()).as("the slow spell's samples have expired").isEqualTo(2_000);
+    }
+
+    @Test
     void rejectsNonsenseParameters() {
         assertThatThrownBy(() -> new LatencyTracker(2, 0.95, 0, 1, now::get)).hasMessageContaining("window");
         assertThatThrownBy(() -> new LatencyTracker(16, 1.5, 0, 1, now::get)).hasMessageContaining("quantile");
