@@ -6,6 +6,8 @@ import io.driftless.job.DriftlessOptions;
 import io.driftless.job.JobConfig;
 import io.driftless.kafka.EmbeddedKafkaBroker;
 import io.driftless.kafka.EmbeddedKafkaException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +15,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -60,11 +64,13 @@ public final class LocalSystem implements AutoCloseable {
 
     private final EmbeddedKafkaBroker broker;
     private final Ports ports;
+    private final Path checkpoints;
     private JobClient job;
 
-    private LocalSystem(EmbeddedKafkaBroker broker, Ports ports) {
+    private LocalSystem(EmbeddedKafkaBroker broker, Ports ports, Path checkpoints) {
         this.broker = broker;
         this.ports = ports;
+        this.checkpoints = checkpoints;
     }
 
     /**
@@ -93,7 +99,8 @@ public final class LocalSystem implements AutoCloseable {
                 .brokerProperty("num.network.threads", "1")
                 .brokerProperty("num.io.threads", "2")
                 .build();
-        LocalSystem system = new LocalSystem(broker, ports);
+        // on disk, not in the JobManager's memory, whose 5 MB cap a few thousand sessions exceed
+        LocalSystem system = new LocalSystem(broker, ports, Files.createTempDirectory("driftless-checkpoints-"));
         try {
             broker.start();
             // LogAppendTime puts the broker's stamp into every response's Timing
@@ -105,7 +112,7 @@ public final class LocalSystem implements AutoCloseable {
                             DriftlessOptions.MAX_FRAME_SIZE.defaultValue().getBytes() + (64 << 10))));
             system.createTopic(DriftlessOptions.DROPPED_TOPIC.defaultValue(), partitions, Map.of());
             if (!cancelled.getAsBoolean()) {
-                system.job = startJob(broker.bootstrapServers(), ports, parallelism, jobSettings);
+                system.job = startJob(broker.bootstrapServers(), ports, parallelism, jobSettings, system.checkpoints);
                 ServingProbe.await(broker.bootstrapServers(), DriftlessOptions.FRAMES_TOPIC.defaultValue(),
                         List.of(DriftlessOptions.COORDINATES_TOPIC_PATTERN.defaultValue(),
                                 DriftlessOptions.DROPPED_TOPIC.defaultValue()),
@@ -141,10 +148,11 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
-    private static JobClient startJob(String bootstrapServers, Ports ports, int parallelism, Configuration jobSettings)
-            throws Exception {
+    private static JobClient startJob(String bootstrapServers, Ports ports, int parallelism, Configuration jobSettings,
+            Path checkpoints) throws Exception {
         Configuration flink = new Configuration();
         flink.set(RestOptions.PORT, ports.web());
+        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         if (ports.prometheusEnabled()) {
             flink.setString("metrics.reporter.prom.factory.class",
                     "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
@@ -187,7 +195,11 @@ public final class LocalSystem implements AutoCloseable {
                 }
             }
         } finally {
-            broker.close();
+            try {
+                broker.close();
+            } finally {
+                FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
+            }
         }
     }
 }

@@ -19,6 +19,10 @@ import io.driftless.local.testutils.PrometheusServer;
 import io.driftless.source.SyntheticConfig;
 import io.driftless.source.SyntheticRun;
 import io.driftless.source.video.SendMode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,6 +136,7 @@ class DashboardQueriesITCase {
         }
         Instant start;
         Instant end;
+        String latestCheckpointPath;
         // closed in reverse: load, Prometheus, the job, then the server the job calls
         try (LocalInferenceServer server = scenario == Scenario.REMOTE_INFERENCE
                         ? LocalInferenceServer.start(serverPort, serverMetricsPort) : null;
@@ -161,6 +166,7 @@ class DashboardQueriesITCase {
                 TimeUnit.SECONDS.sleep(1);
             }
             end = Instant.now();
+            latestCheckpointPath = latestCheckpointPath(ports.web());
             // pictures first: they help to see why a query came back empty
             for (GrafanaDashboard dashboard : dashboards) {
                 picture(prometheus, dashboard, scenario, start, end);
@@ -176,6 +182,21 @@ class DashboardQueriesITCase {
                 .as("dashboard queries that returned no data within %d s of load", LOAD.toSeconds())
                 .isEmpty();
         assertThat(emptyVariables).as("template variables that list no values").isEmpty();
+        assertThat(latestCheckpointPath).as("where the local job's last checkpoint went: on disk, not in the"
+                + " JobManager's memory").startsWith("file:");
+    }
+
+    /** The external path of the running job's latest completed checkpoint, from Flink's REST API. */
+    private static String latestCheckpointPath(int webPort) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        ObjectMapper json = new ObjectMapper();
+        String rest = "http://127.0.0.1:" + webPort;
+        JsonNode jobs = json.readTree(http.send(HttpRequest.newBuilder(URI.create(rest + "/jobs/overview")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        String jobId = jobs.path("jobs").path(0).path("jid").asText();
+        JsonNode checkpoints = json.readTree(http.send(HttpRequest.newBuilder(
+                URI.create(rest + "/jobs/" + jobId + "/checkpoints")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        return checkpoints.path("latest").path("completed").path("external_path").asText("no completed checkpoint");
     }
 
     private static List<GrafanaDashboard> readDashboards() throws Exception {

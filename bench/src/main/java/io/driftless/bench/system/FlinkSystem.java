@@ -8,6 +8,8 @@ import io.driftless.job.JobConfig;
 import io.driftless.job.kafka.KafkaEndpoints;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -15,9 +17,11 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 
 /**
  * The driftless job on a local Flink cluster in this JVM, with the job's own Flink defaults
@@ -32,13 +36,15 @@ public final class FlinkSystem implements SystemUnderTest {
     private final Topics topics;
     private final JobClient job;
     private final AutoCloseable sidecar;
+    private final Path checkpoints;
     private MetricsScraper scraper;
 
-    private FlinkSystem(String name, Topics topics, JobClient job, AutoCloseable sidecar) {
+    private FlinkSystem(String name, Topics topics, JobClient job, AutoCloseable sidecar, Path checkpoints) {
         this.name = name;
         this.topics = topics;
         this.job = job;
         this.sidecar = sidecar;
+        this.checkpoints = checkpoints;
     }
 
     /** The job with the pose model in-process, as in production. */
@@ -102,6 +108,9 @@ public final class FlinkSystem implements SystemUnderTest {
 
         Configuration flink = new Configuration(flinkSettings);
         JobConfig.applyFlinkDefaults(flink);
+        // on disk, not in the JobManager's memory, whose 5 MB cap a few thousand sessions exceed
+        Path checkpoints = Files.createTempDirectory("driftless-bench-checkpoints-");
+        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
         env.setParallelism(parallelism);
         MicroClock clock = MicroClock.system();
@@ -113,8 +122,13 @@ public final class FlinkSystem implements SystemUnderTest {
                 inference != null ? inference : DriftlessJob.inference(config),
                 clock);
         JobClient job = env.executeAsync("driftless bench: " + name);
-        awaitRunning(job);
-        return new FlinkSystem(name, topics, job, sidecar);
+        try {
+            awaitRunning(job);
+        } catch (Exception | Error e) {
+            FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
+            throw e;
+        }
+        return new FlinkSystem(name, topics, job, sidecar, checkpoints);
     }
 
     private static int freePort() throws IOException {
@@ -162,6 +176,7 @@ public final class FlinkSystem implements SystemUnderTest {
                 // the expected end of a cancelled job
             }
         } finally {
+            FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
             if (sidecar != null) {
                 sidecar.close();
             }
