@@ -10,9 +10,7 @@ import io.driftless.inference.image.JpegFaceAnalyzer;
 import io.driftless.inference.image.JpegLimits;
 import io.driftless.inference.onnx.QueueOrder;
 import io.driftless.inference.onnx.RunnerOptions;
-import io.driftless.inference.pose.HeadPose;
 import io.driftless.proto.AnnotatedFrame;
-import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.Box;
 import io.driftless.proto.Detection;
 import io.driftless.proto.DropReason;
@@ -76,21 +74,8 @@ final class ServedFaceModel implements ServedModel {
                         .setComputeUs(computeUs)
                         .setBatchSize(result.batchSize());
                 if (analysis.pose() != null) {
-                    HeadPose pose = analysis.pose().pose();
-                    response.setFaceCoordinates(ArCoordinates.newBuilder()
-                            .setSessionId(frame.getSessionId())
-                            .setSequence(frame.getSequence())
-                            .setCaptureTimeUs(frame.getCaptureTimeUs())
-                            .setModel(name())
-                            .setConfidence(analysis.pose().confidence())
-                            .setPose(io.driftless.proto.HeadPose.newBuilder()
-                                    .setYawDeg((float) pose.yawDeg())
-                                    .setPitchDeg((float) pose.pitchDeg())
-                                    .setRollDeg((float) pose.rollDeg())
-                                    .setXM((float) pose.xM())
-                                    .setYM((float) pose.yM())
-                                    .setZM((float) pose.zM()))
-                            .setTiming(Timing.newBuilder().setBatchSize(result.batchSize())));
+                    response.setFaceCoordinates(
+                            ServedModel.coordinates(frame, name(), analysis.pose(), result.batchSize()));
                 }
                 yield response.build();
             }

@@ -1,9 +1,13 @@
 package io.driftless.inference.server;
 
+import io.driftless.inference.pose.HeadPose;
+import io.driftless.inference.pose.PoseEstimate;
+import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.DropReason;
 import io.driftless.proto.DroppedFrame;
 import io.driftless.proto.Frame;
 import io.driftless.proto.InferResponse;
+import io.driftless.proto.Timing;
 import java.util.concurrent.CompletableFuture;
 
 /** One model the server serves, behind its own micro-batching runner. */
@@ -36,6 +40,26 @@ interface ServedModel extends AutoCloseable {
                 .setQueueUs(Math.max(0, queueUs))
                 .setComputeUs(Math.max(0, computeUs))
                 .setBatchSize(batchSize)
+                .build();
+    }
+
+    /** The coordinates of {@code estimate}, the pose {@code model} found for {@code frame}'s face. */
+    static ArCoordinates coordinates(Frame frame, String model, PoseEstimate estimate, int batchSize) {
+        HeadPose pose = estimate.pose();
+        return ArCoordinates.newBuilder()
+                .setSessionId(frame.getSessionId())
+                .setSequence(frame.getSequence())
+                .setCaptureTimeUs(frame.getCaptureTimeUs())
+                .setModel(model)
+                .setConfidence(estimate.confidence())
+                .setPose(io.driftless.proto.HeadPose.newBuilder()
+                        .setYawDeg((float) pose.yawDeg())
+                        .setPitchDeg((float) pose.pitchDeg())
+                        .setRollDeg((float) pose.rollDeg())
+                        .setXM((float) pose.xM())
+                        .setYM((float) pose.yM())
+                        .setZM((float) pose.zM()))
+                .setTiming(Timing.newBuilder().setBatchSize(batchSize))
                 .build();
     }
 }

@@ -19,7 +19,6 @@ import io.driftless.proto.Frame;
 import io.driftless.proto.InferResponse;
 import io.driftless.proto.KeypointScheme;
 import io.driftless.proto.Landmarks;
-import io.driftless.proto.Timing;
 import java.util.concurrent.CompletableFuture;
 
 /** The pose model served remotely: the same adapter and runner the job uses in-process. */
@@ -98,22 +97,8 @@ final class ServedPoseModel implements ServedModel {
         long computeUs = result.endMicros() - result.startMicros();
         return switch (result.status()) {
             case OK -> {
-                HeadPose pose = result.result().pose();
-                ArCoordinates coordinates = ArCoordinates.newBuilder()
-                        .setSessionId(frame.getSessionId())
-                        .setSequence(frame.getSequence())
-                        .setCaptureTimeUs(frame.getCaptureTimeUs())
-                        .setModel(name())
-                        .setConfidence(result.result().confidence())
-                        .setPose(io.driftless.proto.HeadPose.newBuilder()
-                                .setYawDeg((float) pose.yawDeg())
-                                .setPitchDeg((float) pose.pitchDeg())
-                                .setRollDeg((float) pose.rollDeg())
-                                .setXM((float) pose.xM())
-                                .setYM((float) pose.yM())
-                                .setZM((float) pose.zM()))
-                        .setTiming(Timing.newBuilder().setBatchSize(result.batchSize()))
-                        .build();
+                ArCoordinates coordinates =
+                        ServedModel.coordinates(frame, name(), result.result(), result.batchSize());
                 yield InferResponse.newBuilder()
                         .setCoordinates(coordinates)
                         .setQueueUs(queueUs)
