@@ -158,6 +158,7 @@ class RemoteInferenceTest {
         }
         long ok = 0;
         long overloaded = 0;
+        long streamsFull = 0;
         for (CompletableFuture<InferenceOutcome> future : burst) {
             InferenceOutcome outcome = await(future);
             if (outcome.succeeded()) {
@@ -166,13 +167,21 @@ class RemoteInferenceTest {
                         .isLessThanOrEqualTo(outcome.frame.deadlineUs);
             } else {
                 assertThat(outcome.dropReason).as(outcome.detail).isEqualTo(DropReason.OVERLOADED);
-                assertThat(outcome.detail).isEqualTo("inference server refused the frame: inference queue full (8 waiting)");
-                overloaded++;
+                // whether the transport's flow control also refuses some of the burst, before
+                // they reach the server, depends on how fast the frames are flushed
+                if (outcome.detail.equals("inference server refused the frame: every one of the 2 streams to it is"
+                        + " full (it reads frames slower than they come)")) {
+                    streamsFull++;
+                } else {
+                    assertThat(outcome.detail)
+                            .isEqualTo("inference server refused the frame: inference queue full (8 waiting)");
+                    overloaded++;
+                }
             }
         }
         assertThat(ok).isPositive();
         assertThat(overloaded).isPositive();
-        assertThat(ok + overloaded).isEqualTo(400);
+        assertThat(ok + overloaded + streamsFull).isEqualTo(400);
         assertThat(server.counter("driftless_server_rejected", "reason", "overloaded")).isEqualTo(overloaded);
         assertThat(remote.circuitOpen()).as("a refusing server is alive: the circuit stays closed").isFalse();
     }
