@@ -17,7 +17,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What the metrics cost: the job at the plan's reference size without a reporter and with
+ * What the metrics cost: the job at 70% of its capacity (the plan's reference size when the
+ * capacity scenario did not run first) without a reporter and with
  * Flink's Prometheus reporter scraped every second, alternated off/on/off/on so that drift in
  * the machine's load falls on both sides alike (at least {@value #MIN_ROUNDS} rounds); the report
  * gives each side's median. Each switch starts the other system and warms it up, as every
@@ -27,6 +28,12 @@ public final class MetricsOverhead implements Scenario {
 
     /** Off/on pairs at least, whatever the plan's repeats. */
     public static final int MIN_ROUNDS = 3;
+
+    /**
+     * The share of capacity measured at: below capacity a cost shows in p99 and on-time ratio;
+     * beyond it both sides miss most deadlines and the difference drowns.
+     */
+    static final double SHARE_OF_CAPACITY = 0.7;
 
     @Override
     public String id() {
@@ -44,7 +51,9 @@ public final class MetricsOverhead implements Scenario {
 
     @Override
     public ScenarioResult run(BenchContext context) throws Exception {
-        int users = context.plan().referenceUsers();
+        int users = context.capacityUsers().isPresent() && context.capacityUsers().getAsInt() > 0
+                ? (int) Math.max(1, Math.round(context.capacityUsers().getAsInt() * SHARE_OF_CAPACITY))
+                : context.plan().referenceUsers();
         int rounds = rounds(context.plan().repeats());
         List<RunResult> off = new ArrayList<>();
         List<RunResult> on = new ArrayList<>();
