@@ -44,6 +44,9 @@ public final class BenchContext implements AutoCloseable {
     private SystemKind runningKind;
     private SystemUnderTest running;
     private Integer capacityUsers;
+
+    /** The share of capacity that comparisons run at. */
+    public static final double SHARE_OF_CAPACITY = 0.7;
     private boolean started;
     /** Whether the running system left frames unanswered: a backlog the next run would measure. */
     private boolean backlogged;
@@ -184,6 +187,16 @@ public final class BenchContext implements AutoCloseable {
 
     public void capacityUsers(int users) {
         this.capacityUsers = users;
+    }
+
+    /**
+     * Users at {@value #SHARE_OF_CAPACITY} of the measured capacity, where a cost shows in p99 and
+     * the on-time ratio (beyond capacity both sides of a comparison miss most deadlines and the
+     * difference drowns); empty when the capacity scenario has not found one.
+     */
+    public OptionalInt belowCapacityUsers() {
+        return capacityUsers == null || capacityUsers == 0 ? OptionalInt.empty()
+                : OptionalInt.of((int) Math.max(1, Math.round(capacityUsers * SHARE_OF_CAPACITY)));
     }
 
     private static String key(SystemKind kind, int users) {

@@ -29,12 +29,6 @@ public final class MetricsOverhead implements Scenario {
     /** Off/on pairs at least, whatever the plan's repeats. */
     public static final int MIN_ROUNDS = 3;
 
-    /**
-     * The share of capacity measured at: below capacity a cost shows in p99 and on-time ratio;
-     * beyond it both sides miss most deadlines and the difference drowns.
-     */
-    static final double SHARE_OF_CAPACITY = 0.7;
-
     @Override
     public String id() {
         return "metrics-overhead";
@@ -51,9 +45,7 @@ public final class MetricsOverhead implements Scenario {
 
     @Override
     public ScenarioResult run(BenchContext context) throws Exception {
-        int users = context.capacityUsers().isPresent() && context.capacityUsers().getAsInt() > 0
-                ? (int) Math.max(1, Math.round(context.capacityUsers().getAsInt() * SHARE_OF_CAPACITY))
-                : context.plan().referenceUsers();
+        int users = context.belowCapacityUsers().orElse(context.plan().referenceUsers());
         int rounds = rounds(context.plan().repeats());
         List<RunResult> off = new ArrayList<>();
         List<RunResult> on = new ArrayList<>();
