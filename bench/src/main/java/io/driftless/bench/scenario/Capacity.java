@@ -8,6 +8,7 @@ import io.driftless.bench.floor.ComputeFloor;
 import io.driftless.bench.load.CapacitySearch;
 import io.driftless.bench.load.RunResult;
 import io.driftless.bench.report.Headline;
+import io.driftless.bench.report.MeasuredCapacity;
 import io.driftless.bench.report.Point;
 import io.driftless.bench.report.ScenarioResult;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ public final class Capacity implements Scenario {
             RunResult run = context.once(SystemKind.PIPELINE, "capacity search", users, context.plan().searchStep());
             return new CapacitySearch.Step<>(users, meetsTargets(run), run);
         });
-        context.capacityUsers(found.users());
+        context.capacity(MeasuredCapacity.of(found.users(), fps, found.bracketed()));
         List<List<String>> rows = new ArrayList<>();
         List<Point> points = new ArrayList<>();
         for (CapacitySearch.Step<RunResult> step : found.steps()) {
