@@ -70,9 +70,9 @@ record CapacityShare(
         int users = whole(capacity, "users", 0, report);
         int fps = whole(capacity, "fps", 1, report);
         if (users == 0) {
-            throw new IllegalArgumentException("--load-from-capacity: the benchmark in " + report + " met its targets"
-                    + " (p99 under the deadline, 99.9% on time) at no load it tried, so there is no capacity to take a"
-                    + " share of; run the benchmark again on a quieter machine, or give --users");
+            throw new IllegalArgumentException("--load-from-capacity: the benchmark in " + report + " found no load"
+                    + " it tried that met its targets (p99 under the deadline, 99.9% on time), so there is no capacity"
+                    + " to take a share of; run the benchmark again on a quieter machine, or give --users");
         }
         JsonNode bracketed = capacity.get("bracketed");
         if (bracketed == null || !bracketed.isBoolean()) {

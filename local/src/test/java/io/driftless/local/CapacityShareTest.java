@@ -77,7 +77,7 @@ class CapacityShareTest {
         Path none = report(MeasuredCapacity.of(0, 30, false));
 
         assertThatThrownBy(() -> CapacityShare.read(none, 0.7))
-                .hasMessageContaining("met its targets (p99 under the deadline, 99.9% on time) at no load it tried")
+                .hasMessageContaining("found no load it tried that met its targets (p99 under the deadline, 99.9% on time)")
                 .hasMessageEndingWith("run the benchmark again on a quieter machine, or give --users");
     }
 
