@@ -4,6 +4,7 @@ import io.driftless.bench.floor.ComputeFloor;
 import io.driftless.bench.load.LoadRunner;
 import io.driftless.bench.report.Headline;
 import io.driftless.bench.report.Machine;
+import io.driftless.bench.report.MeasuredCapacity;
 import io.driftless.bench.report.Point;
 import io.driftless.bench.report.Report;
 import io.driftless.bench.report.ReportFiles;
@@ -79,6 +80,7 @@ public final class BenchSuite {
             compute.add(ComputeFloor.measure(batch, plan.computeMeasure(), plan.computeMeasure()));
         }
         List<ScenarioResult> results = new ArrayList<>();
+        MeasuredCapacity capacity;
         Path work = Files.createTempDirectory("driftless-bench");
         try (BenchBroker broker = BenchBroker.start(PARTITIONS);
                 BenchContext context = new BenchContext(plan, broker, new LoadRunner(broker, work), progress,
@@ -89,6 +91,7 @@ public final class BenchSuite {
                     results.add(scenario.run(context));
                 }
             }
+            capacity = context.capacity().orElse(null);
         } finally {
             deleteQuietly(work);
         }
@@ -99,7 +102,7 @@ public final class BenchSuite {
         results.stream().filter(r -> !r.ran())
                 .forEach(r -> headline.add(new Headline(r.title(), r.note(), "-", "-")));
         Report report = new Report(plan.mode(), started.toString(), (System.nanoTime() - startNanos) / 1e9,
-                machine.ended(), method(results), compute, headline, results, plots);
+                machine.ended(), method(results), compute, headline, capacity, results, plots);
         ReportFiles.write(out, report);
         return report;
     }

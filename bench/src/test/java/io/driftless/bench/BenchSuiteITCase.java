@@ -73,7 +73,7 @@ class BenchSuiteITCase {
         JsonNode json = new ObjectMapper().readTree(out.resolve(ReportFiles.JSON_FILE).toFile());
 
         assertThat(json.fieldNames()).toIterable().containsExactly("mode", "startedUtc", "wallS", "machine", "method",
-                "computeFloor", "headline", "scenarios", "plots");
+                "computeFloor", "headline", "capacity", "scenarios", "plots");
         assertThat(json.at("/machine/cores").asInt()).isPositive();
         assertThat(json.at("/computeFloor/0/batchSize").asInt()).isEqualTo(1);
         assertThat(json.at("/computeFloor/1/batchSize").asInt()).isEqualTo(8);
@@ -133,6 +133,9 @@ class BenchSuiteITCase {
         ScenarioResult overload = scenario("overload");
 
         assertThat(capacity.rows()).hasSizeBetween(1, 2);
+        assertThat(report.capacity().users()).isEqualTo(capacity.rows().stream()
+                .filter(row -> row.get(5).equals("yes")).mapToInt(row -> Integer.parseInt(row.get(0))).max().orElse(0));
+        assertThat(report.capacity().fps()).isEqualTo(30);
         if (capacity.points().stream().anyMatch(p -> p.p99Ms().median() < 33 && p.onTimeRatio().median() >= 0.999)) {
             assertThat(overload.points()).extracting(Point::label).containsExactly("1.5× capacity", "3.0× capacity");
         } else {

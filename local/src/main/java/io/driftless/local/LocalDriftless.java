@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The whole system on one machine: a real Kafka broker, the job on a local Flink cluster with
@@ -36,6 +38,18 @@ public final class LocalDriftless implements Callable<Integer> {
 
     @Option(names = "--users", defaultValue = "200", description = "Synthetic users (default: ${DEFAULT-VALUE}).")
     int users;
+
+    @Option(names = "--load-from-capacity", paramLabel = "REPORT_JSON",
+            description = "Instead of --users: offer a share (--capacity-share) of the capacity the benchmark"
+                    + " measured on this machine, read from its report.json (bin/driftless-bench --scenarios"
+                    + " capacity writes bench/target/report-quick/report.json): users = round(share x capacity"
+                    + " frames/s / --fps). How a soak is sized.")
+    Path loadFromCapacity;
+
+    @Option(names = "--capacity-share", defaultValue = "0.7",
+            description = "With --load-from-capacity, the share of the measured capacity to offer, above 0 and at"
+                    + " most 1 (default: ${DEFAULT-VALUE}).")
+    double capacityShare;
 
     @Option(names = "--fps", defaultValue = "30", description = "Frames per second per user (default: ${DEFAULT-VALUE}).")
     int fps;
@@ -77,7 +91,8 @@ public final class LocalDriftless implements Callable<Integer> {
     @Option(names = "--memory-report", paramLabel = "DIR",
             description = "Sample the process's memory (heap, direct buffers, resident set with ONNX Runtime's"
                     + " native memory) and write memory.csv, memory.json and memory.png here; the run then says"
-                    + " whether memory stayed flat after the warm-up. With --duration 1h, a soak test.")
+                    + " whether memory stayed flat after the warm-up. With --duration 65m and --load-from-capacity,"
+                    + " a soak test.")
     Path memoryReport;
 
     @Option(names = "--memory-interval", converter = DurationConverter.class, defaultValue = "10s",
@@ -113,6 +128,9 @@ public final class LocalDriftless implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "2", description = "Partitions of each topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Spec
+    CommandSpec spec;
+
     /** Set by Ctrl-C; the main thread checks it between start-up steps. */
     private volatile boolean stopping;
     private volatile SyntheticRun run;
@@ -126,9 +144,14 @@ public final class LocalDriftless implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         LocalSystem.Ports ports;
+        CapacityShare capacity;
         try {
             ports = new LocalSystem.Ports(kafkaPort, webPort, prometheusPort);
             checkJpegUsers();
+            capacity = measuredCapacityShare();
+            if (capacity != null) {
+                users = capacity.users(fps);
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("driftless-local: " + e.getMessage() + ". Run with --help for the options.");
             return 2;
@@ -149,6 +172,9 @@ public final class LocalDriftless implements Callable<Integer> {
             }
         }, "driftless-local-shutdown"));
         try {
+            if (capacity != null) {
+                out.println("Load: " + capacity.describe(fps));
+            }
             out.println("Starting Kafka on 127.0.0.1:" + kafkaPort + " and the job ...");
             // closed in reverse: the job goes before the server it calls
             try (LocalInferenceServer remote = inference == InferenceBackend.REMOTE ? startInferenceServer(out) : null;
@@ -182,7 +208,7 @@ public final class LocalDriftless implements Callable<Integer> {
                         jpegSummary = jpegRunning.join();
                     }
                     if (memory != null) {
-                        reportMemory(memory, out);
+                        reportMemory(memory, new OfferedLoad(users, fps, jpegUsers, jpegFps, capacity), out);
                     }
                 }
                 out.println();
@@ -213,13 +239,31 @@ public final class LocalDriftless implements Callable<Integer> {
         }
     }
 
-    private void reportMemory(MemorySampler memory, PrintStream out) throws IOException {
+    /** The share of the measured capacity to offer, if the load comes from one; null if from --users. */
+    private CapacityShare measuredCapacityShare() {
+        boolean usersGiven = spec.commandLine().getParseResult().hasMatchedOption("--users");
+        boolean shareGiven = spec.commandLine().getParseResult().hasMatchedOption("--capacity-share");
+        if (loadFromCapacity == null) {
+            if (shareGiven) {
+                throw new IllegalArgumentException("--capacity-share needs --load-from-capacity REPORT_JSON, the"
+                        + " benchmark report whose capacity it is a share of");
+            }
+            return null;
+        }
+        if (usersGiven) {
+            throw new IllegalArgumentException("--users and --load-from-capacity both set the number of users:"
+                    + " give one of them");
+        }
+        return CapacityShare.read(loadFromCapacity, capacityShare);
+    }
+
+    private void reportMemory(MemorySampler memory, OfferedLoad load, PrintStream out) throws IOException {
         try {
             if (!heapCensusInterval.isZero()) {
                 // the end of the run is the census that matters most
                 memory.census();
             }
-            MemoryReport report = new MemoryReport(memory.samples(), memory.censuses(warmUp), warmUp);
+            MemoryReport report = new MemoryReport(memory.samples(), memory.censuses(warmUp), warmUp, load);
             report.write(memoryReport);
             out.println();
             out.print(report.toTable());

@@ -55,12 +55,19 @@ final class MemoryReport {
     private final Duration warmUp;
     private final List<Trend> trends;
     private final List<HeapCensus.ClassGrowth> growingClasses;
+    private final OfferedLoad load;
 
     MemoryReport(List<MemorySample> samples, Duration warmUp) {
-        this(samples, List.of(), warmUp);
+        this(samples, List.of(), warmUp, null);
     }
 
     MemoryReport(List<MemorySample> samples, List<HeapCensus> censuses, Duration warmUp) {
+        this(samples, censuses, warmUp, null);
+    }
+
+    /** @param load what the run offered, for memory.json; null when not known */
+    MemoryReport(List<MemorySample> samples, List<HeapCensus> censuses, Duration warmUp, OfferedLoad load) {
+        this.load = load;
         this.samples = List.copyOf(samples);
         this.censuses = List.copyOf(censuses);
         this.warmUp = warmUp;
@@ -150,6 +157,9 @@ final class MemoryReport {
         root.put("warm_up_s", warmUp.toSeconds());
         root.put("duration_s", samples.get(samples.size() - 1).elapsedS());
         root.put("flat", flat());
+        if (load != null) {
+            load.writeTo(root.putObject("load"));
+        }
         for (Trend trend : trends) {
             ObjectNode node = root.putObject(trend.name().replace(" MiB", "").replace(' ', '_').toLowerCase(Locale.ROOT));
             node.put("start", trend.start());

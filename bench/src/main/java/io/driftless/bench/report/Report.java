@@ -12,6 +12,7 @@ import java.util.List;
  * @param method how the figures were measured, in sentences for the report
  * @param computeFloor the bare model, per batch size
  * @param headline the pipeline's headline figures next to their floors
+ * @param capacity what the capacity scenario found; null when it did not run
  * @param plots the PNG files written next to the report
  */
 public record Report(
@@ -22,5 +23,6 @@ public record Report(
         List<String> method,
         List<ComputeFloor.Result> computeFloor,
         List<Headline> headline,
+        MeasuredCapacity capacity,
         List<ScenarioResult> scenarios,
         List<String> plots) {}

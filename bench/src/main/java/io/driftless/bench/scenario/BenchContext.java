@@ -4,6 +4,7 @@ import io.driftless.bench.BenchPlan;
 import io.driftless.bench.floor.ComputeFloor;
 import io.driftless.bench.load.LoadRunner;
 import io.driftless.bench.load.RunResult;
+import io.driftless.bench.report.MeasuredCapacity;
 import io.driftless.bench.report.Point;
 import io.driftless.bench.system.BenchBroker;
 import io.driftless.bench.system.FlinkSystem;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -43,7 +45,7 @@ public final class BenchContext implements AutoCloseable {
     private final Map<String, Point> measured = new HashMap<>();
     private SystemKind runningKind;
     private SystemUnderTest running;
-    private Integer capacityUsers;
+    private MeasuredCapacity capacity;
 
     /** The share of capacity that comparisons run at. */
     public static final double SHARE_OF_CAPACITY = 0.7;
@@ -182,11 +184,16 @@ public final class BenchContext implements AutoCloseable {
     }
 
     public OptionalInt capacityUsers() {
-        return capacityUsers == null ? OptionalInt.empty() : OptionalInt.of(capacityUsers);
+        return capacity == null ? OptionalInt.empty() : OptionalInt.of(capacity.users());
     }
 
-    public void capacityUsers(int users) {
-        this.capacityUsers = users;
+    /** What the capacity scenario found, if it ran. */
+    public Optional<MeasuredCapacity> capacity() {
+        return Optional.ofNullable(capacity);
+    }
+
+    public void capacity(MeasuredCapacity found) {
+        this.capacity = found;
     }
 
     /**
@@ -195,8 +202,8 @@ public final class BenchContext implements AutoCloseable {
      * difference drowns); empty when the capacity scenario has not found one.
      */
     public OptionalInt belowCapacityUsers() {
-        return capacityUsers == null || capacityUsers == 0 ? OptionalInt.empty()
-                : OptionalInt.of((int) Math.max(1, Math.round(capacityUsers * SHARE_OF_CAPACITY)));
+        return capacity == null || capacity.users() == 0 ? OptionalInt.empty()
+                : OptionalInt.of((int) Math.max(1, Math.round(capacity.users() * SHARE_OF_CAPACITY)));
     }
 
     private static String key(SystemKind kind, int users) {

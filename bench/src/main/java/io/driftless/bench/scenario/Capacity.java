@@ -9,6 +9,7 @@ import io.driftless.bench.floor.ComputeFloor;
 import io.driftless.bench.load.CapacitySearch;
 import io.driftless.bench.load.RunResult;
 import io.driftless.bench.report.Headline;
+import io.driftless.bench.report.MeasuredCapacity;
 import io.driftless.bench.report.Point;
 import io.driftless.bench.report.ScenarioResult;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ public final class Capacity implements Scenario {
             Point step = Point.of("capacity search", runs);
             return new CapacitySearch.Step<>(users, meetsTargets(step), step);
         });
-        context.capacityUsers(found.users());
+        context.capacity(MeasuredCapacity.of(found.users(), fps, found.bracketed()));
         List<List<String>> rows = new ArrayList<>();
         List<Point> points = new ArrayList<>();
         for (CapacitySearch.Step<Point> step : found.steps()) {

@@ -41,7 +41,8 @@ class ReportFilesTest {
         ScenarioResult jpeg = ScenarioResult.notRun("jpeg-streams", "JPEG streams", "not run: no image path");
         return new Report("test", "2026-11-21T20:00:00Z", 12.5, Machine.now().ended(), List.of("one clock"),
                 List.of(new ComputeFloor.Result(1, 1000, 50_000, 0.02, 0.05, 0.3)),
-                List.of(profile.headline().get(0)), List.of(profile, jpeg), List.of());
+                List.of(profile.headline().get(0)), MeasuredCapacity.of(100, 30, false), List.of(profile, jpeg),
+                List.of());
     }
 
     @Test
@@ -76,6 +77,10 @@ class ReportFilesTest {
         assertThat(json.at("/scenarios/0/points/2/p50Ms/median").asText()).isEqualTo("NaN");
         assertThat(json.at("/scenarios/1/ran").asBoolean()).isFalse();
         assertThat(json.at("/computeFloor/0/framesPerS").asDouble()).isEqualTo(50_000);
+        assertThat(json.at("/capacity/users").asInt()).isEqualTo(100);
+        assertThat(json.at("/capacity/fps").asInt()).isEqualTo(30);
+        assertThat(json.at("/capacity/framesPerS").asDouble()).isEqualTo(3_000);
+        assertThat(json.at("/capacity/bracketed").asBoolean()).isFalse();
     }
 
     @Test

@@ -27,6 +27,11 @@ public final class Frames {
     public static InferenceOutcome posed(String session, long sequence, long captureUs, long deadlineUs, double yaw) {
         FrameEnvelope frame = frame(session, sequence, captureUs, captureUs, captureUs);
         frame.deadlineUs = deadlineUs;
+        return posed(frame, yaw);
+    }
+
+    /** A successful pose outcome for a frame as the admission gate let it through. */
+    public static InferenceOutcome posed(FrameEnvelope frame, double yaw) {
         InferenceOutcome outcome = new InferenceOutcome();
         outcome.frame = frame;
         outcome.model = "pose-v1";
