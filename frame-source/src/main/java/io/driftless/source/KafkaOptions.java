@@ -14,24 +14,24 @@ final class KafkaOptions {
     String bootstrapServers;
 
     @Option(names = "--frames-topic", paramLabel = "TOPIC",
-            defaultValue = SyntheticConfig.DEFAULT_FRAMES_TOPIC,
+            defaultValue = KafkaLink.DEFAULT_FRAMES_TOPIC,
             description = "Where frames go (default: ${DEFAULT-VALUE}).")
     String framesTopic;
 
     @Option(names = "--coordinates-topic-pattern", paramLabel = "PATTERN",
-            defaultValue = SyntheticConfig.DEFAULT_COORDINATES_TOPIC_PATTERN,
+            defaultValue = KafkaLink.DEFAULT_COORDINATES_TOPIC_PATTERN,
             description = "Where the job writes coordinates; with " + KafkaLink.SESSION_PLACEHOLDER
                     + " one topic per session (default: ${DEFAULT-VALUE}).")
     String coordinatesTopicPattern;
 
     @Option(names = "--dropped-topic", paramLabel = "TOPIC",
-            defaultValue = SyntheticConfig.DEFAULT_DROPPED_TOPIC,
+            defaultValue = KafkaLink.DEFAULT_DROPPED_TOPIC,
             description = "Where the job writes dropped frames (default: ${DEFAULT-VALUE}).")
     String droppedTopic;
 
     @Option(names = "--connect-timeout", paramLabel = "DURATION",
             converter = DurationConverter.class,
-            defaultValue = SyntheticConfig.DEFAULT_CONNECT_TIMEOUT_MS / 1000 + "s",
+            defaultValue = KafkaLink.DEFAULT_CONNECT_TIMEOUT_MS / 1000 + "s",
             description = "How long to wait for the brokers before giving up"
                     + " (default: ${DEFAULT-VALUE}).")
     Duration connectTimeout;

@@ -137,7 +137,8 @@ final class SyntheticCommand implements Callable<Integer> {
         SyntheticConfig config = config();
         PrintStream out = parent.out();
         // Ctrl-C stops the run, which then drains its answers and prints its summary
-        Duration grace = config.connectTimeout().multipliedBy(2).plus(config.drainTimeout()).plus(SHUTDOWN_SLACK);
+        Duration grace = config.kafkaLink().connectTimeout().multipliedBy(2)
+                .plus(config.drainTimeout()).plus(SHUTDOWN_SLACK);
         try (SyntheticRun run = new SyntheticRun(config);
                 StopOnInterrupt interrupt = StopOnInterrupt.install(run::stop, grace)) {
             report.print(run.run(), out);

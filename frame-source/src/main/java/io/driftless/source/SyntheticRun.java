@@ -106,7 +106,7 @@ public final class SyntheticRun implements AutoCloseable {
         sender = Thread.currentThread();
         KafkaLink link = config.kafkaLink();
         ResponseConsumer answers = new ResponseConsumer(link, sessions, tracker,
-                KafkaClients.consumer(link, clientId("answers"), config.perSessionCoordinatesTopics()
+                KafkaClients.consumer(link, clientId("answers"), link.perSessionTopics()
                         ? "driftless-source-" + sessions.runId() : null));
         consumer = answers;
         Thread consumerThread = new Thread(answers, "driftless-source-answers");
@@ -182,7 +182,8 @@ public final class SyntheticRun implements AutoCloseable {
 
     private boolean awaitReady(ResponseConsumer answers) {
         return answers.awaitReady(
-                config.connectTimeout().multipliedBy(2).plus(Duration.ofSeconds(1)), stopped);
+                config.kafkaLink().connectTimeout().multipliedBy(2).plus(Duration.ofSeconds(1)),
+                stopped);
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
@@ -196,7 +197,7 @@ public final class SyntheticRun implements AutoCloseable {
         Schedule schedule = new Schedule(config.users(), config.fps());
         long slots = schedule.slotsWithin(config.duration().orElse(null));
         long epochMicros = MicroClock.system().nowMicros() - (System.nanoTime() - startNanos) / 1_000;
-        String topic = config.framesTopic();
+        String topic = config.kafkaLink().framesTopic();
         for (long slot = 0; slot < slots; slot++) {
             long offset = schedule.offsetNanos(slot);
             long due = startNanos + offset;
@@ -234,8 +235,9 @@ public final class SyntheticRun implements AutoCloseable {
         }
         Exception e = sendFailure.get();
         if (e != null) {
-            throw new FrameSourceException("sending frames to '" + config.framesTopic() + "' on "
-                    + config.bootstrapServers() + " failed: " + Failures.describe(e), e);
+            throw new FrameSourceException("sending frames to '" + config.kafkaLink().framesTopic()
+                    + "' on " + config.kafkaLink().bootstrapServers() + " failed: "
+                    + Failures.describe(e), e);
         }
     }
 
