@@ -29,8 +29,6 @@ import picocli.CommandLine.TypeConversionException;
  */
 abstract class CameraCommand implements Callable<Integer> {
 
-    private static final Duration SHUTDOWN_SLACK = Duration.ofSeconds(5);
-
     @Spec
     CommandSpec spec;
 
@@ -114,10 +112,9 @@ abstract class CameraCommand implements Callable<Integer> {
         VideoConfig config = config();
         PrintStream out = parent.out();
         // Ctrl-C stops the run, which then drains its answers and prints its summary
-        Duration grace = config.link().connectTimeout().multipliedBy(2)
-                .plus(config.drainTimeout()).plus(SHUTDOWN_SLACK);
         try (VideoRun run = new VideoRun(config);
-                StopOnInterrupt interrupt = StopOnInterrupt.install(run::stop, grace)) {
+                StopOnInterrupt interrupt = StopOnInterrupt.install(run::stop, config.link(),
+                        config.report())) {
             VideoSummary summary = run.run();
             report.print(summary.toTable(), summary.toJson(), out);
             config.render().ifPresent(file -> out.println("video written to " + file));
@@ -140,9 +137,7 @@ abstract class CameraCommand implements Callable<Integer> {
                     .horizontalFovDeg(fovDeg)
                     .ffmpegOptions(ffmpeg)
                     .ioTimeout(ioTimeout())
-                    .drainTimeout(report.drainTimeout)
-                    .statusInterval(report.statusInterval)
-                    .statusOut(report.statusOut(parent.out()))
+                    .report(report.settings(parent.out()))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -37,9 +37,6 @@ import picocli.CommandLine.TypeConversionException;
         })
 final class SyntheticCommand implements Callable<Integer> {
 
-    /** Covers flushing, closing the clients and printing, after the drain. */
-    private static final Duration SHUTDOWN_SLACK = Duration.ofSeconds(5);
-
     @Spec
     private CommandSpec spec;
 
@@ -137,10 +134,9 @@ final class SyntheticCommand implements Callable<Integer> {
         SyntheticConfig config = config();
         PrintStream out = parent.out();
         // Ctrl-C stops the run, which then drains its answers and prints its summary
-        Duration grace = config.kafkaLink().connectTimeout().multipliedBy(2)
-                .plus(config.drainTimeout()).plus(SHUTDOWN_SLACK);
         try (SyntheticRun run = new SyntheticRun(config);
-                StopOnInterrupt interrupt = StopOnInterrupt.install(run::stop, grace)) {
+                StopOnInterrupt interrupt = StopOnInterrupt.install(run::stop, config.kafkaLink(),
+                        config.report())) {
             report.print(run.run(), out);
             return 0;
         }
@@ -162,10 +158,8 @@ final class SyntheticCommand implements Callable<Integer> {
                     .seed(seed)
                     .imageSize(imageSize.width(), imageSize.height())
                     .horizontalFovDeg(fovDeg)
-                    .drainTimeout(report.drainTimeout)
+                    .report(report.settings(parent.out()))
                     .connectTimeout(kafka.connectTimeout)
-                    .statusInterval(report.statusInterval)
-                    .statusOut(report.statusOut(parent.out()))
                     .runId(runId)
                     .sentLog(sentLog)
                     .sendMode(send)

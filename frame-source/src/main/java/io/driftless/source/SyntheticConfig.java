@@ -41,8 +41,6 @@ public final class SyntheticConfig {
     public static final int MIN_IMAGE_SIDE = 32;
     public static final int MAX_IMAGE_SIDE = 8_192;
     public static final double DEFAULT_HORIZONTAL_FOV_DEG = 60;
-    public static final long DEFAULT_DRAIN_TIMEOUT_MS = 3_000;
-    public static final long DEFAULT_STATUS_INTERVAL_MS = 1_000;
     public static final Duration MAX_CLOCK_SKEW = Duration.ofDays(1);
     public static final int DEFAULT_JPEG_QUALITY = 80;
 
@@ -59,9 +57,7 @@ public final class SyntheticConfig {
     private final int imageWidth;
     private final int imageHeight;
     private final double horizontalFovDeg;
-    private final Duration drainTimeout;
-    private final Duration statusInterval;
-    private final PrintStream statusOut;
+    private final ReportSettings report;
     private final boolean recordPoses;
     private final String runId;
     private final Path sentLog;
@@ -81,9 +77,7 @@ public final class SyntheticConfig {
         this.imageWidth = b.imageWidth;
         this.imageHeight = b.imageHeight;
         this.horizontalFovDeg = b.horizontalFovDeg;
-        this.drainTimeout = b.drainTimeout;
-        this.statusInterval = b.statusInterval;
-        this.statusOut = b.statusOut;
+        this.report = b.report;
         this.recordPoses = b.recordPoses;
         this.runId = b.runId;
         this.sentLog = b.sentLog;
@@ -175,18 +169,9 @@ public final class SyntheticConfig {
         return PinholeCamera.withHorizontalFov(imageWidth, imageHeight, horizontalFovDeg);
     }
 
-    /** How long to wait for outstanding answers after the last send. */
-    public Duration drainTimeout() {
-        return drainTimeout;
-    }
-
-    public Duration statusInterval() {
-        return statusInterval;
-    }
-
-    /** Where the live status line goes; empty means quiet. */
-    public Optional<PrintStream> statusOut() {
-        return Optional.ofNullable(statusOut);
+    /** How long the run waits for answers after its last send, and its live status line. */
+    public ReportSettings report() {
+        return report;
     }
 
     /** Whether the summary keeps every (sequence, truth, returned pose) triple. */
@@ -217,9 +202,7 @@ public final class SyntheticConfig {
         private int imageWidth = DEFAULT_IMAGE_WIDTH;
         private int imageHeight = DEFAULT_IMAGE_HEIGHT;
         private double horizontalFovDeg = DEFAULT_HORIZONTAL_FOV_DEG;
-        private Duration drainTimeout = Duration.ofMillis(DEFAULT_DRAIN_TIMEOUT_MS);
-        private Duration statusInterval = Duration.ofMillis(DEFAULT_STATUS_INTERVAL_MS);
-        private PrintStream statusOut;
+        private ReportSettings report = ReportSettings.DEFAULT;
         private boolean recordPoses;
         private String runId;
         private Path sentLog;
@@ -319,23 +302,22 @@ public final class SyntheticConfig {
             return this;
         }
 
-        public Builder drainTimeout(Duration drainTimeout) {
-            check(drainTimeout != null && !drainTimeout.isNegative(),
-                    "drainTimeout must be zero or positive, got %s", drainTimeout);
-            this.drainTimeout = drainTimeout;
+        /** How the run reports; the default is quiet and drains for 3 s. */
+        public Builder report(ReportSettings report) {
+            check(report != null, "report must not be null");
+            this.report = report;
             return this;
         }
 
-        public Builder statusInterval(Duration statusInterval) {
-            check(statusInterval != null && statusInterval.toMillis() >= 10,
-                    "statusInterval must be at least 10 ms, got %s", statusInterval);
-            this.statusInterval = statusInterval;
+        /** How long to wait for outstanding answers after the last send. */
+        public Builder drainTimeout(Duration drainTimeout) {
+            this.report = report.withDrainTimeout(drainTimeout);
             return this;
         }
 
         /** Where the live status line goes; null (the default) keeps the run quiet. */
         public Builder statusOut(PrintStream statusOut) {
-            this.statusOut = statusOut;
+            this.report = report.withStatusOut(statusOut);
             return this;
         }
 

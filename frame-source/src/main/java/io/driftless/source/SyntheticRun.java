@@ -121,10 +121,7 @@ public final class SyntheticRun implements AutoCloseable {
             if (awaitReady(answers)) {
                 producer = producer();
                 startNanos = System.nanoTime();
-                if (config.statusOut().isPresent()) {
-                    status = StatusReporter.start(config.statusOut().get(), config.statusInterval(),
-                            tracker, startNanos);
-                }
+                status = StatusReporter.start(config.report(), tracker, startNanos);
                 sentLog = config.sentLog().map(SentLog::create).orElse(null);
                 send(producer, answers, startNanos, sentLog);
                 sendingNanos = System.nanoTime() - startNanos;
@@ -243,7 +240,8 @@ public final class SyntheticRun implements AutoCloseable {
 
     /** Waits for every answer, the drain timeout after the last send at most. */
     private void drain(ResponseConsumer answers, long lastSendNanos) {
-        answers.drain(tracker.allSettled(), lastSendNanos + config.drainTimeout().toNanos());
+        answers.drain(tracker.allSettled(),
+                lastSendNanos + config.report().drainTimeout().toNanos());
     }
 
     private String clientId(String role) {

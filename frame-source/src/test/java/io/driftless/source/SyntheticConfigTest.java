@@ -41,9 +41,9 @@ class SyntheticConfigTest {
         assertThat(config.camera().focalPx()).isCloseTo(320 / Math.tan(Math.toRadians(30)),
                 org.assertj.core.data.Offset.offset(1e-9));
         assertThat(config.kafkaLink().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(config.statusInterval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(config.statusOut()).isEmpty();
+        assertThat(config.report().drainTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.report().statusInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.report().statusOut()).isNull();
         assertThat(config.kafkaLink().kafkaProperties()).isEmpty();
         assertThat(config.runId()).isEmpty();
         assertThat(config.sendMode()).isEqualTo(SendMode.LANDMARKS);
@@ -72,7 +72,8 @@ class SyntheticConfigTest {
                 bad(b -> b.imageSize(10, 480), "imageSize must be between 32 and 8192 pixels"),
                 bad(b -> b.horizontalFovDeg(179), "horizontalFovDeg must be between 20 and 150"),
                 bad(b -> b.drainTimeout(null), "drainTimeout must be zero or positive"),
-                bad(b -> b.statusInterval(Duration.ofMillis(1)), "statusInterval must be at least"),
+                bad(b -> b.report(ReportSettings.DEFAULT.withStatusInterval(Duration.ofMillis(1))),
+                        "statusInterval must be at least"),
                 bad(b -> b.connectTimeout(Duration.ZERO), "connectTimeout must be at least 1 ms"),
                 bad(b -> b.kafkaProperty("value.serializer", "x"),
                         "kafkaProperties must not set 'value.serializer'"),

@@ -121,16 +121,13 @@ public final class VideoRun implements AutoCloseable {
                     .plus(Duration.ofSeconds(1)), stopped)) {
                 producer = KafkaClients.openProducer(link, clientId("frames"));
                 startNanos = System.nanoTime();
-                if (config.statusOut().isPresent()) {
-                    status = StatusReporter.start(config.statusOut().get(),
-                            config.statusInterval(), tracker, startNanos);
-                }
+                status = StatusReporter.start(config.report(), tracker, startNanos);
                 send(producer, answers, encoder, renderer, startNanos);
                 sendingNanos = System.nanoTime() - startNanos;
             }
             tracker.sendingDone();
             answers.drain(tracker.allSettled(),
-                    startNanos + sendingNanos + config.drainTimeout().toNanos());
+                    startNanos + sendingNanos + config.report().drainTimeout().toNanos());
             throwIfFailed(answers);
         } finally {
             grabber.close();

@@ -12,6 +12,7 @@ import io.driftless.proto.Frame;
 import io.driftless.proto.KeypointScheme;
 import io.driftless.proto.Point;
 import io.driftless.source.KafkaLink;
+import io.driftless.source.ReportSettings;
 import io.driftless.source.testutils.CameraResponder;
 import io.driftless.source.testutils.TestVideos;
 import io.driftless.source.testutils.TestVideos.Placement;
@@ -86,7 +87,7 @@ class VideoRunITCase {
                 .sendMode(mode)
                 .sessionId("cam-" + mode.name().toLowerCase())
                 .deadlineMs(DEADLINE_MS)
-                .drainTimeout(Duration.ofSeconds(20));
+                .report(ReportSettings.DEFAULT.withDrainTimeout(Duration.ofSeconds(20)));
     }
 
     private CameraResponder responder(java.util.function.LongPredicate answer) {
