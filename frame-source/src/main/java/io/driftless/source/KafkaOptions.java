@@ -1,5 +1,6 @@
 package io.driftless.source;
 
+import io.driftless.source.video.SendMode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,6 +30,13 @@ final class KafkaOptions {
             description = "Where the job writes dropped frames (default: ${DEFAULT-VALUE}).")
     String droppedTopic;
 
+    @Option(names = "--annotated-topic-pattern", paramLabel = "PATTERN",
+            defaultValue = KafkaLink.DEFAULT_ANNOTATED_TOPIC_PATTERN,
+            description = "With --send jpeg: where the job writes annotated frames; with "
+                    + KafkaLink.SESSION_PLACEHOLDER + " one topic per session"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String annotatedTopicPattern;
+
     @Option(names = "--connect-timeout", paramLabel = "DURATION",
             converter = DurationConverter.class,
             defaultValue = KafkaLink.DEFAULT_CONNECT_TIMEOUT_MS / 1000 + "s",
@@ -41,9 +49,9 @@ final class KafkaOptions {
                     + " repeatable.")
     Map<String, String> kafka = new LinkedHashMap<>();
 
-    /** The link these options name; {@code annotatedTopicPattern} null when no images are read. */
-    KafkaLink link(String annotatedTopicPattern) {
+    /** The link these options name; it reads annotated frames only when the run sends JPEGs. */
+    KafkaLink link(SendMode send) {
         return new KafkaLink(bootstrapServers, framesTopic, coordinatesTopicPattern, droppedTopic,
-                annotatedTopicPattern, connectTimeout, kafka);
+                send == SendMode.JPEG ? annotatedTopicPattern : null, connectTimeout, kafka);
     }
 }
