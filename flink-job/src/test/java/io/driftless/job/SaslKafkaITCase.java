@@ -7,13 +7,12 @@ import io.driftless.job.kafka.TopicSetup;
 import io.driftless.job.testutils.CapturedLogs;
 import io.driftless.job.testutils.ConfigurationViews;
 import io.driftless.job.testutils.JobUnderTest;
+import io.driftless.job.testutils.SecuredPath;
 import io.driftless.kafka.EmbeddedKafkaBroker;
 import io.driftless.source.FrameSourceException;
 import io.driftless.source.RunSummary;
-import io.driftless.source.SyntheticConfig;
 import io.driftless.source.SyntheticRun;
 import java.io.StringWriter;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.client.program.rest.RestClusterClient;
@@ -40,7 +39,8 @@ class SaslKafkaITCase {
     private static final String CAMERA_PASSWORD = "camera-pw-41e0-5ecr3t";
 
     /** The job's login as config.yaml would carry it: kafka.<property> keys in the cluster's configuration. */
-    private static final Map<String, String> JOB_LOGIN_IN_FLINK = withKafkaPrefix(login("driftless-job", JOB_PASSWORD));
+    private static final Map<String, String> JOB_LOGIN_IN_FLINK =
+            SecuredPath.inFlinkConfiguration(login("driftless-job", JOB_PASSWORD));
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -83,37 +83,10 @@ class SaslKafkaITCase {
         return settings;
     }
 
-    private static Map<String, String> withKafkaPrefix(Map<String, String> properties) {
-        Map<String, String> prefixed = new LinkedHashMap<>();
-        properties.forEach((key, value) -> prefixed.put(DriftlessOptions.KAFKA_PREFIX + key, value));
-        return prefixed;
-    }
-
-    private SyntheticConfig.Builder users(JobConfig config) {
-        return SyntheticConfig.builder()
-                .users(5)
-                .fps(30)
-                .duration(Duration.ofSeconds(3))
-                .deadlineMs(1_000)
-                .bootstrapServers(kafka.bootstrapServers())
-                .framesTopic(config.framesTopic)
-                .coordinatesTopicPattern(config.coordinatesTopicPattern)
-                .droppedTopic(config.droppedTopic)
-                .drainTimeout(Duration.ofSeconds(30))
-                .connectTimeout(Duration.ofSeconds(5));
-    }
-
     @Test
     void servesTheWholePathToLoggedInClientsAndRefusesAWrongPassword(
             @InjectClusterClient RestClusterClient<?> rest) throws Exception {
-        Configuration settings = new Configuration();
-        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        settings.set(DriftlessOptions.FRAMES_TOPIC, "sasl-frames");
-        settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, "sasl-coordinates");
-        settings.set(DriftlessOptions.ANNOTATED_TOPIC_PATTERN, "sasl-annotated");
-        settings.set(DriftlessOptions.DROPPED_TOPIC, "sasl-dropped");
-        settings.set(DriftlessOptions.GROUP_ID, "sasl-job");
-        JobConfig config = JobConfig.from(settings, JobConfig.kafkaPropertiesIn(Configuration.fromMap(JOB_LOGIN_IN_FLINK)));
+        JobConfig config = SecuredPath.jobConfig(kafka.bootstrapServers(), "sasl", JOB_LOGIN_IN_FLINK);
 
         StringWriter logs = new StringWriter();
         RunSummary summary;
@@ -122,7 +95,7 @@ class SaslKafkaITCase {
             job = JobUnderTest.start(config, DriftlessJob.poseInference(config), JOB_LOGIN_IN_FLINK);
             job.awaitServing();
             try (SyntheticRun run = new SyntheticRun(
-                    users(config).kafkaProperties(login("camera-7", CAMERA_PASSWORD)).build())) {
+                    SecuredPath.users(config, login("camera-7", CAMERA_PASSWORD)))) {
                 summary = run.run();
             }
         }
@@ -132,7 +105,7 @@ class SaslKafkaITCase {
         assertThat(summary.responses()).isGreaterThan(summary.sent() / 2);
 
         try (SyntheticRun impostor = new SyntheticRun(
-                users(config).kafkaProperties(login("camera-7", JOB_PASSWORD)).build())) {
+                SecuredPath.users(config, login("camera-7", JOB_PASSWORD)))) {
             assertThatThrownBy(impostor::run)
                     .isInstanceOf(FrameSourceException.class)
                     .hasMessageContaining("invalid credentials with SASL mechanism SCRAM-SHA-512");

@@ -6,20 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.driftless.job.testutils.CapturedLogs;
 import io.driftless.job.testutils.ConfigurationViews;
 import io.driftless.job.testutils.JobUnderTest;
+import io.driftless.job.testutils.SecuredPath;
 import io.driftless.kafka.EmbeddedKafkaBroker;
 import io.driftless.kafka.SelfSignedCertificates;
 import io.driftless.kafka.SelfSignedCertificates.Identity;
 import io.driftless.source.FrameSourceException;
 import io.driftless.source.RunSummary;
-import io.driftless.source.SyntheticConfig;
 import io.driftless.source.SyntheticRun;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.client.program.rest.RestClusterClient;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -93,34 +91,11 @@ class SecureKafkaITCase {
         return settings;
     }
 
-    private SyntheticConfig.Builder users(JobConfig config) {
-        return SyntheticConfig.builder()
-                .users(5)
-                .fps(30)
-                .duration(Duration.ofSeconds(3))
-                .deadlineMs(1_000)
-                .bootstrapServers(kafka.bootstrapServers())
-                .framesTopic(config.framesTopic)
-                .coordinatesTopicPattern(config.coordinatesTopicPattern)
-                .droppedTopic(config.droppedTopic)
-                .drainTimeout(Duration.ofSeconds(30))
-                .connectTimeout(Duration.ofSeconds(5));
-    }
-
     @Test
     void servesTheWholePathOverTlsAndRefusesAClientWithoutACertificate(
             @InjectClusterClient RestClusterClient<?> rest) throws Exception {
-        // as config.yaml would carry them: kafka.<property> keys in the Flink configuration
-        Map<String, String> flink = new LinkedHashMap<>();
-        tls(true).forEach((key, value) -> flink.put(DriftlessOptions.KAFKA_PREFIX + key, value));
-        Configuration settings = new Configuration();
-        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        settings.set(DriftlessOptions.FRAMES_TOPIC, "secure-frames");
-        settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, "secure-coordinates");
-        settings.set(DriftlessOptions.ANNOTATED_TOPIC_PATTERN, "secure-annotated");
-        settings.set(DriftlessOptions.DROPPED_TOPIC, "secure-dropped");
-        settings.set(DriftlessOptions.GROUP_ID, "secure-job");
-        JobConfig config = JobConfig.from(settings, JobConfig.kafkaPropertiesIn(Configuration.fromMap(flink)));
+        Map<String, String> flink = SecuredPath.inFlinkConfiguration(tls(true));
+        JobConfig config = SecuredPath.jobConfig(kafka.bootstrapServers(), "secure", flink);
 
         StringWriter logs = new StringWriter();
         RunSummary summary;
@@ -128,7 +103,7 @@ class SecureKafkaITCase {
             assertThat(io.driftless.job.kafka.TopicSetup.createMissing(config)).hasSize(4);
             job = JobUnderTest.start(config, DriftlessJob.poseInference(config), flink);
             job.awaitServing();
-            try (SyntheticRun run = new SyntheticRun(users(config).kafkaProperties(tls(true)).build())) {
+            try (SyntheticRun run = new SyntheticRun(SecuredPath.users(config, tls(true)))) {
                 summary = run.run();
             }
         }
@@ -137,7 +112,7 @@ class SecureKafkaITCase {
         assertThat(summary.unanswered()).isZero();
         assertThat(summary.responses()).isGreaterThan(summary.sent() / 2);
 
-        try (SyntheticRun stranger = new SyntheticRun(users(config).kafkaProperties(tls(false)).build())) {
+        try (SyntheticRun stranger = new SyntheticRun(SecuredPath.users(config, tls(false)))) {
             assertThatThrownBy(stranger::run).isInstanceOf(FrameSourceException.class);
         }
 

@@ -10,6 +10,7 @@ import io.driftless.proto.Anchor;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.DropReason;
 import io.driftless.source.KafkaLink;
+import io.driftless.source.ReportSettings;
 import io.driftless.source.video.SendMode;
 import io.driftless.source.video.VideoConfig;
 import io.driftless.source.video.VideoRun;
@@ -72,7 +73,7 @@ class VideoEndToEndITCase {
                 .jpegWidth(FaceVideo.WIDTH)
                 .sessionId("astronaut")
                 .deadlineMs(1_000)
-                .drainTimeout(Duration.ofSeconds(20))
+                .report(ReportSettings.DEFAULT.withDrainTimeout(Duration.ofSeconds(20)))
                 .render(rendered(mode))
                 .build())) {
             summary = run.run();

@@ -48,13 +48,13 @@ final class AccountCommand implements Callable<Integer> {
     private String bootstrapServers;
 
     @Option(names = "--coordinates-topic-pattern", paramLabel = "PATTERN",
-            defaultValue = SyntheticConfig.DEFAULT_COORDINATES_TOPIC_PATTERN,
-            description = "Where the job writes coordinates; with " + SyntheticConfig.SESSION_PLACEHOLDER
+            defaultValue = KafkaLink.DEFAULT_COORDINATES_TOPIC_PATTERN,
+            description = "Where the job writes coordinates; with " + KafkaLink.SESSION_PLACEHOLDER
                     + " one topic per session (default: ${DEFAULT-VALUE}).")
     private String coordinatesTopicPattern;
 
     @Option(names = "--dropped-topic", paramLabel = "TOPIC",
-            defaultValue = SyntheticConfig.DEFAULT_DROPPED_TOPIC,
+            defaultValue = KafkaLink.DEFAULT_DROPPED_TOPIC,
             description = "Where the job writes dropped frames (default: ${DEFAULT-VALUE}).")
     private String droppedTopic;
 
@@ -66,7 +66,7 @@ final class AccountCommand implements Callable<Integer> {
 
     @Option(names = "--connect-timeout", paramLabel = "DURATION",
             converter = DurationConverter.class,
-            defaultValue = SyntheticConfig.DEFAULT_CONNECT_TIMEOUT_MS / 1000 + "s",
+            defaultValue = KafkaLink.DEFAULT_CONNECT_TIMEOUT_MS / 1000 + "s",
             description = "How long to wait for the brokers before giving up"
                     + " (default: ${DEFAULT-VALUE}).")
     private Duration connectTimeout;

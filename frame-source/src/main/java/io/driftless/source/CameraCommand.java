@@ -29,8 +29,6 @@ import picocli.CommandLine.TypeConversionException;
  */
 abstract class CameraCommand implements Callable<Integer> {
 
-    private static final Duration SHUTDOWN_SLACK = Duration.ofSeconds(5);
-
     @Spec
     CommandSpec spec;
 
@@ -50,11 +48,6 @@ abstract class CameraCommand implements Callable<Integer> {
                     + " ratio (default: ${DEFAULT-VALUE}).")
     private int jpegWidth;
 
-    @Option(names = "--jpeg-quality", paramLabel = "Q",
-            defaultValue = "" + VideoConfig.DEFAULT_JPEG_QUALITY,
-            description = "With --send jpeg: JPEG quality, 1 to 100 (default: ${DEFAULT-VALUE}).")
-    private int jpegQuality;
-
     @Option(names = "--session", paramLabel = "ID",
             description = "The session id of every frame (default: a fresh id per run).")
     private String session;
@@ -63,10 +56,8 @@ abstract class CameraCommand implements Callable<Integer> {
             description = "Frames per second to send (default: the source's own rate).")
     private double fps;
 
-    @Option(names = "--deadline-ms", paramLabel = "MS",
-            defaultValue = "" + VideoConfig.DEFAULT_DEADLINE_MS,
-            description = "Capture-to-render budget sent in each frame (default: ${DEFAULT-VALUE}).")
-    private int deadlineMs;
+    @Mixin
+    private FrameOptions frame;
 
     @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long to send, e.g. 40s, 2m (default: until the source ends or"
@@ -82,13 +73,6 @@ abstract class CameraCommand implements Callable<Integer> {
             description = "The camera's horizontal field of view, sent as a focal length with"
                     + " landmarks (default: unknown; the job assumes 60).")
     private double fovDeg;
-
-    @Option(names = "--annotated-topic-pattern", paramLabel = "PATTERN",
-            defaultValue = KafkaLink.DEFAULT_ANNOTATED_TOPIC_PATTERN,
-            description = "With --send jpeg: where the job writes annotated frames; with "
-                    + KafkaLink.SESSION_PLACEHOLDER + " one topic per session"
-                    + " (default: ${DEFAULT-VALUE}).")
-    private String annotatedTopicPattern;
 
     @Option(names = "--ffmpeg", paramLabel = "KEY=VALUE",
             description = "Extra FFmpeg input option, e.g. rtsp_transport=tcp or"
@@ -114,10 +98,9 @@ abstract class CameraCommand implements Callable<Integer> {
         VideoConfig config = config();
         PrintStream out = parent.out();
         // Ctrl-C stops the run, which then drains its answers and prints its summary
-        Duration grace = config.link().connectTimeout().multipliedBy(2)
-                .plus(config.drainTimeout()).plus(SHUTDOWN_SLACK);
         try (VideoRun run = new VideoRun(config);
-                StopOnInterrupt interrupt = StopOnInterrupt.install(run::stop, grace)) {
+                StopOnInterrupt interrupt = StopOnInterrupt.install(run::stop, config.link(),
+                        config.report())) {
             VideoSummary summary = run.run();
             report.print(summary.toTable(), summary.toJson(), out);
             config.render().ifPresent(file -> out.println("video written to " + file));
@@ -127,22 +110,19 @@ abstract class CameraCommand implements Callable<Integer> {
 
     private VideoConfig config() {
         try {
-            return VideoConfig.builder(kafka.link(send == SendMode.JPEG ? annotatedTopicPattern
-                            : null), source())
+            return VideoConfig.builder(kafka.link(send), source())
                     .sendMode(send)
                     .jpegWidth(jpegWidth)
-                    .jpegQuality(jpegQuality)
+                    .jpegQuality(frame.jpegQuality)
                     .sessionId(session)
                     .fps(fps)
-                    .deadlineMs(deadlineMs)
+                    .deadlineMs(frame.deadlineMs)
                     .duration(duration)
                     .render(render)
                     .horizontalFovDeg(fovDeg)
                     .ffmpegOptions(ffmpeg)
                     .ioTimeout(ioTimeout())
-                    .drainTimeout(report.drainTimeout)
-                    .statusInterval(report.statusInterval)
-                    .statusOut(report.statusOut(parent.out()))
+                    .report(report.settings(parent.out()))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.driftless.source;
 
+import io.driftless.source.video.SendMode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,24 +15,31 @@ final class KafkaOptions {
     String bootstrapServers;
 
     @Option(names = "--frames-topic", paramLabel = "TOPIC",
-            defaultValue = SyntheticConfig.DEFAULT_FRAMES_TOPIC,
+            defaultValue = KafkaLink.DEFAULT_FRAMES_TOPIC,
             description = "Where frames go (default: ${DEFAULT-VALUE}).")
     String framesTopic;
 
     @Option(names = "--coordinates-topic-pattern", paramLabel = "PATTERN",
-            defaultValue = SyntheticConfig.DEFAULT_COORDINATES_TOPIC_PATTERN,
+            defaultValue = KafkaLink.DEFAULT_COORDINATES_TOPIC_PATTERN,
             description = "Where the job writes coordinates; with " + KafkaLink.SESSION_PLACEHOLDER
                     + " one topic per session (default: ${DEFAULT-VALUE}).")
     String coordinatesTopicPattern;
 
     @Option(names = "--dropped-topic", paramLabel = "TOPIC",
-            defaultValue = SyntheticConfig.DEFAULT_DROPPED_TOPIC,
+            defaultValue = KafkaLink.DEFAULT_DROPPED_TOPIC,
             description = "Where the job writes dropped frames (default: ${DEFAULT-VALUE}).")
     String droppedTopic;
 
+    @Option(names = "--annotated-topic-pattern", paramLabel = "PATTERN",
+            defaultValue = KafkaLink.DEFAULT_ANNOTATED_TOPIC_PATTERN,
+            description = "With --send jpeg: where the job writes annotated frames; with "
+                    + KafkaLink.SESSION_PLACEHOLDER + " one topic per session"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String annotatedTopicPattern;
+
     @Option(names = "--connect-timeout", paramLabel = "DURATION",
             converter = DurationConverter.class,
-            defaultValue = SyntheticConfig.DEFAULT_CONNECT_TIMEOUT_MS / 1000 + "s",
+            defaultValue = KafkaLink.DEFAULT_CONNECT_TIMEOUT_MS / 1000 + "s",
             description = "How long to wait for the brokers before giving up"
                     + " (default: ${DEFAULT-VALUE}).")
     Duration connectTimeout;
@@ -41,9 +49,9 @@ final class KafkaOptions {
                     + " repeatable.")
     Map<String, String> kafka = new LinkedHashMap<>();
 
-    /** The link these options name; {@code annotatedTopicPattern} null when no images are read. */
-    KafkaLink link(String annotatedTopicPattern) {
+    /** The link these options name; it reads annotated frames only when the run sends JPEGs. */
+    KafkaLink link(SendMode send) {
         return new KafkaLink(bootstrapServers, framesTopic, coordinatesTopicPattern, droppedTopic,
-                annotatedTopicPattern, connectTimeout, kafka);
+                send == SendMode.JPEG ? annotatedTopicPattern : null, connectTimeout, kafka);
     }
 }

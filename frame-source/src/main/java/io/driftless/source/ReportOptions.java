@@ -12,14 +12,14 @@ import picocli.CommandLine.Option;
 final class ReportOptions {
 
     @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            defaultValue = SyntheticConfig.DEFAULT_DRAIN_TIMEOUT_MS / 1000 + "s",
+            defaultValue = ReportSettings.DEFAULT_DRAIN_TIMEOUT_MS / 1000 + "s",
             description = "How long to wait for outstanding answers after the last send"
                     + " (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
     @Option(names = "--status-interval", paramLabel = "DURATION",
             converter = DurationConverter.class,
-            defaultValue = SyntheticConfig.DEFAULT_STATUS_INTERVAL_MS / 1000 + "s",
+            defaultValue = ReportSettings.DEFAULT_STATUS_INTERVAL_MS / 1000 + "s",
             description = "How often the live status line prints (default: ${DEFAULT-VALUE}).")
     Duration statusInterval;
 
@@ -30,9 +30,9 @@ final class ReportOptions {
             description = "Also write the summary as JSON to this file.")
     Path summaryJson;
 
-    /** Where the status line goes: {@code out}, or null when quiet. */
-    PrintStream statusOut(PrintStream out) {
-        return quiet ? null : out;
+    /** The settings these options name, the status line going to {@code out} unless quiet. */
+    ReportSettings settings(PrintStream out) {
+        return new ReportSettings(drainTimeout, statusInterval, quiet ? null : out);
     }
 
     /** Prints the summary table, and writes the JSON file when asked to. */

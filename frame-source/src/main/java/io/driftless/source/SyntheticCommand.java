@@ -37,9 +37,6 @@ import picocli.CommandLine.TypeConversionException;
         })
 final class SyntheticCommand implements Callable<Integer> {
 
-    /** Covers flushing, closing the clients and printing, after the drain. */
-    private static final Duration SHUTDOWN_SLACK = Duration.ofSeconds(5);
-
     @Spec
     private CommandSpec spec;
 
@@ -64,10 +61,8 @@ final class SyntheticCommand implements Callable<Integer> {
             description = "How long to send, e.g. 40s, 2m, 500ms, PT1M (default: until Ctrl-C).")
     private Duration duration;
 
-    @Option(names = "--deadline-ms", paramLabel = "MS",
-            defaultValue = "" + SyntheticConfig.DEFAULT_DEADLINE_MS,
-            description = "Capture-to-render budget sent in each frame (default: ${DEFAULT-VALUE}).")
-    private int deadlineMs;
+    @Mixin
+    private FrameOptions frame;
 
     @Option(names = "--clock-skew-max", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = "0s",
@@ -105,22 +100,10 @@ final class SyntheticCommand implements Callable<Integer> {
                     + " JPEG (default: ${DEFAULT-VALUE}).")
     private SendMode send;
 
-    @Option(names = "--jpeg-quality", paramLabel = "Q",
-            defaultValue = "" + SyntheticConfig.DEFAULT_JPEG_QUALITY,
-            description = "With --send jpeg: JPEG quality, 1 to 100 (default: ${DEFAULT-VALUE}).")
-    private int jpegQuality;
-
     @Option(names = "--image", paramLabel = "FILE",
             description = "With --send jpeg: the photo every user's camera sees (JPEG or PNG, a"
                     + " face filling a fair part of it; default: a bundled portrait).")
     private Path image;
-
-    @Option(names = "--annotated-topic-pattern", paramLabel = "PATTERN",
-            defaultValue = KafkaLink.DEFAULT_ANNOTATED_TOPIC_PATTERN,
-            description = "With --send jpeg: where the job writes annotated frames; with "
-                    + KafkaLink.SESSION_PLACEHOLDER + " one topic per session"
-                    + " (default: ${DEFAULT-VALUE}).")
-    private String annotatedTopicPattern;
 
     @Option(names = "--run-id", paramLabel = "ID",
             description = "Prefix of the session ids (default: a fresh id per run, so runs sharing"
@@ -137,9 +120,9 @@ final class SyntheticCommand implements Callable<Integer> {
         SyntheticConfig config = config();
         PrintStream out = parent.out();
         // Ctrl-C stops the run, which then drains its answers and prints its summary
-        Duration grace = config.connectTimeout().multipliedBy(2).plus(config.drainTimeout()).plus(SHUTDOWN_SLACK);
         try (SyntheticRun run = new SyntheticRun(config);
-                StopOnInterrupt interrupt = StopOnInterrupt.install(run::stop, grace)) {
+                StopOnInterrupt interrupt = StopOnInterrupt.install(run::stop, config.kafkaLink(),
+                        config.report())) {
             report.print(run.run(), out);
             return 0;
         }
@@ -151,27 +134,25 @@ final class SyntheticCommand implements Callable<Integer> {
                     .users(users)
                     .fps(fps)
                     .duration(duration)
-                    .deadlineMs(deadlineMs)
+                    .deadlineMs(frame.deadlineMs)
                     .bootstrapServers(kafka.bootstrapServers)
                     .framesTopic(kafka.framesTopic)
                     .coordinatesTopicPattern(kafka.coordinatesTopicPattern)
                     .droppedTopic(kafka.droppedTopic)
+                    .annotatedTopicPattern(kafka.annotatedTopicPattern)
+                    .connectTimeout(kafka.connectTimeout)
+                    .kafkaProperties(kafka.kafka)
                     .maxClockSkew(clockSkewMax)
                     .noisePx(noisePx)
                     .seed(seed)
                     .imageSize(imageSize.width(), imageSize.height())
                     .horizontalFovDeg(fovDeg)
-                    .drainTimeout(report.drainTimeout)
-                    .connectTimeout(kafka.connectTimeout)
-                    .statusInterval(report.statusInterval)
-                    .statusOut(report.statusOut(parent.out()))
+                    .report(report.settings(parent.out()))
                     .runId(runId)
                     .sentLog(sentLog)
                     .sendMode(send)
-                    .jpegQuality(jpegQuality)
+                    .jpegQuality(frame.jpegQuality)
                     .image(image)
-                    .annotatedTopicPattern(annotatedTopicPattern)
-                    .kafkaProperties(kafka.kafka)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

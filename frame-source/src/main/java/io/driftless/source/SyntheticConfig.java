@@ -1,23 +1,20 @@
 package io.driftless.source;
 
 import io.driftless.inference.pose.PinholeCamera;
-import io.driftless.source.internal.TopicNames;
 import io.driftless.source.video.SendMode;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What a {@link SyntheticRun} simulates and where it talks to. Immutable; build one with
- * {@link #builder()}, whose setters reject bad values at once with a message naming the field.
+ * What a {@link SyntheticRun} simulates and where it talks to ({@link #kafkaLink()}). Immutable;
+ * build one with {@link #builder()}, whose setters reject bad values at once with a message naming
+ * the field.
  *
  * <pre>{@code
  * SyntheticConfig config = SyntheticConfig.builder()
@@ -36,11 +33,6 @@ public final class SyntheticConfig {
     public static final int MAX_FPS = 1_000;
     public static final int DEFAULT_DEADLINE_MS = 33;
     public static final int MAX_DEADLINE_MS = 60_000;
-    public static final String DEFAULT_FRAMES_TOPIC = "driftless.frames";
-    public static final String DEFAULT_COORDINATES_TOPIC_PATTERN = "driftless.ar-coordinates";
-    public static final String DEFAULT_DROPPED_TOPIC = "driftless.dropped";
-    /** The placeholder that makes the coordinates topic one topic per session. */
-    public static final String SESSION_PLACEHOLDER = KafkaLink.SESSION_PLACEHOLDER;
     public static final double DEFAULT_NOISE_PX = 1.5;
     public static final double MAX_NOISE_PX = 50;
     public static final long DEFAULT_SEED = 20_261_121L;
@@ -49,71 +41,49 @@ public final class SyntheticConfig {
     public static final int MIN_IMAGE_SIDE = 32;
     public static final int MAX_IMAGE_SIDE = 8_192;
     public static final double DEFAULT_HORIZONTAL_FOV_DEG = 60;
-    public static final long DEFAULT_DRAIN_TIMEOUT_MS = 3_000;
-    public static final long DEFAULT_STATUS_INTERVAL_MS = 1_000;
-    public static final long DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
     public static final Duration MAX_CLOCK_SKEW = Duration.ofDays(1);
     public static final int DEFAULT_JPEG_QUALITY = 80;
 
-    /** The client reads and writes raw Protobuf bytes; these would break that. */
-    private static final Set<String> RESERVED_KAFKA_KEYS = Set.of(
-            "key.serializer", "value.serializer", "key.deserializer", "value.deserializer");
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final int users;
     private final int fps;
     private final Duration duration;
     private final int deadlineMs;
-    private final String bootstrapServers;
-    private final String framesTopic;
-    private final String coordinatesTopicPattern;
-    private final String droppedTopic;
+    private final KafkaLink kafkaLink;
     private final Duration maxClockSkew;
     private final double noisePx;
     private final long seed;
     private final int imageWidth;
     private final int imageHeight;
     private final double horizontalFovDeg;
-    private final Duration drainTimeout;
-    private final Duration statusInterval;
-    private final PrintStream statusOut;
-    private final Duration connectTimeout;
-    private final Map<String, String> kafkaProperties;
+    private final ReportSettings report;
     private final boolean recordPoses;
     private final String runId;
     private final Path sentLog;
     private final SendMode sendMode;
     private final int jpegQuality;
     private final Path image;
-    private final String annotatedTopicPattern;
 
-    SyntheticConfig(Builder b) {
+    SyntheticConfig(Builder b, KafkaLink kafkaLink) {
         this.users = b.users;
         this.fps = b.fps;
         this.duration = b.duration;
         this.deadlineMs = b.deadlineMs;
-        this.bootstrapServers = b.bootstrapServers;
-        this.framesTopic = b.framesTopic;
-        this.coordinatesTopicPattern = b.coordinatesTopicPattern;
-        this.droppedTopic = b.droppedTopic;
+        this.kafkaLink = kafkaLink;
         this.maxClockSkew = b.maxClockSkew;
         this.noisePx = b.noisePx;
         this.seed = b.seed;
         this.imageWidth = b.imageWidth;
         this.imageHeight = b.imageHeight;
         this.horizontalFovDeg = b.horizontalFovDeg;
-        this.drainTimeout = b.drainTimeout;
-        this.statusInterval = b.statusInterval;
-        this.statusOut = b.statusOut;
-        this.connectTimeout = b.connectTimeout;
-        this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.kafkaProperties));
+        this.report = b.report;
         this.recordPoses = b.recordPoses;
         this.runId = b.runId;
         this.sentLog = b.sentLog;
         this.sendMode = b.sendMode;
         this.jpegQuality = b.jpegQuality;
         this.image = b.image;
-        this.annotatedTopicPattern = b.annotatedTopicPattern;
     }
 
     public static Builder builder() {
@@ -140,39 +110,12 @@ public final class SyntheticConfig {
         return deadlineMs;
     }
 
-    public String bootstrapServers() {
-        return bootstrapServers;
-    }
-
-    public String framesTopic() {
-        return framesTopic;
-    }
-
-    /**
-     * The topic the job writes coordinates to; when it contains {@value #SESSION_PLACEHOLDER},
-     * one topic per session.
-     */
-    public String coordinatesTopicPattern() {
-        return coordinatesTopicPattern;
-    }
-
-    /** Whether the job writes each session's coordinates to a topic of its own. */
-    public boolean perSessionCoordinatesTopics() {
-        return coordinatesTopicPattern.contains(SESSION_PLACEHOLDER);
-    }
-
-    public String droppedTopic() {
-        return droppedTopic;
-    }
-
     /**
      * The brokers, topics and client settings, as every run kind's Kafka clients take them; the
      * annotated-frames topic only when the users send JPEG frames.
      */
     public KafkaLink kafkaLink() {
-        return new KafkaLink(bootstrapServers, framesTopic, coordinatesTopicPattern, droppedTopic,
-                sendMode == SendMode.JPEG ? annotatedTopicPattern : null, connectTimeout,
-                kafkaProperties);
+        return kafkaLink;
     }
 
     /**
@@ -192,11 +135,6 @@ public final class SyntheticConfig {
     /** The photo JPEG frames show; empty means the bundled one. */
     public Optional<Path> image() {
         return Optional.ofNullable(image);
-    }
-
-    /** Where the job writes annotated frames, read when the users send JPEG frames. */
-    public String annotatedTopicPattern() {
-        return annotatedTopicPattern;
     }
 
     /** Each user's clock is off by a seeded amount, uniform within plus or minus this. */
@@ -231,28 +169,9 @@ public final class SyntheticConfig {
         return PinholeCamera.withHorizontalFov(imageWidth, imageHeight, horizontalFovDeg);
     }
 
-    /** How long to wait for outstanding answers after the last send. */
-    public Duration drainTimeout() {
-        return drainTimeout;
-    }
-
-    public Duration statusInterval() {
-        return statusInterval;
-    }
-
-    /** Where the live status line goes; empty means quiet. */
-    public Optional<PrintStream> statusOut() {
-        return Optional.ofNullable(statusOut);
-    }
-
-    /** How long to wait for the brokers before giving up on the run. */
-    public Duration connectTimeout() {
-        return connectTimeout;
-    }
-
-    /** Extra properties for the producer and the consumer (security settings and the like). */
-    public Map<String, String> kafkaProperties() {
-        return kafkaProperties;
+    /** How long the run waits for answers after its last send, and its live status line. */
+    public ReportSettings report() {
+        return report;
     }
 
     /** Whether the summary keeps every (sequence, truth, returned pose) triple. */
@@ -276,21 +195,14 @@ public final class SyntheticConfig {
         private int fps = DEFAULT_FPS;
         private Duration duration;
         private int deadlineMs = DEFAULT_DEADLINE_MS;
-        private String bootstrapServers;
-        private String framesTopic = DEFAULT_FRAMES_TOPIC;
-        private String coordinatesTopicPattern = DEFAULT_COORDINATES_TOPIC_PATTERN;
-        private String droppedTopic = DEFAULT_DROPPED_TOPIC;
+        private final KafkaLink.Builder link = KafkaLink.builder();
         private Duration maxClockSkew = Duration.ZERO;
         private double noisePx = DEFAULT_NOISE_PX;
         private long seed = DEFAULT_SEED;
         private int imageWidth = DEFAULT_IMAGE_WIDTH;
         private int imageHeight = DEFAULT_IMAGE_HEIGHT;
         private double horizontalFovDeg = DEFAULT_HORIZONTAL_FOV_DEG;
-        private Duration drainTimeout = Duration.ofMillis(DEFAULT_DRAIN_TIMEOUT_MS);
-        private Duration statusInterval = Duration.ofMillis(DEFAULT_STATUS_INTERVAL_MS);
-        private PrintStream statusOut;
-        private Duration connectTimeout = Duration.ofMillis(DEFAULT_CONNECT_TIMEOUT_MS);
-        private final Map<String, String> kafkaProperties = new LinkedHashMap<>();
+        private ReportSettings report = ReportSettings.DEFAULT;
         private boolean recordPoses;
         private String runId;
         private Path sentLog;
@@ -332,37 +244,23 @@ public final class SyntheticConfig {
         }
 
         public Builder bootstrapServers(String bootstrapServers) {
-            check(bootstrapServers != null && !bootstrapServers.isBlank(),
-                    "bootstrapServers must name at least one broker, e.g. localhost:9092, got '%s'",
-                    bootstrapServers);
-            this.bootstrapServers = bootstrapServers.strip();
+            link.bootstrapServers(bootstrapServers);
             return this;
         }
 
         public Builder framesTopic(String framesTopic) {
-            this.framesTopic = topic("framesTopic", framesTopic);
+            link.framesTopic(framesTopic);
             return this;
         }
 
-        /**
-         * The coordinates topic; a pattern with {@value #SESSION_PLACEHOLDER} makes the client
-         * subscribe to every topic of its own sessions.
-         */
+        /** See {@link KafkaLink.Builder#coordinatesTopicPattern}. */
         public Builder coordinatesTopicPattern(String pattern) {
-            check(pattern != null, "coordinatesTopicPattern must not be null");
-            int first = pattern.indexOf(SESSION_PLACEHOLDER);
-            check(first < 0 || pattern.indexOf(SESSION_PLACEHOLDER, first + 1) < 0,
-                    "coordinatesTopicPattern may contain %s at most once, got '%s'",
-                    SESSION_PLACEHOLDER, pattern);
-            String problem = TopicNames.problem(pattern.replace(SESSION_PLACEHOLDER, "s"));
-            check(problem == null, "coordinatesTopicPattern '%s' is not a valid topic name: %s",
-                    pattern, problem);
-            this.coordinatesTopicPattern = pattern;
+            link.coordinatesTopicPattern(pattern);
             return this;
         }
 
         public Builder droppedTopic(String droppedTopic) {
-            this.droppedTopic = topic("droppedTopic", droppedTopic);
+            link.droppedTopic(droppedTopic);
             return this;
         }
 
@@ -404,47 +302,38 @@ public final class SyntheticConfig {
             return this;
         }
 
-        public Builder drainTimeout(Duration drainTimeout) {
-            check(drainTimeout != null && !drainTimeout.isNegative(),
-                    "drainTimeout must be zero or positive, got %s", drainTimeout);
-            this.drainTimeout = drainTimeout;
+        /** How the run reports; the default is quiet and drains for 3 s. */
+        public Builder report(ReportSettings report) {
+            check(report != null, "report must not be null");
+            this.report = report;
             return this;
         }
 
-        public Builder statusInterval(Duration statusInterval) {
-            check(statusInterval != null && statusInterval.toMillis() >= 10,
-                    "statusInterval must be at least 10 ms, got %s", statusInterval);
-            this.statusInterval = statusInterval;
+        /** How long to wait for outstanding answers after the last send. */
+        public Builder drainTimeout(Duration drainTimeout) {
+            this.report = report.withDrainTimeout(drainTimeout);
             return this;
         }
 
         /** Where the live status line goes; null (the default) keeps the run quiet. */
         public Builder statusOut(PrintStream statusOut) {
-            this.statusOut = statusOut;
+            this.report = report.withStatusOut(statusOut);
             return this;
         }
 
         public Builder connectTimeout(Duration connectTimeout) {
-            check(connectTimeout != null && connectTimeout.toMillis() >= 1,
-                    "connectTimeout must be at least 1 ms, got %s", connectTimeout);
-            this.connectTimeout = connectTimeout;
+            link.connectTimeout(connectTimeout);
             return this;
         }
 
         /** An extra producer and consumer property; it wins over the client's own settings. */
         public Builder kafkaProperty(String key, String value) {
-            check(key != null && !key.isBlank(), "kafkaProperties keys must not be blank");
-            check(value != null, "kafkaProperties value of '%s' must not be null", key);
-            check(!RESERVED_KAFKA_KEYS.contains(key),
-                    "kafkaProperties must not set '%s': the client sends and reads raw Protobuf"
-                            + " bytes", key);
-            kafkaProperties.put(key, value);
+            link.kafkaProperty(key, value);
             return this;
         }
 
         public Builder kafkaProperties(Map<String, String> properties) {
-            check(properties != null, "kafkaProperties must not be null");
-            properties.forEach(this::kafkaProperty);
+            link.kafkaProperties(properties);
             return this;
         }
 
@@ -504,7 +393,10 @@ public final class SyntheticConfig {
             return this;
         }
 
-        /** Where the job writes annotated frames; same {@value #SESSION_PLACEHOLDER} rule. */
+        /**
+         * Where the job writes annotated frames, read only when the users send JPEG frames; same
+         * {@value KafkaLink#SESSION_PLACEHOLDER} rule as the coordinates topic.
+         */
         public Builder annotatedTopicPattern(String pattern) {
             check(pattern != null, "annotatedTopicPattern must not be null");
             this.annotatedTopicPattern = pattern;
@@ -512,30 +404,14 @@ public final class SyntheticConfig {
         }
 
         public SyntheticConfig build() {
-            check(bootstrapServers != null,
-                    "bootstrapServers is required: set it to the Kafka brokers, e.g. localhost:9092");
             check(image == null || sendMode == SendMode.JPEG,
                     "image is set but sendMode is %s: the photo is sent only as JPEG frames", sendMode);
-            String sampleCoordinates = coordinatesTopicPattern.replace(SESSION_PLACEHOLDER, "s");
-            check(!framesTopic.equals(sampleCoordinates) && !framesTopic.equals(droppedTopic),
-                    "framesTopic '%s' must differ from the coordinates and dropped topics: the"
-                            + " client would read its own frames as answers", framesTopic);
-            check(!sampleCoordinates.equals(droppedTopic),
-                    "droppedTopic '%s' must differ from coordinatesTopicPattern: the client tells"
-                            + " responses from drops by topic", droppedTopic);
+            KafkaLink kafkaLink = link
+                    .annotatedTopicPattern(sendMode == SendMode.JPEG ? annotatedTopicPattern : null)
+                    .build();
             HeadMotion.checkFits(
                     PinholeCamera.withHorizontalFov(imageWidth, imageHeight, horizontalFovDeg));
-            SyntheticConfig config = new SyntheticConfig(this);
-            // the link checks the annotated topic against the others
-            config.kafkaLink();
-            return config;
-        }
-
-        private static String topic(String field, String name) {
-            check(name != null, "%s must not be null", field);
-            String problem = TopicNames.problem(name);
-            check(problem == null, "%s '%s' is not a valid topic name: %s", field, name, problem);
-            return name;
+            return new SyntheticConfig(this, kafkaLink);
         }
 
         private static void check(boolean ok, String format, Object... args) {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.driftless.kafka.EmbeddedKafkaBroker;
 import io.driftless.proto.DropReason;
 import io.driftless.source.testutils.EchoResponder;
 import io.driftless.source.testutils.EchoResponder.Rules;
+import io.driftless.source.testutils.TestBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,49 +18,32 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongPredicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code frame-source account} against a real broker, the echo responder standing in for the job. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccountCommandITCase {
+
+    @RegisterExtension
+    static final TestBroker KAFKA = new TestBroker("account", 2);
 
     private static final LongPredicate EVERY_TENTH = seq -> seq % 10 == 0;
     private static final LongPredicate FIFTH_NOT_TENTH = seq -> seq % 5 == 0 && seq % 10 != 0;
     private static final LongPredicate NEVER = seq -> false;
 
-    private EmbeddedKafkaBroker kafka;
     private String frames;
     private String coordinates;
     private String dropped;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    @BeforeAll
-    void startBroker() {
-        kafka = EmbeddedKafkaBroker.builder().build();
-        kafka.start();
-    }
-
-    @AfterAll
-    void stopBroker() {
-        kafka.close();
-    }
-
     @BeforeEach
-    void freshTopics(TestInfo test) {
-        String prefix = "account." + test.getTestMethod().orElseThrow().getName() + ".";
-        frames = prefix + "frames";
-        coordinates = prefix + "coordinates";
-        dropped = prefix + "dropped";
-        kafka.createTopic(frames, 2);
-        kafka.createTopic(coordinates, 2);
-        kafka.createTopic(dropped, 2);
+    void freshTopics() {
+        frames = KAFKA.topics().frames();
+        coordinates = KAFKA.topics().coordinates();
+        dropped = KAFKA.topics().dropped();
         out.reset();
         err.reset();
     }
@@ -68,7 +51,7 @@ class AccountCommandITCase {
     /** 4 users x 10 fps x 2 s, answered by the responder's rules, logged to {@code sentLog}. */
     private RunSummary run(Path sentLog, String coordinatesPattern, Rules rules) {
         SyntheticConfig config = SyntheticConfig.builder()
-                .bootstrapServers(kafka.bootstrapServers())
+                .bootstrapServers(KAFKA.bootstrapServers())
                 .framesTopic(frames)
                 .coordinatesTopicPattern(coordinatesPattern)
                 .droppedTopic(dropped)
@@ -89,7 +72,7 @@ class AccountCommandITCase {
 
     private int account(String coordinatesPattern, String... more) {
         List<String> args = new ArrayList<>(List.of("account", "--bootstrap-servers",
-                kafka.bootstrapServers(), "--coordinates-topic-pattern", coordinatesPattern,
+                KAFKA.bootstrapServers(), "--coordinates-topic-pattern", coordinatesPattern,
                 "--dropped-topic", dropped, "--settle-timeout", "1s"));
         args.addAll(List.of(more));
         return FrameSourceCli.execute(new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -171,11 +154,11 @@ class AccountCommandITCase {
 
         int code = FrameSourceCli.execute(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), "account", "--bootstrap-servers",
-                kafka.bootstrapServers(), "--sent-log", log.toString(), "--coordinates-topic-pattern",
+                KAFKA.bootstrapServers(), "--sent-log", log.toString(), "--coordinates-topic-pattern",
                 coordinates, "--dropped-topic", "account.no-such-topic");
 
         assertThat(code).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("topic 'account.no-such-topic' does not exist on " + kafka.bootstrapServers());
+                .contains("topic 'account.no-such-topic' does not exist on " + KAFKA.bootstrapServers());
     }
 }

@@ -29,10 +29,10 @@ class SyntheticConfigTest {
         assertThat(config.fps()).isEqualTo(30);
         assertThat(config.duration()).isEmpty();
         assertThat(config.deadlineMs()).isEqualTo(33);
-        assertThat(config.framesTopic()).isEqualTo("driftless.frames");
-        assertThat(config.coordinatesTopicPattern()).isEqualTo("driftless.ar-coordinates");
-        assertThat(config.perSessionCoordinatesTopics()).isFalse();
-        assertThat(config.droppedTopic()).isEqualTo("driftless.dropped");
+        assertThat(config.kafkaLink().framesTopic()).isEqualTo("driftless.frames");
+        assertThat(config.kafkaLink().coordinatesTopicPattern()).isEqualTo("driftless.ar-coordinates");
+        assertThat(config.kafkaLink().perSessionTopics()).isFalse();
+        assertThat(config.kafkaLink().droppedTopic()).isEqualTo("driftless.dropped");
         assertThat(config.maxClockSkew()).isZero();
         assertThat(config.noisePx()).isEqualTo(1.5);
         assertThat(config.seed()).isEqualTo(SyntheticConfig.DEFAULT_SEED);
@@ -40,10 +40,11 @@ class SyntheticConfigTest {
         assertThat(config.camera().height()).isEqualTo(480);
         assertThat(config.camera().focalPx()).isCloseTo(320 / Math.tan(Math.toRadians(30)),
                 org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(config.statusInterval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(config.statusOut()).isEmpty();
-        assertThat(config.kafkaProperties()).isEmpty();
+        assertThat(config.kafkaLink().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.report().drainTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.report().statusInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.report().statusOut()).isNull();
+        assertThat(config.kafkaLink().kafkaProperties()).isEmpty();
         assertThat(config.runId()).isEmpty();
         assertThat(config.sendMode()).isEqualTo(SendMode.LANDMARKS);
         assertThat(config.jpegQuality()).isEqualTo(80);
@@ -71,7 +72,8 @@ class SyntheticConfigTest {
                 bad(b -> b.imageSize(10, 480), "imageSize must be between 32 and 8192 pixels"),
                 bad(b -> b.horizontalFovDeg(179), "horizontalFovDeg must be between 20 and 150"),
                 bad(b -> b.drainTimeout(null), "drainTimeout must be zero or positive"),
-                bad(b -> b.statusInterval(Duration.ofMillis(1)), "statusInterval must be at least"),
+                bad(b -> b.report(ReportSettings.DEFAULT.withStatusInterval(Duration.ofMillis(1))),
+                        "statusInterval must be at least"),
                 bad(b -> b.connectTimeout(Duration.ZERO), "connectTimeout must be at least 1 ms"),
                 bad(b -> b.kafkaProperty("value.serializer", "x"),
                         "kafkaProperties must not set 'value.serializer'"),
@@ -109,15 +111,14 @@ class SyntheticConfigTest {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> valid().framesTopic("driftless.dropped").build())
                 .withMessageContaining("framesTopic 'driftless.dropped' must differ from the"
-                        + " coordinates and dropped topics");
+                        + " answer topics");
     }
 
     @Test
     void refusesOneTopicForCoordinatesAndDrops() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> valid().droppedTopic("driftless.ar-coordinates").build())
-                .withMessageContaining("droppedTopic 'driftless.ar-coordinates' must differ from"
-                        + " coordinatesTopicPattern");
+                .withMessageContaining("the coordinates, annotated and dropped topics must differ");
     }
 
     @Test
@@ -130,7 +131,7 @@ class SyntheticConfigTest {
     @Test
     void readsASessionPlaceholderAsOneTopicPerSession() {
         SyntheticConfig config = valid().coordinatesTopicPattern("driftless.ar.{session}").build();
-        assertThat(config.perSessionCoordinatesTopics()).isTrue();
+        assertThat(config.kafkaLink().perSessionTopics()).isTrue();
     }
 
     @Test
@@ -167,7 +168,7 @@ class SyntheticConfigTest {
                 .kafkaProperty("security.protocol", "SSL")
                 .kafkaProperty("ssl.truststore.location", "/tmp/ts.jks")
                 .build();
-        assertThat(config.kafkaProperties()).containsExactly(
+        assertThat(config.kafkaLink().kafkaProperties()).containsExactly(
                 Map.entry("security.protocol", "SSL"),
                 Map.entry("ssl.truststore.location", "/tmp/ts.jks"));
     }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.driftless.kafka.EmbeddedKafkaBroker;
 import io.driftless.proto.DropReason;
 import io.driftless.proto.Frame;
 import io.driftless.source.RunSummary.PoseSample;
@@ -16,6 +15,7 @@ import io.driftless.source.accounting.SentLog;
 import io.driftless.source.testutils.CameraResponder;
 import io.driftless.source.testutils.EchoResponder;
 import io.driftless.source.testutils.EchoResponder.Rules;
+import io.driftless.source.testutils.TestBroker;
 import io.driftless.source.video.SendMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -28,17 +28,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The client against a real broker, with a test responder standing in for the job. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SyntheticRunITCase {
+
+    @RegisterExtension
+    static final TestBroker KAFKA = new TestBroker("it", 2);
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final LongPredicate EVERY_TENTH = seq -> seq % 10 == 0;
@@ -47,36 +46,20 @@ class SyntheticRunITCase {
     private static final LongPredicate NEVER = seq -> false;
     private static final double YAW_BIAS_DEG = 1.0;
 
-    private EmbeddedKafkaBroker kafka;
     private String frames;
     private String coordinates;
     private String dropped;
 
-    @BeforeAll
-    void startBroker() {
-        kafka = EmbeddedKafkaBroker.builder().build();
-        kafka.start();
-    }
-
-    @AfterAll
-    void stopBroker() {
-        kafka.close();
-    }
-
     @BeforeEach
-    void freshTopics(TestInfo test) {
-        String prefix = "it." + test.getTestMethod().orElseThrow().getName() + ".";
-        frames = prefix + "frames";
-        coordinates = prefix + "coordinates";
-        dropped = prefix + "dropped";
-        kafka.createTopic(frames, 2);
-        kafka.createTopic(coordinates, 2);
-        kafka.createTopic(dropped, 2);
+    void freshTopics() {
+        frames = KAFKA.topics().frames();
+        coordinates = KAFKA.topics().coordinates();
+        dropped = KAFKA.topics().dropped();
     }
 
     private SyntheticConfig.Builder config() {
         return SyntheticConfig.builder()
-                .bootstrapServers(kafka.bootstrapServers())
+                .bootstrapServers(KAFKA.bootstrapServers())
                 .framesTopic(frames)
                 .coordinatesTopicPattern(coordinates)
                 .droppedTopic(dropped)
@@ -155,14 +138,13 @@ class SyntheticRunITCase {
     @Test
     void sendsEveryUsersJpegFramesAndAccountsForThemByTheAnnotatedFrames(@TempDir Path dir)
             throws Exception {
-        String annotated = frames.replace("frames", "annotated");
-        kafka.createTopic(annotated, 2);
+        String annotated = KAFKA.topics().annotated();
         Path sentLog = dir.resolve("sent.log");
         SyntheticConfig config = config().sendMode(SendMode.JPEG).annotatedTopicPattern(annotated)
                 .users(3).fps(10).duration(Duration.ofSeconds(1)).sentLog(sentLog).build();
         RunSummary summary;
         List<Frame> received;
-        try (CameraResponder responder = new CameraResponder(kafka.bootstrapServers(), frames,
+        try (CameraResponder responder = new CameraResponder(KAFKA.bootstrapServers(), frames,
                 coordinates, annotated, dropped, seq -> seq % 5 != 0)) {
             try (SyntheticRun run = new SyntheticRun(config)) {
                 summary = run.run();
@@ -186,7 +168,7 @@ class SyntheticRunITCase {
 
         FrameLedger ledger = new FrameLedger();
         SentLog.readInto(sentLog, ledger);
-        new AnswerReader(kafka.bootstrapServers(), coordinates, annotated, dropped, Map.of(), WAIT)
+        new AnswerReader(KAFKA.bootstrapServers(), coordinates, annotated, dropped, Map.of(), WAIT)
                 .readInto(ledger, Duration.ofSeconds(1));
         assertThat(ledger.report().total().unaccounted()).isZero();
     }
@@ -219,7 +201,7 @@ class SyntheticRunITCase {
             assertThatThrownBy(run::run)
                     .isInstanceOf(FrameSourceException.class)
                     .hasMessage("topic 'it.no-such-topic' does not exist on "
-                            + kafka.bootstrapServers() + ": start the job (it creates its topics)"
+                            + KAFKA.bootstrapServers() + ": start the job (it creates its topics)"
                             + " or create the topic");
         }
     }
@@ -234,7 +216,7 @@ class SyntheticRunITCase {
                 new Rules(EVERY_TENTH, DropReason.DEADLINE_EXCEEDED, NEVER, NEVER, 0));
         try {
             code = FrameSourceCli.execute(new PrintStream(out, true, StandardCharsets.UTF_8),
-                    System.err, "synthetic", "--bootstrap-servers", kafka.bootstrapServers(),
+                    System.err, "synthetic", "--bootstrap-servers", KAFKA.bootstrapServers(),
                     "--frames-topic", frames, "--coordinates-topic-pattern", coordinates,
                     "--dropped-topic", dropped, "--users", "4", "--fps", "10", "--seed", "5",
                     "--duration", "1s", "--drain-timeout", "30s", "--status-interval", "100ms",

@@ -39,7 +39,7 @@ class SyntheticRunTest {
             assertThat(a.runId()).isNotEqualTo(b.runId());
         }
         SyntheticConfig fixed = SyntheticConfig.builder()
-                .bootstrapServers(config.bootstrapServers()).runId("bench-1").build();
+                .bootstrapServers(config.kafkaLink().bootstrapServers()).runId("bench-1").build();
         try (SyntheticRun run = new SyntheticRun(fixed)) {
             assertThat(run.sessionId(0)).isEqualTo("bench-1-u0000");
         }

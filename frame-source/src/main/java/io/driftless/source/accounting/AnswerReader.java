@@ -5,7 +5,7 @@ import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.DroppedFrame;
 import io.driftless.source.FrameSourceException;
-import io.driftless.source.SyntheticConfig;
+import io.driftless.source.KafkaLink;
 import io.driftless.source.internal.Failures;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -139,9 +139,9 @@ public final class AnswerReader {
         Set<String> optional = new LinkedHashSet<>();
         for (String pattern : annotatedTopicPattern == null ? List.of(coordinatesTopicPattern)
                 : List.of(coordinatesTopicPattern, annotatedTopicPattern)) {
-            if (pattern.contains(SyntheticConfig.SESSION_PLACEHOLDER)) {
+            if (pattern.contains(KafkaLink.SESSION_PLACEHOLDER)) {
                 ledger.sessionIds().forEach(session -> optional.add(
-                        pattern.replace(SyntheticConfig.SESSION_PLACEHOLDER, session)));
+                        pattern.replace(KafkaLink.SESSION_PLACEHOLDER, session)));
             } else {
                 required.add(pattern);
             }
@@ -166,12 +166,12 @@ public final class AnswerReader {
         if (annotatedTopicPattern == null) {
             return false;
         }
-        int at = annotatedTopicPattern.indexOf(SyntheticConfig.SESSION_PLACEHOLDER);
+        int at = annotatedTopicPattern.indexOf(KafkaLink.SESSION_PLACEHOLDER);
         if (at < 0) {
             return topic.equals(annotatedTopicPattern);
         }
         String prefix = annotatedTopicPattern.substring(0, at);
-        String suffix = annotatedTopicPattern.substring(at + SyntheticConfig.SESSION_PLACEHOLDER.length());
+        String suffix = annotatedTopicPattern.substring(at + KafkaLink.SESSION_PLACEHOLDER.length());
         return topic.length() > prefix.length() + suffix.length() && topic.startsWith(prefix) && topic.endsWith(suffix);
     }
 

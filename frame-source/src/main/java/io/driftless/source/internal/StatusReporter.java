@@ -1,5 +1,6 @@
 package io.driftless.source.internal;
 
+import io.driftless.source.ReportSettings;
 import io.driftless.source.internal.ResponseTracker.Progress;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -45,11 +46,18 @@ public final class StatusReporter implements AutoCloseable {
         });
     }
 
+    /** Starts the status line {@code report} asks for; null when the run is quiet. */
+    public static StatusReporter start(ReportSettings report, ResponseTracker tracker,
+            long startNanos) {
+        return report.statusOut() == null ? null
+                : start(report.statusOut(), report.statusInterval(), tracker, startNanos);
+    }
+
     /**
      * Starts printing to {@code out} every {@code interval}; overwrites in place when {@code out}
      * is the standard output or error of a process attached to a console.
      */
-    public static StatusReporter start(PrintStream out, Duration interval, ResponseTracker tracker,
+    private static StatusReporter start(PrintStream out, Duration interval, ResponseTracker tracker,
             long startNanos) {
         boolean terminal = System.console() != null && (out == System.out || out == System.err);
         StatusReporter reporter = new StatusReporter(out, terminal, tracker, startNanos);

@@ -1,5 +1,7 @@
 package io.driftless.source.internal;
 
+import io.driftless.source.KafkaLink;
+import io.driftless.source.ReportSettings;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +11,9 @@ import java.util.concurrent.TimeUnit;
  * so the run can drain its answers and print its summary. Closing it says the summary is out.
  */
 public final class StopOnInterrupt implements AutoCloseable {
+
+    /** Covers flushing, closing the clients and printing, after the drain. */
+    private static final Duration SHUTDOWN_SLACK = Duration.ofSeconds(5);
 
     private final CountDownLatch printed = new CountDownLatch(1);
     private final Thread hook;
@@ -24,8 +29,15 @@ public final class StopOnInterrupt implements AutoCloseable {
         }, "driftless-source-shutdown");
     }
 
-    /** Installs the shutdown hook; close it once the run's summary is printed. */
-    public static StopOnInterrupt install(Runnable stop, Duration grace) {
+    /**
+     * Installs the shutdown hook of a run that talks over {@code link} and reports as {@code
+     * report}; close it once the run's summary is printed.
+     */
+    public static StopOnInterrupt install(Runnable stop, KafkaLink link, ReportSettings report) {
+        // A stop can find the run still waiting for its consumer (two connect timeouts); the
+        // drain and the summary come after that.
+        Duration grace = link.connectTimeout().multipliedBy(2).plus(report.drainTimeout())
+                .plus(SHUTDOWN_SLACK);
         StopOnInterrupt handler = new StopOnInterrupt(stop, grace);
         Runtime.getRuntime().addShutdownHook(handler.hook);
         return handler;

@@ -1,7 +1,7 @@
 package io.driftless.source.video;
 
 import io.driftless.source.KafkaLink;
-import java.io.PrintStream;
+import io.driftless.source.ReportSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,8 +32,6 @@ public final class VideoConfig {
     public static final int MAX_JPEG_WIDTH = 4_096;
     public static final int DEFAULT_JPEG_QUALITY = 80;
     public static final double MAX_FPS = 240;
-    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(3);
-    public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_IO_TIMEOUT = Duration.ofSeconds(5);
     /** A session id travels as a Kafka key and may become part of a topic name. */
     private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
@@ -49,9 +47,7 @@ public final class VideoConfig {
     private final int jpegQuality;
     private final double horizontalFovDeg;
     private final Path render;
-    private final Duration drainTimeout;
-    private final Duration statusInterval;
-    private final PrintStream statusOut;
+    private final ReportSettings report;
     private final Duration ioTimeout;
     private final Duration reconnectInitial;
     private final Duration reconnectMax;
@@ -69,9 +65,7 @@ public final class VideoConfig {
         this.jpegQuality = b.jpegQuality;
         this.horizontalFovDeg = b.horizontalFovDeg;
         this.render = b.render;
-        this.drainTimeout = b.drainTimeout;
-        this.statusInterval = b.statusInterval;
-        this.statusOut = b.statusOut;
+        this.report = b.report;
         this.ioTimeout = b.ioTimeout;
         this.reconnectInitial = b.reconnectInitial;
         this.reconnectMax = b.reconnectMax;
@@ -135,16 +129,9 @@ public final class VideoConfig {
         return Optional.ofNullable(render);
     }
 
-    public Duration drainTimeout() {
-        return drainTimeout;
-    }
-
-    public Duration statusInterval() {
-        return statusInterval;
-    }
-
-    public Optional<PrintStream> statusOut() {
-        return Optional.ofNullable(statusOut);
+    /** How long the run waits for answers after its last send, and its live status line. */
+    public ReportSettings report() {
+        return report;
     }
 
     public Duration ioTimeout() {
@@ -172,9 +159,7 @@ public final class VideoConfig {
         private int jpegQuality = DEFAULT_JPEG_QUALITY;
         private double horizontalFovDeg;
         private Path render;
-        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
-        private Duration statusInterval = DEFAULT_STATUS_INTERVAL;
-        private PrintStream statusOut;
+        private ReportSettings report = ReportSettings.DEFAULT;
         private Duration ioTimeout = DEFAULT_IO_TIMEOUT;
         private Duration reconnectInitial = Backoff.DEFAULT_INITIAL;
         private Duration reconnectMax = Backoff.DEFAULT_MAX;
@@ -254,23 +239,10 @@ public final class VideoConfig {
             return this;
         }
 
-        public Builder drainTimeout(Duration drainTimeout) {
-            check(drainTimeout != null && !drainTimeout.isNegative(),
-                    "drainTimeout must be zero or positive, got %s", drainTimeout);
-            this.drainTimeout = drainTimeout;
-            return this;
-        }
-
-        public Builder statusInterval(Duration statusInterval) {
-            check(statusInterval != null && statusInterval.toMillis() >= 10,
-                    "statusInterval must be at least 10 ms, got %s", statusInterval);
-            this.statusInterval = statusInterval;
-            return this;
-        }
-
-        /** Where the live status line goes; null (the default) keeps the run quiet. */
-        public Builder statusOut(PrintStream statusOut) {
-            this.statusOut = statusOut;
+        /** How the run reports; the default is quiet and drains for 3 s. */
+        public Builder report(ReportSettings report) {
+            check(report != null, "report must not be null");
+            this.report = report;
             return this;
         }
 

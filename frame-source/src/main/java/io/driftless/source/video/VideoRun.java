@@ -3,26 +3,17 @@ package io.driftless.source.video;
 import io.driftless.inference.MicroClock;
 import io.driftless.proto.Frame;
 import io.driftless.source.FrameSourceException;
-import io.driftless.source.KafkaLink;
 import io.driftless.source.RunSummary;
 import io.driftless.source.internal.AnswerListener;
-import io.driftless.source.internal.Failures;
-import io.driftless.source.internal.KafkaClients;
-import io.driftless.source.internal.ResponseConsumer;
 import io.driftless.source.internal.ResponseTracker;
 import io.driftless.source.internal.ResponseTracker.InFlight;
+import io.driftless.source.internal.RunConnection;
 import io.driftless.source.internal.SessionIds;
 import io.driftless.source.internal.StatusReporter;
 import io.driftless.source.video.PacedGrabber.Grabbed;
 import io.driftless.source.video.PayloadEncoder.Payload;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * One camera against a running job: grabs frames from a video file, webcam or stream in real
@@ -42,36 +33,25 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class VideoRun implements AutoCloseable {
 
-    private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(1);
-    private static final Duration THREAD_JOIN_TIMEOUT = Duration.ofSeconds(5);
     /** Frames that carry no sequence (no face) are rendered with nothing to wait for. */
     private static final long UNSENT = 0;
 
     private final VideoConfig config;
-    private final KafkaLink link;
     private final SessionIds sessions;
     private final ResponseTracker tracker;
     private final PacedGrabber grabber;
+    private final RunConnection kafka;
     private final AtomicBoolean started = new AtomicBoolean();
-    private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
-    private final Callback onSent = (metadata, e) -> {
-        if (e != null) {
-            sendFailure.compareAndSet(null, e);
-        }
-    };
-    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-    private volatile boolean stopRequested;
-    private volatile ResponseConsumer consumer;
     private long grabbed;
     private long noFace;
 
     public VideoRun(VideoConfig config) {
         this.config = config;
-        this.link = config.link();
         this.sessions = SessionIds.single(config.sessionId().orElseGet(SessionIds::newRunId));
         this.tracker = new ResponseTracker(sessions, false, config.sendMode() == SendMode.JPEG);
         this.grabber = new PacedGrabber(config.source(), config.fps(), config.reconnectBackoff(),
                 config.ioTimeout(), config.ffmpegOptions());
+        this.kafka = new RunConnection(config.link(), sessions, tracker);
     }
 
     /** The session id every frame of this run carries. */
@@ -95,9 +75,6 @@ public final class VideoRun implements AutoCloseable {
         grabber.open();
         PayloadEncoder encoder = null;
         OverlayRenderer renderer = null;
-        ResponseConsumer answers = null;
-        Thread consumerThread = null;
-        KafkaProducer<byte[], byte[]> producer = null;
         StatusReporter status = null;
         long startNanos = System.nanoTime();
         long sendingNanos = 0;
@@ -109,29 +86,14 @@ public final class VideoRun implements AutoCloseable {
                         config.sendMode() == SendMode.JPEG, grabber.width(), grabber.height(),
                         grabber.fps());
             }
-            answers = new ResponseConsumer(link, sessions, tracker,
-                    KafkaClients.consumer(link, clientId("answers"), link.perSessionTopics()
-                            ? "driftless-source-" + sessionId() : null),
-                    renderer != null ? renderer : AnswerListener.NONE);
-            consumer = answers;
-            consumerThread = new Thread(answers, "driftless-source-answers");
-            consumerThread.setDaemon(true);
-            consumerThread.start();
-            if (answers.awaitReady(link.connectTimeout().multipliedBy(2)
-                    .plus(Duration.ofSeconds(1)), stopped)) {
-                producer = KafkaClients.openProducer(link, clientId("frames"));
+            kafka.start(renderer != null ? renderer : AnswerListener.NONE);
+            if (kafka.awaitReady()) {
                 startNanos = System.nanoTime();
-                if (config.statusOut().isPresent()) {
-                    status = StatusReporter.start(config.statusOut().get(),
-                            config.statusInterval(), tracker, startNanos);
-                }
-                send(producer, answers, encoder, renderer, startNanos);
+                status = StatusReporter.start(config.report(), tracker, startNanos);
+                send(encoder, renderer, startNanos);
                 sendingNanos = System.nanoTime() - startNanos;
             }
-            tracker.sendingDone();
-            answers.drain(tracker.allSettled(),
-                    startNanos + sendingNanos + config.drainTimeout().toNanos());
-            throwIfFailed(answers);
+            kafka.drain(startNanos + sendingNanos + config.report().drainTimeout().toNanos());
         } finally {
             grabber.close();
             if (encoder != null) {
@@ -146,13 +108,7 @@ public final class VideoRun implements AutoCloseable {
                     renderFailure = e;
                 }
             }
-            if (answers != null) {
-                answers.stop();
-                joinUninterruptibly(consumerThread);
-            }
-            if (producer != null) {
-                producer.close(PRODUCER_CLOSE_TIMEOUT);
-            }
+            kafka.close();
             if (status != null) {
                 status.close();
             }
@@ -169,8 +125,7 @@ public final class VideoRun implements AutoCloseable {
 
     /** Stops sending; {@link #run()} then drains and returns its summary. Safe from any thread. */
     public void stop() {
-        stopRequested = true;
-        stopped.complete(null);
+        kafka.stop();
         grabber.stop();
     }
 
@@ -178,25 +133,21 @@ public final class VideoRun implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        ResponseConsumer c = consumer;
-        if (c != null) {
-            c.stop();
-        }
+        kafka.stopReading();
     }
 
-    private void send(KafkaProducer<byte[], byte[]> producer, ResponseConsumer answers,
-            PayloadEncoder encoder, OverlayRenderer renderer, long startNanos) {
+    private void send(PayloadEncoder encoder, OverlayRenderer renderer, long startNanos) {
         long endNanos = config.duration().map(d -> startNanos + d.toNanos()).orElse(Long.MAX_VALUE);
         long epochMicros = MicroClock.system().nowMicros() - (System.nanoTime() - startNanos) / 1_000;
         long deadlineNanos = TimeUnit.MILLISECONDS.toNanos(config.deadlineMs());
         byte[] key = sessions.key(0);
         long sequence = 0;
-        while (!stopRequested && System.nanoTime() - endNanos < 0) {
+        while (!kafka.stopped() && System.nanoTime() - endNanos < 0) {
             Grabbed frame = grabber.next();
-            if (frame == null || stopRequested) {
+            if (frame == null || kafka.stopped()) {
                 return;
             }
-            throwIfFailed(answers);
+            kafka.throwIfFailed();
             grabbed++;
             Payload payload = encoder.encode(frame.image());
             if (payload == null) {
@@ -221,41 +172,10 @@ public final class VideoRun implements AutoCloseable {
             }
             tracker.expect(0, sequence,
                     new InFlight(sendNanos, frame.grabNanos(), config.deadlineMs(), null));
-            producer.send(new ProducerRecord<>(link.framesTopic(), key,
-                    message.build().toByteArray()), onSent);
+            kafka.send(key, message.build().toByteArray());
             if (renderer != null) {
                 renderer.submit(sequence, frame.image(), frame.grabNanos() + deadlineNanos);
             }
-        }
-    }
-
-    private void throwIfFailed(ResponseConsumer answers) {
-        if (answers.failure() != null) {
-            throw answers.failure();
-        }
-        Exception e = sendFailure.get();
-        if (e != null) {
-            throw new FrameSourceException("sending frames to '" + link.framesTopic() + "' on "
-                    + link.bootstrapServers() + " failed: " + Failures.describe(e), e);
-        }
-    }
-
-    private String clientId(String role) {
-        return "driftless-source-" + sessionId() + "-" + role;
-    }
-
-    private static void joinUninterruptibly(Thread thread) {
-        long deadline = System.nanoTime() + THREAD_JOIN_TIMEOUT.toNanos();
-        boolean interrupted = false;
-        while (thread.isAlive() && deadline - System.nanoTime() > 0) {
-            try {
-                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 }

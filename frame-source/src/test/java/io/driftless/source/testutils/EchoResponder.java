@@ -7,6 +7,7 @@ import io.driftless.proto.DroppedFrame;
 import io.driftless.proto.Frame;
 import io.driftless.proto.Timing;
 import io.driftless.source.HeadMotion;
+import io.driftless.source.KafkaLink;
 import io.driftless.source.SyntheticConfig;
 import io.driftless.source.internal.Schedule;
 import java.nio.charset.StandardCharsets;
@@ -74,17 +75,17 @@ public final class EchoResponder implements AutoCloseable {
 
     private void loop() {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaLink().bootstrapServers(),
                         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                         new ByteArrayDeserializer(), new ByteArrayDeserializer());
                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaLink().bootstrapServers(),
                         ProducerConfig.LINGER_MS_CONFIG, 0,
                         ProducerConfig.ACKS_CONFIG, "1",
                         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false),
                         new ByteArraySerializer(), new ByteArraySerializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(config.framesTopic(), Duration.ofSeconds(30)).forEach(
+            consumer.partitionsFor(config.kafkaLink().framesTopic(), Duration.ofSeconds(30)).forEach(
                     p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -128,7 +129,7 @@ public final class EchoResponder implements AutoCloseable {
                     .setReason(rules.dropReason())
                     .setDetail("every tenth frame, by the test's rule")
                     .build();
-            producer.send(new ProducerRecord<>(config.droppedTopic(), key, drop.toByteArray()));
+            producer.send(new ProducerRecord<>(config.kafkaLink().droppedTopic(), key, drop.toByteArray()));
             answered();
             return;
         }
@@ -156,8 +157,8 @@ public final class EchoResponder implements AutoCloseable {
                         .setDeadlineMs(frame.getDeadlineMs()))
                 .setModel("echo")
                 .build();
-        String topic = config.coordinatesTopicPattern()
-                .replace(SyntheticConfig.SESSION_PLACEHOLDER, session);
+        String topic = config.kafkaLink().coordinatesTopicPattern()
+                .replace(KafkaLink.SESSION_PLACEHOLDER, session);
         byte[] value = response.toByteArray();
         producer.send(new ProducerRecord<>(topic, key, value));
         if (rules.duplicate().test(seq)) {

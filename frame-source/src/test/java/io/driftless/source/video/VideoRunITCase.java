@@ -6,13 +6,14 @@ import io.driftless.inference.face.FaceDetection;
 import io.driftless.inference.face.RgbImage;
 import io.driftless.inference.image.JpegCodec;
 import io.driftless.inference.image.JpegLimits;
-import io.driftless.kafka.EmbeddedKafkaBroker;
 import io.driftless.proto.DropReason;
 import io.driftless.proto.Frame;
 import io.driftless.proto.KeypointScheme;
 import io.driftless.proto.Point;
 import io.driftless.source.KafkaLink;
+import io.driftless.source.ReportSettings;
 import io.driftless.source.testutils.CameraResponder;
+import io.driftless.source.testutils.TestBroker;
 import io.driftless.source.testutils.TestVideos;
 import io.driftless.source.testutils.TestVideos.Placement;
 import java.nio.ByteBuffer;
@@ -24,12 +25,11 @@ import java.util.Map;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame.Type;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** One camera's run against a real broker, with a responder standing in for the job. */
@@ -41,10 +41,12 @@ class VideoRunITCase {
     /** Generous: the render check is about which frames were answered, not about speed. */
     private static final int DEADLINE_MS = 3_000;
 
+    @RegisterExtension
+    static final TestBroker KAFKA = new TestBroker("video", 1);
+
     @TempDir
     static Path dir;
 
-    private EmbeddedKafkaBroker kafka;
     private Path video;
     private List<Placement> placements;
     private FaceDetection photoFace;
@@ -54,43 +56,32 @@ class VideoRunITCase {
     private String dropped;
 
     @BeforeAll
-    void start() {
-        kafka = EmbeddedKafkaBroker.builder().build();
-        kafka.start();
+    void writeTheVideo() {
         video = dir.resolve("astronaut.mp4");
         placements = TestVideos.write(video, FRAMES, FPS);
         photoFace = TestVideos.astronautFace();
     }
 
-    @AfterAll
-    void stop() {
-        kafka.close();
-    }
-
     @BeforeEach
-    void freshTopics(TestInfo test) {
-        String prefix = "video." + test.getTestMethod().orElseThrow().getName() + ".";
-        frames = prefix + "frames";
-        coordinates = prefix + "coordinates";
-        annotated = prefix + "annotated";
-        dropped = prefix + "dropped";
-        for (String topic : List.of(frames, coordinates, annotated, dropped)) {
-            kafka.createTopic(topic, 1);
-        }
+    void freshTopics() {
+        frames = KAFKA.topics().frames();
+        coordinates = KAFKA.topics().coordinates();
+        annotated = KAFKA.topics().annotated();
+        dropped = KAFKA.topics().dropped();
     }
 
     private VideoConfig.Builder config(SendMode mode) {
-        KafkaLink link = new KafkaLink(kafka.bootstrapServers(), frames, coordinates, dropped,
+        KafkaLink link = new KafkaLink(KAFKA.bootstrapServers(), frames, coordinates, dropped,
                 mode == SendMode.JPEG ? annotated : null, Duration.ofSeconds(10), Map.of());
         return VideoConfig.builder(link, VideoSource.file(video, false))
                 .sendMode(mode)
                 .sessionId("cam-" + mode.name().toLowerCase())
                 .deadlineMs(DEADLINE_MS)
-                .drainTimeout(Duration.ofSeconds(20));
+                .report(ReportSettings.DEFAULT.withDrainTimeout(Duration.ofSeconds(20)));
     }
 
     private CameraResponder responder(java.util.function.LongPredicate answer) {
-        return new CameraResponder(kafka.bootstrapServers(), frames, coordinates, annotated,
+        return new CameraResponder(KAFKA.bootstrapServers(), frames, coordinates, annotated,
                 dropped, answer);
     }
 
