@@ -13,8 +13,12 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Locale;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The gRPC inference service: each request gets a deadline (the smaller of its remaining
@@ -25,17 +29,24 @@ import java.util.concurrent.TimeUnit;
  * unknown model with {@code NOT_FOUND}; every other way a frame can fail comes back as a
  * {@link DroppedFrame} with its reason. A stream cannot fail one frame with a status without
  * ending the others, so on a stream every failure is a {@link DroppedFrame}.
+ *
+ * <p>Answers are built and written on the server's call handler threads, never on a model's
+ * runner thread: the model hands a batch's results over and starts its next batch, and a client
+ * whose answers are slow to go out holds a handler thread, not the model every client shares.
  */
 final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplBase {
 
     private final ModelCatalog models;
     private final ServerMetrics metrics;
     private final MicroClock clock;
+    private final Executor handlers;
 
-    InferenceEndpoint(ModelCatalog models, ServerMetrics metrics, MicroClock clock) {
+    /** @param handlers the server's call handler threads, which build and write the answers too */
+    InferenceEndpoint(ModelCatalog models, ServerMetrics metrics, MicroClock clock, Executor handlers) {
         this.models = models;
         this.metrics = metrics;
         this.clock = clock;
+        this.handlers = handlers;
     }
 
     @Override
@@ -83,7 +94,7 @@ final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplB
                             "deadline passed " + (received - deadline) + " us before the server received the request"))
                     .build());
         } else {
-            answer = model.infer(request.getFrame(), received, deadline);
+            answer = model.infer(request.getFrame(), received, deadline, handlers);
         }
         return answer.handle((response, error) -> {
             InferResponse done = error == null ? response : InferResponse.newBuilder()
@@ -133,12 +144,25 @@ final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplB
                 .build();
     }
 
-    /** One client's stream: answers in completion order, ends once every frame is answered. */
+    /**
+     * One client's stream: answers in completion order, ends once every frame is answered.
+     *
+     * <p>A {@link StreamObserver} is not thread-safe, and answers complete on any handler
+     * thread: they queue here, and the thread that finds no other writing writes what is queued
+     * until none is left, ending the stream too once the client has half-closed and every frame
+     * is answered. The others only queue and go on, and no lock is held while writing: a write
+     * that is slow to go out holds that one thread, not the threads that read this stream's
+     * frames or answer the other streams.
+     */
     private final class StreamOfFrames implements StreamObserver<InferRequest> {
         private final ServerCallStreamObserver<InferResponse> responses;
-        private int outstanding;
-        private boolean halfClosed;
-        private boolean ended;
+        private final Queue<InferResponse> unwritten = new ConcurrentLinkedQueue<>();
+        /** Frames received and not yet answered on the wire (queued answers count as outstanding). */
+        private final AtomicInteger outstanding = new AtomicInteger();
+        /** Writing passes asked for and not yet run: whoever raises it from zero writes. */
+        private final AtomicInteger writesDue = new AtomicInteger();
+        private volatile boolean halfClosed;
+        private volatile boolean ended;
 
         StreamOfFrames(ServerCallStreamObserver<InferResponse> responses) {
             this.responses = responses;
@@ -146,9 +170,7 @@ final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplB
 
         @Override
         public void onNext(InferRequest request) {
-            synchronized (this) {
-                outstanding++;
-            }
+            outstanding.incrementAndGet();
             ServedModel model = models.get(request.getModel());
             if (model == null) {
                 metrics.rejected("", "unknown_model");
@@ -162,35 +184,62 @@ final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplB
             serve(model, request).thenAccept(this::answer);
         }
 
-        private synchronized void answer(InferResponse response) {
-            outstanding--;
+        /** Called on a handler thread, where the answer was built. */
+        private void answer(InferResponse response) {
+            unwritten.add(response);
+            writeIfNoneIs();
+        }
+
+        /** Writes what is queued on this thread, unless another thread is writing it already. */
+        private void writeIfNoneIs() {
+            if (writesDue.getAndIncrement() == 0) {
+                writeQueued();
+            }
+        }
+
+        /** Runs on one thread at a time: the only place that calls {@link #responses}. */
+        private void writeQueued() {
+            int due = 1;
+            do {
+                InferResponse response;
+                while ((response = unwritten.poll()) != null) {
+                    outstanding.decrementAndGet();
+                    write(response);
+                }
+                // every frame arrived before the half-close, so a count of zero now is final
+                if (halfClosed && outstanding.get() == 0 && !ended) {
+                    ended = true;
+                    try {
+                        responses.onCompleted();
+                    } catch (StatusRuntimeException cancelledMeanwhile) {
+                        // the client went away before the end of the stream reached it
+                    }
+                }
+                due = writesDue.addAndGet(-due);
+            } while (due != 0);
+        }
+
+        private void write(InferResponse response) {
             if (ended || responses.isCancelled()) {
                 return;
             }
             try {
                 responses.onNext(response);
-                if (halfClosed && outstanding == 0) {
-                    ended = true;
-                    responses.onCompleted();
-                }
             } catch (StatusRuntimeException cancelledMeanwhile) {
                 ended = true;
             }
         }
 
         @Override
-        public synchronized void onError(Throwable clientError) {
+        public void onError(Throwable clientError) {
             // the client went away: answers still pending have no one to go to
             ended = true;
         }
 
         @Override
-        public synchronized void onCompleted() {
+        public void onCompleted() {
             halfClosed = true;
-            if (outstanding == 0 && !ended) {
-                ended = true;
-                responses.onCompleted();
-            }
+            writeIfNoneIs();
         }
     }
 }
