@@ -17,8 +17,11 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC inference service: each request gets a deadline (the smaller of its remaining
@@ -35,6 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * whose answers are slow to go out holds a handler thread, not the model every client shares.
  */
 final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceEndpoint.class);
 
     private final ModelCatalog models;
     private final ServerMetrics metrics;
@@ -58,7 +63,7 @@ final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplB
             return;
         }
         ServerCallStreamObserver<InferResponse> call = (ServerCallStreamObserver<InferResponse>) responses;
-        serve(model, request).thenAccept(response -> {
+        serve(model, request, handlers).thenAccept(response -> {
             if (call.isCancelled()) {
                 return;
             }
@@ -82,8 +87,11 @@ final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplB
         return new StreamOfFrames((ServerCallStreamObserver<InferResponse>) responses);
     }
 
-    /** Runs one request; the future never completes exceptionally. */
-    private CompletableFuture<InferResponse> serve(ServedModel model, InferRequest request) {
+    /**
+     * Runs one request, its answer built on {@code answering}; the future never completes
+     * exceptionally.
+     */
+    private CompletableFuture<InferResponse> serve(ServedModel model, InferRequest request, Executor answering) {
         long received = clock.nowMicros();
         long deadline = received + remainingMicros(request);
         metrics.received(model.name());
@@ -94,7 +102,7 @@ final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplB
                             "deadline passed " + (received - deadline) + " us before the server received the request"))
                     .build());
         } else {
-            answer = model.infer(request.getFrame(), received, deadline, handlers);
+            answer = model.infer(request.getFrame(), received, deadline, answering);
         }
         return answer.handle((response, error) -> {
             InferResponse done = error == null ? response : InferResponse.newBuilder()
@@ -147,20 +155,20 @@ final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplB
     /**
      * One client's stream: answers in completion order, ends once every frame is answered.
      *
-     * <p>A {@link StreamObserver} is not thread-safe, and answers complete on any handler
-     * thread: they queue here, and the thread that finds no other writing writes what is queued
-     * until none is left, ending the stream too once the client has half-closed and every frame
-     * is answered. The others only queue and go on, and no lock is held while writing: a write
-     * that is slow to go out holds that one thread, not the threads that read this stream's
-     * frames or answer the other streams.
+     * <p>A {@link StreamObserver} is not thread-safe, so everything that builds or writes this
+     * stream's answers runs as a task of the stream's own, one at a time, in order, on a handler
+     * thread, as grpc-java serializes a call's own callbacks: a model that completes a batch only
+     * queues the tasks, and wakes at most one handler thread per stream. A write that
+     * is slow to go out holds that one thread, not the model, this stream's reading, or the
+     * other streams.
      */
-    private final class StreamOfFrames implements StreamObserver<InferRequest> {
+    private final class StreamOfFrames implements StreamObserver<InferRequest>, Executor {
         private final ServerCallStreamObserver<InferResponse> responses;
-        private final Queue<InferResponse> unwritten = new ConcurrentLinkedQueue<>();
-        /** Frames received and not yet answered on the wire (queued answers count as outstanding). */
+        private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+        /** Tasks queued and not yet run: whoever raises it from zero sends a handler thread to run them. */
+        private final AtomicInteger tasksDue = new AtomicInteger();
+        /** Frames received and not yet answered. */
         private final AtomicInteger outstanding = new AtomicInteger();
-        /** Writing passes asked for and not yet run: whoever raises it from zero writes. */
-        private final AtomicInteger writesDue = new AtomicInteger();
         private volatile boolean halfClosed;
         private volatile boolean ended;
 
@@ -174,59 +182,67 @@ final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplB
             ServedModel model = models.get(request.getModel());
             if (model == null) {
                 metrics.rejected("", "unknown_model");
-                answer(InferResponse.newBuilder()
+                InferResponse unknown = InferResponse.newBuilder()
                         .setRequestId(request.getRequestId())
                         // the frame is fine: the client asks for a model this server does not have
                         .setDropped(drop(request, DropReason.INFERENCE_FAILED, unknownModel(request)))
-                        .build());
+                        .build();
+                execute(() -> write(unknown));
                 return;
             }
-            serve(model, request).thenAccept(this::answer);
+            serve(model, request, this).thenAcceptAsync(this::write, this);
         }
 
-        /** Called on a handler thread, where the answer was built. */
-        private void answer(InferResponse response) {
-            unwritten.add(response);
-            writeIfNoneIs();
-        }
-
-        /** Writes what is queued on this thread, unless another thread is writing it already. */
-        private void writeIfNoneIs() {
-            if (writesDue.getAndIncrement() == 0) {
-                writeQueued();
+        /** Runs {@code task} after the tasks queued before it, one at a time, on a handler thread. */
+        @Override
+        public void execute(Runnable task) {
+            tasks.add(task);
+            if (tasksDue.getAndIncrement() == 0) {
+                try {
+                    handlers.execute(this::runQueued);
+                } catch (RejectedExecutionException stopped) {
+                    // the handlers have stopped with the server: its calls are over, so every write returns at once
+                    runQueued();
+                }
             }
         }
 
-        /** Runs on one thread at a time: the only place that calls {@link #responses}. */
-        private void writeQueued() {
+        private void runQueued() {
             int due = 1;
             do {
-                InferResponse response;
-                while ((response = unwritten.poll()) != null) {
-                    outstanding.decrementAndGet();
-                    write(response);
-                }
-                // every frame arrived before the half-close, so a count of zero now is final
-                if (halfClosed && outstanding.get() == 0 && !ended) {
-                    ended = true;
+                Runnable task;
+                while ((task = tasks.poll()) != null) {
                     try {
-                        responses.onCompleted();
-                    } catch (StatusRuntimeException cancelledMeanwhile) {
-                        // the client went away before the end of the stream reached it
+                        task.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("an answer task of a stream failed", e);
                     }
                 }
-                due = writesDue.addAndGet(-due);
+                due = tasksDue.addAndGet(-due);
             } while (due != 0);
         }
 
         private void write(InferResponse response) {
-            if (ended || responses.isCancelled()) {
-                return;
+            outstanding.decrementAndGet();
+            if (!ended && !responses.isCancelled()) {
+                try {
+                    responses.onNext(response);
+                } catch (StatusRuntimeException cancelledMeanwhile) {
+                    ended = true;
+                }
             }
-            try {
-                responses.onNext(response);
-            } catch (StatusRuntimeException cancelledMeanwhile) {
+            endIfAllAnswered();
+        }
+
+        private void endIfAllAnswered() {
+            // every frame arrived before the half-close, so a count of zero then is final
+            if (halfClosed && outstanding.get() == 0 && !ended) {
                 ended = true;
+                try {
+                    responses.onCompleted();
+                } catch (StatusRuntimeException cancelledMeanwhile) {
+                    // the client went away before the end of the stream reached it
+                }
             }
         }
 
@@ -239,7 +255,7 @@ final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplB
         @Override
         public void onCompleted() {
             halfClosed = true;
-            writeIfNoneIs();
+            execute(this::endIfAllAnswered);
         }
     }
 }
