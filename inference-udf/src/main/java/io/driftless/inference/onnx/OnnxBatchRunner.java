@@ -251,8 +251,9 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
             Pending<I, O> p = batch.get(i);
             p.future.complete(Inference.ok(results.get(i), start, end, batch.size()));
         }
-        // the next batch waits until this one's results are handed over too (on a server, the
-        // responses are sent from here), so that time belongs in what the queue expects
+        // the next batch waits until this one's results are handed over too (completing a future
+        // runs what waits on it here, unless that asked for another executor, as the server does),
+        // so that time belongs in what the queue expects
         runTime.record(clock.nowMicros() - start);
     }
 

@@ -42,13 +42,13 @@ public final class InferenceServer {
 
     private final ModelCatalog models;
     private final HealthStatusManager health = new HealthStatusManager();
-    private final ExecutorService executor;
+    private final ExecutorService handlers;
     private final Server server;
     private boolean stopping;
 
     /**
-     * @param handlerThreads threads that run call handlers: they only queue requests and send
-     *     answers, the models run on their own threads
+     * @param handlerThreads threads that run call handlers: they queue requests for their model,
+     *     then build and write the answers; the models run on their own threads and never write
      */
     public InferenceServer(ServerBuilder<?> transport, ModelCatalog models, ServerMetrics metrics,
             int handlerThreads, MicroClock clock) {
@@ -56,10 +56,10 @@ public final class InferenceServer {
             throw new IllegalArgumentException("handlerThreads must be at least 1, got " + handlerThreads);
         }
         this.models = models;
-        this.executor = Executors.newFixedThreadPool(handlerThreads, namedThreads());
+        this.handlers = Executors.newFixedThreadPool(handlerThreads, namedThreads());
         this.server = transport
-                .executor(executor)
-                .addService(new InferenceEndpoint(models, metrics, clock))
+                .executor(handlers)
+                .addService(new InferenceEndpoint(models, metrics, clock, handlers))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build();
@@ -90,8 +90,10 @@ public final class InferenceServer {
 
     /**
      * Health turns NOT_SERVING so balancers move away, new calls are refused, and calls in
-     * flight get up to {@code grace} to finish; then the rest are cancelled and the models
-     * closed. Returns whether everything finished within the grace. A second call only waits.
+     * flight get up to {@code grace} to finish (a call finishes once its answer is written, on a
+     * handler thread); then the rest are cancelled, the models closed, and the handler threads
+     * stopped once they are through the last answers the models hand over (at most 5 s more).
+     * Returns whether everything finished within the grace. A second call only waits.
      */
     public boolean stop(Duration grace) throws InterruptedException {
         synchronized (this) {
@@ -109,7 +111,12 @@ public final class InferenceServer {
             server.awaitTermination(5, TimeUnit.SECONDS);
         }
         models.close();
-        executor.shutdown();
+        // what the models failed on closing still goes out on the handlers (to calls cancelled by now)
+        handlers.shutdown();
+        if (!handlers.awaitTermination(5, TimeUnit.SECONDS)) {
+            LOG.warn("answers still being written 5 s after the server stopped: interrupting their threads");
+            handlers.shutdownNow();
+        }
         return finished;
     }
 

@@ -56,7 +56,8 @@ public final class InferenceServerMain implements Callable<Integer> {
     int intraOpThreads;
 
     @Option(names = "--handler-threads", defaultValue = "4",
-            description = "Threads that handle calls; the models run on their own (default: ${DEFAULT-VALUE}).")
+            description = "Threads that handle calls and build and write their answers; the models run on"
+                    + " their own and never write (default: ${DEFAULT-VALUE}).")
     int handlerThreads;
 
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "Server certificate chain; turns TLS on.")

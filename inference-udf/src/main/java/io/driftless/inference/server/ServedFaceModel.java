@@ -19,6 +19,7 @@ import io.driftless.proto.InferResponse;
 import io.driftless.proto.Point;
 import io.driftless.proto.Timing;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The face model served remotely: the same analyzer the job runs in-process (decode, detector,
@@ -52,14 +53,15 @@ final class ServedFaceModel implements ServedModel {
     }
 
     @Override
-    public CompletableFuture<InferResponse> infer(Frame frame, long receivedMicros, long deadlineMicros) {
+    public CompletableFuture<InferResponse> infer(Frame frame, long receivedMicros, long deadlineMicros,
+            Executor answering) {
         if (!frame.hasImage()) {
             return CompletableFuture.completedFuture(
                     ServedModel.dropped(frame, DropReason.INVALID, "the face model needs an image", 0, 0, 0));
         }
         return analyzer.analyze(frame.getImage().getJpeg().toByteArray(), frame.getImage().getWidth(),
-                frame.getImage().getHeight(), 0, deadlineMicros).thenApply(result -> response(frame, result,
-                receivedMicros));
+                frame.getImage().getHeight(), 0, deadlineMicros).thenApplyAsync(result -> response(frame, result,
+                receivedMicros), answering);
     }
 
     private InferResponse response(Frame frame, Inference<FaceAnalysis> result, long receivedMicros) {

@@ -9,6 +9,7 @@ import io.driftless.proto.Frame;
 import io.driftless.proto.InferResponse;
 import io.driftless.proto.Timing;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /** One model the server serves, behind its own micro-batching runner. */
 interface ServedModel extends AutoCloseable {
@@ -21,8 +22,12 @@ interface ServedModel extends AutoCloseable {
      * clock). The response carries a result or a drop with its reason, plus queue and compute
      * times and the batch size; {@code request_id} is left for the caller. The future never
      * completes exceptionally.
+     *
+     * <p>The response is built, and the future completed, on {@code answering}, never on the
+     * model's runner thread: what runs on completion (a write to a client) would keep the model
+     * idle meanwhile, and a write that is slow to go out would stop it.
      */
-    CompletableFuture<InferResponse> infer(Frame frame, long receivedMicros, long deadlineMicros);
+    CompletableFuture<InferResponse> infer(Frame frame, long receivedMicros, long deadlineMicros, Executor answering);
 
     @Override
     void close();

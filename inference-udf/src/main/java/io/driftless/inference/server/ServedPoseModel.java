@@ -20,6 +20,7 @@ import io.driftless.proto.InferResponse;
 import io.driftless.proto.KeypointScheme;
 import io.driftless.proto.Landmarks;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /** The pose model served remotely: the same adapter and runner the job uses in-process. */
 final class ServedPoseModel implements ServedModel {
@@ -54,7 +55,8 @@ final class ServedPoseModel implements ServedModel {
     }
 
     @Override
-    public CompletableFuture<InferResponse> infer(Frame frame, long receivedMicros, long deadlineMicros) {
+    public CompletableFuture<InferResponse> infer(Frame frame, long receivedMicros, long deadlineMicros,
+            Executor answering) {
         FaceKeypoints input;
         String invalid;
         if (!frame.hasLandmarks()) {
@@ -71,12 +73,12 @@ final class ServedPoseModel implements ServedModel {
         if (invalid != null) {
             return CompletableFuture.completedFuture(ServedModel.dropped(frame, DropReason.INVALID, invalid, 0, 0, 0));
         }
-        return runner.submit(input, deadlineMicros).thenApply(result -> {
+        return runner.submit(input, deadlineMicros).thenApplyAsync(result -> {
             if (result.isOk() && result.endMicros() > deadlineMicros) {
                 metrics.answeredLate(name());
             }
             return response(frame, result, receivedMicros);
-        });
+        }, answering);
     }
 
     private static FaceKeypoints keypoints(Landmarks landmarks) {

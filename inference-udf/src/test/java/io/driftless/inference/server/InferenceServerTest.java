@@ -286,6 +286,47 @@ class InferenceServerTest {
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
     }
 
+    @Test
+    void answersEveryFrameOfAHalfClosedStreamAndEndsItWhenStoppedGracefully() throws Exception {
+        infer(request(0, "warm", GENEROUS));
+        Map<Long, InferResponse> answers = new ConcurrentHashMap<>();
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        StreamObserver<InferRequest> requests = InferenceServiceGrpc.newStub(channel)
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .inferStream(new StreamObserver<>() {
+                    @Override
+                    public void onNext(InferResponse response) {
+                        answers.put(response.getRequestId(), response);
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        ended.completeExceptionally(error);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        ended.complete(null);
+                    }
+                });
+        for (long id = 1; id <= 200; id++) {
+            requests.onNext(request(id, "session-" + id % 10, GENEROUS));
+        }
+        requests.onCompleted();
+        // the stream has reached the server once it has counted one of its frames
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (server.counter("driftless_server_requests") + inFlightGauge() < 2) {
+            assertThat(System.nanoTime()).as("the stream reaches the server within 30 s").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+
+        assertThat(server.server.stop(java.time.Duration.ofSeconds(20))).isTrue();
+
+        assertThat(ended).as("the stream, ended by the server").succeedsWithin(java.time.Duration.ofSeconds(30));
+        assertThat(answers).hasSize(200).allSatisfy((id, response) ->
+                assertThat(response.getCoordinates().getSequence()).as("answer %s", id).isEqualTo(id));
+    }
+
     private double inFlightGauge() {
         for (var snapshot : server.metrics.registry().scrape()) {
             if (snapshot.getMetadata().getPrometheusName().equals("driftless_server_in_flight")) {

@@ -1,0 +1,297 @@
+package io.driftless.inference.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import io.driftless.inference.MicroClock;
+import io.driftless.inference.onnx.RunnerOptions;
+import io.driftless.inference.pose.FaceGeometry;
+import io.driftless.inference.pose.HeadPose;
+import io.driftless.inference.pose.PinholeCamera;
+import io.driftless.inference.pose.PoseModelAdapter;
+import io.driftless.proto.DropReason;
+import io.driftless.proto.Frame;
+import io.driftless.proto.InferRequest;
+import io.driftless.proto.InferResponse;
+import io.driftless.proto.InferenceServiceGrpc;
+import io.driftless.proto.KeypointScheme;
+import io.driftless.proto.Landmarks;
+import io.driftless.proto.Point;
+import io.grpc.ForwardingServerCall;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client whose answers are slow to go out does not hold the model: the server builds and
+ * writes answers on its call handler threads, never on the model's runner thread, so the model
+ * every client shares goes on serving the others meanwhile.
+ *
+ * <p>A write that does not return stands in for one that is slow to go out (a large answer, a
+ * congested transport): the server's transport is real, with an interceptor in front of it that
+ * holds the writes of the calls that ask for it until the test lets them through, and notes which
+ * thread wrote every answer.
+ */
+class InferenceServerSlowClientTest {
+
+    private static final long GENEROUS = 5_000_000;
+    private static final int HANDLER_THREADS = 2;
+    private static final int UNREAD_FRAMES = 12_000;
+    private static final Metadata.Key<String> HOLD_WRITES =
+            Metadata.Key.of("x-hold-writes", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final ServerMetrics metrics = new ServerMetrics();
+    /** Names of the threads that wrote an answer. */
+    private final Set<String> writers = ConcurrentHashMap.newKeySet();
+    /** Counted down once a held write has begun: from then on that writer is stuck. */
+    private final CountDownLatch holding = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private InferenceServer server;
+    private ManagedChannel channel;
+
+    @BeforeEach
+    void start() throws Exception {
+        MicroClock clock = MicroClock.system();
+        ModelCatalog models = ModelCatalog.of(
+                new ServedPoseModel(PoseModelAdapter.bundledModel(), RunnerOptions.DEFAULTS, clock, metrics));
+        server = new InferenceServer(Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+                .intercept(new HeldWrites()), models, metrics, HANDLER_THREADS, clock).start();
+        channel = Grpc.newChannelBuilder("localhost:" + server.port(), InsecureChannelCredentials.create()).build();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        release.countDown();
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.stop(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void answersOtherClientsWhileOneClientsAnswersAreStuckOnTheWayOut() throws Exception {
+        Map<Long, InferResponse> heldAnswers = new ConcurrentHashMap<>();
+        CompletableFuture<Void> heldStreamEnded = new CompletableFuture<>();
+        Metadata hold = new Metadata();
+        hold.put(HOLD_WRITES, "yes");
+        StreamObserver<InferRequest> held = InferenceServiceGrpc.newStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(hold))
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .inferStream(collector(heldAnswers, heldStreamEnded));
+        for (long id = 1; id <= 10; id++) {
+            held.onNext(request(id, "held-" + id, GENEROUS));
+        }
+        held.onCompleted();
+        assertThat(holding.await(30, TimeUnit.SECONDS)).as("the held stream's first answer reaches its write").isTrue();
+
+        // the model is needed again: it must not be the thread stuck in the held write
+        InferenceServiceGrpc.InferenceServiceFutureStub other =
+                InferenceServiceGrpc.newFutureStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        List<ListenableFuture<InferResponse>> others = new ArrayList<>();
+        for (long id = 101; id <= 105; id++) {
+            others.add(other.infer(request(id, "other", GENEROUS)));
+        }
+        for (ListenableFuture<InferResponse> answer : others) {
+            assertThat(answer).as("another client's frame, answered while the held stream's write is stuck")
+                    .succeedsWithin(Duration.ofSeconds(30))
+                    .satisfies(response -> assertThat(response.hasCoordinates()).isTrue());
+        }
+        assertThat(heldAnswers).as("answers of the held stream written before it was let through").isEmpty();
+
+        release.countDown();
+        assertThat(heldStreamEnded).as("the held stream, let through").succeedsWithin(Duration.ofSeconds(30));
+        assertThat(heldAnswers).hasSize(10).allSatisfy((id, response) -> {
+            assertThat(response.hasCoordinates()).as("answer %s", id).isTrue();
+            assertThat(response.getCoordinates().getSessionId()).isEqualTo("held-" + id);
+        });
+    }
+
+    @Test
+    void writesEveryAnswerOnACallHandlerThreadNeverOnTheModelsOwn() throws Exception {
+        Map<Long, InferResponse> answers = new ConcurrentHashMap<>();
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        StreamObserver<InferRequest> stream = InferenceServiceGrpc.newStub(channel)
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .inferStream(collector(answers, ended));
+        for (long id = 1; id <= 300; id++) {
+            stream.onNext(request(id, "session-" + id % 10, GENEROUS));
+        }
+        stream.onCompleted();
+        InferenceServiceGrpc.InferenceServiceFutureStub unary =
+                InferenceServiceGrpc.newFutureStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        List<ListenableFuture<InferResponse>> calls = new ArrayList<>();
+        for (long id = 301; id <= 320; id++) {
+            calls.add(unary.infer(request(id, "unary", GENEROUS)));
+        }
+
+        assertThat(ended).as("the stream of 300 frames").succeedsWithin(Duration.ofSeconds(60));
+        assertThat(answers).hasSize(300).allSatisfy((id, response) ->
+                assertThat(response.getCoordinates().getSequence()).as("answer %s", id).isEqualTo(id));
+        for (ListenableFuture<InferResponse> call : calls) {
+            assertThat(call).succeedsWithin(Duration.ofSeconds(30))
+                    .satisfies(response -> assertThat(response.hasCoordinates()).isTrue());
+        }
+        assertThat(writers).as("threads that wrote answers").isNotEmpty()
+                .allSatisfy(name -> assertThat(name).startsWith("inference-server-"));
+    }
+
+    @Test
+    void answersOtherClientsWhileAClientReadsNoneOfItsAnswers() throws Exception {
+        Map<Long, InferResponse> unread = new ConcurrentHashMap<>();
+        CompletableFuture<Void> unreadEnded = new CompletableFuture<>();
+        StreamObserver<InferResponse> collecting = collector(unread, unreadEnded);
+        ClientCallStreamObserver<InferRequest> notReading = (ClientCallStreamObserver<InferRequest>)
+                InferenceServiceGrpc.newStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS)
+                        .inferStream(new ClientResponseObserver<InferRequest, InferResponse>() {
+                            @Override
+                            public void beforeStart(ClientCallStreamObserver<InferRequest> requests) {
+                                requests.disableAutoRequestWithInitial(0);
+                            }
+
+                            @Override
+                            public void onNext(InferResponse response) {
+                                collecting.onNext(response);
+                            }
+
+                            @Override
+                            public void onError(Throwable error) {
+                                collecting.onError(error);
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                collecting.onCompleted();
+                            }
+                        });
+        // more answers than the client's receive window (1 MiB) holds: the rest wait at the server
+        for (long id = 1; id <= UNREAD_FRAMES; id++) {
+            notReading.onNext(request(id, "unread-" + id % 10, GENEROUS));
+        }
+        notReading.onCompleted();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (answeredByServer() < UNREAD_FRAMES) {
+            assertThat(System.nanoTime()).as("the server answers all %s frames of the client that reads none"
+                    + " within 60 s (answered %s)", UNREAD_FRAMES, answeredByServer()).isLessThan(deadline);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+
+        InferenceServiceGrpc.InferenceServiceFutureStub other =
+                InferenceServiceGrpc.newFutureStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        assertThat(other.infer(request(UNREAD_FRAMES + 1, "other", GENEROUS)))
+                .as("another client's frame, answered while a client reads none of its answers")
+                .succeedsWithin(Duration.ofSeconds(30))
+                .satisfies(response -> assertThat(response.hasCoordinates()).isTrue());
+        assertThat(unread).isEmpty();
+
+        notReading.request(Integer.MAX_VALUE);
+        assertThat(unreadEnded).as("the stream of the client that reads at last").succeedsWithin(Duration.ofSeconds(60));
+        // a flood of this size also meets a full queue: every frame is answered, with coordinates or a refusal
+        assertThat(unread).hasSize(UNREAD_FRAMES).allSatisfy((id, response) -> {
+            if (response.hasDropped()) {
+                assertThat(response.getDropped().getReason()).as("answer %s", id).isEqualTo(DropReason.OVERLOADED);
+            } else {
+                assertThat(response.getCoordinates().getSequence()).as("answer %s", id).isEqualTo(id);
+            }
+        });
+    }
+
+    private double answeredByServer() {
+        double answered = 0;
+        for (MetricSnapshot snapshot : metrics.registry().scrape()) {
+            if (snapshot instanceof CounterSnapshot counter
+                    && counter.getMetadata().getPrometheusName().equals("driftless_server_requests")) {
+                answered += counter.getDataPoints().stream().mapToDouble(p -> p.getValue()).sum();
+            }
+        }
+        return answered;
+    }
+
+    private static StreamObserver<InferResponse> collector(Map<Long, InferResponse> answers,
+            CompletableFuture<Void> ended) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(InferResponse response) {
+                answers.put(response.getRequestId(), response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                ended.completeExceptionally(error);
+            }
+
+            @Override
+            public void onCompleted() {
+                ended.complete(null);
+            }
+        };
+    }
+
+    private static InferRequest request(long id, String session, long budgetMicros) {
+        PinholeCamera camera = PinholeCamera.withHorizontalFov(640, 480, 60);
+        float[] xy = FaceGeometry.projectKeypoints(new HeadPose(id % 40 - 20, 5, 0, 0, 0, 0.5), camera);
+        Landmarks.Builder landmarks = Landmarks.newBuilder()
+                .setScheme(KeypointScheme.BLAZEFACE_SIX)
+                .setImageWidth(640)
+                .setImageHeight(480)
+                .setFocalLengthPx((float) camera.focalPx());
+        for (int i = 0; i < FaceGeometry.KEYPOINT_COUNT; i++) {
+            landmarks.addKeypoints(Point.newBuilder().setX(xy[2 * i]).setY(xy[2 * i + 1]));
+        }
+        return InferRequest.newBuilder()
+                .setRequestId(id)
+                .setModel(PoseModelAdapter.MODEL_NAME)
+                .setRemainingBudgetUs(budgetMicros)
+                .setFrame(Frame.newBuilder().setSessionId(session).setSequence(id).setLandmarks(landmarks))
+                .build();
+    }
+
+    /** Notes the thread of every answer written, and holds those of calls sent with {@link #HOLD_WRITES}. */
+    private final class HeldWrites implements ServerInterceptor {
+        @Override
+        public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+                ServerCallHandler<Q, A> next) {
+            boolean held = headers.containsKey(HOLD_WRITES);
+            return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                @Override
+                public void sendMessage(A message) {
+                    writers.add(Thread.currentThread().getName());
+                    if (held) {
+                        holding.countDown();
+                        awaitRelease();
+                    }
+                    super.sendMessage(message);
+                }
+            }, headers);
+        }
+
+        private void awaitRelease() {
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
