@@ -99,7 +99,7 @@ class InferenceServerSlowClientTest {
         StreamObserver<InferRequest> held = InferenceServiceGrpc.newStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(hold))
                 .withDeadlineAfter(60, TimeUnit.SECONDS)
-                .inferStream(collector(heldAnswers, heldStreamEnded));
+                .inferStream(AnswerCollector.into(heldAnswers, heldStreamEnded));
         for (long id = 1; id <= 10; id++) {
             held.onNext(request(id, "held-" + id, GENEROUS));
         }
@@ -134,7 +134,7 @@ class InferenceServerSlowClientTest {
         CompletableFuture<Void> ended = new CompletableFuture<>();
         StreamObserver<InferRequest> stream = InferenceServiceGrpc.newStub(channel)
                 .withDeadlineAfter(60, TimeUnit.SECONDS)
-                .inferStream(collector(answers, ended));
+                .inferStream(AnswerCollector.into(answers, ended));
         for (long id = 1; id <= 300; id++) {
             stream.onNext(request(id, "session-" + id % 10, GENEROUS));
         }
@@ -161,7 +161,7 @@ class InferenceServerSlowClientTest {
     void answersOtherClientsWhileAClientReadsNoneOfItsAnswers() throws Exception {
         Map<Long, InferResponse> unread = new ConcurrentHashMap<>();
         CompletableFuture<Void> unreadEnded = new CompletableFuture<>();
-        StreamObserver<InferResponse> collecting = collector(unread, unreadEnded);
+        StreamObserver<InferResponse> collecting = AnswerCollector.into(unread, unreadEnded);
         ClientCallStreamObserver<InferRequest> notReading = (ClientCallStreamObserver<InferRequest>)
                 InferenceServiceGrpc.newStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS)
                         .inferStream(new ClientResponseObserver<InferRequest, InferResponse>() {
@@ -226,26 +226,6 @@ class InferenceServerSlowClientTest {
             }
         }
         return answered;
-    }
-
-    private static StreamObserver<InferResponse> collector(Map<Long, InferResponse> answers,
-            CompletableFuture<Void> ended) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(InferResponse response) {
-                answers.put(response.getRequestId(), response);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                ended.completeExceptionally(error);
-            }
-
-            @Override
-            public void onCompleted() {
-                ended.complete(null);
-            }
-        };
     }
 
     private static InferRequest request(long id, String session, long budgetMicros) {

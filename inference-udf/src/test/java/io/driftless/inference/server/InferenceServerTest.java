@@ -96,22 +96,7 @@ class InferenceServerTest {
         CompletableFuture<Void> ended = new CompletableFuture<>();
         StreamObserver<InferRequest> requests = InferenceServiceGrpc.newStub(channel)
                 .withDeadlineAfter(60, TimeUnit.SECONDS)
-                .inferStream(new StreamObserver<>() {
-                    @Override
-                    public void onNext(InferResponse response) {
-                        answers.put(response.getRequestId(), response);
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        ended.completeExceptionally(error);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        ended.complete(null);
-                    }
-                });
+                .inferStream(AnswerCollector.into(answers, ended));
         for (long id = 1; id <= 300; id++) {
             requests.onNext(request(id, "session-" + id % 10, GENEROUS));
         }
@@ -293,22 +278,7 @@ class InferenceServerTest {
         CompletableFuture<Void> ended = new CompletableFuture<>();
         StreamObserver<InferRequest> requests = InferenceServiceGrpc.newStub(channel)
                 .withDeadlineAfter(60, TimeUnit.SECONDS)
-                .inferStream(new StreamObserver<>() {
-                    @Override
-                    public void onNext(InferResponse response) {
-                        answers.put(response.getRequestId(), response);
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        ended.completeExceptionally(error);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        ended.complete(null);
-                    }
-                });
+                .inferStream(AnswerCollector.into(answers, ended));
         for (long id = 1; id <= 200; id++) {
             requests.onNext(request(id, "session-" + id % 10, GENEROUS));
         }
