@@ -122,6 +122,12 @@ public final class LocalDriftless implements Callable<Integer> {
             description = "Prometheus port of the inference server with --inference remote (default: ${DEFAULT-VALUE}).")
     int inferenceMetricsPort;
 
+    @Option(names = "--kafka-retention", converter = DurationConverter.class, defaultValue = "4m",
+            description = "How long the broker keeps records, at least 1m; a long run then holds a bounded log on"
+                    + " disk and in memory. Raise it to check a longer run's books with frame-source's account"
+                    + " afterwards (default: ${DEFAULT-VALUE}).")
+    Duration kafkaRetention;
+
     @Option(names = "--parallelism", defaultValue = "1", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
@@ -144,9 +150,11 @@ public final class LocalDriftless implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         LocalSystem.Ports ports;
+        BrokerRetention retention;
         CapacityShare capacity;
         try {
             ports = new LocalSystem.Ports(kafkaPort, webPort, prometheusPort);
+            retention = new BrokerRetention(kafkaRetention);
             checkJpegUsers();
             capacity = measuredCapacityShare();
             if (capacity != null) {
@@ -179,7 +187,7 @@ public final class LocalDriftless implements Callable<Integer> {
             // closed in reverse: the job goes before the server it calls
             try (LocalInferenceServer remote = inference == InferenceBackend.REMOTE ? startInferenceServer(out) : null;
                     LocalSystem system = LocalSystem.start(ports, parallelism, partitions, jobSettings(),
-                            () -> stopping)) {
+                            retention, () -> stopping)) {
                 if (stopping) {
                     out.println("Shutting down ...");
                     return 130;

@@ -79,15 +79,15 @@ public final class LocalSystem implements AutoCloseable {
      */
     public static LocalSystem start(Ports ports, int parallelism, int partitions, BooleanSupplier cancelled)
             throws Exception {
-        return start(ports, parallelism, partitions, new Configuration(), cancelled);
+        return start(ports, parallelism, partitions, new Configuration(), BrokerRetention.DEFAULT, cancelled);
     }
 
     /**
      * As above, with driftless options for the job besides its Kafka cluster, e.g. the inference
-     * backend.
+     * backend, and how long the broker keeps records.
      */
     public static LocalSystem start(Ports ports, int parallelism, int partitions, Configuration jobSettings,
-            BooleanSupplier cancelled) throws Exception {
+            BrokerRetention retention, BooleanSupplier cancelled) throws Exception {
         if (parallelism < 1 || partitions < 1) {
             throw new IllegalArgumentException("parallelism and partitions must be at least 1, got "
                     + parallelism + " and " + partitions);
@@ -98,6 +98,7 @@ public final class LocalSystem implements AutoCloseable {
                 // the broker shares two cores with the job and the clients: fewer, busier threads
                 .brokerProperty("num.network.threads", "1")
                 .brokerProperty("num.io.threads", "2")
+                .brokerProperties(retention.brokerProperties())
                 .build();
         // on disk, not in the JobManager's memory, whose 5 MB cap a few thousand sessions exceed
         LocalSystem system = new LocalSystem(broker, ports, Files.createTempDirectory("driftless-checkpoints-"));

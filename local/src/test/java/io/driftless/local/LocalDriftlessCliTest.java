@@ -68,4 +68,9 @@ class LocalDriftlessCliTest {
                 .contains("driftless-local: --load-from-capacity: there is no file ",
                         "run bin/driftless-bench --scenarios capacity on this machine");
     }
+
+    @Test
+    void refusesABrokerRetentionUnderAMinuteBeforeStartingAnything() {
+        assertThat(refused("--kafka-retention", "30s")).contains("--kafka-retention must be at least 1m, got 30s");
+    }
 }
