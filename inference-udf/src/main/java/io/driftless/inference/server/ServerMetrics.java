@@ -16,8 +16,8 @@ import java.util.function.IntSupplier;
 
 /**
  * The inference server's Prometheus metrics, all named {@code driftless_server_*} and, but for
- * the streams waiting on their clients, labelled by {@code model}. Each server has its own registry, so two servers in one JVM (a test, the
- * local run) never mix their numbers.
+ * the streams waiting on their clients, labelled by {@code model}. Each server has its own
+ * registry, so two servers in one JVM (a test, the local run) never mix their numbers.
  */
 public final class ServerMetrics {
 

@@ -123,10 +123,12 @@ class InferenceServerFlowControlTest {
         assertThat(unread.answers).as("answers the client that reads nothing has read").isEmpty();
 
         unread.requests.request(Integer.MAX_VALUE);
-        assertThat(unread.ended).as("the stream of the client that reads at last").succeedsWithin(Duration.ofSeconds(60));
+        assertThat(unread.ended).as("the stream of the client that reads at last")
+                .succeedsWithin(Duration.ofSeconds(60));
         assertThat(unread.answers).hasSize(UNREAD_FRAMES).allSatisfy((id, response) -> {
             if (response.hasDropped()) {
-                assertThat(response.getDropped().getReason()).as("answer %s", id).isNotEqualTo(DropReason.DROP_REASON_UNSPECIFIED);
+                assertThat(response.getDropped().getReason()).as("answer %s", id)
+                        .isNotEqualTo(DropReason.DROP_REASON_UNSPECIFIED);
                 assertThat(response.getDropped().getDetail()).as("answer %s", id).isNotBlank();
             } else {
                 assertThat(response.getCoordinates().getSequence()).as("answer %s", id).isEqualTo(id);
@@ -195,8 +197,8 @@ class InferenceServerFlowControlTest {
     }
 
     /** A stream whose client reads none of its answers until it calls {@code requests.request}. */
-    private record UnreadStream(ClientCallStreamObserver<InferRequest> requests, Map<Long, InferResponse> answers,
-            CompletableFuture<Void> ended) {
+    private record UnreadStream(ClientCallStreamObserver<InferRequest> requests,
+            Map<Long, InferResponse> answers, CompletableFuture<Void> ended) {
 
         static UnreadStream open(ManagedChannel channel) {
             Map<Long, InferResponse> answers = new ConcurrentHashMap<>();
