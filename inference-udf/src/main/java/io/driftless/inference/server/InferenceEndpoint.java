@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * ending the others, so on a stream every failure is a {@link DroppedFrame}.
  *
  * <p>Answers are built and written on the server's call handler threads, never on a model's
- * runner thread: the model hands a batch's results over and starts its next batch, and a client
- * whose answers are slow to go out holds a handler thread, not the model every client shares.
+ * runner thread: the model hands a batch's results over and starts its next batch. A write never
+ * blocks a handler thread either: gRPC buffers an answer its transport cannot send yet. What
+ * bounds those buffers is inbound flow control on each stream: the server reads a stream's frames
+ * only while its answers are going out and it holds fewer than the stream window of them.
  */
 final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplBase {
 
@@ -45,13 +47,20 @@ final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplB
     private final ServerMetrics metrics;
     private final MicroClock clock;
     private final Executor handlers;
+    private final int streamWindow;
 
-    /** @param handlers the server's call handler threads, which build and write the answers too */
-    InferenceEndpoint(ModelCatalog models, ServerMetrics metrics, MicroClock clock, Executor handlers) {
+    /**
+     * @param handlers the server's call handler threads, which build and write the answers too
+     * @param streamWindow most frames of one stream the server holds at once: asked for and not
+     *     yet arrived, queued, running, or being answered
+     */
+    InferenceEndpoint(ModelCatalog models, ServerMetrics metrics, MicroClock clock, Executor handlers,
+            int streamWindow) {
         this.models = models;
         this.metrics = metrics;
         this.clock = clock;
         this.handlers = handlers;
+        this.streamWindow = streamWindow;
     }
 
     @Override
@@ -84,7 +93,9 @@ final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplB
 
     @Override
     public StreamObserver<InferRequest> inferStream(StreamObserver<InferResponse> responses) {
-        return new StreamOfFrames((ServerCallStreamObserver<InferResponse>) responses);
+        StreamOfFrames stream = new StreamOfFrames((ServerCallStreamObserver<InferResponse>) responses);
+        stream.readMore(0);
+        return stream;
     }
 
     /**
@@ -158,9 +169,14 @@ final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplB
      * <p>A {@link StreamObserver} is not thread-safe, so everything that builds or writes this
      * stream's answers runs as a task of the stream's own, one at a time, in order, on a handler
      * thread, as grpc-java serializes a call's own callbacks: a model that completes a batch only
-     * queues the tasks, and wakes at most one handler thread per stream. A write that
-     * is slow to go out holds that one thread, not the model, this stream's reading, or the
-     * other streams.
+     * queues the tasks, and wakes at most one handler thread per stream.
+     *
+     * <p>Frames are read by hand (grpc-java's manual flow control): the stream asks the client for
+     * more only while its answers are going out ({@code isReady}) and fewer than the stream window
+     * of its frames are in the server. A client that stops reading its answers soon finds the
+     * server not reading its frames; HTTP/2 flow control then stops its sends, and its own
+     * transport refuses frames instead of the server buffering answers without bound. When the
+     * client reads again, the transport turns ready and the stream asks for frames again.
      */
     private final class StreamOfFrames implements StreamObserver<InferRequest>, Executor {
         private final ServerCallStreamObserver<InferResponse> responses;
@@ -169,11 +185,17 @@ final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplB
         private final AtomicInteger tasksDue = new AtomicInteger();
         /** Frames received and not yet answered. */
         private final AtomicInteger outstanding = new AtomicInteger();
+        /** Frames asked of the client and not yet answered: what the stream window bounds. */
+        private int taken;
+        /** Whether the stream last found its answers not going out, as the metric tells. */
+        private boolean waitingOnClient;
         private volatile boolean halfClosed;
         private volatile boolean ended;
 
         StreamOfFrames(ServerCallStreamObserver<InferResponse> responses) {
             this.responses = responses;
+            responses.disableAutoRequest();
+            responses.setOnReadyHandler(() -> readMore(0));
         }
 
         @Override
@@ -226,12 +248,34 @@ final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplB
             outstanding.decrementAndGet();
             if (!ended && !responses.isCancelled()) {
                 try {
+                    // never blocks: an answer the transport cannot send yet waits in its buffer
                     responses.onNext(response);
                 } catch (StatusRuntimeException cancelledMeanwhile) {
                     ended = true;
                 }
             }
             endIfAllAnswered();
+            readMore(1);
+        }
+
+        /**
+         * Notes {@code answered} frames as gone, then asks the client for as many frames as the
+         * window has room for, unless the answers already written are not going out. Called from
+         * the answer tasks and from gRPC's on-ready callback, hence the lock.
+         */
+        private synchronized void readMore(int answered) {
+            taken -= answered;
+            boolean answersWaiting = !ended && !responses.isReady();
+            if (answersWaiting != waitingOnClient) {
+                waitingOnClient = answersWaiting;
+                metrics.streamWaitingOnClient(answersWaiting);
+            }
+            int room = streamWindow - taken;
+            if (ended || answersWaiting || room <= 0) {
+                return;
+            }
+            taken += room;
+            responses.request(room);
         }
 
         private void endIfAllAnswered() {
@@ -250,12 +294,16 @@ final class InferenceEndpoint extends InferenceServiceGrpc.InferenceServiceImplB
         public void onError(Throwable clientError) {
             // the client went away: answers still pending have no one to go to
             ended = true;
+            readMore(0);
         }
 
         @Override
         public void onCompleted() {
             halfClosed = true;
-            execute(this::endIfAllAnswered);
+            execute(() -> {
+                endIfAllAnswered();
+                readMore(0);
+            });
         }
     }
 }

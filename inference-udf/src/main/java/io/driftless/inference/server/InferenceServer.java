@@ -40,26 +40,47 @@ public final class InferenceServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(InferenceServer.class);
 
+    /**
+     * Most frames of one stream the server holds at once, by default. Large enough that a
+     * stream's frames the model could still answer in time are read at once, where the deadline
+     * queue sees them and sheds what cannot make it; a window much smaller leaves them waiting in
+     * the transport, where no deadline is checked. Small enough that a client that stops reading
+     * costs the server little: the answers to one window.
+     */
+    public static final int DEFAULT_STREAM_WINDOW = 256;
+
     private final ModelCatalog models;
     private final HealthStatusManager health = new HealthStatusManager();
     private final ExecutorService handlers;
     private final Server server;
     private boolean stopping;
 
+    /** A server with the {@link #DEFAULT_STREAM_WINDOW}. */
+    public InferenceServer(ServerBuilder<?> transport, ModelCatalog models, ServerMetrics metrics,
+            int handlerThreads, MicroClock clock) {
+        this(transport, models, metrics, handlerThreads, DEFAULT_STREAM_WINDOW, clock);
+    }
+
     /**
      * @param handlerThreads threads that run call handlers: they queue requests for their model,
      *     then build and write the answers; the models run on their own threads and never write
+     * @param streamWindow most frames of one {@code InferStream} the server holds at once (asked
+     *     for, queued, running or being answered); it reads a stream's frames only while its
+     *     answers are going out and it holds fewer than this many
      */
     public InferenceServer(ServerBuilder<?> transport, ModelCatalog models, ServerMetrics metrics,
-            int handlerThreads, MicroClock clock) {
+            int handlerThreads, int streamWindow, MicroClock clock) {
         if (handlerThreads < 1) {
             throw new IllegalArgumentException("handlerThreads must be at least 1, got " + handlerThreads);
+        }
+        if (streamWindow < 1) {
+            throw new IllegalArgumentException("streamWindow must be at least 1, got " + streamWindow);
         }
         this.models = models;
         this.handlers = Executors.newFixedThreadPool(handlerThreads, namedThreads());
         this.server = transport
                 .executor(handlers)
-                .addService(new InferenceEndpoint(models, metrics, clock, handlers))
+                .addService(new InferenceEndpoint(models, metrics, clock, handlers, streamWindow))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build();

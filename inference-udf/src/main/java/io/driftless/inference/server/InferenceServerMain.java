@@ -60,6 +60,13 @@ public final class InferenceServerMain implements Callable<Integer> {
                     + " their own and never write (default: ${DEFAULT-VALUE}).")
     int handlerThreads;
 
+    @Option(names = "--stream-window", defaultValue = "" + InferenceServer.DEFAULT_STREAM_WINDOW,
+            description = "Most frames of one stream the server holds at once (queued, running or being"
+                    + " answered); it reads a stream only while it holds fewer and the client reads its"
+                    + " answers. Keep it above the frames one stream has queued under load, or they wait"
+                    + " unseen in the transport (default: ${DEFAULT-VALUE}).")
+    int streamWindow;
+
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "Server certificate chain; turns TLS on.")
     File tlsCert;
 
@@ -94,6 +101,12 @@ public final class InferenceServerMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (handlerThreads < 1) {
+            throw new IllegalArgumentException("--handler-threads must be at least 1, got " + handlerThreads);
+        }
+        if (streamWindow < 1) {
+            throw new IllegalArgumentException("--stream-window must be at least 1, got " + streamWindow);
+        }
         RunnerOptions options = runnerOptions();
         ServerCredentials credentials = credentials(tlsCert, tlsKey, tlsClientCa);
         ServerMetrics metrics = new ServerMetrics();
@@ -106,7 +119,7 @@ public final class InferenceServerMain implements Callable<Integer> {
         try {
             metricsServer = metrics.serve(metricsPort);
             server = new InferenceServer(Grpc.newServerBuilderForPort(port, credentials), models, metrics,
-                    handlerThreads, clock).start();
+                    handlerThreads, streamWindow, clock).start();
         } catch (IOException | RuntimeException e) {
             models.close();
             throw new IllegalStateException("cannot start: " + e.getMessage()

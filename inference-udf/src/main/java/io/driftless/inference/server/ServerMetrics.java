@@ -15,9 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
 /**
- * The inference server's Prometheus metrics, all named {@code driftless_server_*} and labelled
- * by {@code model}. Each server has its own registry, so two servers in one JVM (a test, the
- * local run) never mix their numbers.
+ * The inference server's Prometheus metrics, all named {@code driftless_server_*} and, but for
+ * the streams waiting on their clients, labelled by {@code model}. Each server has its own
+ * registry, so two servers in one JVM (a test, the local run) never mix their numbers.
  */
 public final class ServerMetrics {
 
@@ -35,6 +35,7 @@ public final class ServerMetrics {
     private final Counter rejections;
     private final Counter lateAnswers;
     private final Gauge inFlight;
+    private final Gauge streamsWaitingOnClient;
 
     public ServerMetrics() {
         GaugeWithCallback.builder()
@@ -87,6 +88,11 @@ public final class ServerMetrics {
                 .help("Requests received and not yet answered.")
                 .labelNames("model")
                 .register(registry);
+        streamsWaitingOnClient = Gauge.builder()
+                .name("driftless_server_streams_waiting_on_client")
+                .help("Streams whose answers are not going out (the client reads them slower than they come):"
+                        + " the server reads none of their frames until they do.")
+                .register(registry);
     }
 
     public PrometheusRegistry registry() {
@@ -127,6 +133,15 @@ public final class ServerMetrics {
         requests.labelValues(model, outcome).inc();
         if (queueMicros >= 0) {
             queueSeconds.labelValues(model).observe(queueMicros / 1e6);
+        }
+    }
+
+    /** A stream's answers stopped ({@code true}) or started again going out. */
+    void streamWaitingOnClient(boolean waiting) {
+        if (waiting) {
+            streamsWaitingOnClient.inc();
+        } else {
+            streamsWaitingOnClient.dec();
         }
     }
 

@@ -25,7 +25,13 @@ class InferenceServerMainTest {
         assertThat(out.toString())
                 .contains("--port", "(default: 50051)", "--metrics-port", "(default: 9400)", "--model-dir",
                         "--queue-capacity", "RESOURCE_EXHAUSTED", "--tls-cert", "--tls-key", "--tls-client-ca",
-                        "--grace");
+                        "--grace", "--stream-window", "(default: 256)");
+    }
+
+    @Test
+    void refusesAStreamWindowBelowOneFrameWithAUsageError() {
+        assertThat(run("--port", "0", "--metrics-port", "0", "--stream-window", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("error: --stream-window must be at least 1, got 0");
     }
 
     @Test

@@ -1,22 +1,15 @@
 package io.driftless.inference.server;
 
+import static io.driftless.inference.server.PoseRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.onnx.RunnerOptions;
-import io.driftless.inference.pose.FaceGeometry;
-import io.driftless.inference.pose.HeadPose;
-import io.driftless.inference.pose.PinholeCamera;
 import io.driftless.inference.pose.PoseModelAdapter;
-import io.driftless.proto.DropReason;
-import io.driftless.proto.Frame;
 import io.driftless.proto.InferRequest;
 import io.driftless.proto.InferResponse;
 import io.driftless.proto.InferenceServiceGrpc;
-import io.driftless.proto.KeypointScheme;
-import io.driftless.proto.Landmarks;
-import io.driftless.proto.Point;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -26,12 +19,8 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,8 +39,9 @@ import org.junit.jupiter.api.Test;
  * writes answers on its call handler threads, never on the model's runner thread, so the model
  * every client shares goes on serving the others meanwhile.
  *
- * <p>A write that does not return stands in for one that is slow to go out (a large answer, a
- * congested transport): the server's transport is real, with an interceptor in front of it that
+ * <p>A write that does not return stands in for one that is slow (a large answer to serialize; a
+ * congested transport never holds a write, it buffers: {@link InferenceServerFlowControlTest}):
+ * the server's transport is real, with an interceptor in front of it that
  * holds the writes of the calls that ask for it until the test lets them through, and notes which
  * thread wrote every answer.
  */
@@ -60,7 +49,6 @@ class InferenceServerSlowClientTest {
 
     private static final long GENEROUS = 5_000_000;
     private static final int HANDLER_THREADS = 2;
-    private static final int UNREAD_FRAMES = 12_000;
     private static final Metadata.Key<String> HOLD_WRITES =
             Metadata.Key.of("x-hold-writes", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -155,96 +143,6 @@ class InferenceServerSlowClientTest {
         }
         assertThat(writers).as("threads that wrote answers").isNotEmpty()
                 .allSatisfy(name -> assertThat(name).startsWith("inference-server-"));
-    }
-
-    @Test
-    void answersOtherClientsWhileAClientReadsNoneOfItsAnswers() throws Exception {
-        Map<Long, InferResponse> unread = new ConcurrentHashMap<>();
-        CompletableFuture<Void> unreadEnded = new CompletableFuture<>();
-        StreamObserver<InferResponse> collecting = AnswerCollector.into(unread, unreadEnded);
-        ClientCallStreamObserver<InferRequest> notReading = (ClientCallStreamObserver<InferRequest>)
-                InferenceServiceGrpc.newStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS)
-                        .inferStream(new ClientResponseObserver<InferRequest, InferResponse>() {
-                            @Override
-                            public void beforeStart(ClientCallStreamObserver<InferRequest> requests) {
-                                requests.disableAutoRequestWithInitial(0);
-                            }
-
-                            @Override
-                            public void onNext(InferResponse response) {
-                                collecting.onNext(response);
-                            }
-
-                            @Override
-                            public void onError(Throwable error) {
-                                collecting.onError(error);
-                            }
-
-                            @Override
-                            public void onCompleted() {
-                                collecting.onCompleted();
-                            }
-                        });
-        // more answers than the client's receive window (1 MiB) holds: the rest wait at the server
-        for (long id = 1; id <= UNREAD_FRAMES; id++) {
-            notReading.onNext(request(id, "unread-" + id % 10, GENEROUS));
-        }
-        notReading.onCompleted();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (answeredByServer() < UNREAD_FRAMES) {
-            assertThat(System.nanoTime()).as("the server answers all %s frames of the client that reads none"
-                    + " within 60 s (answered %s)", UNREAD_FRAMES, answeredByServer()).isLessThan(deadline);
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-
-        InferenceServiceGrpc.InferenceServiceFutureStub other =
-                InferenceServiceGrpc.newFutureStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
-        assertThat(other.infer(request(UNREAD_FRAMES + 1, "other", GENEROUS)))
-                .as("another client's frame, answered while a client reads none of its answers")
-                .succeedsWithin(Duration.ofSeconds(30))
-                .satisfies(response -> assertThat(response.hasCoordinates()).isTrue());
-        assertThat(unread).isEmpty();
-
-        notReading.request(Integer.MAX_VALUE);
-        assertThat(unreadEnded).as("the stream of the client that reads at last").succeedsWithin(Duration.ofSeconds(60));
-        // a flood of this size also meets a full queue: every frame is answered, with coordinates or a refusal
-        assertThat(unread).hasSize(UNREAD_FRAMES).allSatisfy((id, response) -> {
-            if (response.hasDropped()) {
-                assertThat(response.getDropped().getReason()).as("answer %s", id).isEqualTo(DropReason.OVERLOADED);
-            } else {
-                assertThat(response.getCoordinates().getSequence()).as("answer %s", id).isEqualTo(id);
-            }
-        });
-    }
-
-    private double answeredByServer() {
-        double answered = 0;
-        for (MetricSnapshot snapshot : metrics.registry().scrape()) {
-            if (snapshot instanceof CounterSnapshot counter
-                    && counter.getMetadata().getPrometheusName().equals("driftless_server_requests")) {
-                answered += counter.getDataPoints().stream().mapToDouble(p -> p.getValue()).sum();
-            }
-        }
-        return answered;
-    }
-
-    private static InferRequest request(long id, String session, long budgetMicros) {
-        PinholeCamera camera = PinholeCamera.withHorizontalFov(640, 480, 60);
-        float[] xy = FaceGeometry.projectKeypoints(new HeadPose(id % 40 - 20, 5, 0, 0, 0, 0.5), camera);
-        Landmarks.Builder landmarks = Landmarks.newBuilder()
-                .setScheme(KeypointScheme.BLAZEFACE_SIX)
-                .setImageWidth(640)
-                .setImageHeight(480)
-                .setFocalLengthPx((float) camera.focalPx());
-        for (int i = 0; i < FaceGeometry.KEYPOINT_COUNT; i++) {
-            landmarks.addKeypoints(Point.newBuilder().setX(xy[2 * i]).setY(xy[2 * i + 1]));
-        }
-        return InferRequest.newBuilder()
-                .setRequestId(id)
-                .setModel(PoseModelAdapter.MODEL_NAME)
-                .setRemainingBudgetUs(budgetMicros)
-                .setFrame(Frame.newBuilder().setSessionId(session).setSequence(id).setLandmarks(landmarks))
-                .build();
     }
 
     /** Notes the thread of every answer written, and holds those of calls sent with {@link #HOLD_WRITES}. */
