@@ -159,6 +159,7 @@ class RemoteInferenceTest {
         long ok = 0;
         long overloaded = 0;
         long streamsFull = 0;
+        long overLimit = 0;
         for (CompletableFuture<InferenceOutcome> future : burst) {
             InferenceOutcome outcome = await(future);
             if (outcome.succeeded()) {
@@ -172,6 +173,9 @@ class RemoteInferenceTest {
                 if (outcome.detail.equals("inference server refused the frame: every one of the 2 streams to it is"
                         + " full (it reads frames slower than they come)")) {
                     streamsFull++;
+                } else if (outcome.detail.startsWith("inference client refused the frame: ")) {
+                    // the burst is far beyond the client's in-flight limit: the surplus never leaves
+                    overLimit++;
                 } else {
                     assertThat(outcome.detail)
                             .isEqualTo("inference server refused the frame: inference queue full (8 waiting)");
@@ -181,7 +185,8 @@ class RemoteInferenceTest {
         }
         assertThat(ok).isPositive();
         assertThat(overloaded).isPositive();
-        assertThat(ok + overloaded + streamsFull).isEqualTo(400);
+        assertThat(overLimit).isPositive();
+        assertThat(ok + overloaded + streamsFull + overLimit).isEqualTo(400);
         assertThat(server.counter("driftless_server_rejected", "reason", "overloaded")).isEqualTo(overloaded);
         assertThat(remote.circuitOpen()).as("a refusing server is alive: the circuit stays closed").isFalse();
     }
@@ -355,7 +360,67 @@ class RemoteInferenceTest {
 
     @Test
     void refusesFramesAsOverloadedOnceTheServerStopsReadingRatherThanBufferingThem() throws Exception {
-        // a server that takes the stream and never asks for a message: HTTP/2 flow control fills up
+        Server stalled = stalledServer();
+        // no in-flight limit: HTTP/2 flow control alone must bound what is sent
+        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory("127.0.0.1:" + stalled.getPort(),
+                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 1, 0, InFlightLimitOptions.OFF).create(CLOCK));
+
+        FrameEnvelope frame = Faces.frames(1, 51, 1_000_000).get(0);
+        List<CompletableFuture<InferenceOutcome>> sent = new ArrayList<>();
+        InferenceOutcome refused = null;
+        while (refused == null && sent.size() < 200_000) {
+            CompletableFuture<InferenceOutcome> outcome = remote.infer(Faces.renewed(frame, 1_000_000));
+            if (outcome.isDone() && !outcome.get().succeeded()) {
+                refused = outcome.get();
+            } else {
+                sent.add(outcome);
+            }
+        }
+
+        assertThat(refused).as("a frame refused after %s sent", sent.size()).isNotNull();
+        assertThat(refused.dropReason).isEqualTo(DropReason.OVERLOADED);
+        assertThat(refused.detail).isEqualTo("inference server refused the frame: every one of the 1 streams to it is"
+                + " full (it reads frames slower than they come)");
+        // what was sent stays bounded by HTTP/2's window, and each of it ends by its own deadline
+        assertThat(sent.size()).isLessThan(100_000);
+        for (CompletableFuture<InferenceOutcome> outcome : sent) {
+            assertThat(await(outcome).dropReason).isEqualTo(DropReason.DEADLINE_EXCEEDED);
+        }
+        assertThat(remote.circuitOpen()).isFalse();
+    }
+
+    @Test
+    void sendsNoMoreThanItsInFlightLimitToAServerThatStopsAnsweringAndTakesThePlacesBackAtTheDeadlines()
+            throws Exception {
+        Server stalled = stalledServer();
+        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory("127.0.0.1:" + stalled.getPort(),
+                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 1, 0).create(CLOCK));
+        int limit = InFlightLimitOptions.DEFAULTS.initialLimit();
+        assertThat(remote.inFlightLimit()).isEqualTo(limit);
+
+        List<CompletableFuture<InferenceOutcome>> sent = new ArrayList<>();
+        for (FrameEnvelope frame : Faces.frames(limit, 52, 1_000_000)) {
+            sent.add(remote.infer(frame));
+        }
+        InferenceOutcome refused = await(remote.infer(Faces.frames(1, 53, 1_000_000).get(0)));
+
+        assertThat(sent).noneMatch(CompletableFuture::isDone);
+        assertThat(remote.inFlight()).isEqualTo(limit);
+        assertThat(refused.dropReason).isEqualTo(DropReason.OVERLOADED);
+        assertThat(refused.detail).isEqualTo("inference client refused the frame: 20 frames in flight to the inference"
+                + " server, at its in-flight limit of 20 (learned from round trips: more would wait past their"
+                + " deadlines in the server's queue)");
+        for (CompletableFuture<InferenceOutcome> outcome : sent) {
+            assertThat(await(outcome).dropReason).isEqualTo(DropReason.DEADLINE_EXCEEDED);
+        }
+        assertThat(remote.inFlight()).as("places held once every frame sent is decided").isZero();
+        assertThat(await(remote.infer(Faces.frames(1, 54, 1_000_000).get(0))).detail)
+                .as("a frame after the places came back is sent, not refused")
+                .startsWith("no answer from the inference server within the remaining budget");
+    }
+
+    /** A server that takes the stream and never asks for a message: HTTP/2 flow control fills up. */
+    private Server stalledServer() throws Exception {
         Server stalled = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                 .addService(new InferenceServiceGrpc.InferenceServiceImplBase() {
                     @Override
@@ -380,30 +445,6 @@ class RemoteInferenceTest {
                 .build()
                 .start();
         toClose.add(() -> stalled.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory("127.0.0.1:" + stalled.getPort(),
-                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 1, 0).create(CLOCK));
-
-        FrameEnvelope frame = Faces.frames(1, 51, 1_000_000).get(0);
-        List<CompletableFuture<InferenceOutcome>> sent = new ArrayList<>();
-        InferenceOutcome refused = null;
-        while (refused == null && sent.size() < 200_000) {
-            CompletableFuture<InferenceOutcome> outcome = remote.infer(Faces.renewed(frame, 1_000_000));
-            if (outcome.isDone() && !outcome.get().succeeded()) {
-                refused = outcome.get();
-            } else {
-                sent.add(outcome);
-            }
-        }
-
-        assertThat(refused).as("a frame refused after %s sent", sent.size()).isNotNull();
-        assertThat(refused.dropReason).isEqualTo(DropReason.OVERLOADED);
-        assertThat(refused.detail).isEqualTo("inference server refused the frame: every one of the 1 streams to it is"
-                + " full (it reads frames slower than they come)");
-        // what was sent stays bounded by HTTP/2's window, and each of it ends by its own deadline
-        assertThat(sent.size()).isLessThan(100_000);
-        for (CompletableFuture<InferenceOutcome> outcome : sent) {
-            assertThat(await(outcome).dropReason).isEqualTo(DropReason.DEADLINE_EXCEEDED);
-        }
-        assertThat(remote.circuitOpen()).isFalse();
+        return stalled;
     }
 }
