@@ -22,10 +22,9 @@ import io.driftless.proto.Landmarks;
 import io.driftless.proto.Point;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.metrics.MetricGroup;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -34,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.metrics.MetricGroup;
 
 /**
  * The job's model on a remote inference server, over a few long-lived bidirectional
