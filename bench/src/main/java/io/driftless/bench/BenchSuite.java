@@ -166,8 +166,9 @@ public final class BenchSuite {
             total = total.plus(run.multipliedBy(2L * repeats));
         }
         if (plan.runs("remote-inference")) {
-            total = total.plus(run.multipliedBy(repeats));
-            systems += 1;
+            // up to three sizes on the remote system with its in-flight limit and without, and in-process
+            total = total.plus(run.multipliedBy(3L * 3 * repeats));
+            systems += 3;
         }
         if (plan.runs("metrics-overhead")) {
             // every run starts its system afresh: off and on alternate

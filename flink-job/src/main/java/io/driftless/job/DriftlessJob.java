@@ -109,7 +109,8 @@ public final class DriftlessJob {
         return switch (config.inferenceBackend) {
             case IN_PROCESS -> inProcessPoseInference(config);
             case REMOTE -> new RemoteInferenceFactory(config.inferenceTarget, PoseModelAdapter.MODEL_NAME,
-                    config.inferenceTls, config.inferenceStreamsPerServer, RemoteInferenceFactory.WARM_UP_CALLS);
+                    config.inferenceTls, config.inferenceStreamsPerServer, RemoteInferenceFactory.WARM_UP_CALLS,
+                    config.inferenceInFlightLimit);
         };
     }
 
@@ -121,7 +122,8 @@ public final class DriftlessJob {
                     RunnerOptions.DEFAULTS.initialLatencyMicros()),
                     config.inputLimits.jpegLimits(), config.imageThreads, config.annotatedQuality);
             case REMOTE -> new RemoteInferenceFactory(config.inferenceTarget, FaceDetectionAdapter.MODEL_NAME,
-                    config.inferenceTls, config.inferenceStreamsPerServer, RemoteInferenceFactory.WARM_UP_CALLS);
+                    config.inferenceTls, config.inferenceStreamsPerServer, RemoteInferenceFactory.WARM_UP_CALLS,
+                    config.inferenceInFlightLimit);
         };
     }
 

@@ -2,6 +2,7 @@ package io.driftless.job;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.driftless.inference.remote.InFlightLimitOptions;
 import io.driftless.job.parse.InputLimits;
 import java.time.Duration;
 import java.util.List;
@@ -127,6 +128,31 @@ public final class DriftlessOptions {
                     + " target resolves to when the job starts; frames of all sessions share them, and round"
                     + " robin spreads them over the servers.");
 
+    public static final ConfigOption<InFlightLimitOptions.Algorithm> INFERENCE_LIMIT_ALGORITHM =
+            key(PREFIX + "inference.remote.in-flight-limit.algorithm")
+            .enumType(InFlightLimitOptions.Algorithm.class)
+            .defaultValue(InFlightLimitOptions.DEFAULTS.algorithm())
+            .withDescription("How the remote backend's limit on frames in flight (per TaskManager and model)"
+                    + " follows the round trips: VEGAS keeps few frames queued beyond the fastest recent round"
+                    + " trip, GRADIENT2 shrinks it when round trips grow beyond their long-run average; OFF"
+                    + " sends every frame HTTP/2 flow control lets through. Frames beyond the limit are"
+                    + " dropped as OVERLOADED at once instead of waiting past their deadline.");
+
+    public static final ConfigOption<Integer> INFERENCE_LIMIT_INITIAL = key(PREFIX + "inference.remote.in-flight-limit.initial")
+            .intType()
+            .defaultValue(InFlightLimitOptions.DEFAULTS.initialLimit())
+            .withDescription("The remote backend's in-flight limit before it has learned from round trips.");
+
+    public static final ConfigOption<Integer> INFERENCE_LIMIT_MIN = key(PREFIX + "inference.remote.in-flight-limit.min")
+            .intType()
+            .defaultValue(InFlightLimitOptions.DEFAULTS.minLimit())
+            .withDescription("The least the remote backend's in-flight limit falls to.");
+
+    public static final ConfigOption<Integer> INFERENCE_LIMIT_MAX = key(PREFIX + "inference.remote.in-flight-limit.max")
+            .intType()
+            .defaultValue(InFlightLimitOptions.DEFAULTS.maxLimit())
+            .withDescription("The most the remote backend's in-flight limit grows to.");
+
     public static final ConfigOption<Integer> MAX_BATCH_SIZE = key(PREFIX + "inference.max-batch-size")
             .intType()
             .defaultValue(64)
@@ -222,7 +248,8 @@ public final class DriftlessOptions {
             BOOTSTRAP_SERVERS, FRAMES_TOPIC, COORDINATES_TOPIC_PATTERN, ANNOTATED_TOPIC_PATTERN, DROPPED_TOPIC,
             GROUP_ID, CREATE_TOPICS, TOPIC_PARTITIONS, STARTING_OFFSETS, DEFAULT_DEADLINE, MAX_DEADLINE, POSE_MODEL,
             FACE_MODEL, INFERENCE_BACKEND, INFERENCE_TARGET, INFERENCE_TLS_TRUST, INFERENCE_TLS_CLIENT_CERT,
-            INFERENCE_TLS_CLIENT_KEY, INFERENCE_STREAMS_PER_SERVER, MAX_BATCH_SIZE, MAX_IMAGE_BATCH_SIZE, IMAGE_THREADS, ANNOTATED_QUALITY,
+            INFERENCE_TLS_CLIENT_KEY, INFERENCE_STREAMS_PER_SERVER, INFERENCE_LIMIT_ALGORITHM, INFERENCE_LIMIT_INITIAL,
+            INFERENCE_LIMIT_MIN, INFERENCE_LIMIT_MAX, MAX_BATCH_SIZE, MAX_IMAGE_BATCH_SIZE, IMAGE_THREADS, ANNOTATED_QUALITY,
             QUEUE_CAPACITY, INTRA_OP_THREADS, ASYNC_CAPACITY, CLOCK_WINDOW, MAX_SESSION_FPS, SESSION_BURST,
             MAX_CLOCK_OFFSET, MAX_SEND_DELAY, SESSION_IDLE_TIMEOUT, MAX_FRAME_SIZE, MAX_IMAGE_SIDE, SMOOTHING);
 

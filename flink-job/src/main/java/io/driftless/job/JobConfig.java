@@ -4,6 +4,7 @@ import static io.driftless.job.DriftlessOptions.*;
 
 import io.driftless.inference.remote.ClientTls;
 import io.driftless.inference.remote.HostAndPort;
+import io.driftless.inference.remote.InFlightLimitOptions;
 import io.driftless.job.DriftlessOptions.InferenceBackend;
 import io.driftless.job.DriftlessOptions.Smoothing;
 import io.driftless.job.DriftlessOptions.StartingOffsets;
@@ -54,6 +55,8 @@ public final class JobConfig implements Serializable {
     public final ClientTls inferenceTls;
     /** Streams the remote backend opens to each server address. */
     public final int inferenceStreamsPerServer;
+    /** The remote backend's adaptive limit on frames in flight. */
+    public final InFlightLimitOptions inferenceInFlightLimit;
     public final int maxBatchSize;
     public final int maxImageBatchSize;
     public final int imageThreads;
@@ -104,6 +107,7 @@ public final class JobConfig implements Serializable {
         this.inferenceTarget = inferenceTarget(conf, inferenceBackend);
         this.inferenceTls = inferenceTls(conf);
         this.inferenceStreamsPerServer = atLeast(conf, INFERENCE_STREAMS_PER_SERVER, 1);
+        this.inferenceInFlightLimit = inferenceInFlightLimit(conf);
         this.maxBatchSize = atLeast(conf, MAX_BATCH_SIZE, 1);
         this.maxImageBatchSize = atLeast(conf, MAX_IMAGE_BATCH_SIZE, 1);
         this.imageThreads = within(conf, IMAGE_THREADS, 1, 64);
@@ -252,6 +256,25 @@ public final class JobConfig implements Serializable {
             throw new IllegalArgumentException(INFERENCE_TARGET.key() + ": " + e.getMessage(), e);
         }
         return target;
+    }
+
+    private static InFlightLimitOptions inferenceInFlightLimit(ReadableConfig conf) {
+        InFlightLimitOptions.Algorithm algorithm = conf.get(INFERENCE_LIMIT_ALGORITHM);
+        if (algorithm == InFlightLimitOptions.Algorithm.OFF) {
+            return InFlightLimitOptions.OFF;
+        }
+        int min = atLeast(conf, INFERENCE_LIMIT_MIN, 1);
+        int max = conf.get(INFERENCE_LIMIT_MAX);
+        if (max < min) {
+            throw new IllegalArgumentException(INFERENCE_LIMIT_MAX.key() + " (" + max + ") must be at least "
+                    + INFERENCE_LIMIT_MIN.key() + " (" + min + "): lower the minimum too, or raise the maximum");
+        }
+        int initial = conf.get(INFERENCE_LIMIT_INITIAL);
+        if (initial < min || initial > max) {
+            throw new IllegalArgumentException(INFERENCE_LIMIT_INITIAL.key() + " (" + initial + ") must be between "
+                    + INFERENCE_LIMIT_MIN.key() + " (" + min + ") and " + INFERENCE_LIMIT_MAX.key() + " (" + max + ")");
+        }
+        return new InFlightLimitOptions(algorithm, initial, min, max);
     }
 
     private static ClientTls inferenceTls(ReadableConfig conf) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftless.inference.flink.OnnxPoseInferenceFactory;
 import io.driftless.inference.remote.ClientTls;
+import io.driftless.inference.remote.InFlightLimitOptions;
 import io.driftless.job.gate.SessionRateCap;
 import java.time.Duration;
 import java.util.Map;
@@ -100,6 +101,34 @@ class JobConfigTest {
                 .hasMessage("driftless.admission.max-session-fps must be at least 1, got 0");
         assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--admission.session-burst", "0"))
                 .hasMessage("driftless.admission.session-burst must be at least 1, got 0");
+    }
+
+    @Test
+    void limitsTheRemoteClientsFramesInFlightAdaptivelyByDefaultAndValidatesTheLimits() {
+        assertThat(fromArgs("--bootstrap-servers", "k:1").inferenceInFlightLimit)
+                .isEqualTo(InFlightLimitOptions.DEFAULTS)
+                .isEqualTo(new InFlightLimitOptions(InFlightLimitOptions.Algorithm.VEGAS, 20, 20, 200));
+        JobConfig tuned = fromArgs("--bootstrap-servers", "k:1", "--inference", "remote", "--inference-target", "s:1",
+                "--inference.remote.in-flight-limit.algorithm", "gradient2",
+                "--inference.remote.in-flight-limit.initial", "64", "--inference.remote.in-flight-limit.min", "8",
+                "--inference.remote.in-flight-limit.max", "512");
+        assertThat(tuned.inferenceInFlightLimit)
+                .isEqualTo(new InFlightLimitOptions(InFlightLimitOptions.Algorithm.GRADIENT2, 64, 8, 512));
+        assertThat(DriftlessJob.poseInference(tuned).key()).endsWith(tuned.inferenceInFlightLimit.toString());
+        assertThat(fromArgs("--bootstrap-servers", "k:1", "--inference.remote.in-flight-limit.algorithm", "off")
+                .inferenceInFlightLimit.enabled()).isFalse();
+
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--inference.remote.in-flight-limit.min", "0"))
+                .hasMessage("driftless.inference.remote.in-flight-limit.min must be at least 1, got 0");
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--inference.remote.in-flight-limit.max", "10"))
+                .hasMessage("driftless.inference.remote.in-flight-limit.max (10) must be at least"
+                        + " driftless.inference.remote.in-flight-limit.min (20): lower the minimum too, or raise the"
+                        + " maximum");
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--inference.remote.in-flight-limit.initial",
+                "500"))
+                .hasMessage("driftless.inference.remote.in-flight-limit.initial (500) must be between"
+                        + " driftless.inference.remote.in-flight-limit.min (20) and"
+                        + " driftless.inference.remote.in-flight-limit.max (200)");
     }
 
     @Test

@@ -49,6 +49,8 @@ public final class BenchContext implements AutoCloseable {
 
     /** The share of capacity that comparisons run at. */
     public static final double SHARE_OF_CAPACITY = 0.7;
+    /** The overload that comparisons beyond capacity run at. */
+    public static final double OVER_CAPACITY = 2.0;
     private boolean started;
     /** Whether the running system left frames unanswered: a backlog the next run would measure. */
     private boolean backlogged;
@@ -88,7 +90,8 @@ public final class BenchContext implements AutoCloseable {
             case KAFKA_FLOOR -> KafkaRelay.start(broker);
             case TRANSPORT_FLOOR -> FlinkSystem.transportFloor(broker, PARALLELISM);
             case PIPELINE -> FlinkSystem.pipeline(broker, PARALLELISM);
-            case REMOTE_PIPELINE -> FlinkSystem.remote(broker, PARALLELISM);
+            case REMOTE_PIPELINE -> FlinkSystem.remote(broker, PARALLELISM, true);
+            case UNLIMITED_REMOTE_PIPELINE -> FlinkSystem.remote(broker, PARALLELISM, false);
             case REPORTED_PIPELINE -> FlinkSystem.pipelineWithPrometheus(broker, PARALLELISM, SCRAPE_INTERVAL);
         };
         runningKind = kind;
@@ -204,6 +207,15 @@ public final class BenchContext implements AutoCloseable {
     public OptionalInt belowCapacityUsers() {
         return capacity == null || capacity.users() == 0 ? OptionalInt.empty()
                 : OptionalInt.of((int) Math.max(1, Math.round(capacity.users() * SHARE_OF_CAPACITY)));
+    }
+
+    /**
+     * Users at {@value #OVER_CAPACITY} times the measured capacity: an overload the system must
+     * shed, not a collapse; empty when the capacity scenario has not found one.
+     */
+    public OptionalInt overCapacityUsers() {
+        return capacity == null || capacity.users() == 0 ? OptionalInt.empty()
+                : OptionalInt.of((int) Math.round(capacity.users() * OVER_CAPACITY));
     }
 
     private static String key(SystemKind kind, int users) {

@@ -8,8 +8,10 @@ public enum SystemKind {
     TRANSPORT_FLOOR,
     /** The job as shipped, pose model in-process. */
     PIPELINE,
-    /** The job calling the pose model on an inference server. */
+    /** The job calling the pose model on an inference server, within the client's adaptive in-flight limit. */
     REMOTE_PIPELINE,
+    /** The same with the in-flight limit off: only HTTP/2 flow control bounds the frames in flight. */
+    UNLIMITED_REMOTE_PIPELINE,
     /** The job as shipped with the Prometheus reporter on and scraped. */
     REPORTED_PIPELINE
 }

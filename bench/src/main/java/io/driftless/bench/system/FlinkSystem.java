@@ -2,6 +2,7 @@ package io.driftless.bench.system;
 
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.flink.FrameInferenceFactory;
+import io.driftless.inference.remote.InFlightLimitOptions;
 import io.driftless.job.DriftlessJob;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.JobConfig;
@@ -80,14 +81,21 @@ public final class FlinkSystem implements SystemUnderTest {
                 new InstantInference.Factory(), null);
     }
 
-    /** The job calling the pose model on an inference server on a local port, in this JVM. */
-    public static FlinkSystem remote(BenchBroker broker, int parallelism) throws Exception {
+    /**
+     * The job calling the pose model on an inference server on a local port, in this JVM;
+     * {@code limited}: within the client's adaptive in-flight limit (the default), else with it off.
+     */
+    public static FlinkSystem remote(BenchBroker broker, int parallelism, boolean limited) throws Exception {
         ModelServer server = ModelServer.start();
         try {
             Configuration settings = new Configuration();
             settings.set(DriftlessOptions.INFERENCE_BACKEND, DriftlessOptions.InferenceBackend.REMOTE);
             settings.set(DriftlessOptions.INFERENCE_TARGET, server.target());
-            return start("pipeline, remote model", broker, parallelism, new Configuration(), settings, null, server);
+            if (!limited) {
+                settings.set(DriftlessOptions.INFERENCE_LIMIT_ALGORITHM, InFlightLimitOptions.Algorithm.OFF);
+            }
+            return start(limited ? "pipeline, remote model" : "pipeline, remote model, no in-flight limit", broker,
+                    parallelism, new Configuration(), settings, null, server);
         } catch (Exception | Error e) {
             server.close();
             throw e;

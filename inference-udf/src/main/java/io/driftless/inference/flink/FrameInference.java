@@ -1,6 +1,7 @@
 package io.driftless.inference.flink;
 
 import java.util.concurrent.CompletableFuture;
+import org.apache.flink.metrics.MetricGroup;
 
 /**
  * A model behind the job's async stage: takes admitted frames, answers each with an outcome.
@@ -28,5 +29,13 @@ public interface FrameInference extends AutoCloseable {
      */
     default long expectedLatencyMicros(Payload payload) {
         return expectedLatencyMicros();
+    }
+
+    /**
+     * Registers the backend's own gauges under {@code group}, if it has any. Each operator that
+     * uses the backend calls it; the backend is shared per TaskManager, so every operator
+     * reports the same values.
+     */
+    default void registerMetrics(MetricGroup group) {
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
@@ -23,7 +24,7 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  *
  * <p>Reports {@code inference_in_flight}: frames of this subtask handed to the model and not
  * yet answered. The task thread raises it and the model's callback threads lower it, hence
- * an atomic.
+ * an atomic. The backend adds its own gauges beside it (the remote client's in-flight limit).
  */
 public class InferenceAsyncFunction extends RichAsyncFunction<FrameEnvelope, InferenceOutcome> {
 
@@ -43,7 +44,9 @@ public class InferenceAsyncFunction extends RichAsyncFunction<FrameEnvelope, Inf
     public void open(OpenContext openContext) throws Exception {
         lease = SharedInference.acquire(factory, clock);
         inFlight = new AtomicInteger();
-        DriftlessMetricGroup.of(getRuntimeContext()).gauge("inference_in_flight", inFlight::get);
+        MetricGroup metrics = DriftlessMetricGroup.of(getRuntimeContext());
+        metrics.gauge("inference_in_flight", inFlight::get);
+        lease.inference().registerMetrics(metrics);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.driftless.inference.flink;
 
 import java.util.concurrent.CompletableFuture;
+import org.apache.flink.metrics.MetricGroup;
 
 /**
  * Serves each frame with the model its payload needs: landmarks with the pose model, images
@@ -36,6 +37,12 @@ public final class PayloadRoutedInference implements FrameInference {
     @Override
     public long expectedLatencyMicros(Payload payload) {
         return backend(payload).expectedLatencyMicros();
+    }
+
+    @Override
+    public void registerMetrics(MetricGroup group) {
+        landmarks.registerMetrics(group);
+        images.registerMetrics(group);
     }
 
     private FrameInference backend(Payload payload) {

@@ -1,5 +1,6 @@
 package io.driftless.inference.remote;
 
+import com.netflix.concurrency.limits.Limiter;
 import io.driftless.inference.face.FaceDetection;
 import io.driftless.inference.flink.FrameEnvelope;
 import io.driftless.inference.flink.InferenceOutcome;
@@ -11,6 +12,7 @@ import io.driftless.proto.DropReason;
 import io.driftless.proto.InferResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * One frame sent on a stream and not answered yet: its outcome, the timer that drops it at its
@@ -18,9 +20,23 @@ import java.util.concurrent.ScheduledFuture;
  *
  * <p>The first of answer, deadline and stream failure decides the outcome; the others find it
  * decided and do nothing. The stream that holds the frame removes it before deciding, so a
- * frame is decided by whoever removed it.
+ * frame is decided by whoever removed it. Whoever decides also gives the frame's place in the
+ * client's in-flight limit back, with the round trip as the kind of sample its outcome is.
  */
 final class PendingFrame {
+
+    /** What a frame's round trip tells the in-flight limit. */
+    enum Sample {
+        /** Answered: the round trip is a measure of the servers' latency. */
+        SUCCESS,
+        /** Its deadline passed, or the server refused it: the servers have more than they can do. */
+        DROPPED,
+        /** Says nothing about the servers' load: never sent, a broken stream, a probe, a bad frame. */
+        IGNORE
+    }
+
+    private static final AtomicReferenceFieldUpdater<PendingFrame, Limiter.Listener> PLACE =
+            AtomicReferenceFieldUpdater.newUpdater(PendingFrame.class, Limiter.Listener.class, "place");
 
     final long requestId;
     final FrameEnvelope frame;
@@ -30,10 +46,13 @@ final class PendingFrame {
     final CompletableFuture<InferenceOutcome> outcome = new CompletableFuture<>();
     private final String model;
     private volatile ScheduledFuture<?> deadlineTimer;
+    /** The frame's place in the in-flight limit, until its outcome gives it back. */
+    private volatile Limiter.Listener place;
 
     PendingFrame(long requestId, FrameEnvelope frame, String model, long sentMicros, long budgetMicros,
-            CircuitBreaker.Permit permit) {
+            CircuitBreaker.Permit permit, Limiter.Listener place) {
         this.requestId = requestId;
+        this.place = place;
         this.frame = frame;
         this.model = model;
         this.sentMicros = sentMicros;
@@ -49,7 +68,17 @@ final class PendingFrame {
         }
     }
 
-    void complete(InferenceOutcome result) {
+    /** Decides the frame, unless something decided it first; {@code sample} is what its round trip says. */
+    void complete(InferenceOutcome result, Sample sample) {
+        // the place goes back before the outcome is seen, so a caller that saw it sees the place free
+        Limiter.Listener held = PLACE.getAndSet(this, null);
+        if (held != null) {
+            switch (sample) {
+                case SUCCESS -> held.onSuccess();
+                case DROPPED -> held.onDropped();
+                case IGNORE -> held.onIgnore();
+            }
+        }
         if (outcome.complete(result)) {
             ScheduledFuture<?> timer = deadlineTimer;
             if (timer != null) {
@@ -58,8 +87,8 @@ final class PendingFrame {
         }
     }
 
-    void drop(DropReason reason, String detail) {
-        complete(InferenceOutcome.dropped(frame, reason, detail));
+    void drop(DropReason reason, String detail, Sample sample) {
+        complete(InferenceOutcome.dropped(frame, reason, detail), sample);
     }
 
     /** The outcome the server's answer means; {@code receivedMicros} is when it arrived. */

@@ -9,6 +9,8 @@ import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
 import com.google.protobuf.ByteString;
+import com.netflix.concurrency.limits.Limiter;
+import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import io.driftless.proto.DropReason;
 import io.driftless.proto.Frame;
 import io.driftless.proto.Image;
@@ -22,6 +24,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -30,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.metrics.MetricGroup;
 
 /**
  * The job's model on a remote inference server, over a few long-lived bidirectional
@@ -45,6 +49,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * after a backoff. After a few unreachable answers in a row the breaker stops sending, so an
  * outage costs no network round trip per frame, and a probe frame now and then finds the
  * server again.
+ *
+ * <p>Frames in flight are bounded by an adaptive limit ({@link InFlightLimitOptions}) learned
+ * from the round trips: a frame beyond it is refused as OVERLOADED at once and never reaches
+ * the network. Answers are the limit's successes; frames whose deadline passed, and the
+ * server's refusals, its drops; a broken stream, a probe or a frame never sent tell it nothing.
  *
  * <p>Streams are spread by the channel's round-robin policy: each new stream goes to the next
  * server. A stream is replaced after {@code streamMaxAgeMicros}, so servers added (or back
@@ -66,6 +75,8 @@ public final class RemoteInference implements FrameInference {
     private final InferenceServiceGrpc.InferenceServiceStub stub;
     private final String model;
     private final CircuitBreaker breaker;
+    private final InFlightLimitOptions inFlightLimit;
+    private volatile SimpleLimiter<Void> limiter;
     private final long initialLatencyMicros;
     private final long streamMaxAgeMicros;
     private final MicroClock clock;
@@ -89,7 +100,7 @@ public final class RemoteInference implements FrameInference {
     };
 
     RemoteInference(ManagedChannel channel, String model, int streams, long streamMaxAgeMicros,
-            CircuitBreaker breaker, long initialLatencyMicros, MicroClock clock) {
+            CircuitBreaker breaker, InFlightLimitOptions inFlightLimit, long initialLatencyMicros, MicroClock clock) {
         if (streams < 1) {
             throw new IllegalArgumentException("streams must be at least 1, got " + streams);
         }
@@ -100,6 +111,8 @@ public final class RemoteInference implements FrameInference {
         this.stub = InferenceServiceGrpc.newStub(channel);
         this.model = model;
         this.breaker = breaker;
+        this.inFlightLimit = inFlightLimit;
+        this.limiter = inFlightLimit.newLimiter(clock);
         this.initialLatencyMicros = initialLatencyMicros;
         this.streamMaxAgeMicros = streamMaxAgeMicros;
         this.clock = clock;
@@ -144,12 +157,20 @@ public final class RemoteInference implements FrameInference {
             return CompletableFuture.completedFuture(InferenceOutcome.dropped(frame, DropReason.INFERENCE_FAILED,
                     "the remote inference client is closed"));
         }
+        SimpleLimiter<Void> limiter = this.limiter;
+        Optional<Limiter.Listener> place = limiter.acquire(null);
+        if (place.isEmpty()) {
+            return CompletableFuture.completedFuture(InferenceOutcome.dropped(frame, DropReason.OVERLOADED,
+                    limitReached(limiter)));
+        }
         CircuitBreaker.Permit permit = breaker.acquire();
         if (permit == CircuitBreaker.Permit.REFUSED) {
+            place.get().onIgnore();
             return CompletableFuture.completedFuture(
                     InferenceOutcome.dropped(frame, DropReason.INFERENCE_FAILED, breaker.refusal()));
         }
-        PendingFrame pending = new PendingFrame(requestIds.incrementAndGet(), frame, model, sent, remaining, permit);
+        PendingFrame pending = new PendingFrame(requestIds.incrementAndGet(), frame, model, sent, remaining, permit,
+                place.get());
         InferRequest request = request(frame, pending.requestId, remaining);
         if (permit == CircuitBreaker.Permit.PROBE) {
             // reconnect now rather than at the end of gRPC's reconnect backoff, and let the
@@ -160,6 +181,12 @@ public final class RemoteInference implements FrameInference {
             send(pending, request);
         }
         return pending.outcome;
+    }
+
+    private static String limitReached(SimpleLimiter<Void> limiter) {
+        return "inference client refused the frame: " + limiter.getInflight() + " frames in flight to the"
+                + " inference server, at its in-flight limit of " + limiter.getLimit() + " (learned from round"
+                + " trips: more would wait past their deadlines in the server's queue)";
     }
 
     /** Onto the next stream with room, trying each once. */
@@ -175,11 +202,12 @@ public final class RemoteInference implements FrameInference {
         }
         if (full) {
             pending.drop(DropReason.OVERLOADED, "inference server refused the frame: every one of the "
-                    + slots.length + " streams to it is full (it reads frames slower than they come)");
+                    + slots.length + " streams to it is full (it reads frames slower than they come)",
+                    PendingFrame.Sample.IGNORE);
         } else {
             breaker.failed(pending.permit);
             pending.drop(DropReason.INFERENCE_FAILED, "inference server unavailable: " + slots[
-                    Math.floorMod(first, slots.length)].whyClosed());
+                    Math.floorMod(first, slots.length)].whyClosed(), PendingFrame.Sample.IGNORE);
         }
     }
 
@@ -198,32 +226,49 @@ public final class RemoteInference implements FrameInference {
             breaker.failed(pending.permit);
         }
         pending.drop(DropReason.DEADLINE_EXCEEDED,
-                "no answer from the inference server within the remaining budget of " + pending.budgetMicros + " us");
+                "no answer from the inference server within the remaining budget of " + pending.budgetMicros + " us",
+                sample(pending, PendingFrame.Sample.DROPPED));
     }
 
     private void answered(PendingFrame pending, InferResponse response) {
         long received = clock.nowMicros();
         breaker.succeeded(pending.permit);
         InferenceOutcome outcome = pending.outcomeOf(response, received);
+        PendingFrame.Sample sample;
         if (outcome.succeeded()) {
             recordRoundTrip(received - pending.sentMicros, received);
+            sample = PendingFrame.Sample.SUCCESS;
+        } else {
+            sample = switch (outcome.dropReason) {
+                // refused, or let go at its deadline, at the server: it has more than it can do
+                case OVERLOADED, LATE_ON_ARRIVAL, DEADLINE_EXCEEDED -> PendingFrame.Sample.DROPPED;
+                default -> PendingFrame.Sample.IGNORE;
+            };
         }
-        pending.complete(outcome);
+        pending.complete(outcome, sample(pending, sample));
+    }
+
+    /** A probe's round trip includes connecting to a server that was down: no measure of its load. */
+    private static PendingFrame.Sample sample(PendingFrame pending, PendingFrame.Sample sample) {
+        return pending.permit == CircuitBreaker.Permit.PROBE ? PendingFrame.Sample.IGNORE : sample;
     }
 
     private void lost(PendingFrame pending, Status status) {
         switch (status.getCode()) {
             case UNAVAILABLE, CANCELLED, DEADLINE_EXCEEDED -> {
                 breaker.failed(pending.permit);
-                pending.drop(DropReason.INFERENCE_FAILED, "inference server unavailable: " + describe(status));
+                pending.drop(DropReason.INFERENCE_FAILED, "inference server unavailable: " + describe(status),
+                        PendingFrame.Sample.IGNORE);
             }
             case RESOURCE_EXHAUSTED -> {
                 breaker.succeeded(pending.permit);
-                pending.drop(DropReason.OVERLOADED, "inference server refused the frame: " + status.getDescription());
+                pending.drop(DropReason.OVERLOADED, "inference server refused the frame: " + status.getDescription(),
+                        sample(pending, PendingFrame.Sample.DROPPED));
             }
             default -> {
                 breaker.succeeded(pending.permit);
-                pending.drop(DropReason.INFERENCE_FAILED, "inference server answered " + describe(status));
+                pending.drop(DropReason.INFERENCE_FAILED, "inference server answered " + describe(status),
+                        PendingFrame.Sample.IGNORE);
             }
         }
     }
@@ -268,9 +313,13 @@ public final class RemoteInference implements FrameInference {
      * (protobuf, HTTP/2) interpreted: its first round trips are slow enough that the admission
      * gate would shed nearly every frame, and with so few calls made the path would warm up
      * only slowly. Answers do not matter: an unreachable server just ends the warm-up early.
+     * The in-flight limit starts afresh too: a cold call path's round trips say nothing of the
+     * server's load.
      */
     void warmUp(int calls, int concurrency, long limitMicros) throws InterruptedException {
         long end = clock.nowMicros() + limitMicros;
+        // within the limit, so that every warm-up frame is sent rather than refused
+        concurrency = Math.min(concurrency, limiter.getLimit());
         Semaphore slots = new Semaphore(concurrency);
         for (int i = 0; i < calls && clock.nowMicros() < end && !breaker.isOpen(); i++) {
             if (!slots.tryAcquire(Math.max(0, end - clock.nowMicros()), TimeUnit.MICROSECONDS)) {
@@ -281,6 +330,7 @@ public final class RemoteInference implements FrameInference {
         slots.tryAcquire(concurrency, Math.max(0, end - clock.nowMicros()), TimeUnit.MICROSECONDS);
         roundTrips = newTracker();
         lastAnswerMicros = clock.nowMicros();
+        limiter = inFlightLimit.newLimiter(clock);
     }
 
     /** A frontal face half a metre from a 640x480 camera with a second to answer. */
@@ -326,6 +376,29 @@ public final class RemoteInference implements FrameInference {
     /** Whether calls are being refused because the server is taken to be down. */
     public boolean circuitOpen() {
         return breaker.isOpen();
+    }
+
+    /** The in-flight limit now; {@link Integer#MAX_VALUE} when there is none. */
+    public int inFlightLimit() {
+        return limiter.getLimit();
+    }
+
+    /** Frames sent, or about to be, and not decided yet. */
+    public int inFlight() {
+        return limiter.getInflight();
+    }
+
+    /**
+     * Reports {@code model_remote_in_flight_limit} and {@code model_remote_in_flight}, labelled
+     * with the model: the limit on frames in flight to the servers, and how many are.
+     */
+    @Override
+    public void registerMetrics(MetricGroup group) {
+        MetricGroup ofModel = group.addGroup("model", model);
+        if (inFlightLimit.enabled()) {
+            ofModel.gauge("remote_in_flight_limit", this::inFlightLimit);
+        }
+        ofModel.gauge("remote_in_flight", this::inFlight);
     }
 
     /**

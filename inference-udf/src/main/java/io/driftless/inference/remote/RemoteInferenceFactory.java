@@ -49,6 +49,7 @@ public final class RemoteInferenceFactory implements FrameInferenceFactory {
     private final int warmUpCalls;
     private final int streamsPerServer;
     private final long streamMaxAgeMicros;
+    private final InFlightLimitOptions inFlightLimit;
 
     /**
      * @param target {@code host:port[,host:port...]}
@@ -64,12 +65,23 @@ public final class RemoteInferenceFactory implements FrameInferenceFactory {
      *     {@link RemoteInference#warmUp}); 0 for none
      */
     public RemoteInferenceFactory(String target, String model, ClientTls tls, int streamsPerServer, int warmUpCalls) {
-        this(target, model, tls, streamsPerServer, warmUpCalls, STREAM_MAX_AGE_MICROS);
+        this(target, model, tls, streamsPerServer, warmUpCalls, InFlightLimitOptions.DEFAULTS);
+    }
+
+    /** @param inFlightLimit the adaptive limit on frames in flight, or {@link InFlightLimitOptions#OFF} */
+    public RemoteInferenceFactory(String target, String model, ClientTls tls, int streamsPerServer, int warmUpCalls,
+            InFlightLimitOptions inFlightLimit) {
+        this(target, model, tls, streamsPerServer, warmUpCalls, inFlightLimit, STREAM_MAX_AGE_MICROS);
     }
 
     /** With another stream lifetime; for tests of the stream's replacement. */
     RemoteInferenceFactory(String target, String model, ClientTls tls, int streamsPerServer, int warmUpCalls,
             long streamMaxAgeMicros) {
+        this(target, model, tls, streamsPerServer, warmUpCalls, InFlightLimitOptions.DEFAULTS, streamMaxAgeMicros);
+    }
+
+    private RemoteInferenceFactory(String target, String model, ClientTls tls, int streamsPerServer, int warmUpCalls,
+            InFlightLimitOptions inFlightLimit, long streamMaxAgeMicros) {
         if (warmUpCalls < 0) {
             throw new IllegalArgumentException("warmUpCalls must not be negative, got " + warmUpCalls);
         }
@@ -79,7 +91,11 @@ public final class RemoteInferenceFactory implements FrameInferenceFactory {
         if (streamMaxAgeMicros <= 0) {
             throw new IllegalArgumentException("streamMaxAgeMicros must be positive, got " + streamMaxAgeMicros);
         }
+        if (inFlightLimit == null) {
+            throw new IllegalArgumentException("inFlightLimit must be set; InFlightLimitOptions.OFF for none");
+        }
         this.warmUpCalls = warmUpCalls;
+        this.inFlightLimit = inFlightLimit;
         this.streamsPerServer = streamsPerServer;
         this.streamMaxAgeMicros = streamMaxAgeMicros;
         this.servers = HostAndPort.parseList(target);
@@ -93,7 +109,7 @@ public final class RemoteInferenceFactory implements FrameInferenceFactory {
     @Override
     public String key() {
         return "remote|" + servers + "|" + model + "|" + tls + "|" + streamsPerServer + "|" + warmUpCalls + "|"
-                + streamMaxAgeMicros;
+                + streamMaxAgeMicros + "|" + inFlightLimit;
     }
 
     /** The gRPC target for the servers: DNS for one name, the address list for several. */
@@ -117,7 +133,7 @@ public final class RemoteInferenceFactory implements FrameInferenceFactory {
         channel.getState(true);
         RemoteInference inference = new RemoteInference(channel, model, streamsPerServer * resolvedAddresses(),
                 streamMaxAgeMicros, new CircuitBreaker(FAILURES_TO_OPEN, MIN_OPEN_MICROS, MAX_OPEN_MICROS, clock),
-                INITIAL_LATENCY_MICROS, clock);
+                inFlightLimit, INITIAL_LATENCY_MICROS, clock);
         if (warmUpCalls > 0) {
             try {
                 inference.warmUp(warmUpCalls, WARM_UP_CONCURRENCY, WARM_UP_LIMIT_MICROS);

@@ -149,7 +149,10 @@ class RemoteInferenceTest {
         // one frame per model call and room for eight waiting: a burst of 400 overflows it
         RunningServer server = closing(RunningServer.start(0, InsecureServerCredentials.create(),
                 new RunnerOptions(1, 8, 1, 1_000)));
-        RemoteInference remote = client(server.target());
+        // no in-flight limit: the whole burst must reach the server for its queue to overflow
+        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory(server.target(),
+                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, RemoteInferenceFactory.DEFAULT_STREAMS_PER_SERVER, 0,
+                InFlightLimitOptions.OFF).create(CLOCK));
         await(remote.infer(Faces.frames(1, 1, GENEROUS).get(0)));
 
         List<CompletableFuture<InferenceOutcome>> burst = new ArrayList<>();
@@ -355,7 +358,67 @@ class RemoteInferenceTest {
 
     @Test
     void refusesFramesAsOverloadedOnceTheServerStopsReadingRatherThanBufferingThem() throws Exception {
-        // a server that takes the stream and never asks for a message: HTTP/2 flow control fills up
+        Server stalled = stalledServer();
+        // no in-flight limit: HTTP/2 flow control alone must bound what is sent
+        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory("127.0.0.1:" + stalled.getPort(),
+                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 1, 0, InFlightLimitOptions.OFF).create(CLOCK));
+
+        FrameEnvelope frame = Faces.frames(1, 51, 1_000_000).get(0);
+        List<CompletableFuture<InferenceOutcome>> sent = new ArrayList<>();
+        InferenceOutcome refused = null;
+        while (refused == null && sent.size() < 200_000) {
+            CompletableFuture<InferenceOutcome> outcome = remote.infer(Faces.renewed(frame, 1_000_000));
+            if (outcome.isDone() && !outcome.get().succeeded()) {
+                refused = outcome.get();
+            } else {
+                sent.add(outcome);
+            }
+        }
+
+        assertThat(refused).as("a frame refused after %s sent", sent.size()).isNotNull();
+        assertThat(refused.dropReason).isEqualTo(DropReason.OVERLOADED);
+        assertThat(refused.detail).isEqualTo("inference server refused the frame: every one of the 1 streams to it is"
+                + " full (it reads frames slower than they come)");
+        // what was sent stays bounded by HTTP/2's window, and each of it ends by its own deadline
+        assertThat(sent.size()).isLessThan(100_000);
+        for (CompletableFuture<InferenceOutcome> outcome : sent) {
+            assertThat(await(outcome).dropReason).isEqualTo(DropReason.DEADLINE_EXCEEDED);
+        }
+        assertThat(remote.circuitOpen()).isFalse();
+    }
+
+    @Test
+    void sendsNoMoreThanItsInFlightLimitToAServerThatStopsAnsweringAndTakesThePlacesBackAtTheDeadlines()
+            throws Exception {
+        Server stalled = stalledServer();
+        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory("127.0.0.1:" + stalled.getPort(),
+                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 1, 0).create(CLOCK));
+        int limit = InFlightLimitOptions.DEFAULTS.initialLimit();
+        assertThat(remote.inFlightLimit()).isEqualTo(limit);
+
+        List<CompletableFuture<InferenceOutcome>> sent = new ArrayList<>();
+        for (FrameEnvelope frame : Faces.frames(limit, 52, 1_000_000)) {
+            sent.add(remote.infer(frame));
+        }
+        InferenceOutcome refused = await(remote.infer(Faces.frames(1, 53, 1_000_000).get(0)));
+
+        assertThat(sent).noneMatch(CompletableFuture::isDone);
+        assertThat(remote.inFlight()).isEqualTo(limit);
+        assertThat(refused.dropReason).isEqualTo(DropReason.OVERLOADED);
+        assertThat(refused.detail).isEqualTo("inference client refused the frame: 20 frames in flight to the inference"
+                + " server, at its in-flight limit of 20 (learned from round trips: more would wait past their"
+                + " deadlines in the server's queue)");
+        for (CompletableFuture<InferenceOutcome> outcome : sent) {
+            assertThat(await(outcome).dropReason).isEqualTo(DropReason.DEADLINE_EXCEEDED);
+        }
+        assertThat(remote.inFlight()).as("places held once every frame sent is decided").isZero();
+        assertThat(await(remote.infer(Faces.frames(1, 54, 1_000_000).get(0))).detail)
+                .as("a frame after the places came back is sent, not refused")
+                .startsWith("no answer from the inference server within the remaining budget");
+    }
+
+    /** A server that takes the stream and never asks for a message: HTTP/2 flow control fills up. */
+    private Server stalledServer() throws Exception {
         Server stalled = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                 .addService(new InferenceServiceGrpc.InferenceServiceImplBase() {
                     @Override
@@ -380,30 +443,6 @@ class RemoteInferenceTest {
                 .build()
                 .start();
         toClose.add(() -> stalled.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory("127.0.0.1:" + stalled.getPort(),
-                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 1, 0).create(CLOCK));
-
-        FrameEnvelope frame = Faces.frames(1, 51, 1_000_000).get(0);
-        List<CompletableFuture<InferenceOutcome>> sent = new ArrayList<>();
-        InferenceOutcome refused = null;
-        while (refused == null && sent.size() < 200_000) {
-            CompletableFuture<InferenceOutcome> outcome = remote.infer(Faces.renewed(frame, 1_000_000));
-            if (outcome.isDone() && !outcome.get().succeeded()) {
-                refused = outcome.get();
-            } else {
-                sent.add(outcome);
-            }
-        }
-
-        assertThat(refused).as("a frame refused after %s sent", sent.size()).isNotNull();
-        assertThat(refused.dropReason).isEqualTo(DropReason.OVERLOADED);
-        assertThat(refused.detail).isEqualTo("inference server refused the frame: every one of the 1 streams to it is"
-                + " full (it reads frames slower than they come)");
-        // what was sent stays bounded by HTTP/2's window, and each of it ends by its own deadline
-        assertThat(sent.size()).isLessThan(100_000);
-        for (CompletableFuture<InferenceOutcome> outcome : sent) {
-            assertThat(await(outcome).dropReason).isEqualTo(DropReason.DEADLINE_EXCEEDED);
-        }
-        assertThat(remote.circuitOpen()).isFalse();
+        return stalled;
     }
 }

@@ -8,7 +8,9 @@ import io.driftless.inference.server.ServerMetrics;
 import io.driftless.inference.server.SlowedPoseModel;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
+import io.grpc.ServerBuilder;
 import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
@@ -22,13 +24,16 @@ public final class RunningServer implements AutoCloseable {
     public final InferenceServer server;
     private boolean stopped;
 
-    private RunningServer(int port, ServerCredentials credentials, RunnerOptions options, long pauseMicros)
-            throws Exception {
+    private RunningServer(int port, ServerCredentials credentials, RunnerOptions options, long pauseMicros,
+            ServerInterceptor... interceptors) throws Exception {
         ModelCatalog models = pauseMicros > 0
                 ? SlowedPoseModel.catalog(pauseMicros, options, MicroClock.system(), metrics)
                 : ModelCatalog.bundled(options, MicroClock.system(), metrics);
-        server = new InferenceServer(Grpc.newServerBuilderForPort(port, credentials), models, metrics, 2,
-                MicroClock.system());
+        ServerBuilder<?> transport = Grpc.newServerBuilderForPort(port, credentials);
+        for (ServerInterceptor interceptor : interceptors) {
+            transport.intercept(interceptor);
+        }
+        server = new InferenceServer(transport, models, metrics, 2, MicroClock.system());
         server.start();
     }
 
@@ -45,6 +50,14 @@ public final class RunningServer implements AutoCloseable {
     /** Plaintext on a free port, serving only the pose model, slowed by {@code pauseMicros} a batch. */
     public static RunningServer slowed(long pauseMicros, RunnerOptions options) throws Exception {
         return new RunningServer(0, InsecureServerCredentials.create(), options, pauseMicros);
+    }
+
+    /**
+     * Plaintext on a free port, serving only the pose model slowed by {@code pauseMicros} a
+     * batch, its call handlers held up by {@code reads} before each frame they read.
+     */
+    public static RunningServer slowed(long pauseMicros, RunnerOptions options, SlowReads reads) throws Exception {
+        return new RunningServer(0, InsecureServerCredentials.create(), options, pauseMicros, reads);
     }
 
     public int port() {
