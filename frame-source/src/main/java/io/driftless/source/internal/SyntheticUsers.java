@@ -30,7 +30,7 @@ public final class SyntheticUsers {
     public SyntheticUsers(SyntheticConfig config, SessionIds sessions) {
         this.sessions = sessions;
         this.camera = config.camera();
-        this.deadlineMs = config.deadlineMs();
+        this.deadlineMs = config.frames().deadlineMs();
         this.noisePx = config.noisePx();
         int users = sessions.users();
         this.motions = new HeadMotion[users];
