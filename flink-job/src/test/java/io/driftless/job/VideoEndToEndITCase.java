@@ -9,6 +9,7 @@ import io.driftless.job.testutils.JobUnderTest;
 import io.driftless.proto.Anchor;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.DropReason;
+import io.driftless.source.FrameSettings;
 import io.driftless.source.KafkaLink;
 import io.driftless.source.ReportSettings;
 import io.driftless.source.video.SendMode;
@@ -66,13 +67,12 @@ class VideoEndToEndITCase {
         KafkaLink link = new KafkaLink(CLUSTER.bootstrapServers(), topics.frames(), topics.coordinates(),
                 topics.dropped(), topics.annotated(), Duration.ofSeconds(10), Map.of());
         VideoSummary summary;
-        // a budget a busy test machine cannot miss: this checks content and accounting, not speed
         try (VideoRun run = new VideoRun(VideoConfig.builder(link, VideoSource.file(video, false))
-                .sendMode(mode)
+                // a budget a busy test machine cannot miss: this checks content and accounting, not speed
+                .frames(FrameSettings.DEFAULT.withSendMode(mode).withDeadlineMs(1_000))
                 // at the video's own size, so the job's anchors are in the video's pixels
                 .jpegWidth(FaceVideo.WIDTH)
                 .sessionId("astronaut")
-                .deadlineMs(1_000)
                 .report(ReportSettings.DEFAULT.withDrainTimeout(Duration.ofSeconds(20)))
                 .render(rendered(mode))
                 .build())) {

@@ -111,12 +111,10 @@ abstract class CameraCommand implements Callable<Integer> {
     private VideoConfig config() {
         try {
             return VideoConfig.builder(kafka.link(send), source())
-                    .sendMode(send)
+                    .frames(frame.settings(send))
                     .jpegWidth(jpegWidth)
-                    .jpegQuality(frame.jpegQuality)
                     .sessionId(session)
                     .fps(fps)
-                    .deadlineMs(frame.deadlineMs)
                     .duration(duration)
                     .render(render)
                     .horizontalFovDeg(fovDeg)

@@ -1,5 +1,6 @@
 package io.driftless.source;
 
+import io.driftless.source.video.SendMode;
 import picocli.CommandLine.Option;
 
 /**
@@ -9,12 +10,17 @@ import picocli.CommandLine.Option;
 final class FrameOptions {
 
     @Option(names = "--deadline-ms", paramLabel = "MS",
-            defaultValue = "" + SyntheticConfig.DEFAULT_DEADLINE_MS,
+            defaultValue = "" + FrameSettings.DEFAULT_DEADLINE_MS,
             description = "Capture-to-render budget sent in each frame (default: ${DEFAULT-VALUE}).")
-    int deadlineMs;
+    private int deadlineMs;
 
     @Option(names = "--jpeg-quality", paramLabel = "Q",
-            defaultValue = "" + SyntheticConfig.DEFAULT_JPEG_QUALITY,
+            defaultValue = "" + FrameSettings.DEFAULT_JPEG_QUALITY,
             description = "With --send jpeg: JPEG quality, 1 to 100 (default: ${DEFAULT-VALUE}).")
-    int jpegQuality;
+    private int jpegQuality;
+
+    /** These options for frames of {@code sendMode}; a bad value throws with a message naming it. */
+    FrameSettings settings(SendMode sendMode) {
+        return new FrameSettings(sendMode, deadlineMs, jpegQuality);
+    }
 }

@@ -134,7 +134,7 @@ final class SyntheticCommand implements Callable<Integer> {
                     .users(users)
                     .fps(fps)
                     .duration(duration)
-                    .deadlineMs(frame.deadlineMs)
+                    .frames(frame.settings(send))
                     .bootstrapServers(kafka.bootstrapServers)
                     .framesTopic(kafka.framesTopic)
                     .coordinatesTopicPattern(kafka.coordinatesTopicPattern)
@@ -150,8 +150,6 @@ final class SyntheticCommand implements Callable<Integer> {
                     .report(report.settings(parent.out()))
                     .runId(runId)
                     .sentLog(sentLog)
-                    .sendMode(send)
-                    .jpegQuality(frame.jpegQuality)
                     .image(image)
                     .build();
         } catch (IllegalArgumentException e) {

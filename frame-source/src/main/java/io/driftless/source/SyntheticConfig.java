@@ -31,8 +31,6 @@ public final class SyntheticConfig {
     public static final int MAX_USERS = 100_000;
     public static final int DEFAULT_FPS = 30;
     public static final int MAX_FPS = 1_000;
-    public static final int DEFAULT_DEADLINE_MS = 33;
-    public static final int MAX_DEADLINE_MS = 60_000;
     public static final double DEFAULT_NOISE_PX = 1.5;
     public static final double MAX_NOISE_PX = 50;
     public static final long DEFAULT_SEED = 20_261_121L;
@@ -42,14 +40,13 @@ public final class SyntheticConfig {
     public static final int MAX_IMAGE_SIDE = 8_192;
     public static final double DEFAULT_HORIZONTAL_FOV_DEG = 60;
     public static final Duration MAX_CLOCK_SKEW = Duration.ofDays(1);
-    public static final int DEFAULT_JPEG_QUALITY = 80;
 
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final int users;
     private final int fps;
     private final Duration duration;
-    private final int deadlineMs;
+    private final FrameSettings frames;
     private final KafkaLink kafkaLink;
     private final Duration maxClockSkew;
     private final double noisePx;
@@ -61,15 +58,13 @@ public final class SyntheticConfig {
     private final boolean recordPoses;
     private final String runId;
     private final Path sentLog;
-    private final SendMode sendMode;
-    private final int jpegQuality;
     private final Path image;
 
     SyntheticConfig(Builder b, KafkaLink kafkaLink) {
         this.users = b.users;
         this.fps = b.fps;
         this.duration = b.duration;
-        this.deadlineMs = b.deadlineMs;
+        this.frames = b.frames;
         this.kafkaLink = kafkaLink;
         this.maxClockSkew = b.maxClockSkew;
         this.noisePx = b.noisePx;
@@ -81,8 +76,6 @@ public final class SyntheticConfig {
         this.recordPoses = b.recordPoses;
         this.runId = b.runId;
         this.sentLog = b.sentLog;
-        this.sendMode = b.sendMode;
-        this.jpegQuality = b.jpegQuality;
         this.image = b.image;
     }
 
@@ -105,9 +98,9 @@ public final class SyntheticConfig {
         return Optional.ofNullable(duration);
     }
 
-    /** The capture-to-render budget each frame carries. */
-    public int deadlineMs() {
-        return deadlineMs;
+    /** What every user sends, the budget each frame carries, and the quality of JPEG frames. */
+    public FrameSettings frames() {
+        return frames;
     }
 
     /**
@@ -116,20 +109,6 @@ public final class SyntheticConfig {
      */
     public KafkaLink kafkaLink() {
         return kafkaLink;
-    }
-
-    /**
-     * What every user sends: six face keypoints (landmarks, answered with coordinates) or the
-     * camera image as a JPEG (answered with an annotated frame, plus coordinates when a face is
-     * found).
-     */
-    public SendMode sendMode() {
-        return sendMode;
-    }
-
-    /** The quality of the JPEG frames sent with {@link SendMode#JPEG}, 1 to 100. */
-    public int jpegQuality() {
-        return jpegQuality;
     }
 
     /** The photo JPEG frames show; empty means the bundled one. */
@@ -194,7 +173,7 @@ public final class SyntheticConfig {
         private int users = DEFAULT_USERS;
         private int fps = DEFAULT_FPS;
         private Duration duration;
-        private int deadlineMs = DEFAULT_DEADLINE_MS;
+        private FrameSettings frames = FrameSettings.DEFAULT;
         private final KafkaLink.Builder link = KafkaLink.builder();
         private Duration maxClockSkew = Duration.ZERO;
         private double noisePx = DEFAULT_NOISE_PX;
@@ -206,8 +185,6 @@ public final class SyntheticConfig {
         private boolean recordPoses;
         private String runId;
         private Path sentLog;
-        private SendMode sendMode = SendMode.LANDMARKS;
-        private int jpegQuality = DEFAULT_JPEG_QUALITY;
         private Path image;
         private String annotatedTopicPattern = KafkaLink.DEFAULT_ANNOTATED_TOPIC_PATTERN;
 
@@ -234,12 +211,15 @@ public final class SyntheticConfig {
             return this;
         }
 
+        /** What every user sends, the budget each frame carries, and the quality of JPEG frames. */
+        public Builder frames(FrameSettings frames) {
+            check(frames != null, "frames must not be null");
+            this.frames = frames;
+            return this;
+        }
+
         public Builder deadlineMs(int deadlineMs) {
-            check(deadlineMs >= 1 && deadlineMs <= MAX_DEADLINE_MS,
-                    "deadlineMs must be between 1 and %,d, got %d (0, the job's default, is not"
-                            + " allowed: the client measures on-time ratios against this budget)",
-                    MAX_DEADLINE_MS, deadlineMs);
-            this.deadlineMs = deadlineMs;
+            this.frames = frames.withDeadlineMs(deadlineMs);
             return this;
         }
 
@@ -369,15 +349,12 @@ public final class SyntheticConfig {
          * encoded before the run starts.
          */
         public Builder sendMode(SendMode sendMode) {
-            check(sendMode != null, "sendMode must be LANDMARKS or JPEG, got null");
-            this.sendMode = sendMode;
+            this.frames = frames.withSendMode(sendMode);
             return this;
         }
 
         public Builder jpegQuality(int jpegQuality) {
-            check(jpegQuality >= 1 && jpegQuality <= 100,
-                    "jpegQuality must be between 1 and 100, got %d", jpegQuality);
-            this.jpegQuality = jpegQuality;
+            this.frames = frames.withJpegQuality(jpegQuality);
             return this;
         }
 
@@ -404,6 +381,7 @@ public final class SyntheticConfig {
         }
 
         public SyntheticConfig build() {
+            SendMode sendMode = frames.sendMode();
             check(image == null || sendMode == SendMode.JPEG,
                     "image is set but sendMode is %s: the photo is sent only as JPEG frames", sendMode);
             KafkaLink kafkaLink = link

@@ -57,8 +57,8 @@ public final class SyntheticJpegFrames {
     /** The frames for a run's users, of the photo, size and quality the config names. */
     public static SyntheticJpegFrames encode(SyntheticConfig config) {
         BufferedImage photo = config.image().map(SyntheticJpegFrames::read).orElseGet(SyntheticJpegFrames::bundled);
-        return encode(photo, config.users(), config.imageWidth(), config.imageHeight(), config.jpegQuality(),
-                config.seed());
+        return encode(photo, config.users(), config.imageWidth(), config.imageHeight(),
+                config.frames().jpegQuality(), config.seed());
     }
 
     /**

@@ -56,7 +56,7 @@ public final class SyntheticRun implements AutoCloseable {
         this.config = config;
         this.sessions = new SessionIds(config.runId().orElseGet(SessionIds::newRunId),
                 config.users());
-        boolean jpeg = config.sendMode() == SendMode.JPEG;
+        boolean jpeg = config.frames().sendMode() == SendMode.JPEG;
         this.tracker = new ResponseTracker(sessions, config.recordPoses(), jpeg);
         this.jpegs = jpeg ? SyntheticJpegFrames.encode(config) : null;
         this.kafka = new RunConnection(config.kafkaLink(), sessions, tracker);
@@ -163,7 +163,7 @@ public final class SyntheticRun implements AutoCloseable {
                     : users.frame(user, sequence, jpegs.image(user, sequence), captureMicros,
                             sendMicros);
             tracker.expect(user, sequence,
-                    new InFlight(sendNanos, due, config.deadlineMs(), truth));
+                    new InFlight(sendNanos, due, config.frames().deadlineMs(), truth));
             kafka.send(sessions.key(user), frame.toByteArray());
             if (sentLog != null) {
                 sentLog.record(frame.getSessionId(), sequence);

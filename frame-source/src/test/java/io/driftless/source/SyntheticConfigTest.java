@@ -28,7 +28,7 @@ class SyntheticConfigTest {
         assertThat(config.users()).isEqualTo(200);
         assertThat(config.fps()).isEqualTo(30);
         assertThat(config.duration()).isEmpty();
-        assertThat(config.deadlineMs()).isEqualTo(33);
+        assertThat(config.frames().deadlineMs()).isEqualTo(33);
         assertThat(config.kafkaLink().framesTopic()).isEqualTo("driftless.frames");
         assertThat(config.kafkaLink().coordinatesTopicPattern()).isEqualTo("driftless.ar-coordinates");
         assertThat(config.kafkaLink().perSessionTopics()).isFalse();
@@ -46,8 +46,8 @@ class SyntheticConfigTest {
         assertThat(config.report().statusOut()).isNull();
         assertThat(config.kafkaLink().kafkaProperties()).isEmpty();
         assertThat(config.runId()).isEmpty();
-        assertThat(config.sendMode()).isEqualTo(SendMode.LANDMARKS);
-        assertThat(config.jpegQuality()).isEqualTo(80);
+        assertThat(config.frames().sendMode()).isEqualTo(SendMode.LANDMARKS);
+        assertThat(config.frames().jpegQuality()).isEqualTo(80);
         assertThat(config.image()).isEmpty();
         assertThat(config.kafkaLink().annotatedTopic()).isEmpty();
     }

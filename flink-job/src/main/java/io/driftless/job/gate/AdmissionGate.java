@@ -135,16 +135,24 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
                 out.collect(frame);
             }
         }
+        if (session.idleCheckMs == 0) {
+            session.idleCheckMs = IdleTimers.schedule(ctx.timerService(), now, idleTimeoutMs);
+        }
         state.update(session);
-        ctx.timerService().registerProcessingTimeTimer(IdleTimers.nextCheck(now, idleTimeoutMs));
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<FrameEnvelope> out) throws Exception {
         AdmissionState session = state.value();
-        if (session != null && IdleTimers.idle(session.lastSeenUs, clock.nowMicros(), idleTimeoutMs)) {
+        if (session == null) {
+            return;
+        }
+        if (IdleTimers.idle(session.lastSeenUs, clock.nowMicros(), idleTimeoutMs)) {
             state.clear();
             activeSessions = Math.max(0, activeSessions - 1);
+        } else if (IdleTimers.isPendingCheck(timestamp, session.idleCheckMs)) {
+            session.idleCheckMs = IdleTimers.schedule(ctx.timerService(), session.lastSeenUs, idleTimeoutMs);
+            state.update(session);
         }
     }
 

@@ -9,6 +9,8 @@ public class AdmissionState {
     public long lastSequence;
     /** Job clock, microseconds. */
     public long lastSeenUs;
+    /** Processing time, ms, of the session's one pending idle check; 0 when none is remembered. */
+    public long idleCheckMs;
     public SessionRate rate;
 
     public AdmissionState() {}

@@ -117,8 +117,10 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
                 out.collect(outcome);
             }
         }
+        if (session.idleCheckMs == 0) {
+            session.idleCheckMs = IdleTimers.schedule(ctx.timerService(), session.lastSeenUs, idleTimeoutMs);
+        }
         state.update(session);
-        ctx.timerService().registerProcessingTimeTimer(IdleTimers.nextCheck(session.lastSeenUs, idleTimeoutMs));
     }
 
     private HeadPose smoothed(InferenceOutcome outcome, RenderState session) {
@@ -135,8 +137,14 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<InferenceOutcome> out) throws Exception {
         RenderState session = state.value();
-        if (session != null && IdleTimers.idle(session.lastSeenUs, clock.nowMicros(), idleTimeoutMs)) {
+        if (session == null) {
+            return;
+        }
+        if (IdleTimers.idle(session.lastSeenUs, clock.nowMicros(), idleTimeoutMs)) {
             state.clear();
+        } else if (IdleTimers.isPendingCheck(timestamp, session.idleCheckMs)) {
+            session.idleCheckMs = IdleTimers.schedule(ctx.timerService(), session.lastSeenUs, idleTimeoutMs);
+            state.update(session);
         }
     }
 }

@@ -7,6 +7,8 @@ public class RenderState {
     /** The newest rendered sequence (valid when {@link #renderedAny}). */
     public long lastSequence;
     public long lastSeenUs;
+    /** Processing time, ms, of the session's one pending idle check; 0 when none is remembered. */
+    public long idleCheckMs;
     public PoseSmoother smoother;
 
     public RenderState() {}

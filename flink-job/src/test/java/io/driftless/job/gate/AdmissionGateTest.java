@@ -8,6 +8,8 @@ import io.driftless.job.record.Drops;
 import io.driftless.job.record.FrameDrop;
 import io.driftless.job.testutils.FixedLatencyInference;
 import io.driftless.job.testutils.Frames;
+import io.driftless.job.testutils.HarnessTime;
+import io.driftless.job.testutils.IdleCleanup;
 import io.driftless.job.testutils.ManualClock;
 import io.driftless.proto.DropReason;
 import java.util.List;
@@ -25,6 +27,7 @@ class AdmissionGateTest {
 
     private static final long T0 = 1_700_000_000_000_000L;
     private static final long INFERENCE_US = 2_000;
+    private static final long IDLE_TIMEOUT_MS = 60_000;
 
     private ManualClock clock;
     private KeyedOneInputStreamOperatorTestHarness<String, FrameEnvelope, FrameEnvelope> harness;
@@ -41,7 +44,7 @@ class AdmissionGateTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, FrameEnvelope, FrameEnvelope> newHarness()
             throws Exception {
-        AdmissionGate gate = new AdmissionGate(new FixedLatencyInference(INFERENCE_US), 4, CAP, 60_000, clock);
+        AdmissionGate gate = new AdmissionGate(new FixedLatencyInference(INFERENCE_US), 4, CAP, IDLE_TIMEOUT_MS, clock);
         KeyedOneInputStreamOperatorTestHarness<String, FrameEnvelope, FrameEnvelope> created =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(gate), new DriftlessJob.SessionKey(), Types.STRING);
@@ -52,6 +55,15 @@ class AdmissionGateTest {
     @AfterEach
     void close() throws Exception {
         harness.close();
+    }
+
+    /** Snapshots the gate and restores it into a fresh harness, as a restart from a checkpoint does. */
+    private void restartFromACheckpoint() throws Exception {
+        OperatorSubtaskState snapshot = harness.snapshot(1, clock.nowMicros() / 1000);
+        harness.close();
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
     }
 
     /** A frame captured {@code ageUs} ago on a client whose clock is {@code skewUs} ahead. */
@@ -191,6 +203,56 @@ class AdmissionGateTest {
         assertThat(admitted()).containsExactly(5L, 1L);
     }
 
+    /** {@code count} fresh frames at 30 fps with the operator's processing time moving along. */
+    private void sendAt30Fps(String session, long firstSequence, int count) throws Exception {
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                HarnessTime.pass(clock, harness, 33_333);
+            }
+            arrive(session, firstSequence + i, 1_000, 0);
+        }
+    }
+
+    @Test
+    void keepsOneIdleCheckForASessionHoweverManyFramesItSends() throws Exception {
+        // 33 s of frames, within the 60 s idle timeout
+        sendAt30Fps("alice", 1, 1_000);
+
+        assertThat(admitted()).hasSize(1_000);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+    }
+
+    @Test
+    void keepsAnActiveSessionPastItsFirstCheckAndClearsItOneIdleTimeoutAfterItsLastFrame() throws Exception {
+        // 100 s of frames: the first check finds the session active and schedules the next
+        sendAt30Fps("alice", 1, 3_000);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+        IdleCleanup.assertHeldForTheTimeoutThenCleared(clock, harness, IDLE_TIMEOUT_MS);
+
+        arrive("alice", 1, 1_000, 0);
+        assertThat(admitted()).hasSize(3_001).endsWith(1L);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+    }
+
+    @Test
+    void aSessionRestoredFromACheckpointKeepsItsIdleCheckAndIsClearedOnTime() throws Exception {
+        arrive("alice", 5, 1_000, 0);
+        restartFromACheckpoint();
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(harness.numProcessingTimeTimers()).as("the restored check").isEqualTo(1);
+
+        // a frame after the restore adds no check: the restored one is the session's
+        HarnessTime.pass(clock, harness, 10_000_000);
+        arrive("alice", 6, 1_000, 0);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        IdleCleanup.assertHeldForTheTimeoutThenCleared(clock, harness, IDLE_TIMEOUT_MS);
+
+        arrive("alice", 1, 1_000, 0);
+        assertThat(admitted()).containsExactly(6L, 1L);
+    }
+
     /** {@code count} fresh frames of {@code session}, {@code intervalUs} apart on the job clock. */
     private void stream(String session, long firstSequence, int count, long intervalUs) throws Exception {
         for (int i = 0; i < count; i++) {
@@ -294,12 +356,7 @@ class AdmissionGateTest {
     @Test
     void keepsAnEmptiedBucketAcrossARestoreFromACheckpoint() throws Exception {
         stream("flooder", 1, 31, 1);
-        OperatorSubtaskState snapshot = harness.snapshot(1, clock.nowMicros() / 1000);
-        harness.close();
-
-        harness = newHarness();
-        harness.initializeState(snapshot);
-        harness.open();
+        restartFromACheckpoint();
         arrive("flooder", 32, 1_000, 0);
 
         assertThat(admitted()).isEmpty();

@@ -11,14 +11,17 @@ import io.driftless.job.DriftlessOptions.Smoothing;
 import io.driftless.job.record.Drops;
 import io.driftless.job.record.FrameDrop;
 import io.driftless.job.testutils.Frames;
+import io.driftless.job.testutils.HarnessTime;
+import io.driftless.job.testutils.IdleCleanup;
 import io.driftless.job.testutils.ManualClock;
 import io.driftless.proto.DropReason;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,19 +29,38 @@ class RenderGateTest {
 
     private static final long T0 = 1_700_000_000_000_000L;
     private static final int MAX_JPEG_BYTES = 1_000;
+    private static final long IDLE_TIMEOUT_MS = 60_000;
 
     private final ManualClock clock = new ManualClock(T0);
     private KeyedOneInputStreamOperatorTestHarness<String, InferenceOutcome, InferenceOutcome> harness;
 
     private void open(Smoothing smoothing) throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new RenderGate(smoothing, 60_000, MAX_JPEG_BYTES, clock), new DriftlessJob.OutcomeSessionKey(), Types.STRING);
-        harness.setProcessingTime(T0 / 1000);
+        harness = newHarness(smoothing);
+        harness.open();
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, InferenceOutcome, InferenceOutcome> newHarness(
+            Smoothing smoothing) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, InferenceOutcome, InferenceOutcome> created =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new RenderGate(smoothing, IDLE_TIMEOUT_MS, MAX_JPEG_BYTES, clock)),
+                        new DriftlessJob.OutcomeSessionKey(), Types.STRING);
+        created.setProcessingTime(T0 / 1000);
+        return created;
     }
 
     @AfterEach
     void close() throws Exception {
         harness.close();
+    }
+
+    /** Snapshots the gate and restores it into a fresh harness, as a restart from a checkpoint does. */
+    private void restartFromACheckpoint(Smoothing smoothing) throws Exception {
+        OperatorSubtaskState snapshot = harness.snapshot(1, clock.nowMicros() / 1000);
+        harness.close();
+        harness = newHarness(smoothing);
+        harness.initializeState(snapshot);
+        harness.open();
     }
 
     private List<FrameDrop> drops() {
@@ -145,5 +167,65 @@ class RenderGateTest {
         }
         InferenceOutcome last = harness.extractOutputValues().get(29);
         assertThat(last.yawDeg).isCloseTo(-45f + 87f, org.assertj.core.data.Offset.offset(2.0f));
+    }
+
+    /** {@code count} results of {@code session} captured at 30 fps, each ready 5 ms after its capture. */
+    private void renderAt30Fps(String session, long firstSequence, int count) throws Exception {
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                HarnessTime.pass(clock, harness, 33_333);
+            }
+            render(session, firstSequence + i);
+        }
+    }
+
+    private void render(String session, long sequence) throws Exception {
+        long now = clock.nowMicros();
+        harness.processElement(new StreamRecord<>(Frames.posed(session, sequence, now - 5_000, now + 28_000, 0)));
+    }
+
+    @Test
+    void keepsOneIdleCheckForASessionHoweverManyResultsItRenders() throws Exception {
+        open(Smoothing.NONE);
+        // 33 s of results, within the 60 s idle timeout
+        renderAt30Fps("alice", 1, 1_000);
+
+        assertThat(harness.extractOutputValues()).hasSize(1_000);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+    }
+
+    @Test
+    void keepsAnActiveSessionPastItsFirstCheckAndClearsItOneIdleTimeoutAfterItsLastResult() throws Exception {
+        open(Smoothing.ONE_EURO);
+        // 100 s of results: the first check finds the session active and schedules the next
+        renderAt30Fps("alice", 1, 3_000);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+        IdleCleanup.assertHeldForTheTimeoutThenCleared(clock, harness, IDLE_TIMEOUT_MS);
+
+        render("alice", 1);
+        assertThat(harness.extractOutputValues()).hasSize(3_001).last()
+                .satisfies(out -> assertThat(out.frame.sequence).isEqualTo(1));
+        assertThat(drops()).isEmpty();
+    }
+
+    @Test
+    void aSessionRestoredFromACheckpointKeepsItsIdleCheckAndIsClearedOnTime() throws Exception {
+        open(Smoothing.ONE_EURO);
+        render("alice", 5);
+        restartFromACheckpoint(Smoothing.ONE_EURO);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(harness.numProcessingTimeTimers()).as("the restored check").isEqualTo(1);
+
+        // a result after the restore adds no check: the restored one is the session's
+        HarnessTime.pass(clock, harness, 10_000_000);
+        render("alice", 6);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        IdleCleanup.assertHeldForTheTimeoutThenCleared(clock, harness, IDLE_TIMEOUT_MS);
+
+        render("alice", 1);
+        assertThat(harness.extractOutputValues()).extracting(out -> out.frame.sequence).containsExactly(6L, 1L);
+        assertThat(drops()).isEmpty();
     }
 }

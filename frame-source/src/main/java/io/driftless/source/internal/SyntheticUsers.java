@@ -30,7 +30,7 @@ public final class SyntheticUsers {
     public SyntheticUsers(SyntheticConfig config, SessionIds sessions) {
         this.sessions = sessions;
         this.camera = config.camera();
-        this.deadlineMs = config.deadlineMs();
+        this.deadlineMs = config.frames().deadlineMs();
         this.noisePx = config.noisePx();
         int users = sessions.users();
         this.motions = new HeadMotion[users];
@@ -73,25 +73,21 @@ public final class SyntheticUsers {
                     .setX((float) (xy[i] + noisePx * random.nextGaussian()))
                     .setY((float) (xy[i + 1] + noisePx * random.nextGaussian())));
         }
-        return Frame.newBuilder()
-                .setSessionId(sessions.sessionId(user))
-                .setSequence(sequence)
-                .setCaptureTimeUs(captureMicros + skewMicros[user])
-                .setSendTimeUs(sendMicros + skewMicros[user])
-                .setDeadlineMs(deadlineMs)
-                .setLandmarks(landmarks)
-                .build();
+        return stamped(user, sequence, captureMicros, sendMicros).setLandmarks(landmarks).build();
     }
 
     /** The frame the user's camera client sends as a JPEG, stamped on the user's own clock. */
     public Frame frame(int user, long sequence, Image image, long captureMicros, long sendMicros) {
+        return stamped(user, sequence, captureMicros, sendMicros).setImage(image).build();
+    }
+
+    /** The user's frame without its payload: session, sequence, budget and stamps on its clock. */
+    private Frame.Builder stamped(int user, long sequence, long captureMicros, long sendMicros) {
         return Frame.newBuilder()
                 .setSessionId(sessions.sessionId(user))
                 .setSequence(sequence)
                 .setCaptureTimeUs(captureMicros + skewMicros[user])
                 .setSendTimeUs(sendMicros + skewMicros[user])
-                .setDeadlineMs(deadlineMs)
-                .setImage(image)
-                .build();
+                .setDeadlineMs(deadlineMs);
     }
 }

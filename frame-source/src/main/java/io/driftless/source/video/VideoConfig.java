@@ -1,5 +1,6 @@
 package io.driftless.source.video;
 
+import io.driftless.source.FrameSettings;
 import io.driftless.source.KafkaLink;
 import io.driftless.source.ReportSettings;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * VideoConfig config = VideoConfig.builder(link, VideoSource.file(Path.of("clip.mp4"), true))
- *         .sendMode(SendMode.LANDMARKS)
+ *         .frames(FrameSettings.DEFAULT.withDeadlineMs(50))
  *         .duration(Duration.ofSeconds(20))
  *         .render(Path.of("out.mp4"))
  *         .build();
@@ -25,12 +26,9 @@ import java.util.regex.Pattern;
  */
 public final class VideoConfig {
 
-    public static final int DEFAULT_DEADLINE_MS = 33;
-    public static final int MAX_DEADLINE_MS = 60_000;
     public static final int DEFAULT_JPEG_WIDTH = 640;
     public static final int MIN_JPEG_WIDTH = 32;
     public static final int MAX_JPEG_WIDTH = 4_096;
-    public static final int DEFAULT_JPEG_QUALITY = 80;
     public static final double MAX_FPS = 240;
     public static final Duration DEFAULT_IO_TIMEOUT = Duration.ofSeconds(5);
     /** A session id travels as a Kafka key and may become part of a topic name. */
@@ -38,13 +36,11 @@ public final class VideoConfig {
 
     private final KafkaLink link;
     private final VideoSource source;
-    private final SendMode sendMode;
+    private final FrameSettings frames;
     private final double fps;
-    private final int deadlineMs;
     private final Duration duration;
     private final String sessionId;
     private final int jpegWidth;
-    private final int jpegQuality;
     private final double horizontalFovDeg;
     private final Path render;
     private final ReportSettings report;
@@ -56,13 +52,11 @@ public final class VideoConfig {
     private VideoConfig(Builder b) {
         this.link = b.link;
         this.source = b.source;
-        this.sendMode = b.sendMode;
+        this.frames = b.frames;
         this.fps = b.fps;
-        this.deadlineMs = b.deadlineMs;
         this.duration = b.duration;
         this.sessionId = b.sessionId;
         this.jpegWidth = b.jpegWidth;
-        this.jpegQuality = b.jpegQuality;
         this.horizontalFovDeg = b.horizontalFovDeg;
         this.render = b.render;
         this.report = b.report;
@@ -88,17 +82,14 @@ public final class VideoConfig {
         return source;
     }
 
-    public SendMode sendMode() {
-        return sendMode;
+    /** What the run sends, the budget each frame carries, and the quality of JPEG frames. */
+    public FrameSettings frames() {
+        return frames;
     }
 
     /** The rate to send at; 0 means the source's own. */
     public double fps() {
         return fps;
-    }
-
-    public int deadlineMs() {
-        return deadlineMs;
     }
 
     /** How long to send; empty means until the source ends or {@link VideoRun#stop()}. */
@@ -113,10 +104,6 @@ public final class VideoConfig {
 
     public int jpegWidth() {
         return jpegWidth;
-    }
-
-    public int jpegQuality() {
-        return jpegQuality;
     }
 
     /** The camera's horizontal field of view in degrees; 0 when unknown. */
@@ -150,13 +137,11 @@ public final class VideoConfig {
     public static final class Builder {
         private final KafkaLink link;
         private final VideoSource source;
-        private SendMode sendMode = SendMode.LANDMARKS;
+        private FrameSettings frames = FrameSettings.DEFAULT;
         private double fps;
-        private int deadlineMs = DEFAULT_DEADLINE_MS;
         private Duration duration;
         private String sessionId;
         private int jpegWidth = DEFAULT_JPEG_WIDTH;
-        private int jpegQuality = DEFAULT_JPEG_QUALITY;
         private double horizontalFovDeg;
         private Path render;
         private ReportSettings report = ReportSettings.DEFAULT;
@@ -170,9 +155,10 @@ public final class VideoConfig {
             this.source = Objects.requireNonNull(source, "source");
         }
 
-        public Builder sendMode(SendMode sendMode) {
-            check(sendMode != null, "sendMode must not be null");
-            this.sendMode = sendMode;
+        /** What the run sends, the budget each frame carries, and the quality of JPEG frames. */
+        public Builder frames(FrameSettings frames) {
+            check(frames != null, "frames must not be null");
+            this.frames = frames;
             return this;
         }
 
@@ -181,13 +167,6 @@ public final class VideoConfig {
             check(fps >= 0 && fps <= MAX_FPS,
                     "fps must be between 0 (the source's own rate) and %s, got %s", MAX_FPS, fps);
             this.fps = fps;
-            return this;
-        }
-
-        public Builder deadlineMs(int deadlineMs) {
-            check(deadlineMs >= 1 && deadlineMs <= MAX_DEADLINE_MS,
-                    "deadlineMs must be between 1 and %,d, got %d", MAX_DEADLINE_MS, deadlineMs);
-            this.deadlineMs = deadlineMs;
             return this;
         }
 
@@ -214,13 +193,6 @@ public final class VideoConfig {
                     "jpegWidth must be between %d and %d pixels, got %d", MIN_JPEG_WIDTH,
                     MAX_JPEG_WIDTH, jpegWidth);
             this.jpegWidth = jpegWidth;
-            return this;
-        }
-
-        public Builder jpegQuality(int jpegQuality) {
-            check(jpegQuality >= 1 && jpegQuality <= 100,
-                    "jpegQuality must be between 1 and 100, got %d", jpegQuality);
-            this.jpegQuality = jpegQuality;
             return this;
         }
 
@@ -277,7 +249,7 @@ public final class VideoConfig {
         }
 
         public VideoConfig build() {
-            check(sendMode != SendMode.JPEG || link.annotatedTopic().isPresent(),
+            check(frames.sendMode() != SendMode.JPEG || link.annotatedTopic().isPresent(),
                     "sending JPEG frames needs the annotated-frames topic: set the link's"
                             + " annotatedTopicPattern (--annotated-topic-pattern)");
             return new VideoConfig(this);

@@ -48,7 +48,7 @@ public final class VideoRun implements AutoCloseable {
     public VideoRun(VideoConfig config) {
         this.config = config;
         this.sessions = SessionIds.single(config.sessionId().orElseGet(SessionIds::newRunId));
-        this.tracker = new ResponseTracker(sessions, false, config.sendMode() == SendMode.JPEG);
+        this.tracker = new ResponseTracker(sessions, false, config.frames().sendMode() == SendMode.JPEG);
         this.grabber = new PacedGrabber(config.source(), config.fps(), config.reconnectBackoff(),
                 config.ioTimeout(), config.ffmpegOptions());
         this.kafka = new RunConnection(config.link(), sessions, tracker);
@@ -79,11 +79,11 @@ public final class VideoRun implements AutoCloseable {
         long startNanos = System.nanoTime();
         long sendingNanos = 0;
         try {
-            encoder = new PayloadEncoder(config.sendMode(), config.jpegWidth(),
-                    config.jpegQuality(), config.horizontalFovDeg());
+            encoder = new PayloadEncoder(config.frames().sendMode(), config.jpegWidth(),
+                    config.frames().jpegQuality(), config.horizontalFovDeg());
             if (config.render().isPresent()) {
                 renderer = new OverlayRenderer(config.render().get(), sessionId(),
-                        config.sendMode() == SendMode.JPEG, grabber.width(), grabber.height(),
+                        config.frames().sendMode() == SendMode.JPEG, grabber.width(), grabber.height(),
                         grabber.fps());
             }
             kafka.start(renderer != null ? renderer : AnswerListener.NONE);
@@ -117,7 +117,7 @@ public final class VideoRun implements AutoCloseable {
             }
         }
         RunSummary books = tracker.summarize((int) Math.round(grabber.fps()), sendingNanos / 1e9);
-        return new VideoSummary(books, sessionId(), config.sendMode(), grabbed, noFace,
+        return new VideoSummary(books, sessionId(), config.frames().sendMode(), grabbed, noFace,
                 grabber.reconnects(), grabber.loops(), renderer == null ? 0 : renderer.written(),
                 renderer == null ? 0 : renderer.withOverlay(),
                 renderer == null ? 0 : renderer.skipped());
@@ -139,7 +139,8 @@ public final class VideoRun implements AutoCloseable {
     private void send(PayloadEncoder encoder, OverlayRenderer renderer, long startNanos) {
         long endNanos = config.duration().map(d -> startNanos + d.toNanos()).orElse(Long.MAX_VALUE);
         long epochMicros = MicroClock.system().nowMicros() - (System.nanoTime() - startNanos) / 1_000;
-        long deadlineNanos = TimeUnit.MILLISECONDS.toNanos(config.deadlineMs());
+        int deadlineMs = config.frames().deadlineMs();
+        long deadlineNanos = TimeUnit.MILLISECONDS.toNanos(deadlineMs);
         byte[] key = sessions.key(0);
         long sequence = 0;
         while (!kafka.stopped() && System.nanoTime() - endNanos < 0) {
@@ -164,14 +165,14 @@ public final class VideoRun implements AutoCloseable {
                     .setSequence(sequence)
                     .setCaptureTimeUs(epochMicros + (frame.grabNanos() - startNanos) / 1_000)
                     .setSendTimeUs(epochMicros + (sendNanos - startNanos) / 1_000)
-                    .setDeadlineMs(config.deadlineMs());
+                    .setDeadlineMs(deadlineMs);
             if (payload.landmarks() != null) {
                 message.setLandmarks(payload.landmarks());
             } else {
                 message.setImage(payload.image());
             }
             tracker.expect(0, sequence,
-                    new InFlight(sendNanos, frame.grabNanos(), config.deadlineMs(), null));
+                    new InFlight(sendNanos, frame.grabNanos(), deadlineMs, null));
             kafka.send(key, message.build().toByteArray());
             if (renderer != null) {
                 renderer.submit(sequence, frame.image(), frame.grabNanos() + deadlineNanos);

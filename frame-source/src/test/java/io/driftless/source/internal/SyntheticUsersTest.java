@@ -3,9 +3,11 @@ package io.driftless.source.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.google.protobuf.ByteString;
 import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.proto.Frame;
+import io.driftless.proto.Image;
 import io.driftless.proto.KeypointScheme;
 import io.driftless.source.SyntheticConfig;
 import java.time.Duration;
@@ -68,5 +70,22 @@ class SyntheticUsersTest {
             assertThat(a.frame(2, seq, a.truth(2, seq / 30.0), seq, seq))
                     .isEqualTo(b.frame(2, seq, b.truth(2, seq / 30.0), seq, seq));
         }
+    }
+
+    @Test
+    void sendsAJpegFrameWithTheImageAndTheStampsALandmarkFrameWouldCarry() {
+        SyntheticUsers users = new SyntheticUsers(CONFIG, SESSIONS);
+        Image image = Image.newBuilder().setJpeg(ByteString.copyFrom(new byte[] {(byte) 0xFF, (byte) 0xD8}))
+                .setWidth(640).setHeight(480).build();
+        Frame jpeg = users.frame(5, 9, image, 2_000_000, 2_000_300);
+        Frame landmarks = users.frame(5, 9, users.truth(5, 1), 2_000_000, 2_000_300);
+
+        assertThat(jpeg.getImage()).isEqualTo(image);
+        assertThat(jpeg.hasLandmarks()).isFalse();
+        assertThat(jpeg.toBuilder().clearImage().build())
+                .isEqualTo(landmarks.toBuilder().clearLandmarks().build());
+        assertThat(jpeg.getCaptureTimeUs()).isEqualTo(2_000_000 + users.skewMicros(5));
+        assertThat(jpeg.getSessionId()).isEqualTo("rsu-u0005");
+        assertThat(jpeg.getDeadlineMs()).isEqualTo(33);
     }
 }

@@ -10,6 +10,7 @@ import io.driftless.proto.DropReason;
 import io.driftless.proto.Frame;
 import io.driftless.proto.KeypointScheme;
 import io.driftless.proto.Point;
+import io.driftless.source.FrameSettings;
 import io.driftless.source.KafkaLink;
 import io.driftless.source.ReportSettings;
 import io.driftless.source.testutils.CameraResponder;
@@ -70,13 +71,14 @@ class VideoRunITCase {
         dropped = KAFKA.topics().dropped();
     }
 
-    private VideoConfig.Builder config(SendMode mode) {
+    /** A run of the test video sending {@code sent} frames, each with the test's generous deadline. */
+    private VideoConfig.Builder config(FrameSettings sent) {
+        SendMode mode = sent.sendMode();
         KafkaLink link = new KafkaLink(KAFKA.bootstrapServers(), frames, coordinates, dropped,
                 mode == SendMode.JPEG ? annotated : null, Duration.ofSeconds(10), Map.of());
         return VideoConfig.builder(link, VideoSource.file(video, false))
-                .sendMode(mode)
+                .frames(sent.withDeadlineMs(DEADLINE_MS))
                 .sessionId("cam-" + mode.name().toLowerCase())
-                .deadlineMs(DEADLINE_MS)
                 .report(ReportSettings.DEFAULT.withDrainTimeout(Duration.ofSeconds(20)));
     }
 
@@ -90,7 +92,7 @@ class VideoRunITCase {
         VideoSummary summary;
         List<Frame> sent;
         try (CameraResponder responder = responder(seq -> seq % 2 == 0);
-                VideoRun run = new VideoRun(config(SendMode.LANDMARKS).build())) {
+                VideoRun run = new VideoRun(config(FrameSettings.DEFAULT).build())) {
             summary = run.run();
             sent = responder.frames();
         }
@@ -129,8 +131,9 @@ class VideoRunITCase {
         VideoSummary summary;
         List<Frame> sent;
         try (CameraResponder responder = responder(seq -> true);
-                VideoRun run = new VideoRun(config(SendMode.JPEG).jpegWidth(240).jpegQuality(70)
-                        .build())) {
+                VideoRun run = new VideoRun(
+                        config(FrameSettings.DEFAULT.withSendMode(SendMode.JPEG).withJpegQuality(70))
+                                .jpegWidth(240).build())) {
             summary = run.run();
             sent = responder.frames();
         }
@@ -155,7 +158,7 @@ class VideoRunITCase {
         Path out = dir.resolve("rendered.mp4");
         VideoSummary summary;
         try (CameraResponder responder = responder(seq -> seq % 3 != 0);
-                VideoRun run = new VideoRun(config(SendMode.LANDMARKS).render(out).build())) {
+                VideoRun run = new VideoRun(config(FrameSettings.DEFAULT).render(out).build())) {
             summary = run.run();
         }
 
