@@ -49,6 +49,14 @@ public final class InferenceServer {
      */
     public static final int DEFAULT_STREAM_WINDOW = 256;
 
+    /**
+     * How often a client may ping a connection with calls on it. The job's clients ping every
+     * 30 s so that a frame never pays for a new connection; gRPC's default of 5 minutes answers
+     * the third such ping with GOAWAY (too_many_pings), which breaks every stream on the
+     * connection. 10 s is the shortest keepalive a gRPC client sends.
+     */
+    public static final Duration PERMITTED_KEEP_ALIVE = Duration.ofSeconds(10);
+
     private final ModelCatalog models;
     private final HealthStatusManager health = new HealthStatusManager();
     private final ExecutorService handlers;
@@ -80,6 +88,7 @@ public final class InferenceServer {
         this.handlers = Executors.newFixedThreadPool(handlerThreads, namedThreads());
         this.server = transport
                 .executor(handlers)
+                .permitKeepAliveTime(PERMITTED_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS)
                 .addService(new InferenceEndpoint(models, metrics, clock, handlers, streamWindow))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
