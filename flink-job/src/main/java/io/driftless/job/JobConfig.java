@@ -260,9 +260,6 @@ public final class JobConfig implements Serializable {
 
     private static InFlightLimitOptions inferenceInFlightLimit(ReadableConfig conf) {
         InFlightLimitOptions.Algorithm algorithm = conf.get(INFERENCE_LIMIT_ALGORITHM);
-        if (algorithm == InFlightLimitOptions.Algorithm.OFF) {
-            return InFlightLimitOptions.OFF;
-        }
         int min = atLeast(conf, INFERENCE_LIMIT_MIN, 1);
         int max = conf.get(INFERENCE_LIMIT_MAX);
         if (max < min) {
@@ -274,7 +271,9 @@ public final class JobConfig implements Serializable {
             throw new IllegalArgumentException(INFERENCE_LIMIT_INITIAL.key() + " (" + initial + ") must be between "
                     + INFERENCE_LIMIT_MIN.key() + " (" + min + ") and " + INFERENCE_LIMIT_MAX.key() + " (" + max + ")");
         }
-        return new InFlightLimitOptions(algorithm, initial, min, max);
+        // the bounds are checked even when off: a wrong one is wrong whichever algorithm is chosen later
+        return algorithm == InFlightLimitOptions.Algorithm.OFF ? InFlightLimitOptions.OFF
+                : new InFlightLimitOptions(algorithm, initial, min, max);
     }
 
     private static ClientTls inferenceTls(ReadableConfig conf) {

@@ -104,10 +104,9 @@ class JobConfigTest {
     }
 
     @Test
-    void limitsTheRemoteClientsFramesInFlightAdaptivelyByDefaultAndValidatesTheLimits() {
+    void leavesTheRemoteClientsInFlightLimitOffByDefaultAndValidatesTheLimits() {
         assertThat(fromArgs("--bootstrap-servers", "k:1").inferenceInFlightLimit)
-                .isEqualTo(InFlightLimitOptions.DEFAULTS)
-                .isEqualTo(new InFlightLimitOptions(InFlightLimitOptions.Algorithm.VEGAS, 20, 20, 200));
+                .isEqualTo(InFlightLimitOptions.OFF);
         JobConfig tuned = fromArgs("--bootstrap-servers", "k:1", "--inference", "remote", "--inference-target", "s:1",
                 "--inference.remote.in-flight-limit.algorithm", "gradient2",
                 "--inference.remote.in-flight-limit.initial", "64", "--inference.remote.in-flight-limit.min", "8",

@@ -83,7 +83,7 @@ public final class FlinkSystem implements SystemUnderTest {
 
     /**
      * The job calling the pose model on an inference server on a local port, in this JVM;
-     * {@code limited}: within the client's adaptive in-flight limit (the default), else with it off.
+     * {@code limited}: within the client's adaptive in-flight limit (Vegas), else with it off (the default).
      */
     public static FlinkSystem remote(BenchBroker broker, int parallelism, boolean limited) throws Exception {
         ModelServer server = ModelServer.start();
@@ -91,9 +91,8 @@ public final class FlinkSystem implements SystemUnderTest {
             Configuration settings = new Configuration();
             settings.set(DriftlessOptions.INFERENCE_BACKEND, DriftlessOptions.InferenceBackend.REMOTE);
             settings.set(DriftlessOptions.INFERENCE_TARGET, server.target());
-            if (!limited) {
-                settings.set(DriftlessOptions.INFERENCE_LIMIT_ALGORITHM, InFlightLimitOptions.Algorithm.OFF);
-            }
+            settings.set(DriftlessOptions.INFERENCE_LIMIT_ALGORITHM,
+                    limited ? InFlightLimitOptions.Algorithm.VEGAS : InFlightLimitOptions.Algorithm.OFF);
             return start(limited ? "pipeline, remote model" : "pipeline, remote model, no in-flight limit", broker,
                     parallelism, new Configuration(), settings, null, server);
         } catch (Exception | Error e) {

@@ -35,7 +35,15 @@ public record InFlightLimitOptions(Algorithm algorithm, int initialLimit, int mi
      * of a 33 ms budget (20 frames at 5,000 frames a second wait 4 ms). At most 200: beyond that
      * a few thousand frames a second would queue past any budget.
      */
-    public static final InFlightLimitOptions DEFAULTS = new InFlightLimitOptions(Algorithm.VEGAS, 20, 20, 200);
+    public static final InFlightLimitOptions VEGAS = new InFlightLimitOptions(Algorithm.VEGAS, 20, 20, 200);
+
+    /**
+     * Off, with {@link #VEGAS}'s bounds for whoever switches it on. Measured on one machine with
+     * the server's per-stream window in place, Vegas refused frames that would have made their
+     * deadline: at 70% of capacity it refused 21% and kept 78% on time, against 99.87% without
+     * it; at twice the capacity 31% against 90%.
+     */
+    public static final InFlightLimitOptions DEFAULTS = new InFlightLimitOptions(Algorithm.OFF, 20, 20, 200);
 
     /** No adaptive limit: only HTTP/2 flow control bounds the frames in flight. */
     public static final InFlightLimitOptions OFF = new InFlightLimitOptions(Algorithm.OFF, 1, 1, 1);

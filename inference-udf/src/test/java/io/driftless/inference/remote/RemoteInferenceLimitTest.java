@@ -81,7 +81,7 @@ class RemoteInferenceLimitTest {
     @Test
     void refusesTheSurplusAtTheClientSoThatTheFramesItSendsMakeTheirDeadline() throws Exception {
         Map<String, Long> unlimited = run(InFlightLimitOptions.OFF);
-        Map<String, Long> limited = run(InFlightLimitOptions.DEFAULTS);
+        Map<String, Long> limited = run(InFlightLimitOptions.VEGAS);
         long sent = total(limited) - limited.getOrDefault(REFUSED_AT_CLIENT, 0L);
         System.out.printf("in-flight limit: offered %,d frames/s for %d s to a server that reads %,d: without"
                 + " a limit %s; with it %s%n", OFFERED_FPS, OFFERED_FOR.toSeconds(), READ_CAPACITY_FPS,

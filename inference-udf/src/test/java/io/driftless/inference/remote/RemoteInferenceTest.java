@@ -392,8 +392,8 @@ class RemoteInferenceTest {
             throws Exception {
         Server stalled = stalledServer();
         RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory("127.0.0.1:" + stalled.getPort(),
-                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 1, 0).create(CLOCK));
-        int limit = InFlightLimitOptions.DEFAULTS.initialLimit();
+                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 1, 0, InFlightLimitOptions.VEGAS).create(CLOCK));
+        int limit = InFlightLimitOptions.VEGAS.initialLimit();
         assertThat(remote.inFlightLimit()).isEqualTo(limit);
 
         List<CompletableFuture<InferenceOutcome>> sent = new ArrayList<>();
