@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import io.driftless.inference.pose.FaceGeometry;
-import io.driftless.inference.pose.HeadPose;
-import io.driftless.inference.pose.PinholeCamera;
 import io.driftless.inference.testutils.RunningServer;
 import com.google.protobuf.ByteString;
 import io.driftless.proto.Box;
@@ -16,9 +13,6 @@ import io.driftless.proto.Frame;
 import io.driftless.proto.InferRequest;
 import io.driftless.proto.InferResponse;
 import io.driftless.proto.InferenceServiceGrpc;
-import io.driftless.proto.KeypointScheme;
-import io.driftless.proto.Landmarks;
-import io.driftless.proto.Point;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -68,22 +62,7 @@ class InferenceServerTest {
     }
 
     private static InferRequest request(long id, String session, long budgetMicros) {
-        PinholeCamera camera = PinholeCamera.withHorizontalFov(640, 480, 60);
-        float[] xy = FaceGeometry.projectKeypoints(new HeadPose(id % 40 - 20, 5, 0, 0, 0, 0.5), camera);
-        Landmarks.Builder landmarks = Landmarks.newBuilder()
-                .setScheme(KeypointScheme.BLAZEFACE_SIX)
-                .setImageWidth(640)
-                .setImageHeight(480)
-                .setFocalLengthPx((float) camera.focalPx());
-        for (int i = 0; i < 6; i++) {
-            landmarks.addKeypoints(Point.newBuilder().setX(xy[2 * i]).setY(xy[2 * i + 1]));
-        }
-        return InferRequest.newBuilder()
-                .setRequestId(id)
-                .setModel("pose-v1")
-                .setRemainingBudgetUs(budgetMicros)
-                .setFrame(Frame.newBuilder().setSessionId(session).setSequence(id).setLandmarks(landmarks))
-                .build();
+        return PoseRequests.request(id, session, budgetMicros);
     }
 
     private InferResponse infer(InferRequest request) {
