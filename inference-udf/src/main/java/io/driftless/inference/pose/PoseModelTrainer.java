@@ -15,6 +15,10 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Trains the {@code pose-v1} model on synthetic faces ({@link SyntheticFaces}) and exports it to
@@ -38,22 +42,8 @@ public final class PoseModelTrainer {
     public static final List<Double> EVALUATION_NOISE_PX = List.of(0.0, REPORTED_NOISE_PX, 2.5);
     public static final String DEFAULT_OUTPUT = PoseModelAdapter.BUNDLED_MODEL;
 
-    static final int EXIT_USAGE = 2;
+    static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
     static final int EXIT_FAILURE = 1;
-
-    private static final String USAGE = String.join("\n",
-            "Usage: PoseModelTrainer [--out FILE] [--metrics FILE] [--seed N] [--samples N] [--epochs N]",
-            "",
-            "Trains the " + PoseModelAdapter.MODEL_NAME + " head pose model on synthetic faces and writes it as ONNX,",
-            "with a JSON summary of its configuration and held-out accuracy beside it.",
-            "",
-            "  --out FILE      model file (default: " + DEFAULT_OUTPUT + " under the repository root)",
-            "  --metrics FILE  JSON summary (default: the model file with a .json extension)",
-            "  --seed N        seed for data, noise, initial weights and batch order (default "
-                    + PoseTrainingConfig.DEFAULT_SEED + ")",
-            "  --samples N     training faces (default " + PoseTrainingConfig.defaults().trainingSamples() + ")",
-            "  --epochs N      passes over the training set (default " + PoseTrainingConfig.defaults().epochs() + ")",
-            "  --help          print this help");
 
     private PoseModelTrainer() {}
 
@@ -70,16 +60,18 @@ public final class PoseModelTrainer {
 
     /** The command: parses {@code args}, trains, writes files; returns the exit code. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options;
+        Options options = new Options();
+        CommandLine commandLine = new CommandLine(options);
         try {
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
+            commandLine.parseArgs(args);
+            options.validate(commandLine);
+        } catch (ParameterException e) {
             err.println("error: " + e.getMessage());
             err.println("Run with --help for usage.");
             return EXIT_USAGE;
         }
-        if (options.help) {
-            out.println(USAGE);
+        if (commandLine.isUsageHelpRequested()) {
+            commandLine.usage(out);
             return 0;
         }
         Path modelPath;
@@ -90,7 +82,7 @@ public final class PoseModelTrainer {
             return EXIT_USAGE;
         }
         Path metricsPath = options.metrics != null ? options.metrics : siblingJson(modelPath);
-        PoseTrainingConfig config = options.config;
+        PoseTrainingConfig config = options.config();
 
         out.printf(Locale.ROOT, "training %s: %,d faces, %d epochs, hidden %s, seed %d%n",
                 PoseModelAdapter.MODEL_NAME, config.trainingSamples(), config.epochs(),
@@ -404,61 +396,48 @@ public final class PoseModelTrainer {
         }
     }
 
-    /** The command line, parsed. */
+    /** The command line. */
+    @Command(
+            name = "PoseModelTrainer",
+            sortOptions = false,
+            description = {
+                "Trains the " + PoseModelAdapter.MODEL_NAME + " head pose model on synthetic faces and writes it"
+                        + " as ONNX, with a JSON summary of its configuration and held-out accuracy beside it."
+            })
     private static final class Options {
-        boolean help;
+        @Option(names = "--out", paramLabel = "FILE",
+                description = "Model file (default: " + DEFAULT_OUTPUT + " under the repository root).")
         Path out;
+
+        @Option(names = "--metrics", paramLabel = "FILE",
+                description = "JSON summary (default: the model file with a .json extension).")
         Path metrics;
-        PoseTrainingConfig config = PoseTrainingConfig.defaults();
 
-        static Options parse(String[] args) {
-            Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                String name = arg, value = null;
-                int eq = arg.indexOf('=');
-                if (arg.startsWith("--") && eq > 0) {
-                    name = arg.substring(0, eq);
-                    value = arg.substring(eq + 1);
-                }
-                if (name.equals("--help") || name.equals("-h")) {
-                    o.help = true;
-                    continue;
-                }
-                if (!List.of("--out", "--metrics", "--seed", "--samples", "--epochs").contains(name)) {
-                    throw new IllegalArgumentException("unknown argument '" + arg + "'");
-                }
-                if (value == null) {
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException(name + " needs a value");
-                    }
-                    value = args[++i];
-                }
-                switch (name) {
-                    case "--out" -> o.out = Path.of(value);
-                    case "--metrics" -> o.metrics = Path.of(value);
-                    case "--seed" -> o.config = o.config.withSeed(parseLong(name, value));
-                    case "--samples" -> o.config = o.config.withTrainingSamples(parsePositive(name, value));
-                    default -> o.config = o.config.withEpochs(parsePositive(name, value));
-                }
+        @Option(names = "--seed", paramLabel = "N",
+                description = "Seed for data, noise, initial weights and batch order (default: ${DEFAULT-VALUE}).")
+        long seed = PoseTrainingConfig.defaults().seed();
+
+        @Option(names = "--samples", paramLabel = "N", description = "Training faces (default: ${DEFAULT-VALUE}).")
+        int samples = PoseTrainingConfig.defaults().trainingSamples();
+
+        @Option(names = "--epochs", paramLabel = "N",
+                description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
+        int epochs = PoseTrainingConfig.defaults().epochs();
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this help and exit.")
+        boolean help;
+
+        void validate(CommandLine commandLine) {
+            if (samples <= 0) {
+                throw new ParameterException(commandLine, "--samples must be a positive integer, got " + samples);
             }
-            return o;
-        }
-
-        private static long parseLong(String name, String value) {
-            try {
-                return Long.parseLong(value);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'");
+            if (epochs <= 0) {
+                throw new ParameterException(commandLine, "--epochs must be a positive integer, got " + epochs);
             }
         }
 
-        private static int parsePositive(String name, String value) {
-            long v = parseLong(name, value);
-            if (v <= 0 || v > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(name + " must be a positive integer, got " + value);
-            }
-            return (int) v;
+        PoseTrainingConfig config() {
+            return PoseTrainingConfig.defaults().withSeed(seed).withTrainingSamples(samples).withEpochs(epochs);
         }
     }
 }

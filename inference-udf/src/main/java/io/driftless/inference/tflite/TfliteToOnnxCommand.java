@@ -8,9 +8,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * The converter's command line: reads a {@code .tflite} file, optionally checks its SHA-256,
@@ -18,21 +21,8 @@ import java.util.Map;
  */
 public final class TfliteToOnnxCommand {
 
-    static final int EXIT_USAGE = 2;
+    static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
     static final int EXIT_FAILURE = 1;
-
-    private static final String USAGE = String.join("\n",
-            "Usage: TfliteToOnnxCommand --in FILE.tflite --out FILE.onnx [--sha256 HEX] [--graph-name NAME]",
-            "",
-            "Converts a TFLite model (operators ADD, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, DEQUANTIZE,",
-            "MAX_POOL_2D, PAD, RELU, RESHAPE) to ONNX. Inputs and outputs keep their TFLite names and NHWC",
-            "layout, with a symbolic batch dimension; the SHA-256 of the source is recorded in the metadata.",
-            "",
-            "  --in FILE          the TFLite model to convert",
-            "  --out FILE         where to write the ONNX model",
-            "  --sha256 HEX       refuse to convert unless the source has this SHA-256",
-            "  --graph-name NAME  the ONNX graph's name (default: the source file's name without extension)",
-            "  --help             print this help");
 
     private TfliteToOnnxCommand() {}
 
@@ -45,16 +35,18 @@ public final class TfliteToOnnxCommand {
 
     /** The command: parses {@code args}, converts, writes; returns the exit code. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options;
+        Options options = new Options();
+        CommandLine commandLine = new CommandLine(options);
         try {
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
+            commandLine.parseArgs(args);
+            options.validate(commandLine);
+        } catch (ParameterException e) {
             err.println("error: " + e.getMessage());
             err.println("Run with --help for usage.");
             return EXIT_USAGE;
         }
-        if (options.help) {
-            out.println(USAGE);
+        if (commandLine.isUsageHelpRequested()) {
+            commandLine.usage(out);
             return 0;
         }
         byte[] source;
@@ -103,54 +95,38 @@ public final class TfliteToOnnxCommand {
         }
     }
 
-    /** The command line, parsed. */
+    /** The command line. */
+    @Command(
+            name = "TfliteToOnnxCommand",
+            sortOptions = false,
+            description = {
+                "Converts a TFLite model (operators ADD, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, DEQUANTIZE,"
+                        + " MAX_POOL_2D, PAD, RELU, RESHAPE) to ONNX.",
+                "Inputs and outputs keep their TFLite names and NHWC layout, with a symbolic batch dimension;"
+                        + " the SHA-256 of the source is recorded in the metadata."
+            })
     private static final class Options {
-        boolean help;
+        @Option(names = "--in", required = true, paramLabel = "FILE", description = "The TFLite model to convert.")
         Path in;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the ONNX model.")
         Path out;
+
+        @Option(names = "--sha256", paramLabel = "HEX",
+                description = "Refuse to convert unless the source has this SHA-256.")
         String sha256;
+
+        @Option(names = "--graph-name", paramLabel = "NAME",
+                description = "The ONNX graph's name (default: the source file's name without extension).")
         String graphName;
 
-        static Options parse(String[] args) {
-            Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                String name = arg;
-                String value = null;
-                int eq = arg.indexOf('=');
-                if (arg.startsWith("--") && eq > 0) {
-                    name = arg.substring(0, eq);
-                    value = arg.substring(eq + 1);
-                }
-                if (name.equals("--help") || name.equals("-h")) {
-                    o.help = true;
-                    continue;
-                }
-                if (!List.of("--in", "--out", "--sha256", "--graph-name").contains(name)) {
-                    throw new IllegalArgumentException("unknown argument '" + arg + "'");
-                }
-                if (value == null) {
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException(name + " needs a value");
-                    }
-                    value = args[++i];
-                }
-                switch (name) {
-                    case "--in" -> o.in = Path.of(value);
-                    case "--out" -> o.out = Path.of(value);
-                    case "--sha256" -> {
-                        if (!value.matches("[0-9a-fA-F]{64}")) {
-                            throw new IllegalArgumentException("--sha256 must be 64 hex digits, got '" + value + "'");
-                        }
-                        o.sha256 = value;
-                    }
-                    default -> o.graphName = value;
-                }
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this help and exit.")
+        boolean help;
+
+        void validate(CommandLine commandLine) {
+            if (sha256 != null && !sha256.matches("[0-9a-fA-F]{64}")) {
+                throw new ParameterException(commandLine, "--sha256 must be 64 hex digits, got '" + sha256 + "'");
             }
-            if (!o.help && (o.in == null || o.out == null)) {
-                throw new IllegalArgumentException("both --in and --out are required");
-            }
-            return o;
         }
     }
 }

@@ -76,15 +76,15 @@ class PoseModelTrainerTest {
         Console console = new Console();
 
         assertThat(PoseModelTrainer.run(new String[] {"--help"}, console.out, console.err)).isZero();
-        assertThat(console.out()).startsWith("Usage: PoseModelTrainer").contains("--out FILE");
+        assertThat(console.out()).startsWith("Usage: PoseModelTrainer").contains("--out=FILE", "--epochs=N", "default: " + PoseTrainingConfig.DEFAULT_SEED);
     }
 
     @Test
     void badArgumentsExitWithCodeTwoAndSayWhatIsWrong() {
-        assertUsageError(new String[] {"--epochs", "many"}, "error: --epochs must be an integer, got 'many'");
+        assertUsageError(new String[] {"--epochs", "many"}, "error: Invalid value for option '--epochs': 'many' is not an int");
         assertUsageError(new String[] {"--samples", "-5"}, "error: --samples must be a positive integer, got -5");
-        assertUsageError(new String[] {"--out"}, "error: --out needs a value");
-        assertUsageError(new String[] {"--fast"}, "error: unknown argument '--fast'");
+        assertUsageError(new String[] {"--out"}, "error: Missing required parameter for option '--out' (FILE)");
+        assertUsageError(new String[] {"--fast"}, "error: Unknown option: '--fast'");
     }
 
     @Test

@@ -82,8 +82,8 @@ class TfliteToOnnxConverterTest {
         assertThat(TfliteToOnnxCommand.run(new String[] {"--in", "a.tflite"}, quiet(),
                 new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(TfliteToOnnxCommand.EXIT_USAGE);
 
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage:", "--in FILE", "--sha256 HEX");
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("both --in and --out are required");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: TfliteToOnnxCommand", "--in=FILE", "--sha256=HEX");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Missing required option: '--out=FILE'");
     }
 
     @Test
