@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
+import javax.imageio.ImageIO;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -177,6 +178,9 @@ final class MemoryReport {
             Files.write(directory.resolve("class-growth.txt"), growth, StandardCharsets.UTF_8);
         }
 
+        // after Ctrl-C the report is written while the JVM shuts down, when ImageIO's default disk
+        // cache cannot register its clean-up hook and fails; a PNG this small needs no cache
+        ImageIO.setUseCache(false);
         ChartUtils.saveChartAsPNG(directory.resolve("memory.png").toFile(), chart(), 1200, 600);
     }
 

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,5 +129,33 @@ class MemoryReportTest {
         assertThat(json.get("resident_set").get("start").asDouble()).isEqualTo(1500);
         byte[] png = Files.readAllBytes(dir.resolve("memory.png"));
         assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+    }
+
+    @Test
+    void writesThePlotWhileTheJvmShutsDownAsAfterCtrlC(@TempDir Path dir) throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+                WriteOnShutdown.class.getName(), dir.toString())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).as(output).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("memory.png"))).startsWith(0x89, 'P', 'N', 'G');
+    }
+
+    /** Writes a report from a shutdown hook, where Ctrl-C leaves bin/driftless-local's report. */
+    public static final class WriteOnShutdown {
+        public static void main(String[] args) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    new MemoryReport(run(i -> 500, i -> 1500), Duration.ofMinutes(5)).write(Path.of(args[0]));
+                } catch (Exception | Error e) {
+                    e.printStackTrace();
+                    Runtime.getRuntime().halt(1);
+                }
+            }));
+        }
     }
 }
