@@ -89,7 +89,6 @@ class JpegPathITCase {
 
     private JobConfig config(InferenceBackend backend) throws Exception {
         Configuration settings = CLUSTER.settings();
-        settings.set(DriftlessOptions.ANNOTATED_TOPIC_PATTERN, annotated);
         if (backend == InferenceBackend.REMOTE) {
             // a real inference server on a local port, serving the bundled models
             ServerMetrics metrics = new ServerMetrics();

@@ -61,7 +61,7 @@ class VideoEndToEndITCase {
         FaceVideo.write(video, FRAMES, FPS);
         FaceDetection photoFace = FaceVideo.photoFace();
         EndToEndCluster.Topics topics = CLUSTER.topics();
-        JobConfig config = CLUSTER.config(Map.of(DriftlessOptions.ANNOTATED_TOPIC_PATTERN.key(), topics.annotated()));
+        JobConfig config = CLUSTER.config();
         CLUSTER.startJob(config, DriftlessJob.inference(config), Map.of()).awaitServing();
 
         KafkaLink link = new KafkaLink(CLUSTER.bootstrapServers(), topics.frames(), topics.coordinates(),

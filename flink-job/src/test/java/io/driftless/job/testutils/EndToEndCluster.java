@@ -78,12 +78,7 @@ public final class EndToEndCluster
         return topics;
     }
 
-    /**
-     * Job settings for this test's broker, its frames, coordinates and dropped topics, and a
-     * consumer group of its own. The annotated-frames topic stays the job's default: tests of the
-     * JPEG path set {@code topics().annotated()} themselves (with it set, the landmark-only
-     * clock-skew test of DriftlessJobITCase answered most frames late; not understood yet).
-     */
+    /** Job settings for this test's broker, its four topics, and a consumer group of its own. */
     public Configuration settings() {
         Topics current = topics();
         Configuration settings = new Configuration();
@@ -91,6 +86,7 @@ public final class EndToEndCluster
         settings.set(DriftlessOptions.FRAMES_TOPIC, current.frames());
         settings.set(DriftlessOptions.COORDINATES_TOPIC_PATTERN, current.coordinates());
         settings.set(DriftlessOptions.DROPPED_TOPIC, current.dropped());
+        settings.set(DriftlessOptions.ANNOTATED_TOPIC_PATTERN, current.annotated());
         settings.set(DriftlessOptions.GROUP_ID, "job-" + run);
         return settings;
     }
