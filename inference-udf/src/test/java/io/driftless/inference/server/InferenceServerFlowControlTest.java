@@ -102,15 +102,9 @@ class InferenceServerFlowControlTest {
                 .isLessThan(UNREAD_FRAMES / 2);
 
         ManagedChannel otherChannel = channel(0);
-        Map<Long, InferResponse> others = new ConcurrentHashMap<>();
-        CompletableFuture<Void> othersEnded = new CompletableFuture<>();
-        StreamObserver<InferRequest> other = InferenceServiceGrpc.newStub(otherChannel)
-                .withDeadlineAfter(60, TimeUnit.SECONDS)
-                .inferStream(AnswerCollector.into(others, othersEnded));
-        for (long id = 1; id <= 200; id++) {
-            other.onNext(request(id, "other-" + id % 10, GENEROUS));
-        }
-        other.onCompleted();
+        AnswerCollector.Answers other = AnswerCollector.stream(otherChannel, 200, "other-", GENEROUS);
+        Map<Long, InferResponse> others = other.byId();
+        CompletableFuture<Void> othersEnded = other.ended();
         InferResponse unary = InferenceServiceGrpc.newBlockingStub(otherChannel)
                 .withDeadlineAfter(30, TimeUnit.SECONDS)
                 .infer(request(201, "unary", GENEROUS));

@@ -118,15 +118,9 @@ class InferenceServerSlowClientTest {
 
     @Test
     void writesEveryAnswerOnACallHandlerThreadNeverOnTheModelsOwn() throws Exception {
-        Map<Long, InferResponse> answers = new ConcurrentHashMap<>();
-        CompletableFuture<Void> ended = new CompletableFuture<>();
-        StreamObserver<InferRequest> stream = InferenceServiceGrpc.newStub(channel)
-                .withDeadlineAfter(60, TimeUnit.SECONDS)
-                .inferStream(AnswerCollector.into(answers, ended));
-        for (long id = 1; id <= 300; id++) {
-            stream.onNext(request(id, "session-" + id % 10, GENEROUS));
-        }
-        stream.onCompleted();
+        AnswerCollector.Answers stream = AnswerCollector.stream(channel, 300, "session-", GENEROUS);
+        Map<Long, InferResponse> answers = stream.byId();
+        CompletableFuture<Void> ended = stream.ended();
         InferenceServiceGrpc.InferenceServiceFutureStub unary =
                 InferenceServiceGrpc.newFutureStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
         List<ListenableFuture<InferResponse>> calls = new ArrayList<>();

@@ -253,15 +253,9 @@ class InferenceServerTest {
     @Test
     void answersEveryFrameOfAHalfClosedStreamAndEndsItWhenStoppedGracefully() throws Exception {
         infer(request(0, "warm", GENEROUS));
-        Map<Long, InferResponse> answers = new ConcurrentHashMap<>();
-        CompletableFuture<Void> ended = new CompletableFuture<>();
-        StreamObserver<InferRequest> requests = InferenceServiceGrpc.newStub(channel)
-                .withDeadlineAfter(60, TimeUnit.SECONDS)
-                .inferStream(AnswerCollector.into(answers, ended));
-        for (long id = 1; id <= 200; id++) {
-            requests.onNext(request(id, "session-" + id % 10, GENEROUS));
-        }
-        requests.onCompleted();
+        AnswerCollector.Answers stream = AnswerCollector.stream(channel, 200, "session-", GENEROUS);
+        Map<Long, InferResponse> answers = stream.byId();
+        CompletableFuture<Void> ended = stream.ended();
         // the stream has reached the server once it has counted one of its frames
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (server.counter("driftless_server_requests") + inFlightGauge() < 2) {
