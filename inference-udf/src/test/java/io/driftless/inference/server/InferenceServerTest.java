@@ -1,5 +1,6 @@
 package io.driftless.inference.server;
 
+import static io.driftless.inference.server.PoseRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,10 +60,6 @@ class InferenceServerTest {
     void stop() throws Exception {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         server.close();
-    }
-
-    private static InferRequest request(long id, String session, long budgetMicros) {
-        return PoseRequests.request(id, session, budgetMicros);
     }
 
     private InferResponse infer(InferRequest request) {
