@@ -16,6 +16,7 @@ import io.driftless.local.testutils.GrafanaDashboard.Panel;
 import io.driftless.local.testutils.GrafanaDashboard.Target;
 import io.driftless.local.testutils.GrafanaDashboard.Variable;
 import io.driftless.local.testutils.PrometheusServer;
+import io.driftless.source.RunSummary;
 import io.driftless.source.SyntheticConfig;
 import io.driftless.source.SyntheticRun;
 import io.driftless.source.video.SendMode;
@@ -35,10 +36,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -137,6 +140,7 @@ class DashboardQueriesITCase {
         Instant start;
         Instant end;
         String latestCheckpointPath;
+        RunSummary jpegSessions;
         // closed in reverse: load, Prometheus, the job, then the server the job calls
         try (LocalInferenceServer server = scenario == Scenario.REMOTE_INFERENCE
                         ? LocalInferenceServer.start(serverPort, serverMetricsPort) : null;
@@ -148,7 +152,7 @@ class DashboardQueriesITCase {
             long deadline = System.nanoTime() + LOAD.toNanos();
             while (true) {
                 for (Iterator<Query> it = empty.iterator(); it.hasNext(); ) {
-                    if (!prometheus.query(it.next().promql()).isEmpty()) {
+                    if (hasData(prometheus.query(it.next().promql()))) {
                         it.remove();
                     }
                 }
@@ -166,6 +170,7 @@ class DashboardQueriesITCase {
                 TimeUnit.SECONDS.sleep(1);
             }
             end = Instant.now();
+            jpegSessions = load.stop();
             latestCheckpointPath = latestCheckpointPath(ports.web());
             // pictures first: they help to see why a query came back empty
             for (GrafanaDashboard dashboard : dashboards) {
@@ -178,12 +183,28 @@ class DashboardQueriesITCase {
                 .filter(q -> scenario.answers(q.promql())).map(Query::describe).toList());
         System.out.printf("%d dashboard queries checked (list in %s)%n", checked, output.resolve("queries-checked.txt"));
 
+        System.out.println("the JPEG sessions:\n" + jpegSessions.toTable());
+        assertThat(jpegSessions.responses()).as("JPEG frames answered, which the video panels show:%n%s",
+                jpegSessions.toTable()).isPositive();
         assertThat(empty.stream().map(Query::describe).toList())
                 .as("dashboard queries that returned no data within %d s of load", LOAD.toSeconds())
                 .isEmpty();
         assertThat(emptyVariables).as("template variables that list no values").isEmpty();
         assertThat(latestCheckpointPath).as("where the local job's last checkpoint went: on disk, not in the"
                 + " JobManager's memory").startsWith("file:");
+    }
+
+    /**
+     * Whether an instant query's result holds a number: a quantile or a ratio over nothing yet
+     * comes back as NaN, which Grafana draws as an empty panel.
+     */
+    static boolean hasData(JsonNode result) {
+        for (JsonNode series : result) {
+            if (!"NaN".equals(series.path("value").path(1).asText("NaN"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The external path of the running job's latest completed checkpoint, from Flink's REST API. */
@@ -290,17 +311,21 @@ class DashboardQueriesITCase {
         private final SyntheticRun jpeg;
         private final SyntheticRun burst;
         private Future<?> burstStart;
+        private Future<RunSummary> jpegSummary;
 
         private Load(String bootstrapServers) {
             steady = new SyntheticRun(users(bootstrapServers, "steady", 40, LOAD).build());
-            // the video path's panels need image frames the whole time
-            jpeg = new SyntheticRun(users(bootstrapServers, "jpeg", 3, LOAD).fps(10).sendMode(SendMode.JPEG).build());
+            // the video path's panels need image frames answered the whole time, even on a busy
+            // machine where decoding alone can take most of 33 ms: a 10 fps camera may give each
+            // frame its frame interval
+            jpeg = new SyntheticRun(users(bootstrapServers, "jpeg", 3, LOAD).fps(10).sendMode(SendMode.JPEG)
+                    .deadlineMs(100).build());
             burst = new SyntheticRun(users(bootstrapServers, "burst", 120, Duration.ofSeconds(15)).build());
         }
 
         static Load start(String bootstrapServers) {
             Load load = new Load(bootstrapServers);
-            load.threads.submit(load.jpeg::run);
+            load.jpegSummary = load.threads.submit(load.jpeg::run);
             load.threads.submit(load.steady::run);
             // the steady users have the system to themselves for a while first
             load.burstStart = load.threads.schedule(load.burst::run, 25, TimeUnit.SECONDS);
@@ -318,8 +343,20 @@ class DashboardQueriesITCase {
                     .drainTimeout(Duration.ofSeconds(5));
         }
 
-        @Override
-        public void close() throws InterruptedException {
+        /**
+         * Stops every user and waits for the runs to end; returns the JPEG sessions' own account,
+         * which tells why the video panels are empty when they are.
+         */
+        RunSummary stop() throws InterruptedException {
+            halt();
+            try {
+                return jpegSummary.get(0, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new AssertionError("the JPEG sessions did not end with an account", e);
+            }
+        }
+
+        private void halt() throws InterruptedException {
             jpeg.stop();
             steady.stop();
             burst.stop();
@@ -328,6 +365,11 @@ class DashboardQueriesITCase {
             if (!threads.awaitTermination(60, TimeUnit.SECONDS)) {
                 threads.shutdownNow();
             }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            halt();
             steady.close();
             jpeg.close();
             burst.close();
