@@ -53,6 +53,9 @@ class RemoteInferenceLimitTest {
             + " would wait past their deadlines in the server's queue\\)");
     private static final String REFUSED_AT_CLIENT = "refused at the client";
     private static final int WARM_UP_CALLS = 200;
+    private static final int INITIAL_LIMIT = 40;
+    /** Generous: on a machine busy with other builds, noisy round trips slow how a limit moves. */
+    private static final Duration LIMIT_MOVES_WITHIN = Duration.ofSeconds(60);
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final ExecutorService offering = Executors.newSingleThreadExecutor();
@@ -105,7 +108,7 @@ class RemoteInferenceLimitTest {
         // are needed to keep it busy, so a limit too low shows as frames refused
         SlowReads reads = new SlowReads(0);
         RunningServer server = closing(RunningServer.slowed(20_000, new RunnerOptions(64, 1024, 1, 20_000), reads));
-        RemoteInference remote = client(server, new InFlightLimitOptions(algorithm, 40, 2, 200));
+        RemoteInference remote = client(server, new InFlightLimitOptions(algorithm, INITIAL_LIMIT, 2, 200));
         AtomicBoolean stop = new AtomicBoolean();
         Future<List<CompletableFuture<InferenceOutcome>>> offered = offering.submit(() -> offer(remote, stop));
         try {
@@ -116,10 +119,11 @@ class RemoteInferenceLimitTest {
             int low = awaitLimit(remote, "to fall to at most 26 while the server reads slowly", limit -> limit <= 26,
                     Duration.ZERO);
             reads.delay(0);
-            int recovered = awaitLimit(remote, "to grow back beyond twice " + low + " once the server keeps up",
-                    limit -> limit > 2 * low, Duration.ZERO);
-            System.out.printf("in-flight limit %s: 40 at first, %d while the server read slowly, %d once it kept up%n",
-                    algorithm, low, recovered);
+            // back to where it started at least: half as much again as the highest low allowed
+            int recovered = awaitLimit(remote, "to grow back to its initial " + INITIAL_LIMIT + " from " + low
+                    + " once the server keeps up", limit -> limit >= INITIAL_LIMIT, Duration.ZERO);
+            System.out.printf("in-flight limit %s: %d at first, %d while the server read slowly, %d once it kept up%n",
+                    algorithm, INITIAL_LIMIT, low, recovered);
         } finally {
             stop.set(true);
         }
@@ -164,10 +168,11 @@ class RemoteInferenceLimitTest {
     /** Polls the limit until it satisfies {@code wanted} and at least {@code atLeast} has passed. */
     private static int awaitLimit(RemoteInference remote, String what, IntPredicate wanted, Duration atLeast) {
         long start = System.nanoTime();
-        long deadline = start + Math.max(atLeast.toNanos(), TimeUnit.SECONDS.toNanos(30));
+        long deadline = start + Math.max(atLeast.toNanos(), LIMIT_MOVES_WITHIN.toNanos());
         int limit = remote.inFlightLimit();
         while (!wanted.test(limit) || System.nanoTime() - start < atLeast.toNanos()) {
-            assertThat(System.nanoTime()).as("the in-flight limit %s within 30 s; it is %s", what, limit)
+            assertThat(System.nanoTime()).as("the in-flight limit %s within %d s; it is %s", what,
+                            LIMIT_MOVES_WITHIN.toSeconds(), limit)
                     .isLessThan(deadline);
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             limit = remote.inFlightLimit();
