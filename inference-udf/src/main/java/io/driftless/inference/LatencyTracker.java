@@ -10,9 +10,12 @@ import java.util.Arrays;
  * {@code window / 8} samples, or sooner once an eighth of the horizon has passed (sorting a
  * copy: a few microseconds once per 32 requests at the default window). Samples expire: the
  * percentile counts only samples younger than {@code horizonMicros}, and once none is, the
- * estimate falls back to the fastest sample seen in the ring. Without that, an estimate
- * inflated by a slow spell (a cold JIT, a GC pause) could make a caller shed every request,
- * and with few or no requests run it would not learn that the spell is over.
+ * estimate falls back to the fastest sample seen in the ring, or to the prior if that is
+ * faster. Without that, an estimate inflated by a slow spell (a cold JIT, a GC pause) could
+ * make a caller shed every request, and with no request run it would never learn that the
+ * spell is over: after a cold start whose every sample was slower than any budget, the fastest
+ * sample alone would keep it shedding for good. Falling back lets requests through again, and
+ * their samples set the estimate afresh.
  */
 public final class LatencyTracker {
 
@@ -21,6 +24,7 @@ public final class LatencyTracker {
     private final double quantile;
     private final int recomputeEvery;
     private final long horizonMicros;
+    private final long initialMicros;
     private final MicroClock clock;
     private int next;
     private int filled;
@@ -49,8 +53,9 @@ public final class LatencyTracker {
         this.recomputeEvery = Math.max(1, window / 8);
         this.horizonMicros = horizonMicros;
         this.clock = clock;
-        this.percentile = Math.max(0, initialMicros);
-        this.fastest = this.percentile;
+        this.initialMicros = Math.max(0, initialMicros);
+        this.percentile = this.initialMicros;
+        this.fastest = this.initialMicros;
         this.lastSampleMicros = clock.nowMicros();
     }
 
@@ -88,6 +93,6 @@ public final class LatencyTracker {
 
     /** The current estimate in microseconds. */
     public long micros() {
-        return clock.nowMicros() - lastSampleMicros > horizonMicros ? fastest : percentile;
+        return clock.nowMicros() - lastSampleMicros > horizonMicros ? Math.min(fastest, initialMicros) : percentile;
     }
 }

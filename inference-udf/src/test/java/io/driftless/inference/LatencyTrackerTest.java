@@ -40,6 +40,27 @@ class LatencyTrackerTest {
     }
 
     @Test
+    void fallsBackToThePriorWhenEvenTheFastestSampleIsSlowSoCallersTryAgain() {
+        // a cold start slower than any budget: a caller comparing budgets with the estimate then
+        // runs nothing, so no sample could ever bring the estimate down
+        for (int i = 0; i < 50; i++) {
+            now.addAndGet(1_000);
+            tracker.record(40_000 + i);
+        }
+        assertThat(tracker.micros()).isGreaterThanOrEqualTo(40_000);
+
+        now.addAndGet(1_000_001);
+        assertThat(tracker.micros()).as("the prior, once every sample is stale and slower than it").isEqualTo(5_000);
+
+        // the requests let through again set the estimate afresh, without the stale spell
+        for (int i = 0; i < 12; i++) {
+            now.addAndGet(1_000);
+            tracker.record(3_000);
+        }
+        assertThat(tracker.micros()).isEqualTo(3_000);
+    }
+
+    @Test
     void aTrickleOfFastSamplesOutlivesASlowSpellBeforeIt() {
         // a cold start: every frame slow, so a caller then sheds nearly all and runs only a few
         for (int i = 0; i < 50; i++) {
