@@ -67,6 +67,12 @@ public final class LocalDriftless implements Callable<Integer> {
             description = "How long to stream, e.g. 40s, 2m (default: until Ctrl-C).")
     Duration duration;
 
+    @Option(names = "--warm-up-run", converter = DurationConverter.class, defaultValue = "30s",
+            description = "Before the run, the same users stream for this long, left out of the summary: a cold"
+                    + " JVM compiles the pipeline's code while it serves, and its first seconds' frames miss"
+                    + " their deadlines. 0s skips it (default: ${DEFAULT-VALUE}).")
+    Duration warmUpRun;
+
     @Option(names = "--deadline-ms", defaultValue = "33", description = "Per-frame deadline (default: ${DEFAULT-VALUE}).")
     int deadlineMs;
 
@@ -156,6 +162,9 @@ public final class LocalDriftless implements Callable<Integer> {
             ports = new LocalSystem.Ports(kafkaPort, webPort, prometheusPort);
             retention = new BrokerRetention(kafkaRetention);
             checkJpegUsers();
+            if (warmUpRun.isNegative()) {
+                throw new IllegalArgumentException("--warm-up-run must be 0s or more, got " + warmUpRun);
+            }
             capacity = measuredCapacityShare();
             if (capacity != null) {
                 users = capacity.users(fps);
@@ -199,22 +208,25 @@ public final class LocalDriftless implements Callable<Integer> {
                     out.println("Inference server:    localhost:" + inferencePort + " (gRPC), metrics on http://localhost:"
                             + inferenceMetricsPort + "/metrics");
                 }
-                out.printf("Streaming %d synthetic users at %d fps%s%s. Ctrl-C stops.%n", users, fps,
-                        jpegUsers == 0 ? "" : String.format(" and %d JPEG users at %d fps", jpegUsers, jpegFps),
+                String load = String.format("%d synthetic users at %d fps%s", users, fps,
+                        jpegUsers == 0 ? "" : String.format(" and %d JPEG users at %d fps", jpegUsers, jpegFps));
+                if (!warmUpRun.isZero()) {
+                    out.printf("Warming up: %s for %d s, left out of the summary ...%n", load, warmUpRun.toSeconds());
+                    Phase warm = streamFor(system.bootstrapServers(), warmUpRun, out);
+                    if (stopping) {
+                        out.println("Shutting down ...");
+                        return 130;
+                    }
+                    out.printf("Warm-up done: %.1f%% of its frames on time.%n", 100 * warm.users().onTimeRatio());
+                }
+                out.printf("Streaming %s%s. Ctrl-C stops.%n", load,
                         duration == null ? "" : " for " + duration.toSeconds() + " s");
                 RunSummary summary;
-                RunSummary jpegSummary = null;
-                try (MemorySampler memory = memoryReport == null ? null : MemorySampler.start(memoryInterval, heapCensusInterval, memoryReport.resolve("heap-census"));
-                        SyntheticRun jpeg = jpegUsers == 0 ? null : new SyntheticRun(users(system.bootstrapServers())
-                                .users(jpegUsers).fps(jpegFps).sendMode(SendMode.JPEG).build())) {
-                    jpegRun = jpeg;
-                    CompletableFuture<RunSummary> jpegRunning = jpeg == null ? null
-                            : CompletableFuture.supplyAsync(jpeg::run, runnable -> new Thread(runnable, "jpeg-users").start());
-                    summary = stream(system.bootstrapServers(), out);
-                    if (jpeg != null) {
-                        jpeg.stop();
-                        jpegSummary = jpegRunning.join();
-                    }
+                RunSummary jpegSummary;
+                try (MemorySampler memory = memoryReport == null ? null : MemorySampler.start(memoryInterval, heapCensusInterval, memoryReport.resolve("heap-census"))) {
+                    Phase run = streamFor(system.bootstrapServers(), duration, out);
+                    summary = run.users();
+                    jpegSummary = run.jpegUsers();
                     if (memory != null) {
                         reportMemory(memory, new OfferedLoad(users, fps, jpegUsers, jpegFps, capacity), out);
                     }
@@ -296,25 +308,39 @@ public final class LocalDriftless implements Callable<Integer> {
         return LocalInferenceServer.start(inferencePort, inferenceMetricsPort);
     }
 
-    private RunSummary stream(String bootstrapServers, PrintStream out) {
-        SyntheticConfig.Builder source = users(bootstrapServers).users(users).fps(fps).statusOut(out);
-        try (SyntheticRun synthetic = new SyntheticRun(source.build())) {
-            run = synthetic;
+    /** What the landmark users and the JPEG users (null when there are none) of one stretch of streaming sum up to. */
+    private record Phase(RunSummary users, RunSummary jpegUsers) {}
+
+    /** Streams the landmark and the JPEG users side by side for {@code length} (null: until Ctrl-C). */
+    private Phase streamFor(String bootstrapServers, Duration length, PrintStream out) {
+        try (SyntheticRun jpeg = jpegUsers == 0 ? null : new SyntheticRun(users(bootstrapServers, length)
+                        .users(jpegUsers).fps(jpegFps).sendMode(SendMode.JPEG).build());
+                SyntheticRun landmarks = new SyntheticRun(users(bootstrapServers, length).users(users).fps(fps)
+                        .statusOut(out).build())) {
+            jpegRun = jpeg;
+            run = landmarks;
             if (stopping) {
-                synthetic.stop();
+                landmarks.stop();
             }
-            return synthetic.run();
+            CompletableFuture<RunSummary> jpegRunning = jpeg == null ? null
+                    : CompletableFuture.supplyAsync(jpeg::run, runnable -> new Thread(runnable, "jpeg-users").start());
+            RunSummary summary = landmarks.run();
+            if (jpeg == null) {
+                return new Phase(summary, null);
+            }
+            jpeg.stop();
+            return new Phase(summary, jpegRunning.join());
         }
     }
 
-    /** What landmark and JPEG users share: the deadline, the clocks, the run's length. */
-    private SyntheticConfig.Builder users(String bootstrapServers) {
+    /** What landmark and JPEG users share: the deadline, the clocks, how long they stream (null: until stopped). */
+    private SyntheticConfig.Builder users(String bootstrapServers, Duration length) {
         SyntheticConfig.Builder source = SyntheticConfig.builder()
                 .deadlineMs(deadlineMs)
                 .bootstrapServers(bootstrapServers)
                 .maxClockSkew(clockSkewMax);
-        if (duration != null) {
-            source.duration(duration);
+        if (length != null) {
+            source.duration(length);
         }
         return source;
     }

@@ -1,0 +1,66 @@
+package io.driftless.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftless.local.testutils.FreePorts;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The README's first command end to end, small: the broker, the job and the users start, the
+ * users warm the system up, stream, sum up what came back, and everything shuts down.
+ */
+class LocalDriftlessITCase {
+
+    private static final int USERS = 10;
+    private static final int FPS = 30;
+    private static final int SECONDS = 5;
+
+    @Test
+    void warmsUpThenStreamsAndAccountsForEveryFrameOfTheRunAlone(@TempDir Path dir) throws Exception {
+        Path summaryFile = dir.resolve("summary.json");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exit;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            exit = new CommandLine(new LocalDriftless()).execute(
+                    "--users", Integer.toString(USERS), "--fps", Integer.toString(FPS),
+                    "--duration", SECONDS + "s", "--warm-up-run", "3s",
+                    "--kafka-port", Integer.toString(FreePorts.pick()), "--web-port", Integer.toString(FreePorts.pick()),
+                    "--prometheus-port", "0", "--summary-json", summaryFile.toString());
+        } finally {
+            System.setOut(original);
+        }
+        String output = printed.toString(StandardCharsets.UTF_8);
+        System.out.println(output);
+
+        assertThat(exit).as("exit code; it printed:%n%s", output).isZero();
+        assertThat(output).contains(
+                "Warming up: 10 synthetic users at 30 fps for 3 s, left out of the summary ...",
+                "Warm-up done: ",
+                "Streaming 10 synthetic users at 30 fps for 5 s. Ctrl-C stops.",
+                "Shutting down ...");
+        assertThat(output.indexOf("Warm-up done: ")).isLessThan(output.indexOf("Streaming 10 synthetic users"));
+
+        JsonNode summary = new ObjectMapper().readTree(summaryFile.toFile());
+        long dropped = 0;
+        for (JsonNode count : summary.path("dropped")) {
+            dropped += count.asLong();
+        }
+        assertThat(summary.path("sent").asLong()).as("the run's frames alone, not the warm-up's: %s", summary)
+                .isEqualTo((long) USERS * FPS * SECONDS);
+        assertThat(summary.path("unanswered").asLong()).as("unanswered: %s", summary).isZero();
+        assertThat(summary.path("responses").asLong() + dropped).as("responses + dropped: %s", summary)
+                .isEqualTo(summary.path("sent").asLong());
+        assertThat(summary.path("responses").asLong()).as("answered: %s", summary).isPositive();
+        assertThat(summary.path("late_responses").asLong()).as("rendered late: %s", summary).isZero();
+    }
+}
