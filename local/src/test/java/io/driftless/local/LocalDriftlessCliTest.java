@@ -70,6 +70,20 @@ class LocalDriftlessCliTest {
     }
 
     @Test
+    void refusesANegativeWarmUpBeforeStartingAnything() {
+        assertThat(refused("--warm-up-run", "-5s")).contains("--warm-up-run");
+    }
+
+    @Test
+    void helpOffersTheWarmUpRun() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new LocalDriftless()).setOut(new PrintWriter(out, true));
+
+        assertThat(cli.execute("--help")).isZero();
+        assertThat(out.toString()).contains("--warm-up-run=", "left out of the summary", "(default: 30s)");
+    }
+
+    @Test
     void refusesABrokerRetentionUnderAMinuteBeforeStartingAnything() {
         assertThat(refused("--kafka-retention", "30s")).contains("--kafka-retention must be at least 1m, got 30s");
     }
