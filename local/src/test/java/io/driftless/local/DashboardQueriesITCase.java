@@ -315,9 +315,9 @@ class DashboardQueriesITCase {
 
         private Load(String bootstrapServers) {
             steady = new SyntheticRun(users(bootstrapServers, "steady", 40, LOAD).build());
-            // the video path's panels need image frames answered the whole time, even on a busy
-            // machine where decoding alone can take most of 33 ms: a 10 fps camera may give each
-            // frame its frame interval
+            // the video path's panels need image frames answered the whole time, even where the
+            // image path's round trip is over 33 ms (a cold JVM on a busy machine): a 10 fps
+            // camera may give each frame its frame interval
             jpeg = new SyntheticRun(users(bootstrapServers, "jpeg", 3, LOAD).fps(10).sendMode(SendMode.JPEG)
                     .deadlineMs(100).build());
             burst = new SyntheticRun(users(bootstrapServers, "burst", 120, Duration.ofSeconds(15)).build());
