@@ -67,7 +67,7 @@ public final class LocalDriftless implements Callable<Integer> {
             description = "How long to stream, e.g. 40s, 2m (default: until Ctrl-C).")
     Duration duration;
 
-    @Option(names = "--warm-up-run", converter = DurationConverter.class, defaultValue = "30s",
+    @Option(names = "--warm-up-run", converter = DurationConverter.class, defaultValue = "60s",
             description = "Before the run, the same users stream for this long, left out of the summary: a cold"
                     + " JVM compiles the pipeline's code while it serves, and its first seconds' frames miss"
                     + " their deadlines. 0s skips it (default: ${DEFAULT-VALUE}).")

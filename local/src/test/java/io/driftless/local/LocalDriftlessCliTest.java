@@ -80,7 +80,7 @@ class LocalDriftlessCliTest {
         CommandLine cli = new CommandLine(new LocalDriftless()).setOut(new PrintWriter(out, true));
 
         assertThat(cli.execute("--help")).isZero();
-        assertThat(out.toString()).contains("--warm-up-run=", "left out of the summary", "(default: 30s)");
+        assertThat(out.toString()).contains("--warm-up-run=", "left out of the summary", "(default: 60s)");
     }
 
     @Test
