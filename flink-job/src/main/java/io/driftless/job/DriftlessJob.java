@@ -1,14 +1,14 @@
 package io.driftless.job;
 
 import io.driftless.inference.MicroClock;
-import io.driftless.inference.flink.FrameEnvelope;
-import io.driftless.inference.flink.FrameInferenceFactory;
-import io.driftless.inference.flink.InferenceAsyncFunction;
-import io.driftless.inference.flink.InferenceOutcome;
+import io.driftless.inference.service.FrameEnvelope;
+import io.driftless.inference.service.FrameInferenceFactory;
+import io.driftless.job.inference.InferenceAsyncFunction;
+import io.driftless.inference.service.InferenceOutcome;
 import io.driftless.inference.face.FaceDetectionAdapter;
-import io.driftless.inference.flink.OnnxFaceInferenceFactory;
-import io.driftless.inference.flink.OnnxPoseInferenceFactory;
-import io.driftless.inference.flink.PayloadRoutedInferenceFactory;
+import io.driftless.inference.service.OnnxFaceInferenceFactory;
+import io.driftless.inference.service.OnnxPoseInferenceFactory;
+import io.driftless.inference.service.PayloadRoutedInferenceFactory;
 import io.driftless.inference.onnx.RunnerOptions;
 import io.driftless.inference.pose.PoseModelAdapter;
 import io.driftless.inference.remote.RemoteInferenceFactory;

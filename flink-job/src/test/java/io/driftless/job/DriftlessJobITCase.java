@@ -5,7 +5,7 @@ import static io.driftless.job.testutils.JobUnderTest.validFrame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftless.inference.MicroClock;
-import io.driftless.inference.flink.FrameInferenceFactory;
+import io.driftless.inference.service.FrameInferenceFactory;
 import io.driftless.job.kafka.TopicSetup;
 import io.driftless.job.testutils.DelayedInference;
 import io.driftless.job.testutils.EndToEndCluster;

@@ -3,7 +3,7 @@ package io.driftless.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.driftless.inference.flink.OnnxPoseInferenceFactory;
+import io.driftless.inference.service.OnnxPoseInferenceFactory;
 import io.driftless.inference.remote.ClientTls;
 import io.driftless.inference.remote.InFlightLimitOptions;
 import io.driftless.job.gate.SessionRateCap;

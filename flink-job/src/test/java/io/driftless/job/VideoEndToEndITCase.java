@@ -12,7 +12,7 @@ import io.driftless.proto.DropReason;
 import io.driftless.source.FrameSettings;
 import io.driftless.source.KafkaLink;
 import io.driftless.source.ReportSettings;
-import io.driftless.source.video.SendMode;
+import io.driftless.source.SendMode;
 import io.driftless.source.video.VideoConfig;
 import io.driftless.source.video.VideoRun;
 import io.driftless.source.video.VideoSource;

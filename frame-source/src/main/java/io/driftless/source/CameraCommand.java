@@ -1,7 +1,6 @@
 package io.driftless.source;
 
 import io.driftless.source.internal.StopOnInterrupt;
-import io.driftless.source.video.SendMode;
 import io.driftless.source.video.VideoConfig;
 import io.driftless.source.video.VideoRun;
 import io.driftless.source.video.VideoSource;

@@ -1,6 +1,5 @@
 package io.driftless.source;
 
-import io.driftless.source.video.SendMode;
 import picocli.CommandLine.Option;
 
 /**

@@ -1,6 +1,5 @@
 package io.driftless.source;
 
-import io.driftless.source.video.SendMode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package io.driftless.source;
 
 import io.driftless.source.internal.StopOnInterrupt;
-import io.driftless.source.video.SendMode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -16,7 +16,6 @@ import io.driftless.source.testutils.CameraResponder;
 import io.driftless.source.testutils.EchoResponder;
 import io.driftless.source.testutils.EchoResponder.Rules;
 import io.driftless.source.testutils.TestBroker;
-import io.driftless.source.video.SendMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import io.driftless.job.DriftlessOptions.InferenceBackend;
 import io.driftless.source.RunSummary;
 import io.driftless.source.SyntheticConfig;
 import io.driftless.source.SyntheticRun;
-import io.driftless.source.video.SendMode;
+import io.driftless.source.SendMode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

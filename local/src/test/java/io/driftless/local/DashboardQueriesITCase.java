@@ -19,7 +19,7 @@ import io.driftless.local.testutils.PrometheusServer;
 import io.driftless.source.RunSummary;
 import io.driftless.source.SyntheticConfig;
 import io.driftless.source.SyntheticRun;
-import io.driftless.source.video.SendMode;
+import io.driftless.source.SendMode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -8,7 +8,7 @@ import io.driftless.source.SyntheticRun;
 import io.driftless.source.accounting.AnswerReader;
 import io.driftless.source.accounting.FrameLedger;
 import io.driftless.source.accounting.SentLog;
-import io.driftless.source.video.SendMode;
+import io.driftless.source.SendMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import io.driftless.bench.system.BenchBroker;
 import io.driftless.bench.system.FlinkSystem;
 import io.driftless.bench.system.KafkaRelay;
 import io.driftless.bench.system.SystemUnderTest;
-import io.driftless.source.video.SendMode;
+import io.driftless.source.SendMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -10,7 +10,7 @@ import io.driftless.bench.load.RunResult;
 import io.driftless.bench.report.Headline;
 import io.driftless.bench.report.Point;
 import io.driftless.bench.report.ScenarioResult;
-import io.driftless.source.video.SendMode;
+import io.driftless.source.SendMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.driftless.bench.system;
 
 import io.driftless.inference.MicroClock;
-import io.driftless.inference.flink.FrameInferenceFactory;
+import io.driftless.inference.service.FrameInferenceFactory;
 import io.driftless.inference.remote.InFlightLimitOptions;
 import io.driftless.job.DriftlessJob;
 import io.driftless.job.DriftlessOptions;

@@ -1,11 +1,11 @@
 package io.driftless.job.gate;
 
 import io.driftless.inference.MicroClock;
-import io.driftless.inference.flink.DriftlessMetricGroup;
-import io.driftless.inference.flink.FrameEnvelope;
-import io.driftless.inference.flink.FrameInferenceFactory;
-import io.driftless.inference.flink.Payload;
-import io.driftless.inference.flink.SharedInference;
+import io.driftless.job.metrics.DriftlessMetricGroup;
+import io.driftless.inference.service.FrameEnvelope;
+import io.driftless.inference.service.FrameInferenceFactory;
+import io.driftless.inference.service.Payload;
+import io.driftless.job.inference.SharedInference;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.metrics.DropCounters;
 import io.driftless.job.metrics.PayloadCounter;

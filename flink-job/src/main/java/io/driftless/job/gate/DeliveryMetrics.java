@@ -1,8 +1,8 @@
 package io.driftless.job.gate;
 
-import io.driftless.inference.flink.FrameEnvelope;
-import io.driftless.inference.flink.InferenceOutcome;
-import io.driftless.inference.flink.Payload;
+import io.driftless.inference.service.FrameEnvelope;
+import io.driftless.inference.service.InferenceOutcome;
+import io.driftless.inference.service.Payload;
 import io.driftless.job.metrics.DropCounters;
 import io.driftless.job.metrics.FrameCounters;
 import io.driftless.job.metrics.PayloadCounter;

@@ -1,10 +1,10 @@
 package io.driftless.job.gate;
 
 import io.driftless.inference.MicroClock;
-import io.driftless.inference.flink.DriftlessMetricGroup;
-import io.driftless.inference.flink.FrameEnvelope;
-import io.driftless.inference.flink.InferenceOutcome;
-import io.driftless.inference.flink.Payload;
+import io.driftless.job.metrics.DriftlessMetricGroup;
+import io.driftless.inference.service.FrameEnvelope;
+import io.driftless.inference.service.InferenceOutcome;
+import io.driftless.inference.service.Payload;
 import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;

@@ -1,7 +1,7 @@
 package io.driftless.job.kafka;
 
-import io.driftless.inference.flink.FrameEnvelope;
-import io.driftless.inference.flink.InferenceOutcome;
+import io.driftless.inference.service.FrameEnvelope;
+import io.driftless.inference.service.InferenceOutcome;
 import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.job.ResponseTopicPattern;
 import io.driftless.proto.Anchor;

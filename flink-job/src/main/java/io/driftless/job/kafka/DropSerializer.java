@@ -1,6 +1,6 @@
 package io.driftless.job.kafka;
 
-import io.driftless.inference.flink.FrameEnvelope;
+import io.driftless.inference.service.FrameEnvelope;
 import io.driftless.job.record.FrameDrop;
 import io.driftless.proto.DroppedFrame;
 import java.nio.charset.StandardCharsets;

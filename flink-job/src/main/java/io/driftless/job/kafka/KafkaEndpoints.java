@@ -1,7 +1,7 @@
 package io.driftless.job.kafka;
 
 import io.driftless.inference.MicroClock;
-import io.driftless.inference.flink.InferenceOutcome;
+import io.driftless.inference.service.InferenceOutcome;
 import io.driftless.job.JobConfig;
 import io.driftless.job.ResponseTopicPattern;
 import io.driftless.job.record.FrameDrop;

@@ -1,6 +1,6 @@
 package io.driftless.job.kafka;
 
-import io.driftless.inference.flink.FrameEnvelope;
+import io.driftless.inference.service.FrameEnvelope;
 import io.driftless.proto.Timing;
 
 /** Builds the {@link Timing} every response and drop carries. */

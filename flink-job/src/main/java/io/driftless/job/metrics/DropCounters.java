@@ -1,6 +1,6 @@
 package io.driftless.job.metrics;
 
-import io.driftless.inference.flink.Payload;
+import io.driftless.inference.service.Payload;
 import io.driftless.proto.DropReason;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;

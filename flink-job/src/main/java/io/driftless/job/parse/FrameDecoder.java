@@ -1,7 +1,7 @@
 package io.driftless.job.parse;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.driftless.inference.flink.FrameEnvelope;
+import io.driftless.inference.service.FrameEnvelope;
 import io.driftless.inference.image.InvalidImageException;
 import io.driftless.inference.image.JpegHeader;
 import io.driftless.inference.pose.FaceKeypoints;

@@ -1,8 +1,8 @@
 package io.driftless.job.parse;
 
 import io.driftless.inference.MicroClock;
-import io.driftless.inference.flink.DriftlessMetricGroup;
-import io.driftless.inference.flink.FrameEnvelope;
+import io.driftless.job.metrics.DriftlessMetricGroup;
+import io.driftless.inference.service.FrameEnvelope;
 import io.driftless.job.ThrottledLog;
 import io.driftless.job.kafka.RawFrame;
 import io.driftless.job.metrics.DropCounters;

@@ -1,7 +1,7 @@
 package io.driftless.job.record;
 
-import io.driftless.inference.flink.FrameEnvelope;
-import io.driftless.inference.flink.InferenceOutcome;
+import io.driftless.inference.service.FrameEnvelope;
+import io.driftless.inference.service.InferenceOutcome;
 import io.driftless.proto.DropReason;
 
 /** A frame that will not be rendered, and why; becomes a DroppedFrame on the dropped topic. */

@@ -2,7 +2,7 @@ package io.driftless.job.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftless.inference.flink.FrameEnvelope;
+import io.driftless.inference.service.FrameEnvelope;
 import io.driftless.job.DriftlessJob;
 import io.driftless.job.record.Drops;
 import io.driftless.job.record.FrameDrop;

@@ -2,8 +2,8 @@ package io.driftless.job.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftless.inference.flink.InferenceOutcome;
-import io.driftless.inference.flink.Payload;
+import io.driftless.inference.service.InferenceOutcome;
+import io.driftless.inference.service.Payload;
 import io.driftless.job.testutils.Frames;
 import io.driftless.proto.DropReason;
 import org.apache.flink.metrics.Counter;

@@ -2,7 +2,7 @@ package io.driftless.job.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftless.inference.flink.InferenceOutcome;
+import io.driftless.inference.service.InferenceOutcome;
 import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;

@@ -2,8 +2,8 @@ package io.driftless.job.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftless.inference.flink.FrameEnvelope;
-import io.driftless.inference.flink.InferenceOutcome;
+import io.driftless.inference.service.FrameEnvelope;
+import io.driftless.inference.service.InferenceOutcome;
 import io.driftless.job.DriftlessJob;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.DriftlessOptions.Smoothing;

@@ -2,7 +2,7 @@ package io.driftless.job.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftless.inference.flink.Payload;
+import io.driftless.inference.service.Payload;
 import io.driftless.proto.DropReason;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.testutils.MetricListener;

@@ -6,7 +6,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.driftless.inference.flink.FrameEnvelope;
+import io.driftless.inference.service.FrameEnvelope;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.kafka.RawFrame;
 import io.driftless.proto.Frame;

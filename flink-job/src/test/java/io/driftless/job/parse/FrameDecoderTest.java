@@ -2,8 +2,8 @@ package io.driftless.job.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftless.inference.flink.FrameEnvelope;
-import io.driftless.inference.flink.Payload;
+import io.driftless.inference.service.FrameEnvelope;
+import io.driftless.inference.service.Payload;
 import io.driftless.job.kafka.RawFrame;
 import io.driftless.job.testutils.FaceFrames;
 import io.driftless.proto.Frame;

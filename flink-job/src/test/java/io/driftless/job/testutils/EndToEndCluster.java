@@ -1,6 +1,6 @@
 package io.driftless.job.testutils;
 
-import io.driftless.inference.flink.FrameInferenceFactory;
+import io.driftless.inference.service.FrameInferenceFactory;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.JobConfig;
 import io.driftless.kafka.EmbeddedKafkaBroker;

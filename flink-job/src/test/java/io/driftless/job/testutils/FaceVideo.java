@@ -2,7 +2,7 @@ package io.driftless.job.testutils;
 
 import io.driftless.inference.face.FaceDetection;
 import io.driftless.inference.face.RgbImage;
-import io.driftless.source.video.FaceDetector;
+import io.driftless.source.FaceDetector;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

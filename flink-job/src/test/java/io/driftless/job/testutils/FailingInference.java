@@ -1,10 +1,10 @@
 package io.driftless.job.testutils;
 
 import io.driftless.inference.MicroClock;
-import io.driftless.inference.flink.FrameEnvelope;
-import io.driftless.inference.flink.FrameInference;
-import io.driftless.inference.flink.FrameInferenceFactory;
-import io.driftless.inference.flink.InferenceOutcome;
+import io.driftless.inference.service.FrameEnvelope;
+import io.driftless.inference.service.FrameInference;
+import io.driftless.inference.service.FrameInferenceFactory;
+import io.driftless.inference.service.InferenceOutcome;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;

@@ -1,7 +1,7 @@
 package io.driftless.job.testutils;
 
-import io.driftless.inference.flink.FrameEnvelope;
-import io.driftless.inference.flink.InferenceOutcome;
+import io.driftless.inference.service.FrameEnvelope;
+import io.driftless.inference.service.InferenceOutcome;
 
 /** Frames and outcomes for operator tests. */
 public final class Frames {

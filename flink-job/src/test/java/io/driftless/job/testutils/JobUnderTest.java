@@ -3,7 +3,7 @@ package io.driftless.job.testutils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftless.inference.MicroClock;
-import io.driftless.inference.flink.FrameInferenceFactory;
+import io.driftless.inference.service.FrameInferenceFactory;
 import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;

@@ -1,5 +1,7 @@
 package io.driftless.source.video;
 
+import io.driftless.source.FaceDetector;
+import io.driftless.source.SendMode;
 import com.google.protobuf.ByteString;
 import io.driftless.inference.face.FaceDetection;
 import io.driftless.inference.face.RgbImage;

@@ -1,5 +1,6 @@
 package io.driftless.source.video;
 
+import io.driftless.source.SendMode;
 import io.driftless.source.FrameSettings;
 import io.driftless.source.KafkaLink;
 import io.driftless.source.ReportSettings;

@@ -1,5 +1,6 @@
 package io.driftless.source.video;
 
+import io.driftless.source.SendMode;
 import io.driftless.inference.MicroClock;
 import io.driftless.proto.Frame;
 import io.driftless.source.FrameSourceException;

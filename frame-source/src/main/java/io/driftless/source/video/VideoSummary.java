@@ -1,5 +1,6 @@
 package io.driftless.source.video;
 
+import io.driftless.source.SendMode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

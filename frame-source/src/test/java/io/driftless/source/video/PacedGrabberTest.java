@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftless.inference.face.FaceDetection;
+import io.driftless.source.FaceDetector;
 import io.driftless.source.testutils.TestVideos;
 import io.driftless.source.testutils.TestVideos.Placement;
 import io.driftless.source.video.PacedGrabber.Grabbed;

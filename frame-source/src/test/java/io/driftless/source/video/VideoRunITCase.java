@@ -1,5 +1,6 @@
 package io.driftless.source.video;
 
+import io.driftless.source.SendMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftless.inference.face.FaceDetection;

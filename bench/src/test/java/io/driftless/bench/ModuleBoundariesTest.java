@@ -1,0 +1,112 @@
+package io.driftless.bench;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dependency direction of the README's module table, checked on each module's compiled
+ * classes (read from its {@code target/}, so that a rule speaks of a module, not of packages that
+ * several modules share). The Maven graph already keeps a module from compiling against what it
+ * does not declare; these rules keep what it may not depend on from being declared at all.
+ */
+class ModuleBoundariesTest {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    /** Everything a user deploys: the job, the inference server and the camera client. */
+    private static final List<String> DEPLOYED = List.of("model-core", "inference-service", "inference-client",
+            "inference-server", "flink-job", "frame-client", "frame-source");
+
+    private static final String FLINK = "org.apache.flink..";
+    private static final String GRPC = "io.grpc..";
+    private static final String KAFKA = "org.apache.kafka..";
+
+    @Test
+    void theModelCoreKnowsNoFlinkGrpcKafkaNorWireFormat() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage(FLINK, GRPC, KAFKA, "io.driftless.proto..")
+                .check(mainClassesOf("model-core"));
+    }
+
+    @Test
+    void theInferenceServiceApiKnowsNoFlinkGrpcNorKafka() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage(FLINK, GRPC, KAFKA)
+                .check(mainClassesOf("inference-service"));
+    }
+
+    @Test
+    void theGrpcClientKnowsNoFlinkKafkaNorTheServer() {
+        noClasses().should().dependOnClassesThat()
+                .resideInAnyPackage(FLINK, KAFKA, "io.driftless.inference.server..")
+                .check(mainClassesOf("inference-client"));
+    }
+
+    @Test
+    void theInferenceServerKnowsNoFlinkNorKafka() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage(FLINK, KAFKA)
+                .check(mainClassesOf("inference-server"));
+    }
+
+    @Test
+    void theJobKnowsTheServerOnlyThroughItsClient() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("io.driftless.inference.server..")
+                .check(mainClassesOf("flink-job"));
+    }
+
+    @Test
+    void theClientLibraryKnowsNoFlinkNorTheCommandLine() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage(FLINK, "picocli..", "org.bytedeco.javacv..")
+                .check(mainClassesOf("frame-client"));
+    }
+
+    @Test
+    void nothingDeployedUsesTheOfflineModelTools() {
+        Set<String> tools = mainClassesOf("model-tools").stream().map(JavaClass::getName).collect(Collectors.toSet());
+        assertThat(tools).as("model-tools classes").isNotEmpty();
+        DescribedPredicate<JavaClass> aModelTool =
+                DescribedPredicate.describe("belong to model-tools", c -> tools.contains(c.getName()));
+        for (String module : DEPLOYED) {
+            noClasses().should().dependOnClassesThat(aModelTool).as(module + " uses no model-tools class")
+                    .check(mainClassesOf(module));
+        }
+    }
+
+    @Test
+    void testsUseJUnit5Only() {
+        for (String module : modulesWithTests()) {
+            noClasses().should().dependOnClassesThat().resideInAnyPackage("org.junit", "junit..")
+                    .as(module + "'s tests use JUnit 5 (org.junit.jupiter), not JUnit 4")
+                    .check(classesIn(ROOT.resolve(module).resolve("target/test-classes")));
+        }
+    }
+
+    private static JavaClasses mainClassesOf(String module) {
+        return classesIn(ROOT.resolve(module).resolve("target/classes"));
+    }
+
+    private static JavaClasses classesIn(Path directory) {
+        assertThat(directory).as("compiled classes (build the module first)").isDirectory();
+        return new ClassFileImporter().importPath(directory);
+    }
+
+    private static List<String> modulesWithTests() {
+        try (var modules = Files.list(ROOT)) {
+            return modules.filter(m -> Files.isDirectory(m.resolve("target/test-classes")))
+                    .map(m -> m.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

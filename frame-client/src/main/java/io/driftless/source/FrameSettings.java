@@ -1,0 +1,58 @@
+package io.driftless.source;
+
+import java.util.Locale;
+
+/**
+ * What every frame of a run carries besides its payload and stamps, for a run of any kind: what
+ * it sends, the budget it carries, and the quality of JPEG frames. The constructor rejects bad
+ * values with a message naming the field.
+ *
+ * <pre>{@code
+ * FrameSettings frames = FrameSettings.DEFAULT
+ *         .withSendMode(SendMode.JPEG)
+ *         .withJpegQuality(90);
+ * }</pre>
+ *
+ * @param sendMode six face keypoints (landmarks, answered with coordinates) or the camera image
+ *     as a JPEG (answered with an annotated frame, plus coordinates when a face is found)
+ * @param deadlineMs the capture-to-render budget each frame carries, and the one the client
+ *     measures its on-time ratio against
+ * @param jpegQuality the quality of the JPEG frames sent with {@link SendMode#JPEG}, 1 to 100
+ */
+public record FrameSettings(SendMode sendMode, int deadlineMs, int jpegQuality) {
+
+    public static final int DEFAULT_DEADLINE_MS = 33;
+    public static final int MAX_DEADLINE_MS = 60_000;
+    public static final int DEFAULT_JPEG_QUALITY = 80;
+    /** Landmark frames with a 33 ms budget. */
+    public static final FrameSettings DEFAULT =
+            new FrameSettings(SendMode.LANDMARKS, DEFAULT_DEADLINE_MS, DEFAULT_JPEG_QUALITY);
+
+    public FrameSettings {
+        check(sendMode != null, "sendMode must be LANDMARKS or JPEG, got null");
+        check(deadlineMs >= 1 && deadlineMs <= MAX_DEADLINE_MS,
+                "deadlineMs must be between 1 and %,d, got %d (0, the job's default, is not"
+                        + " allowed: the client measures on-time ratios against this budget)",
+                MAX_DEADLINE_MS, deadlineMs);
+        check(jpegQuality >= 1 && jpegQuality <= 100,
+                "jpegQuality must be between 1 and 100, got %d", jpegQuality);
+    }
+
+    public FrameSettings withSendMode(SendMode sendMode) {
+        return new FrameSettings(sendMode, deadlineMs, jpegQuality);
+    }
+
+    public FrameSettings withDeadlineMs(int deadlineMs) {
+        return new FrameSettings(sendMode, deadlineMs, jpegQuality);
+    }
+
+    public FrameSettings withJpegQuality(int jpegQuality) {
+        return new FrameSettings(sendMode, deadlineMs, jpegQuality);
+    }
+
+    private static void check(boolean ok, String format, Object... args) {
+        if (!ok) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, format, args));
+        }
+    }
+}
