@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * for: the ordinary sessions need half of it, and a flood let through would need more than
  * twice what is left.
  */
+@Tag("performance") // its claims are ratios measured under load: the performance tier runs them on a quiet machine
 class IsolationITCase {
 
     @RegisterExtension

@@ -107,7 +107,6 @@ class SyntheticRunITCase {
         assertThat(summary.poseMaeDeg().roll()).isCloseTo(0, within(1e-3));
         assertThat(summary.poseErrorDeg().mean()).isCloseTo(YAW_BIAS_DEG, within(1e-2));
         assertThat(summary.rttMs().p50()).isPositive();
-        assertThat(summary.rttMs().max()).isGreaterThanOrEqualTo(summary.rttMs().p99());
 
         List<PoseSample> user7 = summary.posesOf(summary.runId() + "-u0007");
         assertThat(user7).hasSize(63 - 6);

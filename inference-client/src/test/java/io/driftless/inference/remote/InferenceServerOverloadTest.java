@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.Test;
  * (a 5 ms pause was seen to take 56 ms at the 95th percentile), and a 33 ms budget would test
  * the machine's scheduler rather than the server's admission.
  */
+@Tag("performance") // its claims are ratios measured under load: the performance tier runs them on a quiet machine
 class InferenceServerOverloadTest {
 
     private static final long BATCH_MICROS = 20_000;

@@ -27,6 +27,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -41,6 +42,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * <p>Budgets are {@value #BUDGET_MICROS} us, as in the server's overload test: on a two-core
  * machine shared with other builds a thread's wake-up alone can take tens of milliseconds.
  */
+@Tag("performance") // its claims are ratios measured under load: the performance tier runs them on a quiet machine
 class RemoteInferenceLimitTest {
 
     private static final long BUDGET_MICROS = 200_000;
