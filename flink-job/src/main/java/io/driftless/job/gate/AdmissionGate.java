@@ -1,11 +1,12 @@
 package io.driftless.job.gate;
 
 import io.driftless.inference.MicroClock;
-import io.driftless.job.metrics.DriftlessMetricGroup;
 import io.driftless.inference.service.FrameEnvelope;
 import io.driftless.inference.service.FrameInferenceFactory;
 import io.driftless.inference.service.Payload;
+import io.driftless.job.inference.NativeLibraryRelease;
 import io.driftless.job.inference.SharedInference;
+import io.driftless.job.metrics.DriftlessMetricGroup;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.metrics.DropCounters;
 import io.driftless.job.metrics.PayloadCounter;
@@ -74,6 +75,7 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
     @Override
     public void open(OpenContext openContext) throws Exception {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("admission", AdmissionState.class));
+        NativeLibraryRelease.register(getRuntimeContext());
         model = SharedInference.acquire(inference, clock);
         MetricGroup metrics = DriftlessMetricGroup.of(getRuntimeContext());
         admitted = new PayloadCounter(metrics, "frames_admitted");
