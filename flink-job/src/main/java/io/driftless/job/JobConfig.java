@@ -214,6 +214,23 @@ public final class JobConfig implements Serializable {
         return out.toString();
     }
 
+    /**
+     * The options as a Markdown table, for {@code docs/configuration.md}: written from the options
+     * themselves, so the reference cannot drift from what the job accepts.
+     */
+    public static String referenceTable() {
+        StringBuilder out = new StringBuilder();
+        out.append("| key | command line | type | default | description |\n");
+        out.append("| --- | --- | --- | --- | --- |\n");
+        for (ConfigOption<?> option : DriftlessOptions.ALL) {
+            out.append(String.format("| `%s` | `--%s` | %s | %s | %s |\n",
+                    option.key(), option.key().substring(PREFIX.length()), typeName(option).replace("|", " \\| "),
+                    option.hasDefaultValue() ? "`" + render(option.defaultValue()) + "`" : "(none)",
+                    describe(option).replace("|", "\\|").replaceAll("\\R\\s*", " ")));
+        }
+        return out.toString();
+    }
+
     /** An option's description as plain text (a {@code Description}'s toString is its identity). */
     static String describe(ConfigOption<?> option) {
         return new PlainTextFormatter().format(option.description());
