@@ -14,12 +14,14 @@ public final class NativeLibraryRelease {
     private NativeLibraryRelease() {}
 
     /**
-     * Registers the release once per classloader, and only where this code was loaded by the
-     * job's own classloader: where it comes from a TaskManager's classpath (the MiniCluster, or a
-     * jar in lib/) its native libraries are shared by every job and stay.
+     * Registers the release once per classloader, and only where this code was loaded by a
+     * classloader of the job's own: where it comes from a TaskManager's classpath (a jar in lib/,
+     * or the MiniCluster, whose jobs without jars get the JVM's own classloader as theirs) its
+     * native libraries are shared by every job and stay.
      */
     public static void register(RuntimeContext context) {
-        if (context.getUserCodeClassLoader() == NativeLibraries.class.getClassLoader()) {
+        ClassLoader own = NativeLibraries.class.getClassLoader();
+        if (context.getUserCodeClassLoader() == own && own != ClassLoader.getSystemClassLoader()) {
             context.registerUserCodeClassLoaderReleaseHookIfAbsent(HOOK, NativeLibraries::release);
         }
     }
