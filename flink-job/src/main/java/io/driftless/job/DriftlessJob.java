@@ -121,9 +121,11 @@ public final class DriftlessJob {
     public static FrameInferenceFactory poseInference(JobConfig config) {
         return switch (config.inferenceBackend) {
             case IN_PROCESS -> inProcessPoseInference(config);
-            case REMOTE -> new RemoteInferenceFactory(config.inferenceTarget, PoseModelAdapter.MODEL_NAME,
-                    config.inferenceTls, config.inferenceStreamsPerServer, RemoteInferenceFactory.WARM_UP_CALLS,
-                    config.inferenceInFlightLimit);
+            case REMOTE -> RemoteInferenceFactory.builder(config.inferenceTarget, PoseModelAdapter.MODEL_NAME)
+                    .tls(config.inferenceTls)
+                    .streamsPerServer(config.inferenceStreamsPerServer)
+                    .inFlightLimit(config.inferenceInFlightLimit)
+                    .build();
         };
     }
 
@@ -134,9 +136,11 @@ public final class DriftlessJob {
                     config.maxImageBatchSize, config.queueCapacity, config.intraOpThreads,
                     RunnerOptions.DEFAULTS.initialLatencyMicros()),
                     config.inputLimits.jpegLimits(), config.imageThreads, config.annotatedQuality);
-            case REMOTE -> new RemoteInferenceFactory(config.inferenceTarget, FaceDetectionAdapter.MODEL_NAME,
-                    config.inferenceTls, config.inferenceStreamsPerServer, RemoteInferenceFactory.WARM_UP_CALLS,
-                    config.inferenceInFlightLimit);
+            case REMOTE -> RemoteInferenceFactory.builder(config.inferenceTarget, FaceDetectionAdapter.MODEL_NAME)
+                    .tls(config.inferenceTls)
+                    .streamsPerServer(config.inferenceStreamsPerServer)
+                    .inFlightLimit(config.inferenceInFlightLimit)
+                    .build();
         };
     }
 

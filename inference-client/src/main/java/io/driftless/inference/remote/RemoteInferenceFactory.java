@@ -51,59 +51,99 @@ public final class RemoteInferenceFactory implements FrameInferenceFactory {
     private final long streamMaxAgeMicros;
     private final InFlightLimitOptions inFlightLimit;
 
+    private RemoteInferenceFactory(Builder builder) {
+        this.servers = builder.servers;
+        this.model = builder.model;
+        this.tls = builder.tls;
+        this.streamsPerServer = builder.streamsPerServer;
+        this.warmUpCalls = builder.warmUpCalls;
+        this.streamMaxAgeMicros = builder.streamMaxAgeMicros;
+        this.inFlightLimit = builder.inFlightLimit;
+    }
+
     /**
+     * Starts a factory for {@code model} on the servers at {@code target}.
+     *
+     * <pre>{@code
+     * RemoteInferenceFactory.builder("inference:50051", "pose-v1").tls(ClientTls.PLAINTEXT).build();
+     * }</pre>
+     *
      * @param target {@code host:port[,host:port...]}
      * @param model the model name the server knows, e.g. {@code pose-v1}
      */
-    public RemoteInferenceFactory(String target, String model, ClientTls tls) {
-        this(target, model, tls, DEFAULT_STREAMS_PER_SERVER, WARM_UP_CALLS);
+    public static Builder builder(String target, String model) {
+        return new Builder(target, model);
     }
 
-    /**
-     * @param streamsPerServer streams for each server address
-     * @param warmUpCalls frames sent to warm the call path up before the first real one (see
-     *     {@link RemoteInference#warmUp}); 0 for none
-     */
-    public RemoteInferenceFactory(String target, String model, ClientTls tls, int streamsPerServer, int warmUpCalls) {
-        this(target, model, tls, streamsPerServer, warmUpCalls, InFlightLimitOptions.DEFAULTS);
-    }
+    /** Settings of a {@link RemoteInferenceFactory}; each setter checks its value. */
+    public static final class Builder {
+        private final List<HostAndPort> servers;
+        private final String model;
+        private ClientTls tls = ClientTls.PLAINTEXT;
+        private int streamsPerServer = DEFAULT_STREAMS_PER_SERVER;
+        private int warmUpCalls = WARM_UP_CALLS;
+        private long streamMaxAgeMicros = STREAM_MAX_AGE_MICROS;
+        private InFlightLimitOptions inFlightLimit = InFlightLimitOptions.DEFAULTS;
 
-    /** @param inFlightLimit the adaptive limit on frames in flight, or {@link InFlightLimitOptions#OFF} */
-    public RemoteInferenceFactory(String target, String model, ClientTls tls, int streamsPerServer, int warmUpCalls,
-            InFlightLimitOptions inFlightLimit) {
-        this(target, model, tls, streamsPerServer, warmUpCalls, inFlightLimit, STREAM_MAX_AGE_MICROS);
-    }
+        private Builder(String target, String model) {
+            if (model == null || model.isBlank()) {
+                throw new IllegalArgumentException("model must not be blank");
+            }
+            this.servers = HostAndPort.parseList(target);
+            this.model = model;
+        }
 
-    /** With another stream lifetime; for tests of the stream's replacement. */
-    RemoteInferenceFactory(String target, String model, ClientTls tls, int streamsPerServer, int warmUpCalls,
-            long streamMaxAgeMicros) {
-        this(target, model, tls, streamsPerServer, warmUpCalls, InFlightLimitOptions.DEFAULTS, streamMaxAgeMicros);
-    }
+        /** How to reach the servers: plaintext (the default), TLS or mutual TLS. */
+        public Builder tls(ClientTls tls) {
+            if (tls == null) {
+                throw new IllegalArgumentException("tls must be set; ClientTls.PLAINTEXT for none");
+            }
+            this.tls = tls;
+            return this;
+        }
 
-    private RemoteInferenceFactory(String target, String model, ClientTls tls, int streamsPerServer, int warmUpCalls,
-            InFlightLimitOptions inFlightLimit, long streamMaxAgeMicros) {
-        if (warmUpCalls < 0) {
-            throw new IllegalArgumentException("warmUpCalls must not be negative, got " + warmUpCalls);
+        /** Streams for each server address (default {@value #DEFAULT_STREAMS_PER_SERVER}). */
+        public Builder streamsPerServer(int streamsPerServer) {
+            if (streamsPerServer < 1) {
+                throw new IllegalArgumentException("streamsPerServer must be at least 1, got " + streamsPerServer);
+            }
+            this.streamsPerServer = streamsPerServer;
+            return this;
         }
-        if (streamsPerServer < 1) {
-            throw new IllegalArgumentException("streamsPerServer must be at least 1, got " + streamsPerServer);
+
+        /**
+         * Frames sent to warm the call path up before the first real one (see
+         * {@link RemoteInference#warmUp}); 0 for none, {@value #WARM_UP_CALLS} by default.
+         */
+        public Builder warmUpCalls(int warmUpCalls) {
+            if (warmUpCalls < 0) {
+                throw new IllegalArgumentException("warmUpCalls must not be negative, got " + warmUpCalls);
+            }
+            this.warmUpCalls = warmUpCalls;
+            return this;
         }
-        if (streamMaxAgeMicros <= 0) {
-            throw new IllegalArgumentException("streamMaxAgeMicros must be positive, got " + streamMaxAgeMicros);
+
+        /** The adaptive limit on frames in flight, or {@link InFlightLimitOptions#OFF}. */
+        public Builder inFlightLimit(InFlightLimitOptions inFlightLimit) {
+            if (inFlightLimit == null) {
+                throw new IllegalArgumentException("inFlightLimit must be set; InFlightLimitOptions.OFF for none");
+            }
+            this.inFlightLimit = inFlightLimit;
+            return this;
         }
-        if (inFlightLimit == null) {
-            throw new IllegalArgumentException("inFlightLimit must be set; InFlightLimitOptions.OFF for none");
+
+        /** How long a stream serves before a fresh one replaces it; for tests of the replacement. */
+        Builder streamMaxAgeMicros(long streamMaxAgeMicros) {
+            if (streamMaxAgeMicros <= 0) {
+                throw new IllegalArgumentException("streamMaxAgeMicros must be positive, got " + streamMaxAgeMicros);
+            }
+            this.streamMaxAgeMicros = streamMaxAgeMicros;
+            return this;
         }
-        this.warmUpCalls = warmUpCalls;
-        this.inFlightLimit = inFlightLimit;
-        this.streamsPerServer = streamsPerServer;
-        this.streamMaxAgeMicros = streamMaxAgeMicros;
-        this.servers = HostAndPort.parseList(target);
-        if (model == null || model.isBlank()) {
-            throw new IllegalArgumentException("model must not be blank");
+
+        public RemoteInferenceFactory build() {
+            return new RemoteInferenceFactory(this);
         }
-        this.model = model;
-        this.tls = tls;
     }
 
     @Override

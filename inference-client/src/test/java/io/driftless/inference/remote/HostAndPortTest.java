@@ -29,9 +29,9 @@ class HostAndPortTest {
 
     @Test
     void namesOneServerByDnsAndSeveralByTheAddressList() {
-        assertThat(new RemoteInferenceFactory("inference:50051", "pose-v1", ClientTls.PLAINTEXT).grpcTarget())
+        assertThat(RemoteInferenceFactory.builder("inference:50051", "pose-v1").build().grpcTarget())
                 .isEqualTo("dns:///inference:50051");
-        assertThat(new RemoteInferenceFactory("a:1,b:2", "pose-v1", ClientTls.PLAINTEXT).grpcTarget())
+        assertThat(RemoteInferenceFactory.builder("a:1,b:2", "pose-v1").build().grpcTarget())
                 .isEqualTo("addresses:///a:1,b:2");
     }
 }

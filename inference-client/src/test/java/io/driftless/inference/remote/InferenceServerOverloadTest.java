@@ -84,9 +84,9 @@ class InferenceServerOverloadTest {
     @Test
     void refusesWhatItCannotFinishInTimeAndFinishesWhatItAcceptsWithinTheDeadline() throws Exception {
         List<FrameEnvelope> frames = Faces.frames(512, 7, BUDGET_MICROS);
-        RemoteInferenceFactory factory = new RemoteInferenceFactory("localhost:" + server.port(),
-                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, RemoteInferenceFactory.DEFAULT_STREAMS_PER_SERVER,
-                200);
+        RemoteInferenceFactory factory = RemoteInferenceFactory.builder("localhost:" + server.port(), PoseModelAdapter.MODEL_NAME)
+                .warmUpCalls(200)
+                .build();
         List<FrameInference> connections = new ArrayList<>();
         try {
             for (int i = 0; i < CLIENTS; i++) {

@@ -36,8 +36,11 @@ class InferenceServerTlsTest {
     }
 
     private static InferenceOutcome inferOnce(RunningServer server, ClientTls tls) throws Exception {
-        try (FrameInference client = new RemoteInferenceFactory(server.target(), "pose-v1", tls,
-                RemoteInferenceFactory.DEFAULT_STREAMS_PER_SERVER, 0).create(MicroClock.system())) {
+        try (FrameInference client = RemoteInferenceFactory.builder(server.target(), "pose-v1")
+                .tls(tls)
+                .warmUpCalls(0)
+                .build()
+                .create(MicroClock.system())) {
             return client.infer(Faces.frames(1, 1, 5_000_000).get(0)).get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
     }

@@ -78,8 +78,10 @@ class RemoteInferenceLimitTest {
 
     /** A client whose call path is warm: a cold one's first round trips take longer than any budget here. */
     private RemoteInference client(RunningServer server, InFlightLimitOptions limit) {
-        return closing((RemoteInference) new RemoteInferenceFactory(server.target(), PoseModelAdapter.MODEL_NAME,
-                ClientTls.PLAINTEXT, RemoteInferenceFactory.DEFAULT_STREAMS_PER_SERVER, WARM_UP_CALLS, limit)
+        return closing((RemoteInference) RemoteInferenceFactory.builder(server.target(), PoseModelAdapter.MODEL_NAME)
+                .warmUpCalls(WARM_UP_CALLS)
+                .inFlightLimit(limit)
+                .build()
                 .create(MicroClock.system()));
     }
 

@@ -54,8 +54,10 @@ class RemoteInferenceTest {
     }
 
     private RemoteInference client(String target, int warmUpCalls, MicroClock clock) {
-        return closing((RemoteInference) new RemoteInferenceFactory(target, PoseModelAdapter.MODEL_NAME,
-                ClientTls.PLAINTEXT, RemoteInferenceFactory.DEFAULT_STREAMS_PER_SERVER, warmUpCalls).create(clock));
+        return closing((RemoteInference) RemoteInferenceFactory.builder(target, PoseModelAdapter.MODEL_NAME)
+                .warmUpCalls(warmUpCalls)
+                .build()
+                .create(clock));
     }
 
     private static InferenceOutcome await(CompletableFuture<InferenceOutcome> outcome) throws Exception {
@@ -150,9 +152,11 @@ class RemoteInferenceTest {
         RunningServer server = closing(RunningServer.start(0, InsecureServerCredentials.create(),
                 new RunnerOptions(1, 8, 1, 1_000)));
         // no in-flight limit: the whole burst must reach the server for its queue to overflow
-        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory(server.target(),
-                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, RemoteInferenceFactory.DEFAULT_STREAMS_PER_SERVER, 0,
-                InFlightLimitOptions.OFF).create(CLOCK));
+        RemoteInference remote = closing((RemoteInference) RemoteInferenceFactory.builder(server.target(), PoseModelAdapter.MODEL_NAME)
+                .warmUpCalls(0)
+                .inFlightLimit(InFlightLimitOptions.OFF)
+                .build()
+                .create(CLOCK));
         await(remote.infer(Faces.frames(1, 1, GENEROUS).get(0)));
 
         List<CompletableFuture<InferenceOutcome>> burst = new ArrayList<>();
@@ -258,8 +262,11 @@ class RemoteInferenceTest {
     void dropsAFrameAtItsOwnDeadlineWhileTheOthersOnTheSameStreamAreAnswered() throws Exception {
         // every batch takes 300 ms longer than the model needs; the server expects 1 ms and admits all
         RunningServer server = closing(RunningServer.slowed(300_000, new RunnerOptions(4, 64, 1, 1_000)));
-        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory("127.0.0.1:" + server.port(),
-                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 1, 0).create(CLOCK));
+        RemoteInference remote = closing((RemoteInference) RemoteInferenceFactory.builder("127.0.0.1:" + server.port(), PoseModelAdapter.MODEL_NAME)
+                .streamsPerServer(1)
+                .warmUpCalls(0)
+                .build()
+                .create(CLOCK));
         assertThat(remote.streams()).isEqualTo(1);
 
         CompletableFuture<InferenceOutcome> hurried = remote.infer(Faces.frames(1, 21, 100_000).get(0));
@@ -320,9 +327,12 @@ class RemoteInferenceTest {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             laterPort = socket.getLocalPort();
         }
-        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory(
-                "127.0.0.1:" + first.port() + ",127.0.0.1:" + laterPort, PoseModelAdapter.MODEL_NAME,
-                ClientTls.PLAINTEXT, 1, 0, 50_000).create(CLOCK));
+        RemoteInference remote = closing((RemoteInference) RemoteInferenceFactory.builder("127.0.0.1:" + first.port() + ",127.0.0.1:" + laterPort, PoseModelAdapter.MODEL_NAME)
+                .streamsPerServer(1)
+                .warmUpCalls(0)
+                .streamMaxAgeMicros(50_000)
+                .build()
+                .create(CLOCK));
         assertThat(await(remote.infer(Faces.frames(1, 1, GENEROUS).get(0))).succeeded()).isTrue();
 
         RunningServer later = closing(RunningServer.start(laterPort, InsecureServerCredentials.create(),
@@ -360,8 +370,12 @@ class RemoteInferenceTest {
     void refusesFramesAsOverloadedOnceTheServerStopsReadingRatherThanBufferingThem() throws Exception {
         Server stalled = stalledServer();
         // no in-flight limit: HTTP/2 flow control alone must bound what is sent
-        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory("127.0.0.1:" + stalled.getPort(),
-                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 1, 0, InFlightLimitOptions.OFF).create(CLOCK));
+        RemoteInference remote = closing((RemoteInference) RemoteInferenceFactory.builder("127.0.0.1:" + stalled.getPort(), PoseModelAdapter.MODEL_NAME)
+                .streamsPerServer(1)
+                .warmUpCalls(0)
+                .inFlightLimit(InFlightLimitOptions.OFF)
+                .build()
+                .create(CLOCK));
 
         FrameEnvelope frame = Faces.frames(1, 51, 1_000_000).get(0);
         List<CompletableFuture<InferenceOutcome>> sent = new ArrayList<>();
@@ -391,8 +405,12 @@ class RemoteInferenceTest {
     void sendsNoMoreThanItsInFlightLimitToAServerThatStopsAnsweringAndTakesThePlacesBackAtTheDeadlines()
             throws Exception {
         Server stalled = stalledServer();
-        RemoteInference remote = closing((RemoteInference) new RemoteInferenceFactory("127.0.0.1:" + stalled.getPort(),
-                PoseModelAdapter.MODEL_NAME, ClientTls.PLAINTEXT, 1, 0, InFlightLimitOptions.VEGAS).create(CLOCK));
+        RemoteInference remote = closing((RemoteInference) RemoteInferenceFactory.builder("127.0.0.1:" + stalled.getPort(), PoseModelAdapter.MODEL_NAME)
+                .streamsPerServer(1)
+                .warmUpCalls(0)
+                .inFlightLimit(InFlightLimitOptions.VEGAS)
+                .build()
+                .create(CLOCK));
         int limit = InFlightLimitOptions.VEGAS.initialLimit();
         assertThat(remote.inFlightLimit()).isEqualTo(limit);
 

@@ -72,12 +72,14 @@ class ServerThroughputBenchmark {
 
         // no in-flight limit: 256 frames in flight measure the transport, not the limit
         try (RunningServer server = RunningServer.start();
-                FrameInference client = new RemoteInferenceFactory(server.target(), PoseModelAdapter.MODEL_NAME,
-                        ClientTls.PLAINTEXT, RemoteInferenceFactory.DEFAULT_STREAMS_PER_SERVER,
-                        RemoteInferenceFactory.WARM_UP_CALLS, InFlightLimitOptions.OFF).create(MicroClock.system());
-                FrameInference limited = new RemoteInferenceFactory(server.target(), PoseModelAdapter.MODEL_NAME,
-                        ClientTls.PLAINTEXT, RemoteInferenceFactory.DEFAULT_STREAMS_PER_SERVER,
-                        RemoteInferenceFactory.WARM_UP_CALLS, InFlightLimitOptions.VEGAS).create(MicroClock.system())) {
+                FrameInference client = RemoteInferenceFactory.builder(server.target(), PoseModelAdapter.MODEL_NAME)
+                        .inFlightLimit(InFlightLimitOptions.OFF)
+                        .build()
+                        .create(MicroClock.system());
+                FrameInference limited = RemoteInferenceFactory.builder(server.target(), PoseModelAdapter.MODEL_NAME)
+                        .inFlightLimit(InFlightLimitOptions.VEGAS)
+                        .build()
+                        .create(MicroClock.system())) {
             closedLoop(client, frames, 256, WARM_UP_NANOS);
             double before = server.counter("driftless_server_requests", "outcome", "ok");
             long batches = server.histogramCount("driftless_server_batch_size");
