@@ -76,7 +76,7 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
     public void open(OpenContext openContext) throws Exception {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("admission", AdmissionState.class));
         NativeLibraryRelease.register(getRuntimeContext());
-        model = SharedInference.acquire(inference, clock);
+        model = SharedInference.perTaskManager().acquire(inference.key(), inference, clock);
         MetricGroup metrics = DriftlessMetricGroup.of(getRuntimeContext());
         admitted = new PayloadCounter(metrics, "frames_admitted");
         dropped = new DropCounters(metrics, DropReason.STALE, DropReason.LATE_ON_ARRIVAL, DropReason.OVERLOADED);

@@ -63,7 +63,7 @@ public class InferenceAsyncFunction extends RichAsyncFunction<FrameEnvelope, Inf
         });
         // a frame answered in time cancels its timer: drop it at once rather than at its deadline
         deadlines.setRemoveOnCancelPolicy(true);
-        lease = SharedInference.acquire(factory, clock);
+        lease = SharedInference.perTaskManager().acquire(factory.key(), factory, clock);
         inFlight = new AtomicInteger();
         MetricGroup metrics = DriftlessMetricGroup.of(getRuntimeContext());
         metrics.gauge("inference_in_flight", inFlight::get);

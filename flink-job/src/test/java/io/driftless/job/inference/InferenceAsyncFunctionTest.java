@@ -11,7 +11,6 @@ import io.driftless.proto.DropReason;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +30,7 @@ class InferenceAsyncFunctionTest {
 
     /** A model whose answer the test decides per frame. */
     static final class Scripted implements FrameInferenceFactory {
-        final String key = UUID.randomUUID().toString();
+        final String key = "scripted";
         final transient Function<FrameEnvelope, CompletableFuture<InferenceOutcome>> answer;
 
         Scripted(Function<FrameEnvelope, CompletableFuture<InferenceOutcome>> answer) {
@@ -115,6 +114,7 @@ class InferenceAsyncFunctionTest {
     @AfterEach
     void close() throws Exception {
         function.close();
+        assertThat(SharedInference.perTaskManager().keys()).as("models still held after the function closed").isEmpty();
     }
 
     @Test

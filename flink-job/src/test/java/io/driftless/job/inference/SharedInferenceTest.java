@@ -7,7 +7,6 @@ import io.driftless.inference.service.FrameEnvelope;
 import io.driftless.inference.service.FrameInference;
 import io.driftless.inference.service.FrameInferenceFactory;
 import io.driftless.inference.service.InferenceOutcome;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -16,9 +15,13 @@ class SharedInferenceTest {
 
     /** Counts how often it was built and closed. */
     static final class Counting implements FrameInferenceFactory {
-        final String key = UUID.randomUUID().toString();
+        final String key;
         final AtomicInteger created = new AtomicInteger();
         final AtomicInteger closed = new AtomicInteger();
+
+        Counting(String key) {
+            this.key = key;
+        }
 
         @Override
         public String key() {
@@ -52,30 +55,40 @@ class SharedInferenceTest {
         }
     }
 
+    private final SharedInference shared = new SharedInference();
+
+    private SharedInference.Lease acquire(Counting factory) throws Exception {
+        return shared.acquire(factory.key(), factory, MicroClock.system());
+    }
+
     @Test
     void operatorsWithTheSameModelShareOneInstanceClosedByTheLastToLeave() throws Exception {
-        Counting factory = new Counting();
-        SharedInference.Lease gate = SharedInference.acquire(factory, MicroClock.system());
-        SharedInference.Lease async = SharedInference.acquire(factory, MicroClock.system());
+        Counting factory = new Counting("pose");
+        SharedInference.Lease gate = acquire(factory);
+        SharedInference.Lease async = acquire(factory);
 
         assertThat(gate.inference()).isSameAs(async.inference());
         assertThat(factory.created).hasValue(1);
+        assertThat(shared.keys()).containsExactly("pose");
 
         gate.close();
         gate.close();
         assertThat(factory.closed).as("still used by the other operator").hasValue(0);
         async.close();
         assertThat(factory.closed).hasValue(1);
+        assertThat(shared.keys()).as("nothing held once every lease is closed").isEmpty();
 
-        SharedInference.acquire(factory, MicroClock.system()).close();
+        acquire(factory).close();
         assertThat(factory.created).as("a new instance after the last was closed").hasValue(2);
     }
 
     @Test
     void differentModelsGetDifferentInstances() throws Exception {
-        try (SharedInference.Lease a = SharedInference.acquire(new Counting(), MicroClock.system());
-                SharedInference.Lease b = SharedInference.acquire(new Counting(), MicroClock.system())) {
+        try (SharedInference.Lease a = acquire(new Counting("pose"));
+                SharedInference.Lease b = acquire(new Counting("face"))) {
             assertThat(a.inference()).isNotSameAs(b.inference());
+            assertThat(shared.keys()).containsExactlyInAnyOrder("pose", "face");
         }
+        assertThat(shared.keys()).isEmpty();
     }
 }

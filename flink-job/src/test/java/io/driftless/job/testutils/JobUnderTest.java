@@ -9,6 +9,7 @@ import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
 import io.driftless.job.DriftlessJob;
 import io.driftless.job.JobConfig;
+import io.driftless.job.inference.SharedInference;
 import io.driftless.job.kafka.KafkaEndpoints;
 import io.driftless.proto.Frame;
 import io.driftless.proto.KeypointScheme;
@@ -38,10 +39,12 @@ public final class JobUnderTest implements AutoCloseable {
 
     private final JobConfig config;
     private final JobClient client;
+    private final String inferenceKey;
 
-    private JobUnderTest(JobConfig config, JobClient client) {
+    private JobUnderTest(JobConfig config, JobClient client, String inferenceKey) {
         this.config = config;
         this.client = client;
+        this.inferenceKey = inferenceKey;
     }
 
     /**
@@ -60,7 +63,7 @@ public final class JobUnderTest implements AutoCloseable {
         DriftlessJob.topology(env, config, KafkaEndpoints.frames(config, clock), KafkaEndpoints.coordinates(config),
                 KafkaEndpoints.annotated(config),
                 KafkaEndpoints.dropped(config), inference, clock);
-        JobUnderTest job = new JobUnderTest(config, env.executeAsync("driftless-it"));
+        JobUnderTest job = new JobUnderTest(config, env.executeAsync("driftless-it"), inference.key());
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (job.status() != JobStatus.RUNNING) {
             assertThat(System.nanoTime()).as("job running within %s", START_TIMEOUT).isLessThan(deadline);
@@ -98,9 +101,17 @@ public final class JobUnderTest implements AutoCloseable {
         }
     }
 
+    /** Cancels the job; its operators must have let go of its model by the time it is CANCELED. */
     @Override
     public void close() throws Exception {
         client.cancel().get(30, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!status().isGloballyTerminalState()) {
+            assertThat(System.nanoTime()).as("job cancelled within %s", START_TIMEOUT).isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        assertThat(SharedInference.perTaskManager().keys()).as("models the cancelled job still holds")
+                .doesNotContain(inferenceKey);
     }
 
     public static byte[] key(String session) {
