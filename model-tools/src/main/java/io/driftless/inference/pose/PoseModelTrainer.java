@@ -1,5 +1,6 @@
 package io.driftless.inference.pose;
 
+import io.driftless.cli.Commands;
 import io.driftless.inference.onnx.OnnxModelBuilder;
 import io.driftless.inference.onnx.proto.Onnx.TensorProto.DataType;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -52,27 +54,15 @@ public final class PoseModelTrainer {
             int epoch, int epochs, double trainingLoss, double learningRate, PoseAccuracy heldOut) {}
 
     public static void main(String[] args) {
-        int code = run(args, System.out, System.err);
-        if (code != 0) {
-            System.exit(code);
-        }
+        Commands.exitOnFailure(run(args, System.out, System.err));
     }
 
     /** The command: parses {@code args}, trains, writes files; returns the exit code. */
     static int run(String[] args, PrintStream out, PrintStream err) {
         Options options = new Options();
-        CommandLine commandLine = new CommandLine(options);
-        try {
-            commandLine.parseArgs(args);
-            options.validate(commandLine);
-        } catch (ParameterException e) {
-            err.println("error: " + e.getMessage());
-            err.println("Run with --help for usage.");
-            return EXIT_USAGE;
-        }
-        if (commandLine.isUsageHelpRequested()) {
-            commandLine.usage(out);
-            return 0;
+        OptionalInt early = Commands.parse(new CommandLine(options), args, options::validate, out, err);
+        if (early.isPresent()) {
+            return early.getAsInt();
         }
         Path modelPath;
         try {
