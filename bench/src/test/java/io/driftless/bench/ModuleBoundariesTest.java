@@ -72,6 +72,15 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void theCommandLineSupportDependsOnNothingOfDriftless() {
+        JavaClasses cliSupport = mainClassesOf("cli-support");
+        assertThat(cliSupport).as("cli-support classes").isNotEmpty();
+        noClasses().should().dependOnClassesThat(DescribedPredicate.describe("belong to another driftless module",
+                        c -> c.getPackageName().startsWith("io.driftless.") && !c.getPackageName().equals("io.driftless.cli")))
+                .check(cliSupport);
+    }
+
+    @Test
     void nothingDeployedUsesTheOfflineModelTools() {
         Set<String> tools = mainClassesOf("model-tools").stream().map(JavaClass::getName).collect(Collectors.toSet());
         assertThat(tools).as("model-tools classes").isNotEmpty();

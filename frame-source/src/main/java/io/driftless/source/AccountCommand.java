@@ -1,5 +1,6 @@
 package io.driftless.source;
 
+import io.driftless.cli.DurationConverter;
 import io.driftless.source.accounting.AccountingReport;
 import io.driftless.source.accounting.AnswerReader;
 import io.driftless.source.accounting.FrameLedger;

@@ -1,5 +1,6 @@
 package io.driftless.source;
 
+import io.driftless.cli.Commands;
 import io.driftless.source.internal.Failures;
 import io.driftless.source.video.SourceUnavailableException;
 import java.io.IOException;
@@ -43,9 +44,7 @@ public final class FrameSourceCli {
     }
 
     public static void main(String[] args) {
-        if (System.getProperty("log4j2.configurationFile") == null) {
-            System.setProperty("log4j2.configurationFile", LOG_CONFIG);
-        }
+        Commands.useLogConfigUnlessSet(LOG_CONFIG);
         System.exit(execute(System.out, System.err, args));
     }
 

@@ -1,5 +1,6 @@
 package io.driftless.source;
 
+import io.driftless.cli.DurationConverter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

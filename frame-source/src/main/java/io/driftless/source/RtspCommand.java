@@ -1,5 +1,6 @@
 package io.driftless.source;
 
+import io.driftless.cli.DurationConverter;
 import io.driftless.source.video.VideoConfig;
 import io.driftless.source.video.VideoSource;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.driftless.source;
 
+import io.driftless.cli.DurationConverter;
 import io.driftless.source.internal.StopOnInterrupt;
 import java.io.IOException;
 import java.io.PrintStream;

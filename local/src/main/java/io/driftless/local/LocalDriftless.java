@@ -1,5 +1,6 @@
 package io.driftless.local;
 
+import io.driftless.cli.DurationConverter;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.DriftlessOptions.InferenceBackend;
 import io.driftless.source.RunSummary;
@@ -355,14 +356,6 @@ public final class LocalDriftless implements Callable<Integer> {
                 }
             }
             throw new CommandLine.TypeConversionException("'" + value + "' is not in-process or remote");
-        }
-    }
-
-    /** Accepts 40s, 2m, 500ms, 1h or ISO-8601 (PT40S). */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return org.apache.flink.util.TimeUtils.parseDuration(value);
         }
     }
 }

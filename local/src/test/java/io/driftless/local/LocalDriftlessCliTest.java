@@ -84,6 +84,12 @@ class LocalDriftlessCliTest {
     }
 
     @Test
+    void refusesADurationItCannotReadAndSaysHowToWriteOne() {
+        assertThat(refused("--warm-up", "soon"))
+                .contains("'soon' is not a duration: write it like 40s, 2m, 500ms, 1h or ISO-8601 PT40S");
+    }
+
+    @Test
     void refusesABrokerRetentionUnderAMinuteBeforeStartingAnything() {
         assertThat(refused("--kafka-retention", "30s")).contains("--kafka-retention must be at least 1m, got 30s");
     }

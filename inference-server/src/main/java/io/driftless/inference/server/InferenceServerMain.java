@@ -1,5 +1,7 @@
 package io.driftless.inference.server;
 
+import io.driftless.cli.Commands;
+import io.driftless.cli.DurationConverter;
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.onnx.RunnerOptions;
 import io.grpc.Grpc;
@@ -82,9 +84,7 @@ public final class InferenceServerMain implements Callable<Integer> {
     Duration grace;
 
     public static void main(String[] args) {
-        if (System.getProperty("log4j2.configurationFile") == null) {
-            System.setProperty("log4j2.configurationFile", LOG_CONFIG);
-        }
+        Commands.useLogConfigUnlessSet(LOG_CONFIG);
         System.exit(commandLine().execute(args));
     }
 
@@ -173,25 +173,4 @@ public final class InferenceServerMain implements Callable<Integer> {
         return tls.build();
     }
 
-    /** Accepts 10s, 500ms, 2m. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
-            try {
-                if (v.endsWith("ms")) {
-                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-                }
-                if (v.endsWith("s")) {
-                    return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-                }
-                if (v.endsWith("m")) {
-                    return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-                }
-            } catch (NumberFormatException e) {
-                // falls through to the message below
-            }
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration like 10s, 500ms or 2m");
-        }
-    }
 }

@@ -54,6 +54,12 @@ class InferenceServerMainTest {
     }
 
     @Test
+    void refusesAGraceThatIsNotADurationAndSaysHowToWriteOne() {
+        assertThat(run("--port", "0", "--metrics-port", "0", "--grace", "10")).isEqualTo(2);
+        assertThat(err.toString()).contains("'10' is not a duration: write it like 40s, 2m, 500ms, 1h or ISO-8601 PT40S");
+    }
+
+    @Test
     void refusesAnUnknownFlag() {
         assertThat(run("--prot", "1")).isEqualTo(2);
         assertThat(err.toString()).contains("Unknown options: '--prot', '1'");

@@ -1,9 +1,20 @@
 package io.driftless.inference.pose;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftless.cli.Commands;
 import io.driftless.inference.onnx.OnnxModelBuilder;
 import io.driftless.inference.onnx.proto.Onnx.TensorProto.DataType;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -12,9 +23,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,27 +63,15 @@ public final class PoseModelTrainer {
             int epoch, int epochs, double trainingLoss, double learningRate, PoseAccuracy heldOut) {}
 
     public static void main(String[] args) {
-        int code = run(args, System.out, System.err);
-        if (code != 0) {
-            System.exit(code);
-        }
+        Commands.exitOnFailure(run(args, System.out, System.err));
     }
 
     /** The command: parses {@code args}, trains, writes files; returns the exit code. */
     static int run(String[] args, PrintStream out, PrintStream err) {
         Options options = new Options();
-        CommandLine commandLine = new CommandLine(options);
-        try {
-            commandLine.parseArgs(args);
-            options.validate(commandLine);
-        } catch (ParameterException e) {
-            err.println("error: " + e.getMessage());
-            err.println("Run with --help for usage.");
-            return EXIT_USAGE;
-        }
-        if (commandLine.isUsageHelpRequested()) {
-            commandLine.usage(out);
-            return 0;
+        OptionalInt early = Commands.parse(new CommandLine(options), args, options::validate, out, err);
+        if (early.isPresent()) {
+            return early.getAsInt();
         }
         Path modelPath;
         try {
@@ -195,47 +194,71 @@ public final class PoseModelTrainer {
         return s.toString();
     }
 
+    /** Writes the summary as "name": value, two spaces a level, a newline at the end. */
+    private static final ObjectWriter SUMMARY_WRITER = new ObjectMapper()
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+
+    /**
+     * The JSON summary beside the model: what it is, how it was trained and what it measured on
+     * the held-out faces. Measurements keep the decimals they are reported with.
+     */
     static String metricsJson(PoseTrainingResult result, String modelFile) {
         PoseTrainingConfig c = result.config();
-        String accuracies = result.heldOut().stream()
-                .map(a -> String.format(Locale.ROOT,
-                        "    {\"noise_px\": %.1f, \"samples\": %d, \"yaw_mae_deg\": %.3f, \"pitch_mae_deg\": %.3f,"
-                                + " \"roll_mae_deg\": %.3f, \"rotation_error_deg\": %.3f,"
-                                + " \"position_error_mm\": %.2f, \"depth_error_mm\": %.2f}",
-                        a.noisePx(), a.samples(), a.yawMaeDeg(), a.pitchMaeDeg(), a.rollMaeDeg(),
-                        a.rotationErrorDeg(), a.positionErrorMm(), a.depthErrorMm()))
-                .collect(Collectors.joining(",\n"));
-        return String.format(Locale.ROOT, String.join("\n",
-                        "{",
-                        "  \"model\": \"%s\",",
-                        "  \"file\": \"%s\",",
-                        "  \"sha256\": \"%s\",",
-                        "  \"seed\": %d,",
-                        "  \"architecture\": {\"input\": \"%s\", \"features\": %d, \"hidden_layers\": %s,"
-                                + " \"activation\": \"tanh\", \"output\": \"%s\", \"outputs\": %d},",
-                        "  \"training\": {\"samples\": %d, \"epochs\": %d, \"batch_size\": %d, \"optimizer\": \"adam\","
-                                + " \"learning_rate\": %s, \"final_learning_rate\": %s, \"noise_px\": [0, %s],"
-                                + " \"final_loss\": %.6f},",
-                        "  \"data\": {\"yaw_deg\": [%s, %s], \"pitch_deg\": [%s, %s], \"roll_deg\": [%s, %s],"
-                                + " \"distance_m\": [%s, %s], \"horizontal_fov_deg\": [%s, %s], \"image_sizes\": [%s]},",
-                        "  \"held_out\": [",
-                        "%s",
-                        "  ]",
-                        "}",
-                        ""),
-                PoseModelAdapter.MODEL_NAME, modelFile, sha256(result.model()), c.seed(),
-                PoseModelAdapter.INPUT_NAME, PoseFeatures.COUNT, c.hiddenLayers(),
-                PoseModelAdapter.OUTPUT_NAME, PoseOutputs.COUNT,
-                c.trainingSamples(), c.epochs(), c.batchSize(), c.learningRate(), c.finalLearningRate(),
-                c.maxTrainingNoisePx(), result.finalTrainingLoss(),
-                -SyntheticFaces.MAX_YAW_DEG, SyntheticFaces.MAX_YAW_DEG,
-                -SyntheticFaces.MAX_PITCH_DEG, SyntheticFaces.MAX_PITCH_DEG,
-                -SyntheticFaces.MAX_ROLL_DEG, SyntheticFaces.MAX_ROLL_DEG,
-                SyntheticFaces.MIN_DISTANCE_M, SyntheticFaces.MAX_DISTANCE_M,
-                SyntheticFaces.MIN_HORIZONTAL_FOV_DEG, SyntheticFaces.MAX_HORIZONTAL_FOV_DEG,
-                SyntheticFaces.IMAGE_SIZES.stream().map(wh -> "\"" + wh[0] + "x" + wh[1] + "\"")
-                        .collect(Collectors.joining(", ")),
-                accuracies);
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("model", PoseModelAdapter.MODEL_NAME);
+        root.put("file", modelFile);
+        root.put("sha256", sha256(result.model()));
+        root.put("seed", c.seed());
+        ObjectNode architecture = root.putObject("architecture");
+        architecture.put("input", PoseModelAdapter.INPUT_NAME);
+        architecture.put("features", PoseFeatures.COUNT);
+        ArrayNode hidden = architecture.putArray("hidden_layers");
+        c.hiddenLayers().forEach(hidden::add);
+        architecture.put("activation", "tanh");
+        architecture.put("output", PoseModelAdapter.OUTPUT_NAME);
+        architecture.put("outputs", PoseOutputs.COUNT);
+        ObjectNode training = root.putObject("training");
+        training.put("samples", c.trainingSamples());
+        training.put("epochs", c.epochs());
+        training.put("batch_size", c.batchSize());
+        training.put("optimizer", "adam");
+        training.put("learning_rate", c.learningRate());
+        training.put("final_learning_rate", c.finalLearningRate());
+        training.putArray("noise_px").add(0).add(c.maxTrainingNoisePx());
+        training.put("final_loss", decimals(result.finalTrainingLoss(), 6));
+        ObjectNode data = root.putObject("data");
+        data.putArray("yaw_deg").add(-SyntheticFaces.MAX_YAW_DEG).add(SyntheticFaces.MAX_YAW_DEG);
+        data.putArray("pitch_deg").add(-SyntheticFaces.MAX_PITCH_DEG).add(SyntheticFaces.MAX_PITCH_DEG);
+        data.putArray("roll_deg").add(-SyntheticFaces.MAX_ROLL_DEG).add(SyntheticFaces.MAX_ROLL_DEG);
+        data.putArray("distance_m").add(SyntheticFaces.MIN_DISTANCE_M).add(SyntheticFaces.MAX_DISTANCE_M);
+        data.putArray("horizontal_fov_deg")
+                .add(SyntheticFaces.MIN_HORIZONTAL_FOV_DEG).add(SyntheticFaces.MAX_HORIZONTAL_FOV_DEG);
+        ArrayNode imageSizes = data.putArray("image_sizes");
+        SyntheticFaces.IMAGE_SIZES.forEach(wh -> imageSizes.add(wh[0] + "x" + wh[1]));
+        ArrayNode heldOut = root.putArray("held_out");
+        for (PoseAccuracy a : result.heldOut()) {
+            heldOut.addObject()
+                    .put("noise_px", decimals(a.noisePx(), 1))
+                    .put("samples", a.samples())
+                    .put("yaw_mae_deg", decimals(a.yawMaeDeg(), 3))
+                    .put("pitch_mae_deg", decimals(a.pitchMaeDeg(), 3))
+                    .put("roll_mae_deg", decimals(a.rollMaeDeg(), 3))
+                    .put("rotation_error_deg", decimals(a.rotationErrorDeg(), 3))
+                    .put("position_error_mm", decimals(a.positionErrorMm(), 2))
+                    .put("depth_error_mm", decimals(a.depthErrorMm(), 2));
+        }
+        try {
+            return SUMMARY_WRITER.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a tree of plain values as JSON", e);
+        }
+    }
+
+    /** {@code value} rounded as the accuracy table prints it, so that the summary and the table agree. */
+    private static BigDecimal decimals(double value, int places) {
+        return new BigDecimal(String.format(Locale.ROOT, "%." + places + "f", value));
     }
 
     /** {@value #DEFAULT_OUTPUT} under the first directory upwards that holds the model-tools module. */

@@ -1,5 +1,6 @@
 package io.driftless.inference.tflite;
 
+import io.driftless.cli.Commands;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,27 +29,15 @@ public final class TfliteToOnnxCommand {
     private TfliteToOnnxCommand() {}
 
     public static void main(String[] args) {
-        int code = run(args, System.out, System.err);
-        if (code != 0) {
-            System.exit(code);
-        }
+        Commands.exitOnFailure(run(args, System.out, System.err));
     }
 
     /** The command: parses {@code args}, converts, writes; returns the exit code. */
     static int run(String[] args, PrintStream out, PrintStream err) {
         Options options = new Options();
-        CommandLine commandLine = new CommandLine(options);
-        try {
-            commandLine.parseArgs(args);
-            options.validate(commandLine);
-        } catch (ParameterException e) {
-            err.println("error: " + e.getMessage());
-            err.println("Run with --help for usage.");
-            return EXIT_USAGE;
-        }
-        if (commandLine.isUsageHelpRequested()) {
-            commandLine.usage(out);
-            return 0;
+        OptionalInt early = Commands.parse(new CommandLine(options), args, options::validate, out, err);
+        if (early.isPresent()) {
+            return early.getAsInt();
         }
         byte[] source;
         try {

@@ -1,4 +1,4 @@
-package io.driftless.source;
+package io.driftless.cli;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -10,7 +10,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** Reads durations as people write them ({@code 40s}, {@code 2m}, {@code 500ms}) or ISO-8601. */
-final class DurationConverter implements ITypeConverter<Duration> {
+public final class DurationConverter implements ITypeConverter<Duration> {
 
     private static final Pattern SIMPLE =
             Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)", Pattern.CASE_INSENSITIVE);
@@ -20,7 +20,7 @@ final class DurationConverter implements ITypeConverter<Duration> {
         return parse(text);
     }
 
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         String t = text.strip();
         Matcher m = SIMPLE.matcher(t);
         try {

@@ -1,4 +1,4 @@
-package io.driftless.source;
+package io.driftless.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
