@@ -64,75 +64,85 @@ public final class LocalRun {
         }
     }
 
-    @Option(names = "--users", defaultValue = "200", description = "Synthetic users (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--users", paramLabel = "N", defaultValue = "200",
+            description = "Synthetic users (default: ${DEFAULT-VALUE}).")
     int users;
 
-    @Option(names = "--fps", defaultValue = "30", description = "Frames per second per user (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--fps", paramLabel = "FPS", defaultValue = "30",
+            description = "Frames per second per user (default: ${DEFAULT-VALUE}).")
     int fps;
 
-    @Option(names = "--jpeg-users", defaultValue = "0",
+    @Option(names = "--jpeg-users", paramLabel = "N", defaultValue = "0",
             description = "Camera sessions that send JPEG frames of a face photo instead of landmarks, for the"
                     + " job's face detector and annotated frames (default: ${DEFAULT-VALUE}).")
     int jpegUsers;
 
-    @Option(names = "--jpeg-fps", defaultValue = "15",
+    @Option(names = "--jpeg-fps", paramLabel = "FPS", defaultValue = "15",
             description = "Frames per second per JPEG session (default: ${DEFAULT-VALUE}).")
     int jpegFps;
 
-    @Option(names = "--duration", converter = DurationConverter.class,
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long to stream, e.g. 40s, 2m (default: until Ctrl-C).")
     Duration duration;
 
-    @Option(names = "--warm-up-run", converter = DurationConverter.class, defaultValue = "60s",
+    @Option(names = "--warm-up-run", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "60s",
             description = "Before the run, the same users stream for this long, left out of the summary: a cold"
                     + " JVM compiles the pipeline's code while it serves, and its first seconds' frames miss"
                     + " their deadlines. 0s skips it (default: ${DEFAULT-VALUE}).")
     Duration warmUpRun;
 
-    @Option(names = "--deadline-ms", defaultValue = "33", description = "Per-frame deadline (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--deadline-ms", paramLabel = "MS", defaultValue = "33",
+            description = "Per-frame deadline (default: ${DEFAULT-VALUE}).")
     int deadlineMs;
 
-    @Option(names = "--clock-skew-max", converter = DurationConverter.class, defaultValue = "0s",
+    @Option(names = "--clock-skew-max", paramLabel = "DURATION",
+            converter = DurationConverter.class, defaultValue = "0s",
             description = "Skew each user's clock by up to this much, e.g. 5s (default: none).")
     Duration clockSkewMax;
 
-    @Option(names = "--summary-json", description = "Also write the summary as JSON to this file.")
+    @Option(names = "--summary-json", paramLabel = "FILE", description = "Also write the summary as JSON to this file.")
     Path summaryJson;
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka broker port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "9092",
+            description = "Kafka broker port (default: ${DEFAULT-VALUE}).")
     int kafkaPort;
 
-    @Option(names = "--web-port", defaultValue = "8081", description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "8081",
+            description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
     int webPort;
 
-    @Option(names = "--prometheus-port", defaultValue = "9249",
+    @Option(names = "--prometheus-port", paramLabel = "PORT", defaultValue = "9249",
             description = "Prometheus metrics endpoint port; 0 switches the reporter off,"
                     + " to measure what metrics cost (default: ${DEFAULT-VALUE}).")
     int prometheusPort;
 
-    @Option(names = "--inference", defaultValue = "in-process", converter = BackendConverter.class,
+    @Option(names = "--inference", paramLabel = "WHERE", defaultValue = "in-process",
+            converter = BackendConverter.class,
             description = "Where the model runs: in-process, or remote (an inference server in this"
                     + " process, called over gRPC on --inference-port) (default: ${DEFAULT-VALUE}).")
     InferenceBackend inference;
 
-    @Option(names = "--inference-port", defaultValue = "50051",
+    @Option(names = "--inference-port", paramLabel = "PORT", defaultValue = "50051",
             description = "gRPC port of the inference server with --inference remote (default: ${DEFAULT-VALUE}).")
     int inferencePort;
 
-    @Option(names = "--inference-metrics-port", defaultValue = "9400",
+    @Option(names = "--inference-metrics-port", paramLabel = "PORT", defaultValue = "9400",
             description = "Prometheus port of the inference server with --inference remote (default: ${DEFAULT-VALUE}).")
     int inferenceMetricsPort;
 
-    @Option(names = "--kafka-retention", converter = DurationConverter.class, defaultValue = "4m",
+    @Option(names = "--kafka-retention", paramLabel = "DURATION",
+            converter = DurationConverter.class, defaultValue = "4m",
             description = "How long the broker keeps records, at least 1m; a long run then holds a bounded log on"
                     + " disk and in memory. Raise it to check a longer run's books with frame-source's account"
                     + " afterwards (default: ${DEFAULT-VALUE}).")
     Duration kafkaRetention;
 
-    @Option(names = "--parallelism", defaultValue = "1", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "1",
+            description = "Job parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--partitions", defaultValue = "2", description = "Partitions of each topic (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "2",
+            description = "Partitions of each topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
     /** Set by Ctrl-C; the main thread checks it between start-up steps. */

@@ -45,22 +45,24 @@ public final class SoakCommand implements Callable<Integer> {
                     + " frames/s / --fps). How a soak is sized.")
     Path loadFromCapacity;
 
-    @Option(names = "--capacity-share", defaultValue = "0.7",
+    @Option(names = "--capacity-share", paramLabel = "SHARE", defaultValue = "0.7",
             description = "With --load-from-capacity, the share of the measured capacity to offer, above 0 and at"
                     + " most 1 (default: ${DEFAULT-VALUE}).")
     double capacityShare;
 
-    @Option(names = "--memory-interval", converter = DurationConverter.class, defaultValue = "10s",
+    @Option(names = "--memory-interval", paramLabel = "DURATION",
+            converter = DurationConverter.class, defaultValue = "10s",
             description = "How often memory is sampled (default: ${DEFAULT-VALUE}).")
     Duration memoryInterval;
 
-    @Option(names = "--heap-census-interval", converter = DurationConverter.class, defaultValue = "5m",
+    @Option(names = "--heap-census-interval", paramLabel = "DURATION",
+            converter = DurationConverter.class, defaultValue = "5m",
             description = "How often to count the live heap class by class (a full collection, so a pause; 0 for"
                     + " never); the report then compares the live heap instead of its floor and lists the classes"
                     + " that grew (default: ${DEFAULT-VALUE}).")
     Duration heapCensusInterval;
 
-    @Option(names = "--warm-up", converter = DurationConverter.class, defaultValue = "5m",
+    @Option(names = "--warm-up", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "5m",
             description = "Memory before this, counted from the end of --warm-up-run, is warm-up, left out of the"
                     + " flatness check (default: ${DEFAULT-VALUE}).")
     Duration warmUp;
