@@ -3,6 +3,7 @@ package io.driftless.bench;
 import io.driftless.bench.report.Headline;
 import io.driftless.bench.report.Report;
 import io.driftless.bench.report.ReportFiles;
+import io.driftless.bench.soak.SoakCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
                     + " profile, capacity at the 33 ms deadline, overload, session skew and remote inference, each"
                     + " pipeline figure next to its floor. Writes report.md, report.json and PNG plots.",
             "Exit code 0 when every frame of every run was accounted for and the job rendered none late, 3"
-                    + " when not (the report says where), 2 for a usage error, 1 when the run failed."
+                    + " when not (the report says where), 2 for a usage error, 1 when the run failed.",
+            "The soak command runs the local system for long with its memory sampled: driftless-bench soak --help."
         })
 public final class BenchCli implements Callable<Integer> {
 
@@ -64,6 +66,8 @@ public final class BenchCli implements Callable<Integer> {
     /** The command with its error handling: a bad option or value is a usage error (exit 2). */
     static CommandLine commandLine(PrintStream console) {
         CommandLine cli = new CommandLine(new BenchCli(console));
+        // before the handlers below, which reach only the subcommands already added
+        cli.addSubcommand("soak", new SoakCommand(console));
         cli.setParameterExceptionHandler(cli.getParameterExceptionHandler());
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             if (e instanceof IllegalArgumentException) {

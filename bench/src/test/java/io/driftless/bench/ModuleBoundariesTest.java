@@ -81,6 +81,12 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void theLocalRunKnowsNothingOfTheBench() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("io.driftless.bench..")
+                .check(mainClassesOf("local"));
+    }
+
+    @Test
     void nothingDeployedUsesTheOfflineModelTools() {
         Set<String> tools = mainClassesOf("model-tools").stream().map(JavaClass::getName).collect(Collectors.toSet());
         assertThat(tools).as("model-tools classes").isNotEmpty();

@@ -7,9 +7,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class LocalDriftlessCliTest {
@@ -24,12 +22,13 @@ class LocalDriftlessCliTest {
     }
 
     @Test
-    void helpOffersTheLoadFromTheMeasuredCapacity() {
+    void helpLeavesTheSoakToTheBench() {
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new LocalDriftless()).setOut(new PrintWriter(out, true));
 
         assertThat(cli.execute("--help")).isZero();
-        assertThat(out.toString()).contains("--load-from-capacity=REPORT_JSON", "--capacity-share=");
+        assertThat(out.toString()).contains("A memory soak is bin/driftless-bench soak.")
+                .doesNotContain("--memory-report", "--load-from-capacity", "--heap-census-interval");
     }
 
     /** Runs the command, which must refuse its arguments before starting anything; returns what it printed. */
@@ -48,25 +47,6 @@ class LocalDriftlessCliTest {
     @Test
     void refusesAJpegRateOutsideItsRangeBeforeStartingAnything() {
         assertThat(refused("--jpeg-users", "2", "--jpeg-fps", "0")).contains("--jpeg-fps must be in 1..120, got 0");
-    }
-
-    @Test
-    void refusesUsersAndALoadFromTheCapacityTogether(@TempDir Path dir) {
-        assertThat(refused("--users", "20", "--load-from-capacity", dir.resolve("report.json").toString()))
-                .contains("--users and --load-from-capacity both set the number of users: give one of them");
-    }
-
-    @Test
-    void refusesACapacityShareWithoutAReport() {
-        assertThat(refused("--capacity-share", "0.5"))
-                .contains("--capacity-share needs --load-from-capacity REPORT_JSON");
-    }
-
-    @Test
-    void refusesAReportThatIsNotThereBeforeStartingAnything(@TempDir Path dir) {
-        assertThat(refused("--load-from-capacity", dir.resolve("report.json").toString()))
-                .contains("driftless-local: --load-from-capacity: there is no file ",
-                        "run bin/driftless-bench --scenarios capacity on this machine");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.driftless.local;
+package io.driftless.bench.soak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -145,7 +145,7 @@ class MemoryReportTest {
         assertThat(Files.readAllBytes(dir.resolve("memory.png"))).startsWith(0x89, 'P', 'N', 'G');
     }
 
-    /** Writes a report from a shutdown hook, where Ctrl-C leaves bin/driftless-local's report. */
+    /** Writes a report from a shutdown hook, where Ctrl-C leaves the soak's report. */
     public static final class WriteOnShutdown {
         public static void main(String[] args) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,4 +1,4 @@
-package io.driftless.local;
+package io.driftless.bench.soak;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.driftless.local;
+package io.driftless.bench.soak;
 
 import java.lang.management.ManagementFactory;
 import java.util.Comparator;

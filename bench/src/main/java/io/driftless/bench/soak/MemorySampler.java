@@ -1,4 +1,4 @@
-package io.driftless.local;
+package io.driftless.bench.soak;
 
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
@@ -107,7 +107,7 @@ final class MemorySampler implements AutoCloseable {
             census();
         } catch (IOException | RuntimeException e) {
             // a failed census must not stop the sampling, whose timer would die with it
-            System.err.println("driftless-local: heap census failed: " + e.getMessage());
+            System.err.println("driftless-bench soak: heap census failed: " + e.getMessage());
         }
     }
 

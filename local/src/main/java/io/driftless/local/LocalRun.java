@@ -1,0 +1,328 @@
+package io.driftless.local;
+
+import io.driftless.cli.DurationConverter;
+import io.driftless.job.DriftlessOptions;
+import io.driftless.job.DriftlessOptions.InferenceBackend;
+import io.driftless.source.RunSummary;
+import io.driftless.source.SendMode;
+import io.driftless.source.SyntheticConfig;
+import io.driftless.source.SyntheticRun;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * One run of the whole system on this machine, and the options that shape it: the broker, the
+ * job and its inference, synthetic users that warm it up and then stream the measured stretch,
+ * and their summary. {@code driftless-local} is this run alone; a command that measures
+ * something more during the measured stretch, such as the bench's soak, mixes these options in
+ * and hands {@link #run} a {@link Measurement}.
+ *
+ * <pre>{@code
+ * // in a picocli command whose field "run" is a LocalRun mixin
+ * run.check();
+ * return run.run(System.out, run.users(), Measurement.NONE);
+ * }</pre>
+ */
+public final class LocalRun {
+
+    /**
+     * What a command does while the measured stretch streams, after the warm-up: it starts with
+     * the stretch, reports once the stretch has streamed (before the summary), and is closed then.
+     */
+    @FunctionalInterface
+    public interface Measurement {
+
+        /** Measures nothing. */
+        Measurement NONE = () -> new Running() {
+            @Override
+            public void report(PrintStream out) {}
+
+            @Override
+            public void close() {}
+        };
+
+        /** Called as the measured stretch starts. */
+        Running start() throws IOException;
+
+        /** A measurement under way. */
+        interface Running extends AutoCloseable {
+
+            /** The stretch has streamed: print what was measured. */
+            void report(PrintStream out) throws IOException;
+
+            @Override
+            void close();
+        }
+    }
+
+    @Option(names = "--users", paramLabel = "N", defaultValue = "200",
+            description = "Synthetic users (default: ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(names = "--fps", paramLabel = "FPS", defaultValue = "30",
+            description = "Frames per second per user (default: ${DEFAULT-VALUE}).")
+    int fps;
+
+    @Option(names = "--jpeg-users", paramLabel = "N", defaultValue = "0",
+            description = "Camera sessions that send JPEG frames of a face photo instead of landmarks, for the"
+                    + " job's face detector and annotated frames (default: ${DEFAULT-VALUE}).")
+    int jpegUsers;
+
+    @Option(names = "--jpeg-fps", paramLabel = "FPS", defaultValue = "15",
+            description = "Frames per second per JPEG session (default: ${DEFAULT-VALUE}).")
+    int jpegFps;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to stream, e.g. 40s, 2m (default: until Ctrl-C).")
+    Duration duration;
+
+    @Option(names = "--warm-up-run", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "60s",
+            description = "Before the run, the same users stream for this long, left out of the summary: a cold"
+                    + " JVM compiles the pipeline's code while it serves, and its first seconds' frames miss"
+                    + " their deadlines. 0s skips it (default: ${DEFAULT-VALUE}).")
+    Duration warmUpRun;
+
+    @Option(names = "--deadline-ms", paramLabel = "MS", defaultValue = "33",
+            description = "Per-frame deadline (default: ${DEFAULT-VALUE}).")
+    int deadlineMs;
+
+    @Option(names = "--clock-skew-max", paramLabel = "DURATION",
+            converter = DurationConverter.class, defaultValue = "0s",
+            description = "Skew each user's clock by up to this much, e.g. 5s (default: none).")
+    Duration clockSkewMax;
+
+    @Option(names = "--summary-json", paramLabel = "FILE", description = "Also write the summary as JSON to this file.")
+    Path summaryJson;
+
+    @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "9092",
+            description = "Kafka broker port (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "8081",
+            description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
+    int webPort;
+
+    @Option(names = "--prometheus-port", paramLabel = "PORT", defaultValue = "9249",
+            description = "Prometheus metrics endpoint port; 0 switches the reporter off,"
+                    + " to measure what metrics cost (default: ${DEFAULT-VALUE}).")
+    int prometheusPort;
+
+    @Option(names = "--inference", paramLabel = "WHERE", defaultValue = "in-process",
+            converter = BackendConverter.class,
+            description = "Where the model runs: in-process, or remote (an inference server in this"
+                    + " process, called over gRPC on --inference-port) (default: ${DEFAULT-VALUE}).")
+    InferenceBackend inference;
+
+    @Option(names = "--inference-port", paramLabel = "PORT", defaultValue = "50051",
+            description = "gRPC port of the inference server with --inference remote (default: ${DEFAULT-VALUE}).")
+    int inferencePort;
+
+    @Option(names = "--inference-metrics-port", paramLabel = "PORT", defaultValue = "9400",
+            description = "Prometheus port of the inference server with --inference remote (default: ${DEFAULT-VALUE}).")
+    int inferenceMetricsPort;
+
+    @Option(names = "--kafka-retention", paramLabel = "DURATION",
+            converter = DurationConverter.class, defaultValue = "4m",
+            description = "How long the broker keeps records, at least 1m; a long run then holds a bounded log on"
+                    + " disk and in memory. Raise it to check a longer run's books with frame-source's account"
+                    + " afterwards (default: ${DEFAULT-VALUE}).")
+    Duration kafkaRetention;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "1",
+            description = "Job parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "2",
+            description = "Partitions of each topic (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    /** Set by Ctrl-C; the main thread checks it between start-up steps. */
+    private volatile boolean stopping;
+    private volatile SyntheticRun run;
+    private volatile SyntheticRun jpegRun;
+
+    /** The landmark users given with --users. */
+    public int users() {
+        return users;
+    }
+
+    public int fps() {
+        return fps;
+    }
+
+    public int jpegUsers() {
+        return jpegUsers;
+    }
+
+    public int jpegFps() {
+        return jpegFps;
+    }
+
+    /** Refuses options out of their range before anything starts, with a message that names the option. */
+    public void check() {
+        new LocalSystem.Ports(kafkaPort, webPort, prometheusPort);
+        new BrokerRetention(kafkaRetention);
+        if (jpegUsers < 0) {
+            throw new IllegalArgumentException("--jpeg-users must be 0 or more, got " + jpegUsers);
+        }
+        if (jpegFps < 1 || jpegFps > 120) {
+            throw new IllegalArgumentException("--jpeg-fps must be in 1..120, got " + jpegFps);
+        }
+        if (warmUpRun.isNegative()) {
+            throw new IllegalArgumentException("--warm-up-run must be 0s or more, got " + warmUpRun);
+        }
+    }
+
+    /**
+     * Starts the system, warms it up, streams {@code users} landmark users (and the JPEG users)
+     * with {@code measurement} around the measured stretch, prints the summary and shuts
+     * everything down; Ctrl-C stops it in order. Returns the exit code: 0, or 130 when stopped
+     * before the measured stretch.
+     */
+    public int run(PrintStream out, int users, Measurement measurement) throws Exception {
+        LocalSystem.Ports ports = new LocalSystem.Ports(kafkaPort, webPort, prometheusPort);
+        BrokerRetention retention = new BrokerRetention(kafkaRetention);
+        CountDownLatch finished = new CountDownLatch(1);
+        // Ctrl-C at any point: stop streaming, then let this thread shut everything down in order
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping = true;
+            for (SyntheticRun current : new SyntheticRun[] {run, jpegRun}) {
+                if (current != null) {
+                    current.stop();
+                }
+            }
+            try {
+                finished.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "driftless-local-shutdown"));
+        try {
+            out.println("Starting Kafka on 127.0.0.1:" + kafkaPort + " and the job ...");
+            // closed in reverse: the job goes before the server it calls
+            try (LocalInferenceServer remote = inference == InferenceBackend.REMOTE ? startInferenceServer(out) : null;
+                    LocalSystem system = LocalSystem.start(ports, parallelism, partitions, jobSettings(),
+                            retention, () -> stopping)) {
+                if (stopping) {
+                    out.println("Shutting down ...");
+                    return 130;
+                }
+                out.println("Flink web UI:        http://localhost:" + webPort);
+                out.println(prometheusPort == 0 ? "Prometheus metrics:  off"
+                        : "Prometheus metrics:  http://localhost:" + prometheusPort + "/metrics");
+                if (remote != null) {
+                    out.println("Inference server:    localhost:" + inferencePort + " (gRPC), metrics on http://localhost:"
+                            + inferenceMetricsPort + "/metrics");
+                }
+                String load = String.format("%d synthetic users at %d fps%s", users, fps,
+                        jpegUsers == 0 ? "" : String.format(" and %d JPEG users at %d fps", jpegUsers, jpegFps));
+                if (!warmUpRun.isZero()) {
+                    out.printf("Warming up: %s for %d s, left out of the summary ...%n", load, warmUpRun.toSeconds());
+                    Phase warm = streamFor(system.bootstrapServers(), users, warmUpRun, out);
+                    if (stopping) {
+                        out.println("Shutting down ...");
+                        return 130;
+                    }
+                    out.printf("Warm-up done: %.1f%% of its frames on time.%n", 100 * warm.users().onTimeRatio());
+                }
+                out.printf("Streaming %s%s. Ctrl-C stops.%n", load,
+                        duration == null ? "" : " for " + duration.toSeconds() + " s");
+                Phase measured;
+                try (Measurement.Running measuring = measurement.start()) {
+                    measured = streamFor(system.bootstrapServers(), users, duration, out);
+                    measuring.report(out);
+                }
+                out.println();
+                out.println(measured.users().toTable());
+                if (measured.jpegUsers() != null) {
+                    out.println();
+                    out.println("JPEG users:");
+                    out.println(measured.jpegUsers().toTable());
+                }
+                if (summaryJson != null) {
+                    Files.writeString(summaryJson, measured.users().toJson(), StandardCharsets.UTF_8);
+                    out.println("Summary written to " + summaryJson.toAbsolutePath());
+                }
+                out.println("Shutting down ...");
+                return 0;
+            }
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    /** The job's driftless options besides its Kafka cluster. */
+    private Configuration jobSettings() {
+        Configuration settings = new Configuration();
+        settings.set(DriftlessOptions.INFERENCE_BACKEND, inference);
+        if (inference == InferenceBackend.REMOTE) {
+            settings.set(DriftlessOptions.INFERENCE_TARGET, "localhost:" + inferencePort);
+        }
+        return settings;
+    }
+
+    private LocalInferenceServer startInferenceServer(PrintStream out) throws Exception {
+        out.println("Starting the inference server on port " + inferencePort + " ...");
+        return LocalInferenceServer.start(inferencePort, inferenceMetricsPort);
+    }
+
+    /** What the landmark users and the JPEG users (null when there are none) of one stretch of streaming sum up to. */
+    private record Phase(RunSummary users, RunSummary jpegUsers) {}
+
+    /** Streams the landmark and the JPEG users side by side for {@code length} (null: until Ctrl-C). */
+    private Phase streamFor(String bootstrapServers, int users, Duration length, PrintStream out) {
+        try (SyntheticRun jpeg = jpegUsers == 0 ? null : new SyntheticRun(users(bootstrapServers, length)
+                        .users(jpegUsers).fps(jpegFps).sendMode(SendMode.JPEG).build());
+                SyntheticRun landmarks = new SyntheticRun(users(bootstrapServers, length).users(users).fps(fps)
+                        .statusOut(out).build())) {
+            jpegRun = jpeg;
+            run = landmarks;
+            if (stopping) {
+                landmarks.stop();
+            }
+            CompletableFuture<RunSummary> jpegRunning = jpeg == null ? null
+                    : CompletableFuture.supplyAsync(jpeg::run, runnable -> new Thread(runnable, "jpeg-users").start());
+            RunSummary summary = landmarks.run();
+            if (jpeg == null) {
+                return new Phase(summary, null);
+            }
+            jpeg.stop();
+            return new Phase(summary, jpegRunning.join());
+        }
+    }
+
+    /** What landmark and JPEG users share: the deadline, the clocks, how long they stream (null: until stopped). */
+    private SyntheticConfig.Builder users(String bootstrapServers, Duration length) {
+        SyntheticConfig.Builder source = SyntheticConfig.builder()
+                .deadlineMs(deadlineMs)
+                .bootstrapServers(bootstrapServers)
+                .maxClockSkew(clockSkewMax);
+        if (length != null) {
+            source.duration(length);
+        }
+        return source;
+    }
+
+    /** Accepts in-process or remote, in any case. */
+    static final class BackendConverter implements CommandLine.ITypeConverter<InferenceBackend> {
+        @Override
+        public InferenceBackend convert(String value) {
+            for (InferenceBackend backend : InferenceBackend.values()) {
+                if (backend.toString().equalsIgnoreCase(value)) {
+                    return backend;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not in-process or remote");
+        }
+    }
+}
