@@ -65,7 +65,7 @@ class LocalDriftlessCliTest {
 
     @Test
     void refusesADurationItCannotReadAndSaysHowToWriteOne() {
-        assertThat(refused("--warm-up", "soon"))
+        assertThat(refused("--warm-up-run", "soon"))
                 .contains("'soon' is not a duration: write it like 40s, 2m, 500ms, 1h or ISO-8601 PT40S");
     }
 
