@@ -59,6 +59,7 @@ public final class StandaloneCluster implements AutoCloseable {
     private ClusterRest rest;
     private int restPort;
     private FlinkDistribution.ResourceParams taskManagerParams;
+    private FlinkCli cli;
 
     StandaloneCluster(FlinkDistribution flink, Path deployedConfig, Path workDir, int taskManagers,
             Map<String, String> overrides) {
@@ -218,7 +219,10 @@ public final class StandaloneCluster implements AutoCloseable {
     /** Flink's command line against this cluster ({@code -m localhost:REST_PORT}). */
     public FlinkCli cli() {
         requireStarted();
-        return new FlinkCli(flink, confDir, conf, "localhost:" + restPort, logDir);
+        if (cli == null) {
+            cli = new FlinkCli(flink, confDir, conf, "localhost:" + restPort, logDir);
+        }
+        return cli;
     }
 
     /** The configuration the processes read (conf/config.yaml). */

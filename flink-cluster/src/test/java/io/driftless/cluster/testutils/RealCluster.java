@@ -3,11 +3,14 @@ package io.driftless.cluster.testutils;
 import io.driftless.cluster.FlinkDistribution;
 import io.driftless.cluster.KafkaBrokerProcess;
 import io.driftless.cluster.StandaloneCluster;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -63,8 +66,9 @@ public final class RealCluster implements BeforeAllCallback, AfterAllCallback, T
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
+    public void beforeAll(ExtensionContext context) throws IOException {
         Path work = Path.of(property("driftless.cluster.work"), context.getRequiredTestClass().getSimpleName());
+        deleteRecursively(work);
         kafka = KafkaBrokerProcess.start(System.getProperty("java.class.path"), 2, work.resolve("log"));
         StandaloneCluster.Builder builder = StandaloneCluster.builder()
                 .distribution(FlinkDistribution.at(Path.of(property("driftless.flink.home"))))
@@ -97,6 +101,18 @@ public final class RealCluster implements BeforeAllCallback, AfterAllCallback, T
 
     @Override
     public void testDisabled(ExtensionContext context, Optional<String> reason) {}
+
+    /** A previous run's logs, checkpoints and temp files, so that this run's stand alone. */
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
 
     private static String property(String name) {
         String value = System.getProperty(name);

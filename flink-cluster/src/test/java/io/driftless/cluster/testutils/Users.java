@@ -67,6 +67,11 @@ public final class Users implements AutoCloseable {
         return run.progress().sent();
     }
 
+    /** Stops sending now; {@link #summary()} then drains what is in flight. */
+    public void stopSending() {
+        run.stop();
+    }
+
     /** Waits for the run to end (its duration, then draining) and sums it up. */
     public RunSummary summary() throws Exception {
         return summary.get(5, TimeUnit.MINUTES);
