@@ -27,6 +27,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -53,39 +54,51 @@ public final class DriftlessJob {
 
     private DriftlessJob() {}
 
+    /**
+     * Runs the job. Under {@code flink run}, the web UI, REST or application mode this runs in a
+     * client or in the JobManager's JVM: it never exits that JVM; a bad argument or a topic the
+     * job cannot use fails with a {@link JobArgumentsException} whose message says what to fix,
+     * which the CLI prints and REST returns to its caller.
+     */
     public static void main(String[] args) throws Exception {
-        CommandLine cli;
-        StreamExecutionEnvironment env;
-        JobConfig config;
-        try {
-            cli = CommandLine.parse(args);
-            if (cli.help()) {
-                System.out.print(JobConfig.usage());
-                return;
-            }
-            // under flink run the environment holds the cluster's settings too
-            env = StreamExecutionEnvironment.getExecutionEnvironment(cli.settings());
-            Map<String, String> kafka = JobConfig.kafkaPropertiesIn(env.getConfiguration());
-            kafka.putAll(cli.kafkaProperties());
-            config = JobConfig.from(cli.settings(), kafka);
-        } catch (IllegalArgumentException e) {
-            System.err.println("driftless: " + e.getMessage());
-            System.err.println("Run with --help for the options.");
-            System.exit(2);
+        CommandLine cli = parseArguments(args);
+        if (cli.help()) {
+            System.out.print(JobConfig.usage());
             return;
         }
+        // under flink run the environment holds the cluster's settings too
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cli.settings());
+        JobConfig config = configure(cli, env.getConfiguration());
         if (config.createTopics) {
             try {
                 TopicSetup.createMissing(config);
             } catch (IllegalStateException e) {
-                System.err.println("driftless: " + e.getMessage());
-                System.exit(2);
-                return;
+                throw new JobArgumentsException("driftless: " + e.getMessage(), e);
             }
         }
         env.configure(JobConfig.missingFlinkDefaults(env.getConfiguration()));
         build(env, config, MicroClock.system());
         env.execute("driftless");
+    }
+
+    /** The command line, or a {@link JobArgumentsException} that says what is wrong with it. */
+    static CommandLine parseArguments(String[] args) {
+        try {
+            return CommandLine.parse(args);
+        } catch (IllegalArgumentException e) {
+            throw JobArgumentsException.of(e);
+        }
+    }
+
+    /** The job's settings from its command line and the cluster's configuration. */
+    static JobConfig configure(CommandLine cli, ReadableConfig cluster) {
+        try {
+            Map<String, String> kafka = JobConfig.kafkaPropertiesIn(cluster);
+            kafka.putAll(cli.kafkaProperties());
+            return JobConfig.from(cli.settings(), kafka);
+        } catch (IllegalArgumentException e) {
+            throw JobArgumentsException.of(e);
+        }
     }
 
     /** The production wiring: Kafka in and out, the pose model in-process or on a server. */

@@ -14,6 +14,7 @@ import io.driftless.job.parse.InputLimits;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.configuration.description.Formatter;
+import org.apache.flink.configuration.description.TextElement;
 
 /**
  * The job's whole configuration, typed and validated once. Built from the command line and
@@ -195,7 +198,7 @@ public final class JobConfig implements Serializable {
         out.append("driftless options (the 'driftless.' prefix is optional on the command line):\n");
         for (ConfigOption<?> option : DriftlessOptions.ALL) {
             String name = option.key().substring(PREFIX.length());
-            out.append(String.format("  --%-32s %s%n", name + " <" + typeName(option) + ">", option.description()));
+            out.append(String.format("  --%-32s %s%n", name + " <" + typeName(option) + ">", describe(option)));
             if (option.hasDefaultValue()) {
                 out.append(String.format("  %-34s default: %s%n", "", render(option.defaultValue())));
             }
@@ -209,6 +212,44 @@ public final class JobConfig implements Serializable {
         out.append("  (this job defaults execution.buffer-timeout.interval to 0 ms for latency, and\n");
         out.append("   execution.checkpointing.interval to 10 s)\n");
         return out.toString();
+    }
+
+    /** An option's description as plain text (a {@code Description}'s toString is its identity). */
+    static String describe(ConfigOption<?> option) {
+        return new PlainTextFormatter().format(option.description());
+    }
+
+    /** Renders Flink's description blocks as terminal text: links as their text, lists as dashes. */
+    private static final class PlainTextFormatter extends Formatter {
+
+        @Override
+        protected void formatLink(StringBuilder state, String link, String description) {
+            state.append(description.isEmpty() ? link : description + " (" + link + ")");
+        }
+
+        @Override
+        protected void formatLineBreak(StringBuilder state) {
+            state.append(System.lineSeparator());
+        }
+
+        @Override
+        protected void formatText(StringBuilder state, String format, String[] elements,
+                EnumSet<TextElement.TextStyle> styles) {
+            // a plain description is no format string: a "50 %" in it must not be read as one
+            state.append(elements.length == 0 ? format : String.format(format, (Object[]) elements));
+        }
+
+        @Override
+        protected void formatList(StringBuilder state, String[] entries) {
+            for (String entry : entries) {
+                state.append(System.lineSeparator()).append("    - ").append(entry);
+            }
+        }
+
+        @Override
+        protected Formatter newInstance() {
+            return new PlainTextFormatter();
+        }
     }
 
     private static String typeName(ConfigOption<?> option) {

@@ -220,6 +220,19 @@ class JobConfigTest {
     }
 
     @Test
+    void usageShowsEachOptionsDescriptionText() {
+        String usage = JobConfig.usage();
+        assertThat(usage).doesNotContain("Description@");
+        for (var option : DriftlessOptions.ALL) {
+            String text = JobConfig.describe(option);
+            assertThat(text).as("description of %s", option.key()).isNotBlank().doesNotContain("Description@");
+            assertThat(usage).as("usage line of %s", option.key()).contains(text);
+        }
+        assertThat(usage).contains("Kafka bootstrap servers, host:port[,host:port...]. Required.")
+                .contains("Capture-to-render budget for frames that send deadline_ms = 0.");
+    }
+
+    @Test
     void takesKafkaClientPropertiesFromTheFlinkConfigurationWithoutThePrefix() {
         Configuration flink = new Configuration();
         flink.setString("kafka.security.protocol", "SASL_SSL");

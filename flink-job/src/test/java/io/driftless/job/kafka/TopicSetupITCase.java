@@ -3,6 +3,7 @@ package io.driftless.job.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.driftless.job.DriftlessJob;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.JobConfig;
 import io.driftless.kafka.EmbeddedKafkaBroker;
@@ -42,6 +43,17 @@ class TopicSetupITCase {
                 .hasMessageContaining("topic '" + ANNOTATED + "' takes records of at most 1048588 bytes")
                 .hasMessageContaining("may need " + (2 * 1024 * 1024 + 64 * 1024) + " bytes")
                 .hasMessageContaining(DriftlessOptions.MAX_FRAME_SIZE.key());
+    }
+
+    @Test
+    void jobsMainFailsWithTheTopicsProblemInsteadOfExiting() {
+        // main may run in the JobManager's JVM: were it to exit, this test's JVM would end here
+        assertThatThrownBy(() -> DriftlessJob.main(new String[] {
+                    "--bootstrap-servers", kafka.bootstrapServers(), "--frames-topic", "frames",
+                    "--coordinates-topic-pattern", "coordinates", "--annotated-topic-pattern", ANNOTATED,
+                    "--dropped-topic", "dropped", "--input.max-frame-size", "2mb"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("driftless: topic '" + ANNOTATED + "' takes records of at most 1048588 bytes");
     }
 
     @Test
