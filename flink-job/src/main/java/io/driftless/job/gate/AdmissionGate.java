@@ -4,6 +4,7 @@ import io.driftless.inference.MicroClock;
 import io.driftless.inference.flink.DriftlessMetricGroup;
 import io.driftless.inference.flink.FrameEnvelope;
 import io.driftless.inference.flink.FrameInferenceFactory;
+import io.driftless.inference.flink.NativeLibraryRelease;
 import io.driftless.inference.flink.Payload;
 import io.driftless.inference.flink.SharedInference;
 import io.driftless.job.DriftlessOptions;
@@ -74,6 +75,7 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
     @Override
     public void open(OpenContext openContext) throws Exception {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("admission", AdmissionState.class));
+        NativeLibraryRelease.register(getRuntimeContext());
         model = SharedInference.acquire(inference, clock);
         MetricGroup metrics = DriftlessMetricGroup.of(getRuntimeContext());
         admitted = new PayloadCounter(metrics, "frames_admitted");

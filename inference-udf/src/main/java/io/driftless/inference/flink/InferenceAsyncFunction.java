@@ -5,6 +5,8 @@ import io.driftless.proto.DropReason;
 import java.util.Collections;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +27,11 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * <p>Reports {@code inference_in_flight}: frames of this subtask handed to the model and not
  * yet answered. The task thread raises it and the model's callback threads lower it, hence
  * an atomic. The backend adds its own gauges beside it (the remote client's in-flight limit).
+ *
+ * <p>Each frame's budget runs on a timer thread of this function's own, stopped in
+ * {@link #close()}: {@code CompletableFuture.orTimeout} would start the JDK's one delay
+ * scheduler for the whole JVM, a thread born with the first job's classloader that a
+ * TaskManager keeps for ever.
  */
 public class InferenceAsyncFunction extends RichAsyncFunction<FrameEnvelope, InferenceOutcome> {
 
@@ -34,6 +41,7 @@ public class InferenceAsyncFunction extends RichAsyncFunction<FrameEnvelope, Inf
     private final MicroClock clock;
     private transient SharedInference.Lease lease;
     private transient AtomicInteger inFlight;
+    private transient ScheduledThreadPoolExecutor deadlines;
 
     public InferenceAsyncFunction(FrameInferenceFactory factory, MicroClock clock) {
         this.factory = factory;
@@ -42,6 +50,15 @@ public class InferenceAsyncFunction extends RichAsyncFunction<FrameEnvelope, Inf
 
     @Override
     public void open(OpenContext openContext) throws Exception {
+        NativeLibraryRelease.register(getRuntimeContext());
+        String timerName = "inference-deadlines-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        deadlines = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, timerName);
+            thread.setDaemon(true);
+            return thread;
+        });
+        // a frame answered in time cancels its timer: drop it at once rather than at its deadline
+        deadlines.setRemoveOnCancelPolicy(true);
         lease = SharedInference.acquire(factory, clock);
         inFlight = new AtomicInteger();
         MetricGroup metrics = DriftlessMetricGroup.of(getRuntimeContext());
@@ -69,7 +86,10 @@ public class InferenceAsyncFunction extends RichAsyncFunction<FrameEnvelope, Inf
             return;
         }
         // the timeout guarantees this callback, so every frame counted in flight is counted out
-        inference.orTimeout(remaining, TimeUnit.MICROSECONDS).whenComplete((outcome, error) -> {
+        ScheduledFuture<?> deadline = deadlines.schedule(
+                () -> inference.completeExceptionally(new TimeoutException()), remaining, TimeUnit.MICROSECONDS);
+        inference.whenComplete((outcome, error) -> {
+            deadline.cancel(false);
             inFlight.decrementAndGet();
             resultFuture.complete(Collections.singleton(error == null ? outcome : failed(frame, error, remaining)));
         });
@@ -97,8 +117,14 @@ public class InferenceAsyncFunction extends RichAsyncFunction<FrameEnvelope, Inf
 
     @Override
     public void close() throws Exception {
-        if (lease != null) {
-            lease.close();
+        try {
+            if (lease != null) {
+                lease.close();
+            }
+        } finally {
+            if (deadlines != null) {
+                deadlines.shutdownNow();
+            }
         }
     }
 }

@@ -14,6 +14,7 @@ import static org.bytedeco.leptonica.global.leptonica.pixScaleToSize;
 import static org.bytedeco.leptonica.global.leptonica.pixWriteMemJpeg;
 import static org.bytedeco.leptonica.global.leptonica.setMsgSeverity;
 
+import io.driftless.inference.NativeLibraries;
 import io.driftless.inference.face.RgbImage;
 import java.nio.IntBuffer;
 import java.util.Objects;
@@ -45,6 +46,7 @@ public final class JpegCodec {
         // a refused client image is reported by its exception; Leptonica's own line on stderr
         // for each one would only flood the task manager's log (libjpeg-turbo's one-line warning
         // about the bad data still goes to stderr: Leptonica leaves its message hook as it is)
+        NativeLibraries.javaCppInUse();
         setMsgSeverity(L_SEVERITY_NONE);
     }
 

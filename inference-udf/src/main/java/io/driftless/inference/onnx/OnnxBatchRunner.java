@@ -9,6 +9,7 @@ import io.driftless.inference.InferenceStatus;
 import io.driftless.inference.LatencyTracker;
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.ModelAdapter;
+import io.driftless.inference.NativeLibraries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
         this.listener = listener;
         this.options = options;
         this.clock = clock;
-        this.env = OrtEnvironment.getEnvironment();
+        this.env = environment();
         try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
             sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
             sessionOptions.setInterOpNumThreads(1);
@@ -83,6 +84,23 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
         this.worker = new Thread(this::work, "onnx-" + adapter.modelName());
         worker.setDaemon(true);
         worker.start();
+    }
+
+    /**
+     * ONNX Runtime's one environment. Its JVM shutdown hook is a thread that inherits the caller's
+     * context classloader: made on a Flink task thread it would hold that job's classloader even
+     * where ONNX Runtime is shared from a TaskManager's lib/, so it gets ONNX Runtime's own.
+     */
+    private static OrtEnvironment environment() {
+        NativeLibraries.onnxRuntimeInUse();
+        Thread current = Thread.currentThread();
+        ClassLoader context = current.getContextClassLoader();
+        current.setContextClassLoader(OrtEnvironment.class.getClassLoader());
+        try {
+            return OrtEnvironment.getEnvironment();
+        } finally {
+            current.setContextClassLoader(context);
+        }
     }
 
     /**

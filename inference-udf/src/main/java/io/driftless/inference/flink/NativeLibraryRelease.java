@@ -1,0 +1,26 @@
+package io.driftless.inference.flink;
+
+import io.driftless.inference.NativeLibraries;
+import org.apache.flink.api.common.functions.RuntimeContext;
+
+/**
+ * Ties {@link NativeLibraries#release} to the release of the job's user-code classloader in a
+ * TaskManager, which comes after every task of the job there has closed its operators.
+ */
+public final class NativeLibraryRelease {
+
+    private static final String HOOK = NativeLibraries.class.getName();
+
+    private NativeLibraryRelease() {}
+
+    /**
+     * Registers the release once per classloader, and only where this code was loaded by the
+     * job's own classloader: where it comes from a TaskManager's classpath (the MiniCluster, or a
+     * jar in lib/) its native libraries are shared by every job and stay.
+     */
+    public static void register(RuntimeContext context) {
+        if (context.getUserCodeClassLoader() == NativeLibraries.class.getClassLoader()) {
+            context.registerUserCodeClassLoaderReleaseHookIfAbsent(HOOK, NativeLibraries::release);
+        }
+    }
+}
