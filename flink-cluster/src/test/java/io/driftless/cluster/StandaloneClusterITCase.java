@@ -159,6 +159,9 @@ class StandaloneClusterITCase {
         String job = rest().runJar(jar(), args, 0, null);
         rest().awaitRunning(job, START);
         rest().cancel(job, START);
+        // a TaskManager releases the job's classloader once it has given back the job's slots
+        ClusterRest.awaitCondition("every slot free after cancelling " + job, START, () ->
+                rest().taskManagers().stream().allMatch(tm -> tm.freeSlots() == tm.slots()));
     }
 
     /** What a TaskManager holds after a full GC. */
@@ -168,7 +171,10 @@ class StandaloneClusterITCase {
         static Holdings of(TaskManagerProcess tm) {
             JvmProbe probe = new JvmProbe(tm.pid());
             probe.fullGc();
-            return new Holdings(probe.metaspaceUsedBytes(), probe.instancesOf(CHILD_FIRST_LOADER),
+            long loaders = probe.instancesOf(CHILD_FIRST_LOADER);
+            // metaspace of collected classloaders is freed by the collection that unloads them
+            probe.fullGc();
+            return new Holdings(probe.metaspaceUsedBytes(), loaders,
                     probe.mappedFiles("libonnxruntime"), JvmProbe.filesNamed(tm.tmpDir(), "onnxruntime"));
         }
 

@@ -19,7 +19,10 @@ public final class NativeLibraryRelease {
      * jar in lib/) its native libraries are shared by every job and stay.
      */
     public static void register(RuntimeContext context) {
-        if (context.getUserCodeClassLoader() == NativeLibraries.class.getClassLoader()) {
+        // not getUserCodeClassLoader() == our loader: a TaskManager hands out the job's
+        // classloader wrapped (FlinkUserCodeClassLoaders' SafetyNetWrapperClassLoader), never the
+        // child-first loader that defined this class; Flink's own classes come from its classpath
+        if (NativeLibraries.class.getClassLoader() != RuntimeContext.class.getClassLoader()) {
             context.registerUserCodeClassLoaderReleaseHookIfAbsent(HOOK, NativeLibraries::release);
         }
     }
