@@ -37,15 +37,16 @@ public final class Users implements AutoCloseable {
     }
 
     /**
-     * Starts {@code users} at 30 fps for {@code duration} with a budget a loaded test machine can
-     * keep (500 ms), seeded, logging what they send to {@code sentLog}.
+     * Starts {@code users} at 30 fps for {@code duration} with the largest budget the job takes
+     * (1 s, so that a test machine shared with other builds still answers most frames), seeded,
+     * logging what they send to {@code sentLog}.
      */
     public static Users start(String bootstrapServers, JobTopics topics, int users, Duration duration, Path sentLog) {
         SyntheticConfig config = SyntheticConfig.builder()
                 .users(users)
                 .fps(30)
                 .duration(duration)
-                .deadlineMs(500)
+                .deadlineMs(1_000)
                 .bootstrapServers(bootstrapServers)
                 .framesTopic(topics.frames())
                 .coordinatesTopicPattern(topics.coordinates())
