@@ -9,6 +9,7 @@ import io.driftless.proto.Detection;
 import io.driftless.proto.Point;
 import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -24,6 +25,11 @@ public class AnnotatedSerializer implements KafkaRecordSerializationSchema<Infer
 
     public AnnotatedSerializer(ResponseTopicPattern topics) {
         this.topics = topics;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        KafkaClientClasses.preload();
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.driftless.proto.Anchor;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.HeadPose;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -20,6 +21,11 @@ public class CoordinatesSerializer implements KafkaRecordSerializationSchema<Inf
 
     public CoordinatesSerializer(ResponseTopicPattern topics) {
         this.topics = topics;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        KafkaClientClasses.preload();
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.driftless.inference.flink.FrameEnvelope;
 import io.driftless.job.record.FrameDrop;
 import io.driftless.proto.DroppedFrame;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -16,6 +17,11 @@ public class DropSerializer implements KafkaRecordSerializationSchema<FrameDrop>
 
     public DropSerializer(String topic) {
         this.topic = topic;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        KafkaClientClasses.preload();
     }
 
     @Override

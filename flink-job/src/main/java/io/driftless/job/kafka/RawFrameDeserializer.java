@@ -1,6 +1,7 @@
 package io.driftless.job.kafka;
 
 import io.driftless.inference.MicroClock;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
@@ -19,6 +20,11 @@ public class RawFrameDeserializer implements KafkaRecordDeserializationSchema<Ra
 
     public RawFrameDeserializer(MicroClock clock) {
         this.clock = clock;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        KafkaClientClasses.preload();
     }
 
     @Override

@@ -14,15 +14,17 @@ public final class NativeLibraryRelease {
     private NativeLibraryRelease() {}
 
     /**
-     * Registers the release once per classloader, and only where this code was loaded by the
-     * job's own classloader: where it comes from a TaskManager's classpath (the MiniCluster, or a
-     * jar in lib/) its native libraries are shared by every job and stay.
+     * Registers the release once per classloader, and only where this code was loaded by a
+     * classloader of the job's own: where it comes from a TaskManager's classpath (a jar in lib/,
+     * or the MiniCluster, whose jobs without jars get the JVM's own classloader as theirs) its
+     * native libraries are shared by every job and stay.
      */
     public static void register(RuntimeContext context) {
-        // not getUserCodeClassLoader() == our loader: a TaskManager hands out the job's
-        // classloader wrapped (FlinkUserCodeClassLoaders' SafetyNetWrapperClassLoader), never the
-        // child-first loader that defined this class; Flink's own classes come from its classpath
-        if (NativeLibraries.class.getClassLoader() != RuntimeContext.class.getClassLoader()) {
+        ClassLoader own = NativeLibraries.class.getClassLoader();
+        // not getUserCodeClassLoader() == own: a TaskManager hands out the job's classloader
+        // wrapped (FlinkUserCodeClassLoaders' SafetyNetWrapperClassLoader), never the child-first
+        // loader that defined this class; Flink's own classes come from the TaskManager's classpath
+        if (own != RuntimeContext.class.getClassLoader() && own != ClassLoader.getSystemClassLoader()) {
             context.registerUserCodeClassLoaderReleaseHookIfAbsent(HOOK, NativeLibraries::release);
         }
     }
