@@ -22,7 +22,9 @@ class KubernetesManifestsTest {
     private static final List<String> SHARED_FLINK_SETTINGS = List.of(
             "execution.buffer-timeout.interval", "pipeline.object-reuse", "execution.checkpointing.interval",
             "execution.checkpointing.mode", "execution.checkpointing.unaligned.enabled", "state.backend.type",
-            "metrics.reporters", "metrics.reporter.prom.factory.class", "metrics.reporter.prom.port");
+            "metrics.reporters", "metrics.reporter.prom.factory.class", "metrics.reporter.prom.port",
+            "heartbeat.interval", "heartbeat.timeout", "heartbeat.rpc-failure-threshold", "restart-strategy.type",
+            "restart-strategy.exponential-delay.initial-backoff", "jobmanager.execution.failover-strategy");
 
     private final Repository repository = Repository.current();
     private final KubernetesManifests k8s = KubernetesManifests.read(repository);

@@ -21,7 +21,10 @@ public final class NativeLibraryRelease {
      */
     public static void register(RuntimeContext context) {
         ClassLoader own = NativeLibraries.class.getClassLoader();
-        if (context.getUserCodeClassLoader() == own && own != ClassLoader.getSystemClassLoader()) {
+        // not getUserCodeClassLoader() == own: a TaskManager hands out the job's classloader
+        // wrapped (FlinkUserCodeClassLoaders' SafetyNetWrapperClassLoader), never the child-first
+        // loader that defined this class; Flink's own classes come from the TaskManager's classpath
+        if (own != RuntimeContext.class.getClassLoader() && own != ClassLoader.getSystemClassLoader()) {
             context.registerUserCodeClassLoaderReleaseHookIfAbsent(HOOK, NativeLibraries::release);
         }
     }

@@ -1,0 +1,297 @@
+package io.driftless.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.driftless.cluster.testutils.JobTopics;
+import io.driftless.cluster.testutils.RealCluster;
+import io.driftless.cluster.testutils.ServiceWatch;
+import io.driftless.cluster.testutils.Users;
+import io.driftless.proto.DropReason;
+import io.driftless.source.RunSummary;
+import io.driftless.source.accounting.AccountingReport;
+import io.driftless.source.accounting.SessionAccount;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job as users run it: the shaded jar submitted to a standalone session cluster (a
+ * JobManager and two TaskManagers, each its own JVM, configured by deploy/flink/config.yaml)
+ * with Flink's command line and through REST; cancelled and resubmitted, stopped with a
+ * savepoint and rescaled, failed over. Each serving scenario keeps the books on every frame.
+ *
+ * <p>One cluster serves all scenarios to keep the run short, in this order: the ones that need
+ * the TaskManagers as they started first, the TaskManager loss next to last, and last the bad
+ * argument that a job calling {@code System.exit} answers by taking the JobManager down.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StandaloneClusterITCase {
+
+    private static final Duration START = Duration.ofMinutes(2);
+    private static final String CHILD_FIRST_LOADER = "org.apache.flink.util.ChildFirstClassLoader";
+    /** Resubmissions of the leak check, and what metaspace may grow by over them all. */
+    private static final int RESUBMITS = 10;
+    private static final long METASPACE_GROWTH_BOUND = 24L << 20;
+
+    @RegisterExtension
+    static final RealCluster CLUSTER = RealCluster.builder().taskManagers(2).build();
+
+    private static String uploadedJar;
+
+    private static ClusterRest rest() {
+        return CLUSTER.flink().rest();
+    }
+
+    private static String jar() {
+        if (uploadedJar == null) {
+            uploadedJar = rest().uploadJar(RealCluster.jobJar());
+        }
+        return uploadedJar;
+    }
+
+    private static long cpuMicrosOfTaskManagers() {
+        return CLUSTER.flink().taskManagers().stream().filter(TaskManagerProcess::isAlive)
+                .mapToLong(tm -> new JvmProbe(tm.pid()).cpuMicros()).sum();
+    }
+
+    @Test
+    @Order(1)
+    void servesAccuratePosesWhenSubmittedWithFlinkRunAndAccountsForEveryFrame(@TempDir Path dir) throws Exception {
+        JobTopics topics = JobTopics.fresh();
+        List<String> args = new ArrayList<>(List.of("-d", RealCluster.jobJar().toString()));
+        args.addAll(topics.jobArgs(CLUSTER.bootstrapServers()));
+        String job = CLUSTER.flink().cli().run(args).submittedJobId();
+        rest().awaitRunning(job, START);
+
+        RunSummary summary;
+        AccountingReport books;
+        long steadyCpu;
+        long steadyFrames;
+        try (Users users = Users.start(CLUSTER.bootstrapServers(), topics, 10, Duration.ofSeconds(10),
+                dir.resolve("sent.log"));
+                ServiceWatch watch = new ServiceWatch(users::responses)) {
+            // a steady window once the first answers are in: TaskManager CPU per frame served
+            watch.awaitGrowth(300, START.toMillis(), "first answers");
+            long cpu = cpuMicrosOfTaskManagers();
+            long frames = users.responses();
+            Thread.sleep(4_000);
+            steadyCpu = cpuMicrosOfTaskManagers() - cpu;
+            steadyFrames = users.responses() - frames;
+            summary = users.summary();
+            books = users.books();
+        }
+        rest().cancel(job, START);
+        double microsPerFrame = (double) steadyCpu / Math.max(1, steadyFrames);
+        System.out.printf("flink run on a standalone cluster:%n%s%n%s%n"
+                        + "TaskManager CPU over a steady 4 s: %.0f us per landmark frame (%d frames);"
+                        + " at 30 fps that is %.0f cores per million users%n",
+                summary.toTable(), books.toTable(5), microsPerFrame, steadyFrames, microsPerFrame * 30);
+
+        SessionAccount total = books.total();
+        assertThat(total.sent()).isEqualTo(summary.sent()).isGreaterThan(10 * 30 * 8);
+        assertThat(total.unaccounted()).as("frames with no answer").isZero();
+        assertThat(total.duplicated()).as("frames answered twice").isZero();
+        assertThat(summary.responses() + summary.droppedTotal()).as("in = responses + dropped")
+                .isEqualTo(summary.sent());
+        assertThat(total.dropped(DropReason.INVALID)).isZero();
+        assertThat(summary.lateResponses()).as("responses after their deadline").isZero();
+        // how many make their deadline depends on the machine; the poses below need a few hundred
+        assertThat(summary.responses()).as("answered").isGreaterThan(300);
+        assertThat(summary.poseMaeDeg().yaw()).isLessThan(3.0);
+        assertThat(summary.poseMaeDeg().pitch()).isLessThan(3.0);
+        assertThat(summary.poseMaeDeg().roll()).isLessThan(3.0);
+    }
+
+    @Test
+    @Order(2)
+    void flinkRunHelpDescribesEveryOption() {
+        FlinkCli.Result help = CLUSTER.flink().cli().run(List.of(RealCluster.jobJar().toString(), "--help"));
+
+        assertThat(help.output())
+                .contains("--bootstrap-servers")
+                .contains("Kafka bootstrap servers, host:port[,host:port...]. Required.")
+                .contains("--deadline")
+                .doesNotContain("org.apache.flink.configuration.description.Description@");
+    }
+
+    @Test
+    @Order(3)
+    void leavesNothingOfACancelledJobInItsTaskManagersOverTenResubmissions() {
+        JobTopics topics = JobTopics.fresh();
+        List<String> args = topics.jobArgs(CLUSTER.bootstrapServers());
+        List<TaskManagerProcess> taskManagers = CLUSTER.flink().taskManagers();
+
+        // the TaskManagers have run a job of this class already: what they hold now is the baseline
+        List<Holdings> before = taskManagers.stream().map(Holdings::of).toList();
+        for (int i = 0; i < RESUBMITS; i++) {
+            runAndCancel(args);
+        }
+        List<Holdings> after = taskManagers.stream().map(Holdings::of).toList();
+        for (int i = 0; i < taskManagers.size(); i++) {
+            System.out.printf("%s before: %s; after %d submissions and cancellations: %s%n", taskManagers.get(i).resourceId(),
+                    before.get(i), RESUBMITS, after.get(i));
+        }
+
+        for (int i = 0; i < taskManagers.size(); i++) {
+            String tm = taskManagers.get(i).resourceId();
+            assertThat(after.get(i).metaspaceBytes() - before.get(i).metaspaceBytes())
+                    .as("%s metaspace growth over %d resubmissions, after a full GC", tm, RESUBMITS)
+                    .isLessThan(METASPACE_GROWTH_BOUND);
+            assertThat(after.get(i).jobClassLoaders())
+                    .as("%s job classloaders alive with no job running", tm).isLessThanOrEqualTo(1);
+            assertThat(after.get(i).onnxRuntimeMappings())
+                    .as("%s copies of libonnxruntime mapped with no job running", tm).isLessThanOrEqualTo(1);
+            assertThat(after.get(i).onnxRuntimeTempFiles())
+                    .as("%s ONNX Runtime files in its temp folder", tm)
+                    .isLessThanOrEqualTo(before.get(i).onnxRuntimeTempFiles());
+        }
+    }
+
+    private static void runAndCancel(List<String> args) {
+        String job = rest().runJar(jar(), args, 0, null);
+        rest().awaitRunning(job, START);
+        rest().cancel(job, START);
+        // a TaskManager releases the job's classloader once it has given back the job's slots
+        ClusterRest.awaitCondition("every slot free after cancelling " + job, START, () ->
+                rest().taskManagers().stream().allMatch(tm -> tm.freeSlots() == tm.slots()));
+    }
+
+    /** What a TaskManager holds after a full GC. */
+    private record Holdings(long metaspaceBytes, long jobClassLoaders, long onnxRuntimeMappings,
+            long onnxRuntimeTempFiles) {
+
+        static Holdings of(TaskManagerProcess tm) {
+            JvmProbe probe = new JvmProbe(tm.pid());
+            probe.fullGc();
+            long loaders = probe.instancesOf(CHILD_FIRST_LOADER);
+            // metaspace of collected classloaders is freed by the collection that unloads them
+            probe.fullGc();
+            return new Holdings(probe.metaspaceUsedBytes(), loaders,
+                    probe.mappedFiles("libonnxruntime"), JvmProbe.filesNamed(tm.tmpDir(), "onnxruntime"));
+        }
+
+        @Override
+        public String toString() {
+            return String.format("metaspace %.1f MB, %d job classloaders, %d libonnxruntime mapped, %d ORT temp files",
+                    metaspaceBytes / 1048576.0, jobClassLoaders, onnxRuntimeMappings, onnxRuntimeTempFiles);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void resumesFromAStopWithSavepointAtAnotherParallelismAndAccountsForEveryFrame(@TempDir Path dir)
+            throws Exception {
+        JobTopics topics = JobTopics.fresh();
+        List<String> args = topics.jobArgs(CLUSTER.bootstrapServers());
+        String first = rest().runJar(jar(), args, 2, null);
+        rest().awaitRunning(first, START);
+
+        RunSummary summary;
+        AccountingReport books;
+        String resumed;
+        long answeredBeforeResume;
+        try (Users users = Users.start(CLUSTER.bootstrapServers(), topics, 6, Duration.ofSeconds(60),
+                dir.resolve("sent.log"));
+                ServiceWatch watch = new ServiceWatch(users::responses)) {
+            watch.awaitGrowth(200, START.toMillis(), "answers before the savepoint");
+            String savepoint = rest().stopWithSavepoint(first, CLUSTER.flink().workDir().resolve("savepoints"), START);
+            rest().awaitState(first, "FINISHED", START);
+
+            resumed = rest().runJar(jar(), args, 1, savepoint);
+            rest().awaitRunning(resumed, START);
+            answeredBeforeResume = users.responses();
+            watch.awaitGrowth(200, START.toMillis(), "answers after resuming from " + savepoint);
+            users.stopSending();
+            summary = users.summary();
+            books = users.books();
+        }
+        JsonNode vertices = rest().get("/jobs/" + resumed).path("vertices");
+        rest().cancel(resumed, START);
+        System.out.printf("stop with savepoint, resume at parallelism 1:%n%s%n%s", summary.toTable(), books.toTable(3));
+
+        for (JsonNode vertex : vertices) {
+            assertThat(vertex.path("parallelism").asInt()).as(vertex.path("name").asText()).isEqualTo(1);
+        }
+        SessionAccount total = books.total();
+        assertThat(total.sent()).isEqualTo(summary.sent());
+        assertThat(total.unaccounted()).as("frames with no answer").isZero();
+        assertThat(total.dropped(DropReason.INVALID)).isZero();
+        assertThat(summary.lateResponses()).as("responses after their deadline").isZero();
+        assertThat(summary.responses()).as("answered after resuming").isGreaterThan(answeredBeforeResume);
+    }
+
+    @Test
+    @Order(5)
+    void recoversFromAKilledTaskManagerAndAccountsForEveryFrame(@TempDir Path dir) throws Exception {
+        JobTopics topics = JobTopics.fresh();
+        // checkpoints every 2 s so that the scenario need not wait the deployed 10 s for one
+        String job = rest().runJar(jar(), topics.jobArgs(CLUSTER.bootstrapServers(),
+                "--execution.checkpointing.interval", "2 s"), 0, null);
+        rest().awaitRunning(job, START);
+
+        RunSummary summary;
+        AccountingReport books;
+        long backMillis;
+        long stallMillis;
+        try (Users users = Users.start(CLUSTER.bootstrapServers(), topics, 10, Duration.ofSeconds(120),
+                dir.resolve("sent.log"));
+                ServiceWatch watch = new ServiceWatch(users::responses)) {
+            watch.awaitGrowth(300, START.toMillis(), "answers before the kill");
+            ClusterRest.awaitCondition("a completed checkpoint", START, () -> rest().completedCheckpoints(job) >= 1);
+
+            TaskManagerProcess victim = CLUSTER.flink().taskManager(rest().taskManagersOf(job).iterator().next());
+            long killed = System.nanoTime();
+            CLUSTER.flink().killTaskManager(victim.index());
+            watch.awaitGrowth(300, START.toMillis(), "answers after " + victim.resourceId() + " was killed");
+            // the replacement comes once the job runs on the standby's slots, as it would on
+            // another machine, without taking CPU from the recovery on this one
+            CLUSTER.flink().startTaskManager();
+            watch.awaitGrowth(300, START.toMillis(), "answers with the replacement TaskManager up");
+            users.stopSending();
+            backMillis = watch.millisUntilBackAfter(killed);
+            stallMillis = watch.longestStallMillisAfter(killed);
+            summary = users.summary();
+            books = users.books();
+        }
+        JsonNode restored = rest().get("/jobs/" + job + "/checkpoints").path("latest").path("restored");
+        String state = rest().jobState(job);
+        rest().cancel(job, START);
+        System.out.printf("kill -9 of a TaskManager: answers again %d ms after the kill (longest stall %d ms),"
+                + " restored checkpoint %s%n%s%n%s", backMillis, stallMillis, restored.path("id"), summary.toTable(), books.toTable(3));
+
+        SessionAccount total = books.total();
+        assertThat(state).isEqualTo("RUNNING");
+        assertThat(restored.path("is_savepoint").asBoolean(true)).as("restored from a checkpoint: %s", restored)
+                .isFalse();
+        assertThat(total.sent()).isEqualTo(summary.sent());
+        assertThat(total.unaccounted()).as("frames with no answer").isZero();
+        assertThat(total.dropped(DropReason.INVALID)).isZero();
+        assertThat(summary.lateResponses()).as("frames past their deadline come back as drops, never late")
+                .isZero();
+    }
+
+    @Test
+    @Order(6)
+    void answersABadArgumentThroughRestWithAClearErrorWhileTheJobManagerStaysUp() {
+        JobTopics topics = JobTopics.fresh();
+        List<String> args = topics.jobArgs(CLUSTER.bootstrapServers(), "--deadline", "banana");
+
+        Throwable refused = catchThrowable(() -> rest().runJar(jar(), args, 0, null));
+
+        assertThat(CLUSTER.flink().jobManager().isAlive()).as("the JobManager's JVM is alive").isTrue();
+        assertThat(rest().reachable()).as("the JobManager answers REST").isTrue();
+        assertThat(refused).isInstanceOf(ClusterRestException.class);
+        ClusterRestException error = (ClusterRestException) refused;
+        assertThat(error.status()).isBetween(400, 599);
+        assertThat(error.body()).contains("deadline").contains("banana");
+    }
+}
