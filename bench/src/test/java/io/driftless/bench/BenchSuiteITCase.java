@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * system: the report is produced and holds what it promises. Timing is asserted only as an
  * order between a floor and the pipeline it bounds, never against the clock.
  */
+@Tag("performance") // runs the benchmark itself for minutes: part of the performance tier it checks
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BenchSuiteITCase {
 

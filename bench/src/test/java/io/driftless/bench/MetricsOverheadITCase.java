@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the job without and with the Prometheus reporter, really scrapes the reporter, and accounts
  * for every frame. What the numbers say is the benchmark's business, not this test's.
  */
+@Tag("performance") // runs the benchmark itself for minutes: part of the performance tier it checks
 class MetricsOverheadITCase {
 
     private static final Duration TWO_S = Duration.ofSeconds(2);
