@@ -38,8 +38,11 @@ class StandaloneClusterITCase {
 
     private static final Duration START = Duration.ofMinutes(2);
     private static final String CHILD_FIRST_LOADER = "org.apache.flink.util.ChildFirstClassLoader";
-    /** Resubmissions of the leak check, and what metaspace may grow by over them all. */
-    private static final int RESUBMITS = 10;
+    /**
+     * Resubmissions of the leak check (more with -Ddriftless.cluster.resubmits=N), and what
+     * metaspace may grow by over them all.
+     */
+    private static final int RESUBMITS = Integer.getInteger("driftless.cluster.resubmits", 10);
     private static final long METASPACE_GROWTH_BOUND = 24L << 20;
 
     @RegisterExtension
@@ -125,7 +128,7 @@ class StandaloneClusterITCase {
 
     @Test
     @Order(3)
-    void leavesNothingOfACancelledJobInItsTaskManagersOverTenResubmissions() {
+    void leavesNothingOfACancelledJobInItsTaskManagersOverRepeatedResubmissions() {
         JobTopics topics = JobTopics.fresh();
         List<String> args = topics.jobArgs(CLUSTER.bootstrapServers());
         List<TaskManagerProcess> taskManagers = CLUSTER.flink().taskManagers();
