@@ -49,6 +49,7 @@ public final class StandaloneCluster implements AutoCloseable {
     private final Path deployedConfig;
     private final Path workDir;
     private final int initialTaskManagers;
+    private final int requestedRestPort;
     private final Map<String, String> overrides;
 
     private final List<TaskManagerProcess> taskManagers = new ArrayList<>();
@@ -58,15 +59,17 @@ public final class StandaloneCluster implements AutoCloseable {
     private ChildJvm jobManager;
     private ClusterRest rest;
     private int restPort;
+    private int jobManagerPrometheusPort;
     private FlinkDistribution.ResourceParams taskManagerParams;
     private FlinkCli cli;
 
-    StandaloneCluster(FlinkDistribution flink, Path deployedConfig, Path workDir, int taskManagers,
+    StandaloneCluster(FlinkDistribution flink, Path deployedConfig, Path workDir, int taskManagers, int restPort,
             Map<String, String> overrides) {
         this.flink = flink;
         this.deployedConfig = deployedConfig;
         this.workDir = workDir.toAbsolutePath();
         this.initialTaskManagers = taskManagers;
+        this.requestedRestPort = restPort;
         this.overrides = overrides;
     }
 
@@ -87,7 +90,7 @@ public final class StandaloneCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        restPort = FreePorts.next();
+        restPort = requestedRestPort != 0 ? requestedRestPort : FreePorts.next();
         Map<String, String> local = new LinkedHashMap<>();
         local.put("jobmanager.rpc.address", "localhost");
         local.put("jobmanager.rpc.port", String.valueOf(FreePorts.next()));
@@ -122,7 +125,8 @@ public final class StandaloneCluster implements AutoCloseable {
         jvm.add("-Djava.io.tmpdir=" + tmp);
         List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString()));
         args.addAll(params.dynamicProperties());
-        args.addAll(List.of("-D", "metrics.reporter.prom.port=" + FreePorts.next()));
+        jobManagerPrometheusPort = FreePorts.next();
+        args.addAll(List.of("-D", "metrics.reporter.prom.port=" + jobManagerPrometheusPort));
         jobManager = ChildJvm.start("jobmanager", jvm, flink.classpath(),
                 "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", args, environment(),
                 logDir.resolve("jobmanager.out"));
@@ -172,14 +176,16 @@ public final class StandaloneCluster implements AutoCloseable {
         jvm.add("-Djava.io.tmpdir=" + tmp);
         List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString()));
         args.addAll(taskManagerParams.dynamicProperties());
+        int prometheusPort = FreePorts.next();
         args.addAll(List.of(
                 "-D", "taskmanager.resource-id=" + resourceId,
                 "-D", "io.tmp.dirs=" + tmp,
-                "-D", "metrics.reporter.prom.port=" + FreePorts.next()));
+                "-D", "metrics.reporter.prom.port=" + prometheusPort));
         ChildJvm process = ChildJvm.start(resourceId, jvm, flink.classpath(),
                 "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", args, environment(),
                 logDir.resolve(resourceId + ".out"));
-        TaskManagerProcess tm = new TaskManagerProcess(index, resourceId, tmp, logDir.resolve(resourceId + ".log"), process);
+        TaskManagerProcess tm = new TaskManagerProcess(index, resourceId, tmp, logDir.resolve(resourceId + ".log"),
+                prometheusPort, process);
         taskManagers.add(tm);
         return tm;
     }
@@ -209,6 +215,18 @@ public final class StandaloneCluster implements AutoCloseable {
 
     public ChildJvm jobManager() {
         return jobManager;
+    }
+
+    /** The port of the JobManager's Prometheus endpoint (each process of the cluster has its own). */
+    public int jobManagerPrometheusPort() {
+        requireStarted();
+        return jobManagerPrometheusPort;
+    }
+
+    /** The port of the web UI and REST API. */
+    public int restPort() {
+        requireStarted();
+        return restPort;
     }
 
     public ClusterRest rest() {
@@ -300,6 +318,7 @@ public final class StandaloneCluster implements AutoCloseable {
         private Path deployedConfig;
         private Path workDir;
         private int taskManagers = 2;
+        private int restPort;
         private final Map<String, String> overrides = new LinkedHashMap<>();
 
         private Builder() {}
@@ -333,6 +352,15 @@ public final class StandaloneCluster implements AutoCloseable {
             return this;
         }
 
+        /** The web UI and REST port; 0 (the default) picks a free one. */
+        public Builder restPort(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("restPort must be in 0..65535, got " + port);
+            }
+            this.restPort = port;
+            return this;
+        }
+
         public Builder slotsPerTaskManager(int slots) {
             if (slots < 1) {
                 throw new IllegalArgumentException("slotsPerTaskManager must be at least 1, got " + slots);
@@ -344,6 +372,9 @@ public final class StandaloneCluster implements AutoCloseable {
         public Builder config(String key, String value) {
             Objects.requireNonNull(key, "config key");
             Objects.requireNonNull(value, "config value of " + key);
+            if (key.equals("rest.port")) {
+                throw new IllegalArgumentException("set the REST port with restPort(int): the harness calls it");
+            }
             if (key.equals(FlinkDistribution.JAVA_OPTS_ALL)) {
                 throw new IllegalArgumentException(FlinkDistribution.JAVA_OPTS_ALL
                         + " comes from the deployed config, so that what is deployed is what is tested");
@@ -358,7 +389,7 @@ public final class StandaloneCluster implements AutoCloseable {
                         + (flink == null ? " distribution" : "") + (deployedConfig == null ? " deployedConfig" : "")
                         + (workDir == null ? " workDir" : ""));
             }
-            return new StandaloneCluster(flink, deployedConfig, workDir, taskManagers, Map.copyOf(overrides));
+            return new StandaloneCluster(flink, deployedConfig, workDir, taskManagers, restPort, Map.copyOf(overrides));
         }
     }
 }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -113,8 +114,9 @@ public final class LocalRun {
     int webPort;
 
     @Option(names = "--prometheus-port", paramLabel = "PORT", defaultValue = "9249",
-            description = "Prometheus metrics endpoint port; 0 switches the reporter off,"
-                    + " to measure what metrics cost (default: ${DEFAULT-VALUE}).")
+            description = "Prometheus metrics endpoint port; 0 switches the reporter off, to measure what metrics"
+                    + " cost. With --task-managers each Flink process has an endpoint of its own, printed at"
+                    + " start (default: ${DEFAULT-VALUE}).")
     int prometheusPort;
 
     @Option(names = "--inference", paramLabel = "WHERE", defaultValue = "in-process",
@@ -145,6 +147,12 @@ public final class LocalRun {
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "2",
             description = "Partitions of each topic (default: ${DEFAULT-VALUE}).")
     int partitions;
+
+    @Option(names = "--task-managers", paramLabel = "N", defaultValue = "0",
+            description = "Run the job as it is deployed: on a standalone Flink cluster of a JobManager and N"
+                    + " TaskManagers, each a JVM of its own, configured by deploy/flink/config.yaml, the job jar"
+                    + " submitted with flink run. 0 runs it in this JVM on a MiniCluster (default: ${DEFAULT-VALUE}).")
+    int taskManagers;
 
     /** Set by Ctrl-C; the main thread checks it between start-up steps. */
     private volatile boolean stopping;
@@ -181,6 +189,10 @@ public final class LocalRun {
         if (warmUpRun.isNegative()) {
             throw new IllegalArgumentException("--warm-up-run must be 0s or more, got " + warmUpRun);
         }
+        shape();
+        if (taskManagers > 0) {
+            ClusterJob.checkSlots(projectRoot(), taskManagers, parallelism);
+        }
     }
 
     /**
@@ -212,14 +224,15 @@ public final class LocalRun {
             // closed in reverse: the job goes before the server it calls
             try (LocalInferenceServer remote = inference == InferenceBackend.REMOTE ? startInferenceServer(out) : null;
                     LocalSystem system = LocalSystem.start(ports, parallelism, partitions, jobSettings(),
-                            retention, () -> stopping)) {
+                            retention, shape(), () -> stopping)) {
                 if (stopping) {
                     out.println("Shutting down ...");
                     return 130;
                 }
-                out.println("Flink web UI:        http://localhost:" + webPort);
-                out.println(prometheusPort == 0 ? "Prometheus metrics:  off"
-                        : "Prometheus metrics:  http://localhost:" + prometheusPort + "/metrics");
+                out.println("The job runs " + system.job().describe() + ".");
+                out.println("Flink web UI:        " + system.job().webUi());
+                List<String> metrics = system.job().metricsEndpoints();
+                out.println("Prometheus metrics:  " + (metrics.isEmpty() ? "off" : String.join("\n                     ", metrics)));
                 if (remote != null) {
                     out.println("Inference server:    localhost:" + inferencePort + " (gRPC), metrics on http://localhost:"
                             + inferenceMetricsPort + "/metrics");
@@ -259,6 +272,15 @@ public final class LocalRun {
         } finally {
             finished.countDown();
         }
+    }
+
+    private JobShape shape() {
+        return taskManagers == 0 ? JobShape.IN_PROCESS : JobShape.cluster(taskManagers, projectRoot());
+    }
+
+    /** bin/driftless-local runs from the project's root folder, where the build put the cluster's jars. */
+    private static Path projectRoot() {
+        return Path.of("").toAbsolutePath();
     }
 
     /** The job's driftless options besides its Kafka cluster. */

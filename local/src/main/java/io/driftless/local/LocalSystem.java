@@ -1,7 +1,5 @@
 package io.driftless.local;
 
-import io.driftless.inference.MicroClock;
-import io.driftless.job.DriftlessJob;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.JobConfig;
 import io.driftless.kafka.EmbeddedKafkaBroker;
@@ -11,21 +9,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FileUtils;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The running system without its users: a real Kafka broker with the job's topics, and the job
- * on a local Flink cluster with its web UI and, unless switched off, the Prometheus endpoint.
+ * on a local Flink with its web UI and, unless switched off, the Prometheus endpoint: a
+ * MiniCluster in this JVM, or a standalone cluster of JVMs of their own ({@link JobShape}).
  *
  * <pre>{@code
  * try (LocalSystem system = LocalSystem.start(LocalSystem.Ports.DEFAULTS, 1, 2, () -> false)) {
@@ -65,7 +57,7 @@ public final class LocalSystem implements AutoCloseable {
     private final EmbeddedKafkaBroker broker;
     private final Ports ports;
     private final Path checkpoints;
-    private JobClient job;
+    private LocalJob job;
 
     private LocalSystem(EmbeddedKafkaBroker broker, Ports ports, Path checkpoints) {
         this.broker = broker;
@@ -79,15 +71,16 @@ public final class LocalSystem implements AutoCloseable {
      */
     public static LocalSystem start(Ports ports, int parallelism, int partitions, BooleanSupplier cancelled)
             throws Exception {
-        return start(ports, parallelism, partitions, new Configuration(), BrokerRetention.DEFAULT, cancelled);
+        return start(ports, parallelism, partitions, new Configuration(), BrokerRetention.DEFAULT, JobShape.IN_PROCESS,
+                cancelled);
     }
 
     /**
      * As above, with driftless options for the job besides its Kafka cluster, e.g. the inference
-     * backend, and how long the broker keeps records.
+     * backend, how long the broker keeps records, and where the job runs.
      */
     public static LocalSystem start(Ports ports, int parallelism, int partitions, Configuration jobSettings,
-            BrokerRetention retention, BooleanSupplier cancelled) throws Exception {
+            BrokerRetention retention, JobShape shape, BooleanSupplier cancelled) throws Exception {
         if (parallelism < 1 || partitions < 1) {
             throw new IllegalArgumentException("parallelism and partitions must be at least 1, got "
                     + parallelism + " and " + partitions);
@@ -117,11 +110,17 @@ public final class LocalSystem implements AutoCloseable {
                             DriftlessOptions.MAX_FRAME_SIZE.defaultValue().getBytes() + (64 << 10))));
             system.createTopic(DriftlessOptions.DROPPED_TOPIC.defaultValue(), partitions, Map.of());
             if (!cancelled.getAsBoolean()) {
-                system.job = startJob(broker.bootstrapServers(), ports, parallelism, jobSettings, system.checkpoints);
+                Configuration settings = new Configuration(jobSettings);
+                settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+                system.job = shape.inProcess()
+                        ? InProcessJob.start(JobConfig.from(settings, Map.of()), ports, parallelism, system.checkpoints)
+                        : ClusterJob.start(ClusterJob.Artifacts.under(shape.projectRoot()), shape.workDir(),
+                                shape.taskManagers(), ports, parallelism, settings);
+                // a fresh cluster's TaskManagers load the job's classes and models first
                 ServingProbe.await(broker.bootstrapServers(), DriftlessOptions.FRAMES_TOPIC.defaultValue(),
                         List.of(DriftlessOptions.COORDINATES_TOPIC_PATTERN.defaultValue(),
                                 DriftlessOptions.DROPPED_TOPIC.defaultValue()),
-                        Duration.ofSeconds(60), cancelled);
+                        shape.inProcess() ? Duration.ofSeconds(60) : Duration.ofSeconds(120), cancelled);
             }
             return system;
         } catch (Exception | Error e) {
@@ -132,6 +131,11 @@ public final class LocalSystem implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The job's web UI, Prometheus endpoints and where it runs; null before the job started. */
+    public LocalJob job() {
+        return job;
     }
 
     public String bootstrapServers() {
@@ -153,51 +157,12 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
-    private static JobClient startJob(String bootstrapServers, Ports ports, int parallelism, Configuration jobSettings,
-            Path checkpoints) throws Exception {
-        Configuration flink = new Configuration();
-        flink.set(RestOptions.PORT, ports.web());
-        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-        if (ports.prometheusEnabled()) {
-            flink.setString("metrics.reporter.prom.factory.class",
-                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-            flink.setString("metrics.reporter.prom.port", Integer.toString(ports.prometheus()));
-        }
-        JobConfig.applyFlinkDefaults(flink);
-        Configuration settings = new Configuration(jobSettings);
-        settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, bootstrapServers);
-        JobConfig config = JobConfig.from(settings, Map.of());
-
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
-        env.setParallelism(parallelism);
-        DriftlessJob.build(env, config, MicroClock.system());
-        JobClient job = env.executeAsync("driftless");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (job.getJobStatus().get() != JobStatus.RUNNING) {
-            if (job.getJobStatus().get().isGloballyTerminalState()) {
-                job.getJobExecutionResult().get();
-                throw new IllegalStateException("the job ended before it ran");
-            }
-            if (System.nanoTime() > deadline) {
-                job.cancel();
-                throw new IllegalStateException("the job did not start within 60 s");
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
-        return job;
-    }
-
-    /** Cancels the job and waits for it to end (the local cluster goes with it), then stops Kafka. */
+    /** Cancels the job and stops what runs it, then stops Kafka. */
     @Override
     public void close() throws Exception {
         try {
             if (job != null) {
-                job.cancel().get(30, TimeUnit.SECONDS);
-                try {
-                    job.getJobExecutionResult().get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException cancelled) {
-                    // the expected end of a cancelled job
-                }
+                job.close();
             }
         } finally {
             try {

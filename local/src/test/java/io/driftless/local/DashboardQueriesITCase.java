@@ -144,7 +144,8 @@ class DashboardQueriesITCase {
         // closed in reverse: load, Prometheus, the job, then the server the job calls
         try (LocalInferenceServer server = scenario == Scenario.REMOTE_INFERENCE
                         ? LocalInferenceServer.start(serverPort, serverMetricsPort) : null;
-                LocalSystem system = LocalSystem.start(ports, 1, 2, jobSettings, BrokerRetention.DEFAULT, () -> false);
+                LocalSystem system = LocalSystem.start(ports, 1, 2, jobSettings, BrokerRetention.DEFAULT,
+                        JobShape.IN_PROCESS, () -> false);
                 PrometheusServer prometheus = PrometheusServer.start(binary, targets, SCRAPE_INTERVAL, work);
                 Load load = Load.start(system.bootstrapServers())) {
             prometheus.awaitTargetsUp(Duration.ofSeconds(60));

@@ -1,0 +1,142 @@
+package io.driftless.local;
+
+import io.driftless.cluster.FlinkDistribution;
+import io.driftless.cluster.StandaloneCluster;
+import io.driftless.cluster.TaskManagerProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.TaskManagerOptions;
+
+/**
+ * The job as users deploy it: the shaded job jar, submitted with Flink's command line to a
+ * standalone session cluster of a JobManager and TaskManagers, each a JVM of its own started from
+ * the Flink jars the build lays out (flink-cluster) and configured by
+ * {@code deploy/flink/config.yaml}. Logs, checkpoints and savepoints stay in {@code workDir}
+ * after the run, for a look afterwards.
+ */
+final class ClusterJob implements LocalJob {
+
+    private static final Duration START = Duration.ofMinutes(3);
+
+    private final StandaloneCluster cluster;
+    private final String jobId;
+
+    private ClusterJob(StandaloneCluster cluster, String jobId) {
+        this.cluster = cluster;
+        this.jobId = jobId;
+    }
+
+    /** Where the build put what the cluster shape runs from, under the project's root folder. */
+    record Artifacts(Path flinkHome, Path deployedConfig, Path jobJar) {
+
+        static Artifacts under(Path root) {
+            Path jar;
+            try (Stream<Path> jars = Files.list(root.resolve("flink-job/target"))) {
+                jar = jars.filter(p -> p.getFileName().toString().matches("driftless-job-.*\\.jar"))
+                        .max(Comparator.comparing(Path::toString))
+                        .orElseThrow(() -> new IllegalStateException("no"));
+            } catch (IOException | IllegalStateException e) {
+                throw new IllegalStateException("no job jar (flink-job/target/driftless-job-*.jar) under "
+                        + root.toAbsolutePath() + ": build the project first (mvn -DskipTests install)");
+            }
+            return new Artifacts(root.resolve("flink-cluster/target/flink"), root.resolve("deploy/flink/config.yaml"),
+                    jar);
+        }
+    }
+
+    /**
+     * Starts the cluster, submits the job at {@code parallelism} and returns once it runs; stops
+     * the cluster when that fails.
+     */
+    static ClusterJob start(Artifacts artifacts, Path workDir, int taskManagers, LocalSystem.Ports ports,
+            int parallelism, Configuration jobSettings) throws IOException {
+        deleteRecursively(workDir);
+        StandaloneCluster cluster = StandaloneCluster.builder()
+                .distribution(FlinkDistribution.at(artifacts.flinkHome()))
+                .deployedConfig(artifacts.deployedConfig())
+                .workDir(workDir)
+                .taskManagers(taskManagers)
+                .restPort(ports.web())
+                .build();
+        try {
+            cluster.start();
+            List<String> args = new ArrayList<>(List.of("-d", "-p", Integer.toString(parallelism),
+                    artifacts.jobJar().toString()));
+            jobSettings.toMap().forEach((key, value) -> {
+                args.add("--" + key);
+                args.add(value);
+            });
+            String jobId = cluster.cli().run(args).submittedJobId();
+            cluster.rest().awaitRunning(jobId, START);
+            return new ClusterJob(cluster, jobId);
+        } catch (RuntimeException e) {
+            String logs = cluster.diagnostics();
+            cluster.close();
+            throw new IllegalStateException("the job did not start on the cluster: " + e.getMessage() + "\n" + logs, e);
+        }
+    }
+
+    /**
+     * Refuses, before anything starts, a parallelism that the TaskManagers' slots (as the deployed
+     * config sizes them) cannot hold: the job would wait for slots that never come.
+     */
+    static void checkSlots(Path projectRoot, int taskManagers, int parallelism) {
+        Path deployed = projectRoot.resolve("deploy/flink");
+        int slots = GlobalConfiguration.loadConfiguration(deployed.toString()).get(TaskManagerOptions.NUM_TASK_SLOTS);
+        if (parallelism > taskManagers * slots) {
+            throw new IllegalArgumentException("--parallelism " + parallelism + " needs more slots than "
+                    + taskManagers + " TaskManagers with " + slots + " each (" + deployed.resolve("config.yaml")
+                    + ") have");
+        }
+    }
+
+    @Override
+    public String webUi() {
+        return "http://localhost:" + cluster.restPort();
+    }
+
+    @Override
+    public List<String> metricsEndpoints() {
+        List<String> endpoints = new ArrayList<>();
+        endpoints.add("http://localhost:" + cluster.jobManagerPrometheusPort() + "/metrics (JobManager)");
+        for (TaskManagerProcess tm : cluster.taskManagers()) {
+            endpoints.add("http://localhost:" + tm.prometheusPort() + "/metrics (" + tm.resourceId() + ")");
+        }
+        return endpoints;
+    }
+
+    @Override
+    public String describe() {
+        return String.format("on a standalone Flink cluster: a JobManager and %d TaskManagers, each its own JVM"
+                + " (logs in %s)", cluster.taskManagers().size(), cluster.logDir());
+    }
+
+    /** Cancels the job, then stops the TaskManagers and the JobManager. */
+    @Override
+    public void close() {
+        try {
+            cluster.rest().cancel(jobId, Duration.ofSeconds(30));
+        } finally {
+            cluster.close();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
