@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = {
             "Benchmarks driftless on this machine: the Kafka, transport and compute floors, then the latency"
-                    + " profile, capacity at the 33 ms deadline, overload, session skew and remote inference, each"
-                    + " pipeline figure next to its floor. Writes report.md, report.json and PNG plots.",
+                    + " profile, capacity at the 33 ms deadline, overload, session skew, remote inference, JPEG"
+                    + " streams, the metrics' cost and the job on a standalone cluster, each pipeline figure next"
+                    + " to its floor. Writes report.md, report.json and PNG plots.",
             "Exit code 0 when every frame of every run was accounted for and the job rendered none late, 3"
                     + " when not (the report says where), 2 for a usage error, 1 when the run failed.",
             "The soak command runs the local system for long with its memory sampled: driftless-bench soak --help."
@@ -46,7 +47,7 @@ public final class BenchCli implements Callable<Integer> {
 
     @Option(names = "--scenarios", paramLabel = "ID", split = ",", description = "Run only these scenarios, e.g."
             + " capacity,overload (default: all of latency-profile, capacity, overload, session-skew,"
-            + " remote-inference, jpeg-streams, metrics-overhead; overload needs capacity).")
+            + " remote-inference, jpeg-streams, metrics-overhead, cluster-shape; overload needs capacity).")
     private List<String> scenarios;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write the report (default:"

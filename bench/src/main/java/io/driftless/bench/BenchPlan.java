@@ -43,7 +43,7 @@ public record BenchPlan(
     /** Every scenario, in the order that keeps each system started once. */
     public static final List<String> ALL_SCENARIOS =
             List.of("latency-profile", "capacity", "overload", "session-skew", "remote-inference", "jpeg-streams",
-                    "metrics-overhead");
+                    "metrics-overhead", "cluster-shape");
 
     public BenchPlan {
         check(fps >= 1 && fps <= 1_000, "fps must be between 1 and 1000, got %d", fps);

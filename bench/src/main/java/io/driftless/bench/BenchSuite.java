@@ -13,6 +13,7 @@ import io.driftless.bench.report.ScenarioResult;
 import io.driftless.bench.report.Stat;
 import io.driftless.bench.scenario.BenchContext;
 import io.driftless.bench.scenario.Capacity;
+import io.driftless.bench.scenario.ClusterShape;
 import io.driftless.bench.scenario.JpegStreams;
 import io.driftless.bench.scenario.LatencyProfile;
 import io.driftless.bench.scenario.MetricsOverhead;
@@ -64,7 +65,7 @@ public final class BenchSuite {
     /** Every scenario there is, by id. */
     static List<Scenario> scenarios() {
         return List.of(new LatencyProfile(), new Capacity(), new Overload(), new SessionSkew(),
-                new RemoteInference(), new JpegStreams(), new MetricsOverhead());
+                new RemoteInference(), new JpegStreams(), new MetricsOverhead(), new ClusterShape());
     }
 
     public Report run() throws Exception {
@@ -178,6 +179,12 @@ public final class BenchSuite {
         if (plan.runs("jpeg-streams")) {
             total = total.plus(plan.computeMeasure().multipliedBy(2)).plus(plan.warmUp())
                     .plus(plan.searchStep().plus(RUN_OVERHEAD).multipliedBy(plan.searchSteps()));
+        }
+        if (plan.runs("cluster-shape")) {
+            // its own system (a cluster to start), a capacity search, the JPEG floor, a JPEG warm-up and run
+            total = total.plus(plan.computeMeasure().multipliedBy(2)).plus(plan.warmUp())
+                    .plus(plan.searchStep().plus(RUN_OVERHEAD).multipliedBy(plan.searchSteps() + 1L));
+            systems += 1;
         }
         if (systems == 0 && Stream.of("capacity", "overload", "session-skew", "jpeg-streams").anyMatch(plan::runs)) {
             systems = 1;

@@ -1,6 +1,6 @@
 package io.driftless.local;
 
-import io.driftless.cluster.FlinkDistribution;
+import io.driftless.cluster.ProjectBuild;
 import io.driftless.cluster.StandaloneCluster;
 import io.driftless.cluster.TaskManagerProcess;
 import java.io.IOException;
@@ -34,34 +34,16 @@ final class ClusterJob implements LocalJob {
         this.jobId = jobId;
     }
 
-    /** Where the build put what the cluster shape runs from, under the project's root folder. */
-    record Artifacts(Path flinkHome, Path deployedConfig, Path jobJar) {
-
-        static Artifacts under(Path root) {
-            Path jar;
-            try (Stream<Path> jars = Files.list(root.resolve("flink-job/target"))) {
-                jar = jars.filter(p -> p.getFileName().toString().matches("driftless-job-.*\\.jar"))
-                        .max(Comparator.comparing(Path::toString))
-                        .orElseThrow(() -> new IllegalStateException("no"));
-            } catch (IOException | IllegalStateException e) {
-                throw new IllegalStateException("no job jar (flink-job/target/driftless-job-*.jar) under "
-                        + root.toAbsolutePath() + ": build the project first (mvn -DskipTests install)");
-            }
-            return new Artifacts(root.resolve("flink-cluster/target/flink"), root.resolve("deploy/flink/config.yaml"),
-                    jar);
-        }
-    }
-
     /**
      * Starts the cluster, submits the job at {@code parallelism} and returns once it runs; stops
      * the cluster when that fails.
      */
-    static ClusterJob start(Artifacts artifacts, Path workDir, int taskManagers, LocalSystem.Ports ports,
+    static ClusterJob start(ProjectBuild build, Path workDir, int taskManagers, LocalSystem.Ports ports,
             int parallelism, Configuration jobSettings) throws IOException {
         deleteRecursively(workDir);
         StandaloneCluster cluster = StandaloneCluster.builder()
-                .distribution(FlinkDistribution.at(artifacts.flinkHome()))
-                .deployedConfig(artifacts.deployedConfig())
+                .distribution(build.flinkHome())
+                .deployedConfig(build.deployedConfig())
                 .workDir(workDir)
                 .taskManagers(taskManagers)
                 .restPort(ports.web())
@@ -69,7 +51,7 @@ final class ClusterJob implements LocalJob {
         try {
             cluster.start();
             List<String> args = new ArrayList<>(List.of("-d", "-p", Integer.toString(parallelism),
-                    artifacts.jobJar().toString()));
+                    build.jobJar().toString()));
             jobSettings.toMap().forEach((key, value) -> {
                 args.add("--" + key);
                 args.add(value);

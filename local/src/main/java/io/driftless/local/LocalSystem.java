@@ -1,7 +1,10 @@
 package io.driftless.local;
 
+import io.driftless.cluster.ProjectBuild;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.JobConfig;
+import io.driftless.job.kafka.KafkaEndpoints;
+import io.driftless.job.parse.InputLimits;
 import io.driftless.kafka.EmbeddedKafkaBroker;
 import io.driftless.kafka.EmbeddedKafkaException;
 import java.nio.file.Files;
@@ -106,15 +109,15 @@ public final class LocalSystem implements AutoCloseable {
                     Map.of("message.timestamp.type", "LogAppendTime"));
             system.createTopic(DriftlessOptions.COORDINATES_TOPIC_PATTERN.defaultValue(), partitions, Map.of());
             system.createTopic(DriftlessOptions.ANNOTATED_TOPIC_PATTERN.defaultValue(), partitions,
-                    Map.of("max.message.bytes", Long.toString(
-                            DriftlessOptions.MAX_FRAME_SIZE.defaultValue().getBytes() + (64 << 10))));
+                    Map.of("max.message.bytes", Integer.toString(KafkaEndpoints.annotatedMaxBytes(
+                            InputLimits.DEFAULT_MAX_FRAME_BYTES))));
             system.createTopic(DriftlessOptions.DROPPED_TOPIC.defaultValue(), partitions, Map.of());
             if (!cancelled.getAsBoolean()) {
                 Configuration settings = new Configuration(jobSettings);
                 settings.set(DriftlessOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
                 system.job = shape.inProcess()
                         ? InProcessJob.start(JobConfig.from(settings, Map.of()), ports, parallelism, system.checkpoints)
-                        : ClusterJob.start(ClusterJob.Artifacts.under(shape.projectRoot()), shape.workDir(),
+                        : ClusterJob.start(ProjectBuild.under(shape.projectRoot()), shape.workDir(),
                                 shape.taskManagers(), ports, parallelism, settings);
                 // a fresh cluster's TaskManagers load the job's classes and models first
                 ServingProbe.await(broker.bootstrapServers(), DriftlessOptions.FRAMES_TOPIC.defaultValue(),

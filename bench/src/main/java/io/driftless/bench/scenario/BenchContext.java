@@ -7,10 +7,12 @@ import io.driftless.bench.load.RunResult;
 import io.driftless.bench.report.MeasuredCapacity;
 import io.driftless.bench.report.Point;
 import io.driftless.bench.system.BenchBroker;
+import io.driftless.bench.system.ClusterSystem;
 import io.driftless.bench.system.FlinkSystem;
 import io.driftless.bench.system.KafkaRelay;
 import io.driftless.bench.system.SystemUnderTest;
 import io.driftless.source.SendMode;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,6 +95,8 @@ public final class BenchContext implements AutoCloseable {
             case REMOTE_PIPELINE -> FlinkSystem.remote(broker, PARALLELISM, true);
             case UNLIMITED_REMOTE_PIPELINE -> FlinkSystem.remote(broker, PARALLELISM, false);
             case REPORTED_PIPELINE -> FlinkSystem.pipelineWithPrometheus(broker, PARALLELISM, SCRAPE_INTERVAL);
+            // bin/driftless-bench runs from the project's root folder, where the build put the cluster's jars
+            case CLUSTER_PIPELINE -> ClusterSystem.start(broker, Path.of("").toAbsolutePath());
         };
         runningKind = kind;
         load.awaitServing(running, SERVING_TIMEOUT);

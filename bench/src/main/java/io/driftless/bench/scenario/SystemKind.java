@@ -13,5 +13,7 @@ public enum SystemKind {
     /** The same with the in-flight limit off: only HTTP/2 flow control bounds the frames in flight. */
     UNLIMITED_REMOTE_PIPELINE,
     /** The job as shipped with the Prometheus reporter on and scraped. */
-    REPORTED_PIPELINE
+    REPORTED_PIPELINE,
+    /** The job jar on a standalone cluster: a JobManager and a TaskManager, each a JVM of its own. */
+    CLUSTER_PIPELINE
 }

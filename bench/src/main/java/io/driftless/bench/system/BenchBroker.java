@@ -1,5 +1,7 @@
 package io.driftless.bench.system;
 
+import io.driftless.job.kafka.KafkaEndpoints;
+import io.driftless.job.parse.InputLimits;
 import io.driftless.kafka.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,14 +61,16 @@ public final class BenchBroker implements AutoCloseable {
     /**
      * Creates fresh topics for a system: {@code bench.<system>.frames} and so on the first time,
      * with a generation number after that, so that a restarted system finds no backlog of the
-     * one before. Frames get the broker's append time, as in the local system.
+     * one before. Frames get the broker's append time and annotated frames room for the largest
+     * frame the job admits, as in the local system (the job's main refuses a topic without it).
      */
     public Topics create(String system) {
         int generation = generations.merge(system, 1, Integer::sum);
         Topics topics = Topics.of(generation == 1 ? system : system + "-" + generation);
         broker.createTopic(topics.frames(), partitions, Map.of("message.timestamp.type", "LogAppendTime"));
         broker.createTopic(topics.coordinates(), partitions, Map.of());
-        broker.createTopic(topics.annotated(), partitions, Map.of());
+        broker.createTopic(topics.annotated(), partitions, Map.of("max.message.bytes",
+                Integer.toString(KafkaEndpoints.annotatedMaxBytes(InputLimits.DEFAULT_MAX_FRAME_BYTES))));
         broker.createTopic(topics.dropped(), partitions, Map.of());
         return topics;
     }

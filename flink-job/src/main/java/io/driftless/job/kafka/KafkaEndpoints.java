@@ -64,7 +64,12 @@ public final class KafkaEndpoints {
 
     /** The largest annotated-frame record: Kafka's 1 MiB default, or the frame cap plus 64 KiB. */
     public static int annotatedMaxBytes(JobConfig config) {
-        return Math.max(1 << 20, config.inputLimits.maxFrameBytes() + ANNOTATION_ROOM_BYTES);
+        return annotatedMaxBytes(config.inputLimits.maxFrameBytes());
+    }
+
+    /** The same for a frame cap of {@code maxFrameBytes}, e.g. to create an annotated topic that fits. */
+    public static int annotatedMaxBytes(int maxFrameBytes) {
+        return Math.max(1 << 20, maxFrameBytes + ANNOTATION_ROOM_BYTES);
     }
 
     /** The largest annotated JPEG that fits an {@link #annotatedMaxBytes} record. */
