@@ -1,11 +1,13 @@
 package io.driftless.source.video;
 
+import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
 
 /**
  * Exponential backoff between reconnect attempts: the first wait is {@code initial}, each next
- * one doubles, up to {@code max}; a success starts over. Not thread-safe: one reconnecting
- * thread owns it.
+ * one doubles, up to {@code max}; a success starts over. The waits are resilience4j's
+ * {@link IntervalFunction}, as for the inference client's reopened streams; this class counts the
+ * attempts. Not thread-safe: one reconnecting thread owns it.
  */
 public final class Backoff {
 
@@ -14,9 +16,9 @@ public final class Backoff {
     /** Ten seconds: a camera that is gone for long is still tried six times a minute. */
     public static final Duration DEFAULT_MAX = Duration.ofSeconds(10);
 
-    private final long initialNanos;
-    private final long maxNanos;
-    private long nextNanos;
+    private final Duration initial;
+    private final Duration max;
+    private final IntervalFunction waits;
     private int attempts;
 
     public Backoff(Duration initial, Duration max) {
@@ -27,25 +29,23 @@ public final class Backoff {
             throw new IllegalArgumentException("the maximum backoff must be at least the initial "
                     + initial + ", got " + max);
         }
-        this.initialNanos = initial.toNanos();
-        this.maxNanos = max.toNanos();
-        this.nextNanos = initialNanos;
+        this.initial = initial;
+        this.max = max;
+        this.waits = IntervalFunction.ofExponentialBackoff(initial, 2.0, max);
     }
 
     /** How long to wait before the next attempt; each call doubles the one after, up to the max. */
     public Duration next() {
-        long wait = nextNanos;
-        nextNanos = Math.min(maxNanos, nextNanos * 2);
         attempts++;
-        return Duration.ofNanos(wait);
+        return Duration.ofMillis(waits.apply(attempts));
     }
 
     public Duration initial() {
-        return Duration.ofNanos(initialNanos);
+        return initial;
     }
 
     public Duration max() {
-        return Duration.ofNanos(maxNanos);
+        return max;
     }
 
     /** Attempts since the last {@link #reset()}. */
@@ -55,7 +55,6 @@ public final class Backoff {
 
     /** After a success: the next failure waits the initial time again. */
     public void reset() {
-        nextNanos = initialNanos;
         attempts = 0;
     }
 }

@@ -21,8 +21,10 @@ import io.driftless.proto.InferenceServiceGrpc;
 import io.driftless.proto.KeypointScheme;
 import io.driftless.proto.Landmarks;
 import io.driftless.proto.Point;
+import io.github.resilience4j.core.IntervalFunction;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -68,6 +70,8 @@ public final class RemoteInference implements FrameInference {
     /** First wait before a broken stream is opened again; doubles while new streams break unanswered. */
     static final long MIN_REOPEN_MICROS = 10_000;
     static final long MAX_REOPEN_MICROS = 1_000_000;
+    private static final IntervalFunction REOPEN_WAITS = IntervalFunction.ofExponentialBackoff(
+            Duration.ofNanos(MIN_REOPEN_MICROS * 1000), 2.0, Duration.ofNanos(MAX_REOPEN_MICROS * 1000));
     /** Longest {@link #close} waits for the answers to frames already sent. */
     static final long CLOSE_WAIT_MICROS = 5_000_000;
 
@@ -436,7 +440,8 @@ public final class RemoteInference implements FrameInference {
         private FrameStream current;
         private boolean endSeen;
         private long reopenAtMicros;
-        private long backoffMicros = MIN_REOPEN_MICROS;
+        /** Streams in a row that broke before their first answer. */
+        private int unansweredBreaks;
 
         /** {@code probe}: opens a stream at once if needed, waiting for the connection, and sends past flow control. */
         synchronized FrameStream.Send send(PendingFrame pending, InferRequest request, boolean probe) {
@@ -449,9 +454,8 @@ public final class RemoteInference implements FrameInference {
             if (current == null || current.ended()) {
                 if (current != null && !endSeen) {
                     endSeen = true;
-                    backoffMicros = current.answeredAny() ? MIN_REOPEN_MICROS
-                            : Math.min(MAX_REOPEN_MICROS, 2 * backoffMicros);
-                    reopenAtMicros = now + backoffMicros;
+                    unansweredBreaks = current.answeredAny() ? 0 : unansweredBreaks + 1;
+                    reopenAtMicros = now + 1000 * REOPEN_WAITS.apply(unansweredBreaks + 1);
                 }
                 if (!probe && now < reopenAtMicros) {
                     return FrameStream.Send.ENDED;
