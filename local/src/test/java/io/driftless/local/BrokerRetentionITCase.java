@@ -1,7 +1,7 @@
 package io.driftless.local;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.driftless.kafka.EmbeddedKafkaBroker;
 import java.time.Duration;
@@ -38,19 +38,14 @@ class BrokerRetentionITCase {
                             AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
                 // stamped three minutes ago: past the retention, and past the age that closes a segment
                 long stamp = System.currentTimeMillis() - Duration.ofMinutes(3).toMillis();
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                long sent = 0;
-                long earliest = 0;
-                while (earliest == 0 && System.nanoTime() - deadline < 0) {
-                    producer.send(new ProducerRecord<>(TOPIC, 0, stamp, null, new byte[100])).get();
-                    sent++;
-                    earliest = admin.listOffsets(Map.of(PARTITION, OffsetSpec.earliest())).all().get()
-                            .get(PARTITION).offset();
-                    Thread.sleep(200);
-                }
-                assertThat(earliest)
-                        .as("the first offset still in the log after %d records stamped 3 minutes ago", sent)
-                        .isPositive();
+                // each poll appends one more old record: a new segment rolls, and the old ones go
+                await("the first offset in the log moving past records stamped 3 minutes ago")
+                        .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> {
+                            producer.send(new ProducerRecord<>(TOPIC, 0, stamp, null, new byte[100])).get();
+                            return admin.listOffsets(Map.of(PARTITION, OffsetSpec.earliest())).all().get()
+                                    .get(PARTITION).offset();
+                        }, earliest -> earliest > 0);
             }
         }
     }

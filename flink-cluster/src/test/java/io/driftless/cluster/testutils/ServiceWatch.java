@@ -1,5 +1,8 @@
 package io.driftless.cluster.testutils;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -50,16 +53,10 @@ public final class ServiceWatch implements AutoCloseable {
     }
 
     /** Polls until the count has grown by {@code by}, failing with {@code what} after {@code timeoutMillis}. */
-    public void awaitGrowth(long by, long timeoutMillis, String what) throws InterruptedException {
+    public void awaitGrowth(long by, long timeoutMillis, String what) {
         long target = count.getAsLong() + by;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (count.getAsLong() < target) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError(what + ": the count did not grow by " + by + " within " + timeoutMillis
-                        + " ms (at " + count.getAsLong() + ")");
-            }
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
+        await(what + ": the count growing by " + by).atMost(Duration.ofMillis(timeoutMillis))
+                .pollInterval(Duration.ofMillis(20)).until(count::getAsLong, now -> now >= target);
     }
 
     /**

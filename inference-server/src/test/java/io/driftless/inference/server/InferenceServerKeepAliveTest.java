@@ -1,6 +1,7 @@
 package io.driftless.inference.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.driftless.inference.testutils.RunningServer;
 import io.driftless.proto.InferRequest;
@@ -10,6 +11,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,12 +60,9 @@ class InferenceServerKeepAliveTest {
         }
     }
 
-    private static void awaitAnswer(Map<Long, InferResponse> answers, long id, CompletableFuture<Void> ended)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!answers.containsKey(id) && !ended.isDone() && System.nanoTime() - deadline < 0) {
-            Thread.sleep(10);
-        }
+    private static void awaitAnswer(Map<Long, InferResponse> answers, long id, CompletableFuture<Void> ended) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> answers.containsKey(id) || ended.isDone());
         assertThat(answers).as("answer to request %d (stream ended: %s)", id, ended).containsKey(id);
     }
 }

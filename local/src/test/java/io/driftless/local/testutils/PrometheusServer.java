@@ -1,5 +1,7 @@
 package io.driftless.local.testutils;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
@@ -19,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The real {@code prometheus} binary on a free port, scraping the given targets into a fresh
@@ -83,30 +87,31 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     /** Polls until every target is scraped successfully; fails with Prometheus' own view after {@code timeout}. */
-    public void awaitTargetsUp(Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "Prometheus not answering";
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("prometheus exited with " + process.exitValue() + ":\n" + logTail());
-            }
-            try {
-                JsonNode active = get("/api/v1/targets?state=active").path("data").path("activeTargets");
-                last = active.toString();
-                boolean allUp = active.size() > 0;
-                for (JsonNode target : active) {
-                    allUp &= "up".equals(target.path("health").asText());
+    public void awaitTargetsUp(Duration timeout) {
+        AtomicReference<String> last = new AtomicReference<>("Prometheus not answering");
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("prometheus exited with " + process.exitValue() + ":\n"
+                            + logTail());
                 }
-                if (allUp) {
-                    return;
+                try {
+                    JsonNode active = get("/api/v1/targets?state=active").path("data").path("activeTargets");
+                    last.set(active.toString());
+                    boolean allUp = active.size() > 0;
+                    for (JsonNode target : active) {
+                        allUp &= "up".equals(target.path("health").asText());
+                    }
+                    return allUp;
+                } catch (IOException notYet) {
+                    last.set(notYet.toString());
+                    return false;
                 }
-            } catch (IOException notYet) {
-                last = notYet.toString();
-            }
-            TimeUnit.MILLISECONDS.sleep(250);
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("Prometheus targets not up within " + timeout.toSeconds() + " s: "
+                    + last.get() + "\n" + logTail(), e);
         }
-        throw new IllegalStateException("Prometheus targets not up within " + timeout.toSeconds() + " s: " + last
-                + "\n" + logTail());
     }
 
     /** An instant query now: the result vector (empty when the query matches nothing). */
