@@ -118,10 +118,12 @@ public final class ModelFolder {
         String outputText = "output '" + out.getKey() + "' " + Arrays.toString(outShape);
         ModelAdapter<RgbImage, ImageAnswer> adapter = switch (d.output()) {
             case RAW -> {
-                if (outShape.length != 3 || (outShape[1] > 0 && outShape[1] < 5)) {
+                // six columns under more rows is the NMS export: a raw export has thousands of anchors
+                boolean looksLikeNms = outShape.length == 3 && outShape[2] == 6 && outShape[1] > 6;
+                if (outShape.length != 3 || (outShape[1] > 0 && outShape[1] < 5) || looksLikeNms) {
                     throw new ModelFolderException(outputText + " is not the YOLO layout [N, 4 + classes, anchors]"
                             + " that output.layout = raw expects"
-                            + (outShape.length == 3 && outShape[2] == 6 ? "; it looks like output.layout = nms" : ""));
+                            + (looksLikeNms ? "; it looks like output.layout = nms" : ""));
                 }
                 requireClassCount(labels, outShape[1] - 4, outputText);
                 yield ImageModel.detector(new YoloDetectionAdapter(d.name(), input, out.getKey(),
