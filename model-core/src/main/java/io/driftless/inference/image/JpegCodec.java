@@ -60,8 +60,8 @@ public final class JpegCodec {
     private static final int TRUE_COLOUR = 0;
     private static final int BASELINE = 0;
 
-    /** Leptonica's font size in points for captions: about 12 pixels a line. */
-    public static final int CAPTION_FONT_SIZE = 8;
+    /** Leptonica's smallest bitmap font size: its lines fit the annotator's line height; larger ones cover the frame. */
+    public static final int CAPTION_FONT_SIZE = 4;
 
     private final JpegLimits limits;
 
