@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Loads a user's image model from a folder: the ONNX file and its {@value ModelDescriptor#FILE_NAME}
@@ -38,7 +40,30 @@ public final class ModelFolder {
     /** The metadata key under which Ultralytics exports store their class names. */
     public static final String NAMES_METADATA = "names";
 
+    /**
+     * The metadata key under which Ultralytics exports store their input size, {@code [height,
+     * width]}: an export with {@code dynamic=True} leaves the input's sides open in the graph.
+     */
+    public static final String IMGSZ_METADATA = "imgsz";
+
+    private static final Pattern IMGSZ = Pattern.compile("\\[\\s*(\\d+)\\s*,\\s*(\\d+)\\s*]");
+
     private ModelFolder() {}
+
+    /** {@code d} with the exported size for the sides it leaves open, where the model's metadata has one. */
+    private static ModelDescriptor withExportedSize(ModelDescriptor d, String imgsz) {
+        Matcher m = imgsz == null ? null : IMGSZ.matcher(imgsz.strip());
+        if (m == null || !m.matches() || (d.width() != null && d.height() != null)) {
+            return d;
+        }
+        int height = Integer.parseInt(m.group(1));
+        int width = Integer.parseInt(m.group(2));
+        return new ModelDescriptor(d.family(), d.name(), d.modelFile(), d.inputName(),
+                d.width() != null ? d.width() : Integer.valueOf(width),
+                d.height() != null ? d.height() : Integer.valueOf(height), d.layout(), d.channels(), d.mean(),
+                d.std(), d.resize(), d.padValue(), d.outputName(), d.output(), d.labelsFile(), d.minScore(),
+                d.maxIou(), d.maxDetections(), d.topK());
+    }
 
     /** Loads and checks the model in {@code folder}; throws {@link ModelFolderException} if it cannot be served. */
     public static ImageModel load(Path folder) {
@@ -82,11 +107,12 @@ public final class ModelFolder {
         try (OrtSession session = env.createSession(onnx)) {
             Map.Entry<String, TensorInfo> input = only(session.getInputInfo(), descriptor.inputName(), "input");
             Map.Entry<String, TensorInfo> output = only(session.getOutputInfo(), descriptor.outputName(), "output");
+            Map<String, String> metadata = session.getMetadata().getCustomMetadata();
             if (labels == null && descriptor.family() == ModelDescriptor.Family.DETECTION) {
-                labels = Labels.fromUltralyticsNames(
-                        session.getMetadata().getCustomMetadata().get(NAMES_METADATA));
+                labels = Labels.fromUltralyticsNames(metadata.get(NAMES_METADATA));
             }
-            return build(descriptor, onnx, labels == null ? Labels.NONE : labels, input, output);
+            return build(withExportedSize(descriptor, metadata.get(IMGSZ_METADATA)), onnx,
+                    labels == null ? Labels.NONE : labels, input, output);
         } catch (OrtException e) {
             throw new ModelFolderException("ONNX Runtime cannot load " + descriptor.modelFile() + ": "
                     + e.getMessage(), e);

@@ -22,8 +22,13 @@ final class KnownOutputModels {
      * {@link OnnxModelBuilder#BATCH} for a dynamic batch.
      */
     static OnnxModelBuilder detector(int size, long batch, float[] constant, int rows, int columns) {
+        return detector(size, size, batch, constant, rows, columns);
+    }
+
+    /** As above with the input's height and width given apart; {@link OnnxModelBuilder#BATCH} leaves a side open. */
+    static OnnxModelBuilder detector(long height, long width, long batch, float[] constant, int rows, int columns) {
         return OnnxModelBuilder.forGraph("detector")
-                .input("images", DataType.FLOAT, batch, 3, size, size)
+                .input("images", DataType.FLOAT, batch, 3, height, width)
                 .initializer("zero", new float[] {0f}, 1)
                 .initializer("perImage", new long[] {0, 1, 1}, 3)
                 .initializer("answer", constant, 1, rows, columns)

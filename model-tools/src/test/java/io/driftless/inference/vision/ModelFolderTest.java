@@ -75,6 +75,23 @@ class ModelFolderTest {
     }
 
     @Test
+    void aDynamicYoloExportTakesItsSizeFromItsMetadata() throws Exception {
+        // as yolo export dynamic=True writes it: batch, height and width open, imgsz [h, w] in the metadata
+        byte[] model = KnownOutputModels.detector(OnnxModelBuilder.BATCH, OnnxModelBuilder.BATCH,
+                OnnxModelBuilder.BATCH, ONE_CAT, 6, 1).metadata("imgsz", "[480, 640]").toByteArray();
+        ImageModel loaded = ModelFolder.load(folder("family=detection\n", model, null));
+        assertThat(loaded.input().width()).isEqualTo(640);
+        assertThat(loaded.input().height()).isEqualTo(480);
+        // the descriptor's word wins over the metadata
+        ImageModel declared = ModelFolder.load(folder("family=detection\ninput.width=320\ninput.height=320\n",
+                model, null));
+        assertThat(declared.input().width()).isEqualTo(320);
+        byte[] bare = KnownOutputModels.detector(OnnxModelBuilder.BATCH, OnnxModelBuilder.BATCH,
+                OnnxModelBuilder.BATCH, ONE_CAT, 6, 1).toByteArray();
+        assertRefused("family=detection\n", bare, "leaves its width open; set input.width");
+    }
+
+    @Test
     void aClassifierFolderLoadsWithItsNormalisation() throws Exception {
         ImageModel model = ModelFolder.load(folder("""
                 family = classification
