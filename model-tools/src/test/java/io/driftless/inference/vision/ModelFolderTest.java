@@ -9,6 +9,7 @@ import io.driftless.inference.face.RgbImage;
 import io.driftless.inference.onnx.OnnxBatchRunner;
 import io.driftless.inference.onnx.OnnxModelBuilder;
 import io.driftless.inference.onnx.RunnerOptions;
+import io.driftless.inference.onnx.proto.Onnx.TensorProto.DataType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -155,11 +156,11 @@ class ModelFolderTest {
         assertRefused("family=detection\ninput.name=pixels\n", model, "the model has no input 'pixels'; its inputs are"
                 + " [images]");
         byte[] open = OnnxModelBuilder.forGraph("open")
-                .input("x", io.driftless.inference.onnx.proto.Onnx.TensorProto.DataType.FLOAT, OnnxModelBuilder.BATCH,
+                .input("x", DataType.FLOAT, OnnxModelBuilder.BATCH,
                         3, OnnxModelBuilder.BATCH, OnnxModelBuilder.BATCH)
                 .node("ReduceMean", List.of("x"), List.of("y"), OnnxModelBuilder.intsAttribute("axes", 2, 3),
                         OnnxModelBuilder.intAttribute("keepdims", 0))
-                .output("y", io.driftless.inference.onnx.proto.Onnx.TensorProto.DataType.FLOAT, OnnxModelBuilder.BATCH,
+                .output("y", DataType.FLOAT, OnnxModelBuilder.BATCH,
                         3)
                 .toByteArray();
         assertRefused("family=classification\n", open, "leaves its width open; set input.width");
