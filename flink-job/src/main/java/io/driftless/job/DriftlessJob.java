@@ -7,6 +7,7 @@ import io.driftless.job.inference.InferenceAsyncFunction;
 import io.driftless.inference.service.InferenceOutcome;
 import io.driftless.inference.face.FaceDetectionAdapter;
 import io.driftless.inference.service.OnnxFaceInferenceFactory;
+import io.driftless.inference.service.OnnxImageModelInferenceFactory;
 import io.driftless.inference.service.OnnxPoseInferenceFactory;
 import io.driftless.inference.service.PayloadRoutedInferenceFactory;
 import io.driftless.inference.onnx.RunnerOptions;
@@ -129,19 +130,30 @@ public final class DriftlessJob {
         };
     }
 
-    /** The face model (detector, then pose of the first face) where {@link JobConfig#inferenceBackend} says. */
+    /**
+     * The model of image frames: a user's image model when {@link JobConfig#imageModel} names one,
+     * else the face model (detector, then pose of the first face) where {@link JobConfig#inferenceBackend} says.
+     */
     public static FrameInferenceFactory faceInference(JobConfig config) {
-        return switch (config.inferenceBackend) {
-            case IN_PROCESS -> new OnnxFaceInferenceFactory(config.faceModel, config.poseModel, new RunnerOptions(
-                    config.maxImageBatchSize, config.queueCapacity, config.intraOpThreads,
-                    RunnerOptions.DEFAULTS.initialLatencyMicros()),
+        if (config.imageModel != null) {
+            return new OnnxImageModelInferenceFactory(config.imageModel, imageRunnerOptions(config),
                     config.inputLimits.jpegLimits(), config.imageThreads, config.annotatedQuality);
+        }
+        return switch (config.inferenceBackend) {
+            case IN_PROCESS -> new OnnxFaceInferenceFactory(config.faceModel, config.poseModel,
+                    imageRunnerOptions(config), config.inputLimits.jpegLimits(), config.imageThreads,
+                    config.annotatedQuality);
             case REMOTE -> RemoteInferenceFactory.builder(config.inferenceTarget, FaceDetectionAdapter.MODEL_NAME)
                     .tls(config.inferenceTls)
                     .streamsPerServer(config.inferenceStreamsPerServer)
                     .inFlightLimit(config.inferenceInFlightLimit)
                     .build();
         };
+    }
+
+    private static RunnerOptions imageRunnerOptions(JobConfig config) {
+        return new RunnerOptions(config.maxImageBatchSize, config.queueCapacity, config.intraOpThreads,
+                RunnerOptions.DEFAULTS.initialLatencyMicros());
     }
 
     private static FrameInferenceFactory inProcessPoseInference(JobConfig config) {

@@ -92,6 +92,15 @@ public final class DriftlessOptions {
             .withDescription("The face detector for image frames (BlazeFace short-range layout): a file path,"
                     + " or classpath:NAME for one inside the job jar.");
 
+    public static final ConfigOption<String> IMAGE_MODEL = key(PREFIX + "model.image")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("A folder holding a user's own image model for image frames, in place of the face"
+                    + " detector: a YOLO-layout object detector or a classifier, its ONNX file beside a"
+                    + " model.properties descriptor (see docs/bring-your-own-model.md). It must exist on every"
+                    + " TaskManager; it is checked against its descriptor when the job starts. In-process only."
+                    + " Short form: --model.");
+
     public static final ConfigOption<InferenceBackend> INFERENCE_BACKEND = key(PREFIX + "inference.backend")
             .enumType(InferenceBackend.class)
             .defaultValue(InferenceBackend.IN_PROCESS)
@@ -247,7 +256,7 @@ public final class DriftlessOptions {
     public static final List<ConfigOption<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, FRAMES_TOPIC, COORDINATES_TOPIC_PATTERN, ANNOTATED_TOPIC_PATTERN, DROPPED_TOPIC,
             GROUP_ID, CREATE_TOPICS, TOPIC_PARTITIONS, STARTING_OFFSETS, DEFAULT_DEADLINE, MAX_DEADLINE, POSE_MODEL,
-            FACE_MODEL, INFERENCE_BACKEND, INFERENCE_TARGET, INFERENCE_TLS_TRUST, INFERENCE_TLS_CLIENT_CERT,
+            FACE_MODEL, IMAGE_MODEL, INFERENCE_BACKEND, INFERENCE_TARGET, INFERENCE_TLS_TRUST, INFERENCE_TLS_CLIENT_CERT,
             INFERENCE_TLS_CLIENT_KEY, INFERENCE_STREAMS_PER_SERVER, INFERENCE_LIMIT_ALGORITHM, INFERENCE_LIMIT_INITIAL,
             INFERENCE_LIMIT_MIN, INFERENCE_LIMIT_MAX, MAX_BATCH_SIZE, MAX_IMAGE_BATCH_SIZE, IMAGE_THREADS, ANNOTATED_QUALITY,
             QUEUE_CAPACITY, INTRA_OP_THREADS, ASYNC_CAPACITY, CLOCK_WINDOW, MAX_SESSION_FPS, SESSION_BURST,
@@ -256,6 +265,7 @@ public final class DriftlessOptions {
     /** Command-line short forms of options, without the {@code --}. */
     public static final Map<String, ConfigOption<?>> SHORT_FORMS = Map.of(
             "inference", INFERENCE_BACKEND,
+            "model", IMAGE_MODEL,
             "inference-target", INFERENCE_TARGET);
 
     /** Where the job's model runs. */

@@ -52,6 +52,8 @@ public final class JobConfig implements Serializable {
     public final Duration maxDeadline;
     public final String poseModel;
     public final String faceModel;
+    /** The folder of a user's image model serving image frames instead of the face detector; null for none. */
+    public final String imageModel;
     public final InferenceBackend inferenceBackend;
     /** The remote backend's servers, host:port[,host:port...]; null for in-process. */
     public final String inferenceTarget;
@@ -108,6 +110,7 @@ public final class JobConfig implements Serializable {
         this.faceModel = nonBlank(conf, FACE_MODEL);
         this.inferenceBackend = conf.get(INFERENCE_BACKEND);
         this.inferenceTarget = inferenceTarget(conf, inferenceBackend);
+        this.imageModel = imageModel(conf, inferenceBackend);
         this.inferenceTls = inferenceTls(conf);
         this.inferenceStreamsPerServer = atLeast(conf, INFERENCE_STREAMS_PER_SERVER, 1);
         this.inferenceInFlightLimit = inferenceInFlightLimit(conf);
@@ -292,6 +295,15 @@ public final class JobConfig implements Serializable {
             return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
         }
         return String.valueOf(value);
+    }
+
+    private static String imageModel(ReadableConfig conf, InferenceBackend backend) {
+        String folder = conf.getOptional(IMAGE_MODEL).filter(f -> !f.isBlank()).orElse(null);
+        if (folder != null && backend == InferenceBackend.REMOTE) {
+            throw new IllegalArgumentException(IMAGE_MODEL.key() + " is set but " + INFERENCE_BACKEND.key()
+                    + " is remote: a user's image model runs in-process only");
+        }
+        return folder;
     }
 
     private static String inferenceTarget(ReadableConfig conf, InferenceBackend backend) {

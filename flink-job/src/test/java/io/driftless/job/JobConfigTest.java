@@ -44,6 +44,18 @@ class JobConfigTest {
     }
 
     @Test
+    void aUsersImageModelIsChosenByItsFolderAndRunsInProcessOnly() {
+        assertThat(fromArgs("--bootstrap-servers", "k:1").imageModel).isNull();
+        assertThat(fromArgs("--bootstrap-servers", "k:1", "--model", "/models/yolo11n").imageModel)
+                .isEqualTo("/models/yolo11n");
+        assertThat(fromArgs("--bootstrap-servers", "k:1", "--model.image", "/models/resnet").imageModel)
+                .isEqualTo("/models/resnet");
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--model", "/models/yolo11n",
+                "--inference", "remote", "--inference-target", "localhost:50051"))
+                .hasMessageContaining("driftless.model.image is set but driftless.inference.backend is remote");
+    }
+
+    @Test
     void passesKafkaPropertiesThroughWithoutTheirPrefix() {
         JobConfig config = fromArgs("--bootstrap-servers", "k:1", "--kafka.security.protocol", "SSL");
         assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SSL");

@@ -5,6 +5,7 @@ import io.driftless.inference.service.InferenceOutcome;
 import io.driftless.job.ResponseTopicPattern;
 import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.Box;
+import io.driftless.proto.Classification;
 import io.driftless.proto.Detection;
 import io.driftless.proto.Point;
 import com.google.protobuf.ByteString;
@@ -60,6 +61,26 @@ public class AnnotatedSerializer implements KafkaRecordSerializationSchema<Infer
                 detection.addKeypoints(Point.newBuilder().setX(d[k]).setY(d[k + 1]));
             }
             response.addDetections(detection);
+        }
+        float[] o = outcome.objects;
+        for (int i = 0; i < outcome.objectCount(); i++) {
+            int at = i * InferenceOutcome.OBJECT_STRIDE;
+            response.addDetections(Detection.newBuilder()
+                    .setLabel(outcome.objectLabels[i])
+                    .setScore(o[at])
+                    .setBox(Box.newBuilder()
+                            .setXMin(o[at + 1])
+                            .setYMin(o[at + 2])
+                            .setXMax(o[at + 3])
+                            .setYMax(o[at + 4])));
+        }
+        if (outcome.classLabels != null) {
+            for (int i = 0; i < outcome.classLabels.length; i++) {
+                response.addClasses(Classification.newBuilder()
+                        .setLabel(outcome.classLabels[i])
+                        .setScore(outcome.classScores[i])
+                        .setClassId(outcome.classIds[i]));
+            }
         }
         return new ProducerRecord<>(
                 topics.topicFor(frame.sessionId),

@@ -1,6 +1,9 @@
 package io.driftless.inference.service;
 
 import io.driftless.inference.face.FaceDetection;
+import io.driftless.inference.vision.ClassScore;
+import io.driftless.inference.vision.ImageAnswer;
+import io.driftless.inference.vision.ObjectDetection;
 import io.driftless.proto.DropReason;
 import java.util.List;
 
@@ -14,6 +17,8 @@ public class InferenceOutcome {
 
     /** Floats per face in {@link #detections}. */
     public static final int DETECTION_STRIDE = 5 + 2 * FaceDetection.KEYPOINT_COUNT;
+    /** Floats per object in {@link #objects}. */
+    public static final int OBJECT_STRIDE = 5;
 
     public FrameEnvelope frame;
     /** Null when the model produced a result. */
@@ -45,6 +50,18 @@ public class InferenceOutcome {
      */
     public float[] detections;
 
+    /**
+     * Image frames of a user's detector: the objects found, {@value #OBJECT_STRIDE} floats each
+     * (score, left, top, right, bottom) in the image's pixels, best first; labels in {@link
+     * #objectLabels}. Null for other models.
+     */
+    public float[] objects;
+    public String[] objectLabels;
+    /** Image frames of a user's classifier: the top classes, best first. Null for other models. */
+    public String[] classLabels;
+    public float[] classScores;
+    public int[] classIds;
+
     /** Screen-space AR anchors, x0, y0, ..., set by the render gate after smoothing. */
     public float[] anchors;
     /** When the render gate emitted the response. */
@@ -75,6 +92,37 @@ public class InferenceOutcome {
             at += DETECTION_STRIDE;
         }
         detections = packed;
+    }
+
+    /** Packs a user model's answer into {@link #objects} and the class fields. */
+    public void packAnswer(ImageAnswer answer) {
+        List<ObjectDetection> found = answer.objects();
+        objects = new float[found.size() * OBJECT_STRIDE];
+        objectLabels = new String[found.size()];
+        for (int i = 0; i < found.size(); i++) {
+            ObjectDetection d = found.get(i);
+            int at = i * OBJECT_STRIDE;
+            objects[at] = d.score();
+            objects[at + 1] = d.left();
+            objects[at + 2] = d.top();
+            objects[at + 3] = d.right();
+            objects[at + 4] = d.bottom();
+            objectLabels[i] = d.label();
+        }
+        List<ClassScore> classes = answer.classes();
+        classLabels = new String[classes.size()];
+        classScores = new float[classes.size()];
+        classIds = new int[classes.size()];
+        for (int i = 0; i < classes.size(); i++) {
+            classLabels[i] = classes.get(i).label();
+            classScores[i] = classes.get(i).score();
+            classIds[i] = classes.get(i).classId();
+        }
+    }
+
+    /** How many objects {@link #objects} holds. */
+    public int objectCount() {
+        return objects == null ? 0 : objects.length / OBJECT_STRIDE;
     }
 
     /** How many faces {@link #detections} holds. */

@@ -2,7 +2,12 @@ package io.driftless.inference.image;
 
 import io.driftless.inference.face.FaceDetection;
 import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.vision.ClassScore;
+import io.driftless.inference.vision.ImageAnswer;
+import io.driftless.inference.vision.ObjectDetection;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Draws face detections onto an {@link RgbImage} for the annotated-frame response: each box as an
@@ -27,6 +32,16 @@ public final class Annotator {
      * tip yellow, mouth centre magenta, right ear cyan, left ear orange.
      */
     public static final int[] KEYPOINT_RGB = {0xFF0000, 0x0060FF, 0xFFFF00, 0xFF00FF, 0x00FFFF, 0xFF8000};
+
+    /** Object boxes' colours, by class index modulo their count: distinct on most frames. */
+    public static final int[] CLASS_RGB = {0x00E000, 0xFF3030, 0x3090FF, 0xFFD000, 0xFF40FF, 0x00E0E0, 0xFF8000,
+        0xA060FF};
+
+    /** The top classes' text colour, over a black shadow so that it reads on light and dark frames. */
+    public static final int CLASS_TEXT_RGB = 0xFFFF00;
+
+    /** Pixels from one caption line's baseline to the next. */
+    static final int LINE_HEIGHT = 14;
 
     private final int lineWidth;
     private final int dotRadius;
@@ -56,23 +71,57 @@ public final class Annotator {
         }
     }
 
-    private void drawBox(RgbImage image, FaceDetection d) {
-        if (!Float.isFinite(d.left()) || !Float.isFinite(d.top()) || !Float.isFinite(d.right())
-                || !Float.isFinite(d.bottom())) {
-            return;
+    /**
+     * Draws a user model's answer: each object's box in its class's colour. Returns the text that
+     * goes with it, for {@link JpegCodec#encode(RgbImage, int, List)}: each box's label and score
+     * above it (inside it at the frame's top edge), and the top classes, one a line, top left.
+     */
+    public List<Caption> draw(RgbImage image, ImageAnswer answer) {
+        List<Caption> captions = new ArrayList<>();
+        for (ObjectDetection d : answer.objects()) {
+            int colour = CLASS_RGB[Math.floorMod(d.classId(), CLASS_RGB.length)];
+            if (drawBox(image, d.left(), d.top(), d.right(), d.bottom(), colour)) {
+                int top = Math.round(d.top());
+                int baseline = top >= LINE_HEIGHT ? top - 3 : top + LINE_HEIGHT - 2;
+                captions.add(new Caption(label(d.label(), d.score()), Math.round(d.left()) + 1, baseline, colour));
+            }
         }
-        int left = Math.round(d.left());
-        int top = Math.round(d.top());
-        int right = Math.round(d.right()) - 1;
-        int bottom = Math.round(d.bottom()) - 1;
+        int line = 0;
+        for (ClassScore c : answer.classes()) {
+            int baseline = LINE_HEIGHT * ++line;
+            String text = label(c.label(), c.score());
+            captions.add(new Caption(text, 5, baseline + 1, 0x000000));
+            captions.add(new Caption(text, 4, baseline, CLASS_TEXT_RGB));
+        }
+        return captions;
+    }
+
+    private static String label(String name, float score) {
+        return String.format(Locale.ROOT, "%s %.2f", name, score);
+    }
+
+    private void drawBox(RgbImage image, FaceDetection d) {
+        drawBox(image, d.left(), d.top(), d.right(), d.bottom(), BOX_RGB);
+    }
+
+    /** Draws a box outline; false when there is nothing to draw (not finite, or empty). */
+    private boolean drawBox(RgbImage image, float x0, float y0, float x1, float y1, int colour) {
+        if (!Float.isFinite(x0) || !Float.isFinite(y0) || !Float.isFinite(x1) || !Float.isFinite(y1)) {
+            return false;
+        }
+        int left = Math.round(x0);
+        int top = Math.round(y0);
+        int right = Math.round(x1) - 1;
+        int bottom = Math.round(y1) - 1;
         if (right < left || bottom < top) {
-            return;
+            return false;
         }
         int inset = Math.min(lineWidth, Math.min(right - left + 1, bottom - top + 1)) - 1;
-        fill(image, left, top, right, top + inset, BOX_RGB);
-        fill(image, left, bottom - inset, right, bottom, BOX_RGB);
-        fill(image, left, top, left + inset, bottom, BOX_RGB);
-        fill(image, right - inset, top, right, bottom, BOX_RGB);
+        fill(image, left, top, right, top + inset, colour);
+        fill(image, left, bottom - inset, right, bottom, colour);
+        fill(image, left, top, left + inset, bottom, colour);
+        fill(image, right - inset, top, right, bottom, colour);
+        return true;
     }
 
     private void drawDot(RgbImage image, float x, float y, int colour) {

@@ -1,6 +1,7 @@
 package io.driftless.inference.image;
 
 import static org.bytedeco.leptonica.global.leptonica.L_SEVERITY_NONE;
+import static org.bytedeco.leptonica.global.leptonica.bmfCreate;
 import static org.bytedeco.leptonica.global.leptonica.lept_free;
 import static org.bytedeco.leptonica.global.leptonica.pixConvertTo32;
 import static org.bytedeco.leptonica.global.leptonica.pixCreate;
@@ -11,16 +12,19 @@ import static org.bytedeco.leptonica.global.leptonica.pixGetHeight;
 import static org.bytedeco.leptonica.global.leptonica.pixGetWidth;
 import static org.bytedeco.leptonica.global.leptonica.pixReadMemJpeg;
 import static org.bytedeco.leptonica.global.leptonica.pixScaleToSize;
+import static org.bytedeco.leptonica.global.leptonica.pixSetTextline;
 import static org.bytedeco.leptonica.global.leptonica.pixWriteMemJpeg;
 import static org.bytedeco.leptonica.global.leptonica.setMsgSeverity;
 
 import io.driftless.inference.NativeLibraries;
 import io.driftless.inference.face.RgbImage;
 import java.nio.IntBuffer;
+import java.util.List;
 import java.util.Objects;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.SizeTPointer;
+import org.bytedeco.leptonica.L_BMF;
 import org.bytedeco.leptonica.PIX;
 
 /**
@@ -56,7 +60,15 @@ public final class JpegCodec {
     private static final int TRUE_COLOUR = 0;
     private static final int BASELINE = 0;
 
+    /** Leptonica's smallest bitmap font size: its lines fit the annotator's line height; larger ones cover the frame. */
+    public static final int CAPTION_FONT_SIZE = 4;
+
     private final JpegLimits limits;
+
+    /** Leptonica's bitmap font, built from its compiled-in glyphs on first use; read-only after. */
+    private static final class CaptionFont {
+        static final L_BMF FONT = bmfCreate((String) null, CAPTION_FONT_SIZE);
+    }
 
     public JpegCodec(JpegLimits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -111,11 +123,27 @@ public final class JpegCodec {
      * @param quality 1 (smallest) to 100 (best); 75 to 85 suits video frames
      */
     public byte[] encode(RgbImage image, int quality) {
+        return encode(image, quality, List.of());
+    }
+
+    /**
+     * Encodes {@code image} as a baseline JPEG with {@code captions} written on it (Leptonica's
+     * bitmap font; text beyond the frame's edges is clipped). {@code image} itself is not changed.
+     *
+     * @param quality 1 (smallest) to 100 (best); 75 to 85 suits video frames
+     */
+    public byte[] encode(RgbImage image, int quality, List<Caption> captions) {
         if (quality < 1 || quality > 100) {
             throw new IllegalArgumentException("JPEG quality must be 1 to 100, got " + quality);
         }
         PIX pix = toPix(image);
         try (PointerPointer<BytePointer> data = new PointerPointer<>(1); SizeTPointer size = new SizeTPointer(1)) {
+            for (Caption caption : captions) {
+                if (!caption.text().isEmpty()) {
+                    pixSetTextline(pix, CaptionFont.FONT, caption.text(), caption.rgb() << 8, caption.x(),
+                            caption.baselineY(), (int[]) null, (int[]) null);
+                }
+            }
             if (pixWriteMemJpeg(data, size, pix, quality, BASELINE) != 0) {
                 throw new IllegalStateException("libjpeg-turbo failed to encode a " + image.width() + "x"
                         + image.height() + " image");

@@ -90,8 +90,9 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
      * ONNX Runtime's one environment. Its JVM shutdown hook is a thread that inherits the caller's
      * context classloader: made on a Flink task thread it would hold that job's classloader even
      * where ONNX Runtime is shared from a TaskManager's lib/, so it gets ONNX Runtime's own.
+     * Whoever opens a session of its own (to inspect a model) gets the environment here too.
      */
-    private static OrtEnvironment environment() {
+    public static OrtEnvironment environment() {
         NativeLibraries.onnxRuntimeInUse();
         Thread current = Thread.currentThread();
         ClassLoader context = current.getContextClassLoader();

@@ -1,0 +1,285 @@
+package io.driftless.job;
+
+import static io.driftless.inference.onnx.OnnxModelBuilder.intAttribute;
+import static io.driftless.inference.onnx.OnnxModelBuilder.intsAttribute;
+import static io.driftless.job.testutils.JobUnderTest.key;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.driftless.inference.image.Annotator;
+import io.driftless.inference.onnx.OnnxModelBuilder;
+import io.driftless.inference.onnx.proto.Onnx.TensorProto.DataType;
+import io.driftless.job.testutils.EndToEndCluster;
+import io.driftless.job.testutils.FaceFrames;
+import io.driftless.job.testutils.JobUnderTest;
+import io.driftless.job.testutils.ResponseLog;
+import io.driftless.proto.AnnotatedFrame;
+import io.driftless.proto.Box;
+import io.driftless.proto.Classification;
+import io.driftless.proto.Detection;
+import io.driftless.proto.DropReason;
+import io.driftless.proto.DroppedFrame;
+import io.driftless.proto.Frame;
+import io.driftless.source.accounting.AccountingReport;
+import io.driftless.source.accounting.AnswerReader;
+import io.driftless.source.accounting.FrameLedger;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A user's own image model selected by configuration alone, end to end: a real broker, the
+ * MiniCluster, the model loaded from a folder (ONNX file, descriptor, labels) by the job. The
+ * models answer from the frame's content: each class's score is the mean of one colour channel,
+ * so a solid red frame is "red". Frames of known colour go in; labels, scores, boxes mapped back
+ * through the letterbox and every frame's fate are checked.
+ */
+class ImageModelITCase {
+
+    private static final int SESSIONS = 3;
+    private static final int ROUNDS = 4;
+    private static final int[] COLOURS = {0xFF0000, 0x00FF00, 0x0000FF};
+    private static final List<String> LABELS = List.of("red", "green", "blue");
+    private static final Duration ROUND_TIMEOUT = Duration.ofSeconds(60);
+    private static final int SIZE = 64;
+    /** The one anchor's box in model pixels: centre (32, 32), 20 x 10. */
+    private static final float[] BOX = {32, 32, 20, 10};
+    /** That box in a 640 x 480 frame: letterboxed at 0.1 with 8 model pixels of border above. */
+    private static final float[] FRAME_BOX = {220, 190, 420, 290};
+
+    /**
+     * The frame's own channel's mean over the model's input: 48 of its 64 rows are the frame
+     * (full), 16 the letterbox border (114 of 255).
+     */
+    private static final float LETTERBOXED_MEAN = (48 + 16 * 114 / 255f) / 64;
+
+    @RegisterExtension
+    static final EndToEndCluster CLUSTER = EndToEndCluster.builder().build();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stop() throws Exception {
+        CLUSTER.cancelJob();
+    }
+
+    /**
+     * A YOLO raw-layout detector with one anchor at {@link #BOX} whose three class scores are the
+     * image's channel means: {@code output0 [N, 7, 1]}.
+     */
+    private static byte[] colourDetector() {
+        return OnnxModelBuilder.forGraph("colour-detector")
+                .input("images", DataType.FLOAT, OnnxModelBuilder.BATCH, 3, SIZE, SIZE)
+                .initializer("box", BOX, 1, 4, 1)
+                .initializer("zero", new float[] {0f}, 1)
+                .initializer("column", new long[] {0, 3, 1}, 3)
+                .node("ReduceMean", List.of("images"), List.of("means"), intsAttribute("axes", 2, 3),
+                        intAttribute("keepdims", 1))
+                .node("Reshape", List.of("means", "column"), List.of("scores"))
+                // [N, 1, 1] zeros added to the box: the box broadcast over the batch
+                .node("ReduceMean", List.of("scores"), List.of("any"), intsAttribute("axes", 1),
+                        intAttribute("keepdims", 1))
+                .node("Mul", List.of("any", "zero"), List.of("zeros"))
+                .node("Add", List.of("zeros", "box"), List.of("boxes"))
+                .node("Concat", List.of("boxes", "scores"), List.of("output0"), intAttribute("axis", 1))
+                .output("output0", DataType.FLOAT, OnnxModelBuilder.BATCH, 7, 1)
+                .toByteArray();
+    }
+
+    /** A classifier whose logits are the image's channel means, 224 x 224 NCHW. */
+    private static byte[] colourClassifier() {
+        return OnnxModelBuilder.forGraph("colour-classifier")
+                .input("pixels", DataType.FLOAT, OnnxModelBuilder.BATCH, 3, 224, 224)
+                .node("ReduceMean", List.of("pixels"), List.of("logits"), intsAttribute("axes", 2, 3),
+                        intAttribute("keepdims", 0))
+                .output("logits", DataType.FLOAT, OnnxModelBuilder.BATCH, 3)
+                .toByteArray();
+    }
+
+    private Path modelFolder(String descriptor, byte[] model) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("model"));
+        Files.write(folder.resolve("model.onnx"), model);
+        Files.writeString(folder.resolve("model.properties"), descriptor);
+        Files.writeString(folder.resolve("labels.txt"), String.join("\n", LABELS) + "\n");
+        return folder;
+    }
+
+    private JobConfig config(Path folder) {
+        Configuration settings = CLUSTER.settings();
+        settings.set(DriftlessOptions.IMAGE_MODEL, folder.toString());
+        return JobConfig.from(settings, Map.of());
+    }
+
+    @Test
+    void aDetectorFromAModelFolderFindsTheFramesColourWhereTheModelPutsIt() throws Exception {
+        Path folder = modelFolder("family = detection\nname = colours\nlabels = labels.txt\n"
+                + "detection.min-score = 0.5\n", colourDetector());
+        Map<String, AnnotatedFrame> answered = run(config(folder));
+        for (Map.Entry<String, AnnotatedFrame> e : answered.entrySet()) {
+            AnnotatedFrame frame = e.getValue();
+            assertThat(frame.getModel()).isEqualTo("colours");
+            assertThat(frame.getClassesCount()).isZero();
+            assertThat(frame.getDetectionsList()).as("objects in %s", e.getKey()).singleElement()
+                    .satisfies(d -> {
+                        assertThat(d.getLabel()).isEqualTo(expectedLabel(e.getKey()));
+                        assertThat(d.getScore()).isCloseTo(LETTERBOXED_MEAN, within(0.01f));
+                        assertBox(d);
+                    });
+            int colour = LABELS.indexOf(expectedLabel(e.getKey()));
+            assertBoxDrawn(frame, colour, COLOURS[colour]);
+        }
+    }
+
+    @Test
+    void aClassifierFromAModelFolderNamesTheFramesColourWithItsProbability() throws Exception {
+        Path folder = modelFolder("""
+                family = classification
+                name = colour-names
+                labels = labels.txt
+                classification.top-k = 2
+                """, colourClassifier());
+        Map<String, AnnotatedFrame> answered = run(config(folder));
+        double top = Math.E / (Math.E + 2);
+        for (Map.Entry<String, AnnotatedFrame> e : answered.entrySet()) {
+            AnnotatedFrame frame = e.getValue();
+            assertThat(frame.getModel()).isEqualTo("colour-names");
+            assertThat(frame.getDetectionsCount()).isZero();
+            List<Classification> classes = frame.getClassesList();
+            assertThat(classes).as("classes of %s", e.getKey()).hasSize(2);
+            assertThat(classes.get(0).getLabel()).isEqualTo(expectedLabel(e.getKey()));
+            assertThat(classes.get(0).getClassId()).isEqualTo(LABELS.indexOf(expectedLabel(e.getKey())));
+            assertThat(classes.get(0).getScore()).isCloseTo((float) top, within(0.02f));
+            assertThat(classes.get(1).getScore()).isLessThan(classes.get(0).getScore());
+        }
+    }
+
+    /** Session {@code s} sends frames of colour {@code s}. */
+    private static String expectedLabel(String id) {
+        return LABELS.get(Integer.parseInt(id.substring("colour-".length(), id.indexOf('/'))));
+    }
+
+    private static void assertBox(Detection d) {
+        Box b = d.getBox();
+        assertThat(new float[] {b.getXMin(), b.getYMin(), b.getXMax(), b.getYMax()})
+                .containsExactly(FRAME_BOX, within(0.01f));
+    }
+
+    /** The annotated frame shows the box's top edge in its class's colour, the frame's colour inside. */
+    private static void assertBoxDrawn(AnnotatedFrame frame, int classId, int frameColour) throws Exception {
+        BufferedImage drawn = ImageIO.read(new ByteArrayInputStream(frame.getJpeg().toByteArray()));
+        assertThat(drawn.getWidth()).isEqualTo(640);
+        int boxColour = Annotator.CLASS_RGB[classId];
+        int edge = drawn.getRGB(320, (int) FRAME_BOX[1]);
+        int inside = drawn.getRGB(320, 240);
+        assertThat(distance(edge, boxColour)).as("box edge pixel %06x", edge & 0xFFFFFF)
+                .isLessThan(distance(edge, frameColour));
+        assertThat(distance(inside, frameColour)).as("pixel inside the box %06x", inside & 0xFFFFFF)
+                .isLessThan(distance(inside, boxColour));
+    }
+
+    private static int distance(int a, int b) {
+        int d = 0;
+        for (int shift = 0; shift <= 16; shift += 8) {
+            d += Math.abs((a >>> shift & 0xFF) - (b >>> shift & 0xFF));
+        }
+        return d;
+    }
+
+    /**
+     * Starts the job, sends {@link #ROUNDS} rounds of one solid frame per session and one broken
+     * JPEG; checks the broken one is refused and every frame is accounted for; returns the
+     * annotated frames by id.
+     */
+    private Map<String, AnnotatedFrame> run(JobConfig config) throws Exception {
+        String frames = CLUSTER.topics().frames();
+        String coordinates = CLUSTER.topics().coordinates();
+        String annotated = CLUSTER.topics().annotated();
+        String dropped = CLUSTER.topics().dropped();
+        CLUSTER.startJob(config, DriftlessJob.inference(config), Map.of()).awaitServing();
+        FrameLedger ledger = new FrameLedger();
+        Map<String, AnnotatedFrame> answered = new LinkedHashMap<>();
+        Map<String, String> drops = new LinkedHashMap<>();
+        try (KafkaProducer<byte[], byte[]> producer = JobUnderTest.producer(CLUSTER.bootstrapServers());
+                ResponseLog log = new ResponseLog(CLUSTER.bootstrapServers(), coordinates, annotated, dropped)) {
+            for (int round = 1; round <= ROUNDS; round++) {
+                List<Frame> sent = new ArrayList<>();
+                for (int s = 0; s < SESSIONS; s++) {
+                    sent.add(FaceFrames.frame("colour-" + s, round, solid(COLOURS[s]), 640, 480).build());
+                }
+                for (Frame frame : sent) {
+                    ledger.sent(frame.getSessionId(), frame.getSequence());
+                    producer.send(new ProducerRecord<>(frames, key(frame.getSessionId()), frame.toByteArray())).get();
+                }
+                log.awaitUntil(l -> sent.stream().allMatch(f -> l.answered(f.getSessionId(), f.getSequence())),
+                        ROUND_TIMEOUT);
+            }
+            Frame broken = FaceFrames.frame("broken", 1, FaceFrames.truncated(solid(0xFFFFFF), 40), 640, 480).build();
+            ledger.sent("broken", 1);
+            producer.send(new ProducerRecord<>(frames, key("broken"), broken.toByteArray())).get();
+            log.awaitUntil(l -> l.drops.containsKey(ResponseLog.id("broken", 1)), ROUND_TIMEOUT);
+            DroppedFrame drop = log.drops.get(ResponseLog.id("broken", 1));
+            assertThat(drop.getReason()).isEqualTo(DropReason.INVALID);
+            assertThat(drop.getDetail()).contains("JPEG is truncated");
+
+            for (int s = 0; s < SESSIONS; s++) {
+                for (int round = 1; round <= ROUNDS; round++) {
+                    String id = ResponseLog.id("colour-" + s, round);
+                    if (log.drops.containsKey(id)) {
+                        // a busy machine may make a frame late; it must say so
+                        assertThat(log.drops.get(id).getReason()).as("drop reason of %s", id)
+                                .isIn(DropReason.LATE_ON_ARRIVAL, DropReason.DEADLINE_EXCEEDED, DropReason.OVERLOADED);
+                        drops.put(id, log.drops.get(id).getReason() + ": " + log.drops.get(id).getDetail());
+                        continue;
+                    }
+                    assertThat(log.annotated).as("annotated frame of %s", id).containsKey(id);
+                    assertThat(log.responses).as("coordinates of an image-model frame").doesNotContainKey(id);
+                    answered.put(id, log.annotated.get(id));
+                }
+            }
+        }
+        assertThat(answered.size()).as("frames answered; dropped: %s", drops).isGreaterThanOrEqualTo(SESSIONS * ROUNDS * 8 / 10);
+
+        new AnswerReader(CLUSTER.bootstrapServers(), coordinates, annotated, dropped, Map.of(), Duration.ofSeconds(30))
+                .readInto(ledger, Duration.ofSeconds(30));
+        AccountingReport report = ledger.report();
+        long sent = (long) SESSIONS * ROUNDS + 1;
+        assertThat(report.total().sent()).isEqualTo(sent);
+        assertThat(report.total().answered() + report.total().droppedTotal()).as("in = responses + dropped")
+                .isEqualTo(sent);
+        assertThat(report.total().unaccounted()).as("unaccounted frames").isZero();
+        assertThat(report.balanced()).as(report.toTable(20)).isTrue();
+        return answered;
+    }
+
+    private static byte[] solid(int rgb) throws Exception {
+        BufferedImage image = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setColor(new Color(rgb));
+            g.fillRect(0, 0, 640, 480);
+        } finally {
+            g.dispose();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpg", out);
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,195 @@
+package io.driftless.inference.image;
+
+import io.driftless.inference.Inference;
+import io.driftless.inference.InferenceStatus;
+import io.driftless.inference.LatencyTracker;
+import io.driftless.inference.MicroClock;
+import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.onnx.BatchListener;
+import io.driftless.inference.onnx.OnnxBatchRunner;
+import io.driftless.inference.onnx.QueueOrder;
+import io.driftless.inference.onnx.RunnerOptions;
+import io.driftless.inference.vision.ImageAnswer;
+import io.driftless.inference.vision.ImageModel;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The JPEG path with a user's image model ({@link io.driftless.inference.vision.ModelFolder}): a
+ * client's JPEG in; the objects or top classes the model finds and the frame with them drawn
+ * out. Decode, the model (micro-batched), annotate, encode; decoding and encoding on image
+ * threads of their own, for the reasons {@link JpegFaceAnalyzer} gives.
+ *
+ * <p>Every future completes exactly once and never exceptionally: a JPEG that does not decode
+ * is INVALID, a frame that cannot make its deadline EXPIRED, a full queue OVERLOADED, a model
+ * error FAILED.
+ */
+public final class JpegImageModelAnalyzer implements AutoCloseable {
+
+    private final OnnxBatchRunner<RgbImage, ImageAnswer> model;
+    private final String modelName;
+    private final JpegLimits limits;
+    /** Made on the first image frame, as in {@link JpegFaceAnalyzer}. */
+    private volatile JpegCodec codec;
+    private final Annotator annotator = new Annotator(2, 0);
+    private final int quality;
+    private final ThreadPoolExecutor imageThreads;
+    private final LatencyTracker latency;
+    private final MicroClock clock;
+
+    /**
+     * @param options the runner's; its batch size is capped at the model's own limit
+     * @param imageThreads threads that decode, annotate and encode, 1 to 64
+     * @param quality the annotated JPEG's quality, 1 to 100
+     */
+    public JpegImageModelAnalyzer(ImageModel imageModel, RunnerOptions options, JpegLimits limits, int imageThreads,
+            int quality, QueueOrder order, BatchListener listener, MicroClock clock) throws Exception {
+        if (imageThreads < 1 || imageThreads > 64) {
+            throw new IllegalArgumentException("imageThreads must be 1 to 64, got " + imageThreads);
+        }
+        if (quality < 1 || quality > 100) {
+            throw new IllegalArgumentException("quality must be 1 to 100, got " + quality);
+        }
+        this.limits = limits;
+        this.quality = quality;
+        this.clock = clock;
+        this.modelName = imageModel.name();
+        this.latency = new LatencyTracker(256, 0.95, JpegFaceAnalyzer.INITIAL_ESTIMATE_MICROS, 5_000_000, clock);
+        RunnerOptions capped = new RunnerOptions(Math.min(options.maxBatchSize(), imageModel.maxBatchSize()),
+                options.queueCapacity(), options.intraOpThreads(), options.initialLatencyMicros());
+        RgbImage blank = new RgbImage(640, 480, new byte[640 * 480 * 3]);
+        this.model = new OnnxBatchRunner<>(imageModel.onnx(), imageModel.adapter(), capped, clock, blank, order,
+                listener);
+        AtomicInteger threads = new AtomicInteger();
+        this.imageThreads = new ThreadPoolExecutor(imageThreads, imageThreads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(options.queueCapacity()), task -> {
+                    Thread thread = new Thread(task, "jpeg-" + modelName + "-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+    }
+
+    public String modelName() {
+        return modelName;
+    }
+
+    private JpegCodec codec() {
+        JpegCodec made = codec;
+        if (made == null) {
+            synchronized (this) {
+                made = codec;
+                if (made == null) {
+                    made = new JpegCodec(limits);
+                    RgbImage blank = new RgbImage(64, 48, new byte[64 * 48 * 3]);
+                    for (int i = 0; i < 5; i++) {
+                        made.decode(made.encode(blank, quality, List.of(new Caption("warm up 0.99", 2, 20, 0))));
+                    }
+                    codec = made;
+                }
+            }
+        }
+        return made;
+    }
+
+    /** Analyses a client's JPEG that its frame says is {@code width x height}, by {@code deadlineMicros}. */
+    public CompletableFuture<Inference<ImageModelAnalysis>> analyze(byte[] jpeg, int width, int height,
+            long deadlineMicros) {
+        long arrival = clock.nowMicros();
+        if (deadlineMicros <= arrival) {
+            return CompletableFuture.completedFuture(Inference.notRun(InferenceStatus.EXPIRED,
+                    "deadline passed " + (arrival - deadlineMicros) + " us before decoding"));
+        }
+        CompletableFuture<Inference<ImageModelAnalysis>> result = new CompletableFuture<>();
+        if (!submit(() -> decodeAndRun(jpeg, width, height, deadlineMicros, arrival, result))) {
+            return CompletableFuture.completedFuture(imageQueueFull());
+        }
+        return result;
+    }
+
+    /** A high percentile of recent frames' time from {@link #analyze} to the result, queues included. */
+    public long expectedLatencyMicros() {
+        return latency.micros();
+    }
+
+    private void decodeAndRun(byte[] jpeg, int width, int height, long deadlineMicros, long arrival,
+            CompletableFuture<Inference<ImageModelAnalysis>> result) {
+        try {
+            long start = clock.nowMicros();
+            if (start >= deadlineMicros) {
+                result.complete(Inference.notRun(InferenceStatus.EXPIRED, "deadline passed "
+                        + (start - deadlineMicros) + " us while the frame waited to be decoded"));
+                return;
+            }
+            RgbImage image;
+            try {
+                image = codec().decode(jpeg, width, height);
+            } catch (InvalidImageException e) {
+                result.complete(Inference.notRun(InferenceStatus.INVALID, e.getMessage()));
+                return;
+            }
+            model.submit(image, deadlineMicros).whenComplete((answer, error) -> {
+                if (error != null || !answer.isOk()) {
+                    result.complete(error != null
+                            ? Inference.notRun(InferenceStatus.FAILED, modelName + " failed: " + error)
+                            : Inference.notRun(answer.status(), answer.detail()));
+                    return;
+                }
+                // the model is done with the pixels: drawing on them is safe now
+                if (!submit(() -> annotate(image, answer, start, arrival, result))) {
+                    result.complete(imageQueueFull());
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            result.complete(Inference.notRun(InferenceStatus.FAILED, "decoding failed: " + e));
+        }
+    }
+
+    private void annotate(RgbImage image, Inference<ImageAnswer> answer, long start, long arrival,
+            CompletableFuture<Inference<ImageModelAnalysis>> result) {
+        try {
+            List<Caption> captions = annotator.draw(image, answer.result());
+            byte[] annotated = codec().encode(image, quality, captions);
+            long end = clock.nowMicros();
+            latency.record(end - arrival);
+            result.complete(Inference.ok(new ImageModelAnalysis(answer.result(), annotated), start, end,
+                    answer.batchSize()));
+        } catch (RuntimeException | Error e) {
+            result.complete(Inference.notRun(InferenceStatus.FAILED, "encoding the annotated frame failed: " + e));
+        }
+    }
+
+    private boolean submit(Runnable task) {
+        try {
+            imageThreads.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    private Inference<ImageModelAnalysis> imageQueueFull() {
+        return Inference.notRun(InferenceStatus.OVERLOADED, "image queue full (" + imageThreads.getQueue().size()
+                + " frames waiting to be decoded or encoded)");
+    }
+
+    /** Stops taking frames; frames still queued or running complete as FAILED or with their result. */
+    @Override
+    public void close() {
+        imageThreads.shutdown();
+        try {
+            if (!imageThreads.awaitTermination(5, TimeUnit.SECONDS)) {
+                imageThreads.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            imageThreads.shutdownNow();
+            Thread.currentThread().interrupt();
+        } finally {
+            model.close();
+        }
+    }
+}
