@@ -31,7 +31,8 @@ class LauncherClasspathITCase {
                         LocalDriftless.class.getName(),
                         "--users", "2", "--duration", "2s", "--warm-up-run", "0s",
                         "--kafka-port", Integer.toString(FreePorts.pick()),
-                        "--web-port", Integer.toString(FreePorts.pick()), "--prometheus-port", "0"))
+                        "--web-port", Integer.toString(FreePorts.pick()), "--prometheus-port", "0",
+                        "--gateway-port", Integer.toString(FreePorts.pick())))
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();
@@ -42,7 +43,8 @@ class LauncherClasspathITCase {
         String printed = Files.readString(output, StandardCharsets.UTF_8);
         assertThat(ended).as("the run ended; it printed:%n%s", printed).isTrue();
         assertThat(run.exitValue()).as("exit code; it printed:%n%s", printed).isZero();
-        assertThat(printed).contains("Streaming 2 synthetic users", "Shutting down ...")
+        assertThat(printed).contains("Web gateway:         http://localhost:", "Streaming 2 synthetic users",
+                        "Shutting down ...")
                 .doesNotContain("NoClassDefFoundError", "ClassNotFoundException");
     }
 }

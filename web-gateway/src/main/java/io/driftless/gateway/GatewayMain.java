@@ -33,18 +33,18 @@ public final class GatewayMain implements Callable<Integer> {
             description = "Kafka brokers of the job, host:port[,host:port...].")
     String bootstrapServers;
 
-    @Option(names = "--port", defaultValue = "8080", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "HOST",
             description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String bind;
 
-    @Option(names = "--frames-topic", defaultValue = "driftless.frames",
+    @Option(names = "--frames-topic", paramLabel = "TOPIC", defaultValue = "driftless.frames",
             description = "The job's frames topic (default: ${DEFAULT-VALUE}).")
     String framesTopic;
 
-    @Option(names = "--reply-topic-prefix", defaultValue = "driftless.reply.",
+    @Option(names = "--reply-topic-prefix", paramLabel = "PREFIX", defaultValue = "driftless.reply.",
             description = "Start of this instance's reply topics; must be one of the job's"
                     + " driftless.reply-to.allowed-prefixes (default: ${DEFAULT-VALUE}).")
     String replyTopicPrefix;
@@ -57,7 +57,7 @@ public final class GatewayMain implements Callable<Integer> {
     @Option(names = "--token-key-file", paramLabel = "FILE", description = "File holding the token key, base64.")
     Path tokenKeyFile;
 
-    @Option(names = "--token-lifetime", defaultValue = "1h", converter = DurationConverter.class,
+    @Option(names = "--token-lifetime", paramLabel = "DURATION", defaultValue = "1h", converter = DurationConverter.class,
             description = "How long a session's tokens hold, e.g. 30m (default: ${DEFAULT-VALUE}).")
     Duration tokenLifetime;
 
@@ -66,12 +66,12 @@ public final class GatewayMain implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     int maxMessageBytes;
 
-    @Option(names = "--max-session-fps", defaultValue = "40",
+    @Option(names = "--max-session-fps", paramLabel = "FPS", defaultValue = "40",
             description = "Most frames per second one session may send; faster frames are refused with reason"
                     + " RATE (default: ${DEFAULT-VALUE}).")
     int maxSessionFps;
 
-    @Option(names = "--sessions-per-minute", defaultValue = "10",
+    @Option(names = "--sessions-per-minute", paramLabel = "N", defaultValue = "10",
             description = "Sessions one client address may create per minute (default: ${DEFAULT-VALUE}).")
     int sessionsPerMinute;
 

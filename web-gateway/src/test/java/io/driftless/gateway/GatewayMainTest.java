@@ -20,8 +20,8 @@ class GatewayMainTest {
         assertThat(out.toString())
                 .contains("Usage: driftless-gateway")
                 .contains("--bootstrap-servers=HOST:PORT")
-                .contains("--port=<port>", "(default: 8080)")
-                .contains("--max-session-fps", "(default: 40)")
+                .contains("--port=PORT", "(default: 8080)")
+                .contains("--max-session-fps=FPS", "(default: 40)")
                 .contains("DRIFTLESS_GATEWAY_TOKEN_KEY");
     }
 
