@@ -15,7 +15,7 @@ import java.io.IOException;
  * A {@code "jpeg"} message is followed by one binary message, the JPEG; a {@code "landmarks"}
  * message carries its six keypoints itself ({@code "keypoints": [[x, y], ...]}, BlazeFace order)
  * and optionally {@code "focalLengthPx"}. Times are microseconds on the page's clock;
- * {@code fps} and {@code jpegQuality} are what the page captures at now (for the stats).
+ * {@code fps} and {@code jpegQuality} (optional) are what the page captures at now, for the stats.
  */
 record CameraMetadata(long seq, long captureTimeUs, long sendTimeUs, int width, int height, Kind kind,
         float[] keypoints, float focalLengthPx, SessionStats.Quality quality) {
@@ -50,8 +50,10 @@ record CameraMetadata(long seq, long captureTimeUs, long sendTimeUs, int width, 
         int width = (int) Math.min(Integer.MAX_VALUE, positiveLong(node, "width"));
         int height = (int) Math.min(Integer.MAX_VALUE, positiveLong(node, "height"));
         String kind = node.path("kind").asText("");
-        SessionStats.Quality quality = new SessionStats.Quality(node.path("fps").asDouble(0),
-                node.path("jpegQuality").asDouble(0), width, height);
+        // a message without them leaves what the page reported before
+        SessionStats.Quality quality = node.has("fps") || node.has("jpegQuality")
+                ? new SessionStats.Quality(node.path("fps").asDouble(0), node.path("jpegQuality").asDouble(0), width, height)
+                : null;
         switch (kind) {
             case "jpeg":
                 return new CameraMetadata(seq, capture, send, width, height, Kind.JPEG, null, 0, quality);

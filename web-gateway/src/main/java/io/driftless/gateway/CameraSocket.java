@@ -66,7 +66,7 @@ public final class CameraSocket implements Session.Listener.AutoDemanding {
             return;
         }
         if (awaitingImage != null) {
-            refuse(awaitingImage.seq(), "METADATA", "metadata came where the JPEG of frame " + awaitingImage.seq()
+            refuseMalformed(awaitingImage.seq(), "metadata came where the JPEG of frame " + awaitingImage.seq()
                     + " was expected");
             awaitingImage = null;
         }
@@ -74,7 +74,7 @@ public final class CameraSocket implements Session.Listener.AutoDemanding {
         try {
             frame = CameraMetadata.parse(gateway.json(), text);
         } catch (CameraMetadata.MalformedException e) {
-            refuse(0, "METADATA", e.getMessage());
+            refuseMalformed(0, e.getMessage());
             return;
         }
         if (frame.kind() == CameraMetadata.Kind.JPEG) {
@@ -103,7 +103,7 @@ public final class CameraSocket implements Session.Listener.AutoDemanding {
         }
         if (frame == null) {
             callback.succeed();
-            refuse(0, "METADATA", "a binary message must follow its frame's JSON metadata (kind \"jpeg\")");
+            refuseMalformed(0, "a binary message must follow its frame's JSON metadata (kind \"jpeg\")");
             return;
         }
         ByteString jpeg = ByteString.copyFrom(payload);
@@ -139,6 +139,11 @@ public final class CameraSocket implements Session.Listener.AutoDemanding {
     private void refuse(long seq, String reason, String detail) {
         REFUSED.warn("refusing frame {} of session {}: {} ({})", seq, sessionId, reason, detail);
         hub.refuse(seq, reason, detail);
+    }
+
+    private void refuseMalformed(long seq, String detail) {
+        REFUSED.warn("refusing frame {} of session {}: METADATA ({})", seq, sessionId, detail);
+        hub.refuseMalformed(seq, detail, gateway.nanoTime().getAsLong());
     }
 
     @Override

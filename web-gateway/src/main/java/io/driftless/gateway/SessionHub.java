@@ -89,10 +89,19 @@ final class SessionHub {
         }
     }
 
-    /** A frame the gateway did not forward: the page hears why. */
+    /** A frame the gateway counted in but did not forward (or Kafka did not take): the page hears why. */
     void refuse(long seq, String reason, String detail) {
+        synchronized (this) {
+            pending.remove(seq);
+        }
         stats.refused(reason);
         sendToCamera(messages.refused(seq, reason, detail), null);
+    }
+
+    /** A message that is no usable frame: it counts in as one, refused, so that in = answered + dropped + refused. */
+    void refuseMalformed(long seq, String detail, long nowNanos) {
+        stats.received(nowNanos, null);
+        refuse(seq, "METADATA", detail);
     }
 
     void onCoordinates(ArCoordinates answer, long nowNanos) {

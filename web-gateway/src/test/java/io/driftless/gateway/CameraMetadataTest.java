@@ -30,6 +30,7 @@ class CameraMetadataTest {
         assertThat(m.keypoints()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
         assertThat(m.focalLengthPx()).isEqualTo(554);
         assertThat(m.sendTimeUs()).as("send time defaults to capture time").isEqualTo(1000);
+        assertThat(m.quality()).as("no capture settings reported").isNull();
     }
 
     @Test

@@ -10,6 +10,9 @@ import io.driftless.job.DriftlessJob;
 import io.driftless.job.JobConfig;
 import io.driftless.job.testutils.EndToEndCluster;
 import io.driftless.job.testutils.FaceFrames;
+import io.driftless.job.testutils.JobUnderTest;
+import io.driftless.proto.Landmarks;
+import io.driftless.proto.Point;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,6 +105,21 @@ class GatewayEndToEndITCase {
                 + ",\"width\":" + width + ",\"height\":" + height + ",\"kind\":\"jpeg\",\"fps\":30,\"jpegQuality\":0.8}";
     }
 
+    /** A landmark frame's metadata: the job's own test keypoints of a face at 640 x 480. */
+    private static String landmarkMetadata(long seq) {
+        Landmarks landmarks = JobUnderTest.validFrame("any", seq).getLandmarks();
+        StringBuilder points = new StringBuilder();
+        for (Point p : landmarks.getKeypointsList()) {
+            points.append(points.length() == 0 ? "" : ",").append('[').append(p.getX()).append(',').append(p.getY())
+                    .append(']');
+        }
+        long nowUs = System.currentTimeMillis() * 1000;
+        return "{\"seq\":" + seq + ",\"captureTimeUs\":" + (nowUs - 2_000) + ",\"sendTimeUs\":" + nowUs
+                + ",\"width\":" + landmarks.getImageWidth() + ",\"height\":" + landmarks.getImageHeight()
+                + ",\"kind\":\"landmarks\",\"focalLengthPx\":" + landmarks.getFocalLengthPx()
+                + ",\"keypoints\":[" + points + "]}";
+    }
+
     /** Sends the frame and waits for its answer: the annotated frame, or its drop. */
     private static SocketClient.Message sendAndAwait(SocketClient camera, long seq, byte[] jpeg) throws Exception {
         camera.sendText(jpegMetadata(seq, FaceFrames.WIDTH, FaceFrames.HEIGHT));
@@ -145,13 +163,26 @@ class GatewayEndToEndITCase {
         }
         assertThat(answered).as("frames answered, of %d (the rest dropped)", FRAMES).isGreaterThanOrEqualTo(FRAMES / 2);
 
+        // a landmark frame, as a phone that finds the face itself sends it: answered by coordinates alone
+        long landmarkSeq = FRAMES + 1;
+        aliceCamera.sendText(landmarkMetadata(landmarkSeq));
+        SocketClient.Message pose = aliceCamera.await(m -> m.seq() == landmarkSeq
+                && Set.of("coordinates", "dropped").contains(m.type()), ANSWER_TIMEOUT, "answer to the landmark frame");
+        if (pose.type().equals("coordinates")) {
+            answered++;
+            assertThat(pose.json.path("anchors").has("glasses_bridge")).isTrue();
+        } else {
+            dropped++;
+        }
+        int sent = FRAMES + 1;
+
         // every frame accounted for: what the socket heard and what the stats say
         JsonNode stats = apiA.stats(alice);
-        assertThat(stats.get("framesIn").asLong()).isEqualTo(FRAMES);
+        assertThat(stats.get("framesIn").asLong()).isEqualTo(sent);
         assertThat(stats.get("answered").asLong()).isEqualTo(answered);
         assertThat(stats.get("dropped").asLong()).isEqualTo(dropped);
         assertThat(stats.get("answered").asLong() + stats.get("dropped").asLong() + stats.get("refused").asLong())
-                .as("in = answered + dropped + refused").isEqualTo(FRAMES);
+                .as("in = answered + dropped + refused").isEqualTo(sent);
         assertThat(stats.get("connection").asText()).isEqualTo("streaming");
         assertThat(stats.get("viewers").asInt()).isEqualTo(1);
         assertThat(stats.get("rttP95Ms").asDouble()).isGreaterThanOrEqualTo(stats.get("rttP50Ms").asDouble())
@@ -226,6 +257,10 @@ class GatewayEndToEndITCase {
         sloppy.await(m -> m.type().equals("refused") && m.json.get("detail").asText().startsWith("a binary message"),
                 Duration.ofSeconds(10), "refusal of a binary message without metadata");
         assertThat(sloppy.isOpen()).isTrue();
+        JsonNode sloppyStats = api.stats(other);
+        assertThat(sloppyStats.get("framesIn").asLong()).as("each unusable message counts as a frame in").isEqualTo(2);
+        assertThat(sloppyStats.get("refused").asLong()).isEqualTo(2);
+        assertThat(sloppyStats.path("dropsByReason").path("GATEWAY_METADATA").asLong()).isEqualTo(2);
 
         // an oversized message closes that socket only
         sloppy.sendText(jpegMetadata(4, 640, 480));
