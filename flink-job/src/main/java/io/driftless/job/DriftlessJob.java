@@ -226,7 +226,8 @@ public final class DriftlessJob {
                 (int) config.maxDeadline.toMillis(),
                 config.maxClockOffset.toNanos() / 1000,
                 config.maxSendDelay.toNanos() / 1000,
-                config.inputLimits);
+                config.inputLimits,
+                config.replyTopics);
     }
 
     /** Keys frames by session. */

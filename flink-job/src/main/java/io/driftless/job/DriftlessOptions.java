@@ -50,6 +50,16 @@ public final class DriftlessOptions {
             .defaultValue("driftless.dropped")
             .withDescription("Topic for DroppedFrame records, keyed by session id.");
 
+    public static final ConfigOption<List<String>> REPLY_TO_ALLOWED_PREFIXES = key(PREFIX + "reply-to.allowed-prefixes")
+            .stringType()
+            .asList()
+            .defaultValues("driftless.reply.")
+            .withDescription("Topic name prefixes a frame's reply_to may start with. The job writes that frame's"
+                    + " answers to reply_to plus .ar-coordinates, .annotated or .dropped instead of the shared"
+                    + " topics, so that each gateway instance reads only its own users' answers. A frame whose"
+                    + " reply_to is under no listed prefix is dropped INVALID (and its drop goes to the shared"
+                    + " dropped topic). Empty: no frame may ask for a reply topic.");
+
     public static final ConfigOption<String> GROUP_ID = key(PREFIX + "group-id")
             .stringType()
             .defaultValue("driftless-job")
@@ -255,8 +265,9 @@ public final class DriftlessOptions {
 
     public static final List<ConfigOption<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, FRAMES_TOPIC, COORDINATES_TOPIC_PATTERN, ANNOTATED_TOPIC_PATTERN, DROPPED_TOPIC,
-            GROUP_ID, CREATE_TOPICS, TOPIC_PARTITIONS, STARTING_OFFSETS, DEFAULT_DEADLINE, MAX_DEADLINE, POSE_MODEL,
-            FACE_MODEL, IMAGE_MODEL, INFERENCE_BACKEND, INFERENCE_TARGET, INFERENCE_TLS_TRUST, INFERENCE_TLS_CLIENT_CERT,
+            REPLY_TO_ALLOWED_PREFIXES, GROUP_ID, CREATE_TOPICS, TOPIC_PARTITIONS, STARTING_OFFSETS, DEFAULT_DEADLINE,
+            MAX_DEADLINE, POSE_MODEL, FACE_MODEL, IMAGE_MODEL, INFERENCE_BACKEND, INFERENCE_TARGET, INFERENCE_TLS_TRUST,
+            INFERENCE_TLS_CLIENT_CERT,
             INFERENCE_TLS_CLIENT_KEY, INFERENCE_STREAMS_PER_SERVER, INFERENCE_LIMIT_ALGORITHM, INFERENCE_LIMIT_INITIAL,
             INFERENCE_LIMIT_MIN, INFERENCE_LIMIT_MAX, MAX_BATCH_SIZE, MAX_IMAGE_BATCH_SIZE, IMAGE_THREADS, ANNOTATED_QUALITY,
             QUEUE_CAPACITY, INTRA_OP_THREADS, ASYNC_CAPACITY, CLOCK_WINDOW, MAX_SESSION_FPS, SESSION_BURST,

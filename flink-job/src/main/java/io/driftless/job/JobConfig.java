@@ -44,6 +44,8 @@ public final class JobConfig implements Serializable {
     public final String coordinatesTopicPattern;
     public final String annotatedTopicPattern;
     public final String droppedTopic;
+    /** Which reply_to topic prefixes the job honours. */
+    public final ReplyTopics replyTopics;
     public final String groupId;
     public final boolean createTopics;
     public final int topicPartitions;
@@ -96,6 +98,11 @@ public final class JobConfig implements Serializable {
                     + " readers tell the two kinds of response apart by topic");
         }
         this.droppedTopic = topic(conf, DROPPED_TOPIC);
+        try {
+            this.replyTopics = new ReplyTopics(conf.get(REPLY_TO_ALLOWED_PREFIXES));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(REPLY_TO_ALLOWED_PREFIXES.key() + ": " + e.getMessage(), e);
+        }
         this.groupId = nonBlank(conf, GROUP_ID);
         this.createTopics = conf.get(CREATE_TOPICS);
         this.topicPartitions = atLeast(conf, TOPIC_PARTITIONS, 1);

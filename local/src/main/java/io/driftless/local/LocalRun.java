@@ -1,6 +1,9 @@
 package io.driftless.local;
 
 import io.driftless.cli.DurationConverter;
+import io.driftless.gateway.GatewayConfig;
+import io.driftless.gateway.TokenKey;
+import io.driftless.gateway.WebGateway;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.DriftlessOptions.InferenceBackend;
 import io.driftless.source.RunSummary;
@@ -133,6 +136,11 @@ public final class LocalRun {
             description = "Prometheus port of the inference server with --inference remote (default: ${DEFAULT-VALUE}).")
     int inferenceMetricsPort;
 
+    @Option(names = "--gateway-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Port of the web gateway, whose page streams your own camera through the job; 0 switches"
+                    + " it off (default: ${DEFAULT-VALUE}).")
+    int gatewayPort;
+
     @Option(names = "--kafka-retention", paramLabel = "DURATION",
             converter = DurationConverter.class, defaultValue = "4m",
             description = "How long the broker keeps records, at least 1m; a long run then holds a bounded log on"
@@ -193,6 +201,9 @@ public final class LocalRun {
         if (taskManagers > 0) {
             ClusterJob.checkSlots(projectRoot(), taskManagers, parallelism);
         }
+        if (gatewayPort < 0 || gatewayPort > 65535) {
+            throw new IllegalArgumentException("--gateway-port must be 0 (off) to 65535, got " + gatewayPort);
+        }
     }
 
     /**
@@ -224,7 +235,8 @@ public final class LocalRun {
             // closed in reverse: the job goes before the server it calls
             try (LocalInferenceServer remote = inference == InferenceBackend.REMOTE ? startInferenceServer(out) : null;
                     LocalSystem system = LocalSystem.start(ports, parallelism, partitions, jobSettings(),
-                            retention, shape(), () -> stopping)) {
+                            retention, shape(), () -> stopping);
+                    WebGateway gateway = gatewayPort == 0 ? null : startGateway(system.bootstrapServers())) {
                 if (stopping) {
                     out.println("Shutting down ...");
                     return 130;
@@ -233,6 +245,10 @@ public final class LocalRun {
                 out.println("Flink web UI:        " + system.job().webUi());
                 List<String> metrics = system.job().metricsEndpoints();
                 out.println("Prometheus metrics:  " + (metrics.isEmpty() ? "off" : String.join("\n                     ", metrics)));
+                if (gateway != null) {
+                    out.println("Web gateway:         http://localhost:" + gateway.port()
+                            + "/ (open it, allow the camera: the filter on your own face)");
+                }
                 if (remote != null) {
                     out.println("Inference server:    localhost:" + inferencePort + " (gRPC), metrics on http://localhost:"
                             + inferenceMetricsPort + "/metrics");
@@ -284,6 +300,17 @@ public final class LocalRun {
     }
 
     /** The job's driftless options besides its Kafka cluster. */
+    /** The gateway on this machine only, in front of the local job's default topics. */
+    private WebGateway startGateway(String bootstrapServers) throws Exception {
+        return WebGateway.start(GatewayConfig.builder()
+                .bootstrapServers(bootstrapServers)
+                .bindHost("127.0.0.1")
+                .port(gatewayPort)
+                .instanceId("local")
+                .tokenKey(TokenKey.random())
+                .build());
+    }
+
     private Configuration jobSettings() {
         Configuration settings = new Configuration();
         settings.set(DriftlessOptions.INFERENCE_BACKEND, inference);

@@ -30,7 +30,8 @@ class LauncherClasspathITCase {
         String printed = launch(dir, List.of("--users", "2", "--duration", "2s", "--warm-up-run", "0s",
                 "--prometheus-port", "0"));
 
-        assertThat(printed).contains("The job runs in this JVM", "Streaming 2 synthetic users", "Shutting down ...")
+        assertThat(printed).contains("The job runs in this JVM", "Web gateway:         http://localhost:",
+                        "Streaming 2 synthetic users", "Shutting down ...")
                 .doesNotContain("NoClassDefFoundError", "ClassNotFoundException");
     }
 
@@ -75,7 +76,8 @@ class LauncherClasspathITCase {
                         + Files.readString(classpath, StandardCharsets.UTF_8).trim(),
                 LocalDriftless.class.getName(),
                 "--kafka-port", Integer.toString(FreePorts.pick()),
-                "--web-port", Integer.toString(FreePorts.pick())));
+                "--web-port", Integer.toString(FreePorts.pick()),
+                "--gateway-port", Integer.toString(FreePorts.pick())));
         command.addAll(options);
         Path output = dir.resolve("run.out");
         Process run = new ProcessBuilder(command)

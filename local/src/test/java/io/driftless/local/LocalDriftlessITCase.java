@@ -35,7 +35,8 @@ class LocalDriftlessITCase {
                     "--users", Integer.toString(USERS), "--fps", Integer.toString(FPS),
                     "--duration", SECONDS + "s", "--warm-up-run", "3s",
                     "--kafka-port", Integer.toString(FreePorts.pick()), "--web-port", Integer.toString(FreePorts.pick()),
-                    "--prometheus-port", "0", "--summary-json", summaryFile.toString());
+                    "--prometheus-port", "0", "--gateway-port", Integer.toString(FreePorts.pick()),
+                    "--summary-json", summaryFile.toString());
         } finally {
             System.setOut(original);
         }

@@ -2,6 +2,7 @@ package io.driftless.job.kafka;
 
 import io.driftless.inference.service.FrameEnvelope;
 import io.driftless.inference.service.InferenceOutcome;
+import io.driftless.job.ReplyTopics;
 import io.driftless.job.ResponseTopicPattern;
 import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.Box;
@@ -83,7 +84,7 @@ public class AnnotatedSerializer implements KafkaRecordSerializationSchema<Infer
             }
         }
         return new ProducerRecord<>(
-                topics.topicFor(frame.sessionId),
+                frame.replyTo != null ? ReplyTopics.annotated(frame.replyTo) : topics.topicFor(frame.sessionId),
                 frame.sessionId.getBytes(StandardCharsets.UTF_8),
                 response.build().toByteArray());
     }

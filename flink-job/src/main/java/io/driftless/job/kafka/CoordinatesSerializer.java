@@ -3,6 +3,7 @@ package io.driftless.job.kafka;
 import io.driftless.inference.service.FrameEnvelope;
 import io.driftless.inference.service.InferenceOutcome;
 import io.driftless.inference.pose.FaceGeometry;
+import io.driftless.job.ReplyTopics;
 import io.driftless.job.ResponseTopicPattern;
 import io.driftless.proto.Anchor;
 import io.driftless.proto.ArCoordinates;
@@ -56,7 +57,7 @@ public class CoordinatesSerializer implements KafkaRecordSerializationSchema<Inf
             }
         }
         return new ProducerRecord<>(
-                topics.topicFor(frame.sessionId),
+                frame.replyTo != null ? ReplyTopics.coordinates(frame.replyTo) : topics.topicFor(frame.sessionId),
                 frame.sessionId.getBytes(StandardCharsets.UTF_8),
                 response.build().toByteArray());
     }

@@ -1,6 +1,7 @@
 package io.driftless.job.kafka;
 
 import io.driftless.inference.service.FrameEnvelope;
+import io.driftless.job.ReplyTopics;
 import io.driftless.job.record.FrameDrop;
 import io.driftless.proto.DroppedFrame;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,7 @@ import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Writes a drop as a {@link DroppedFrame} to the dropped topic, keyed by session. */
+/** Writes a drop as a {@link DroppedFrame} to the dropped topic (or the frame's reply topic), keyed by session. */
 public class DropSerializer implements KafkaRecordSerializationSchema<FrameDrop> {
 
     private static final long serialVersionUID = 1L;
@@ -37,6 +38,8 @@ public class DropSerializer implements KafkaRecordSerializationSchema<FrameDrop>
                 .setTiming(TimingStamps.of(frame, drop.inferenceStartUs, drop.inferenceEndUs, drop.batchSize, drop.emitUs))
                 .build();
         return new ProducerRecord<>(
-                topic, session.isEmpty() ? null : session.getBytes(StandardCharsets.UTF_8), dropped.toByteArray());
+                frame.replyTo != null ? ReplyTopics.dropped(frame.replyTo) : topic,
+                session.isEmpty() ? null : session.getBytes(StandardCharsets.UTF_8),
+                dropped.toByteArray());
     }
 }

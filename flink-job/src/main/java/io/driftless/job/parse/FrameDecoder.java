@@ -6,6 +6,8 @@ import io.driftless.inference.image.InvalidImageException;
 import io.driftless.inference.image.JpegHeader;
 import io.driftless.inference.pose.FaceKeypoints;
 import io.driftless.inference.pose.PoseFeatures;
+import io.driftless.job.DriftlessOptions;
+import io.driftless.job.ReplyTopics;
 import io.driftless.job.kafka.RawFrame;
 import io.driftless.proto.Frame;
 import io.driftless.proto.Image;
@@ -35,9 +37,18 @@ public final class FrameDecoder implements Serializable {
     private final long maxClockOffsetUs;
     private final long maxSendDelayUs;
     private final InputLimits limits;
+    private final ReplyTopics replyTopics;
 
+    /** A decoder that honours the reply_to prefixes the job allows by default. */
     public FrameDecoder(int defaultDeadlineMs, int maxDeadlineMs, long maxClockOffsetUs, long maxSendDelayUs,
             InputLimits limits) {
+        this(defaultDeadlineMs, maxDeadlineMs, maxClockOffsetUs, maxSendDelayUs, limits,
+                new ReplyTopics(DriftlessOptions.REPLY_TO_ALLOWED_PREFIXES.defaultValue()));
+    }
+
+    public FrameDecoder(int defaultDeadlineMs, int maxDeadlineMs, long maxClockOffsetUs, long maxSendDelayUs,
+            InputLimits limits, ReplyTopics replyTopics) {
+        this.replyTopics = replyTopics;
         this.defaultDeadlineMs = defaultDeadlineMs;
         this.maxDeadlineMs = maxDeadlineMs;
         this.maxClockOffsetUs = maxClockOffsetUs;
@@ -84,6 +95,14 @@ public final class FrameDecoder implements Serializable {
         if (key == null || !key.equals(session)) {
             return "record key " + (key == null ? "is missing" : "'" + abbreviate(key) + "'")
                     + " but must be the session_id '" + session + "' (it decides the partition)";
+        }
+        if (!frame.getReplyTo().isEmpty()) {
+            // the drop of a refused reply_to goes to the shared topic: the job never writes where it was not allowed to
+            String refused = replyTopics.invalidReason(frame.getReplyTo());
+            if (refused != null) {
+                return refused;
+            }
+            into.replyTo = frame.getReplyTo();
         }
         String timing = checkTiming(frame, raw.ingestUs);
         if (timing != null) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftless.inference.service.FrameEnvelope;
 import io.driftless.inference.service.Payload;
+import io.driftless.job.ReplyTopics;
 import io.driftless.job.kafka.RawFrame;
 import io.driftless.job.testutils.FaceFrames;
 import io.driftless.proto.Frame;
@@ -14,6 +15,7 @@ import io.driftless.proto.Point;
 import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -307,5 +309,43 @@ class FrameDecoderTest {
 
     private static Frame.Builder image(byte[] jpeg, int width, int height) {
         return valid().setImage(Image.newBuilder().setJpeg(ByteString.copyFrom(jpeg)).setWidth(width).setHeight(height));
+    }
+
+    @Test
+    void keepsAReplyToUnderAnAllowedPrefix() {
+        FrameEnvelope frame = new FrameEnvelope();
+        byte[] value = valid().setReplyTo("driftless.reply.gw-1").build().toByteArray();
+        assertThat(decoder.decode(raw("alice", value), frame)).isNull();
+        assertThat(frame.replyTo).isEqualTo("driftless.reply.gw-1");
+    }
+
+    @Test
+    void leavesReplyToUnsetForTheSharedTopics() {
+        FrameEnvelope frame = new FrameEnvelope();
+        assertThat(decoder.decode(raw("alice", valid().build().toByteArray()), frame)).isNull();
+        assertThat(frame.replyTo).isNull();
+    }
+
+    @Test
+    void refusesAReplyToOutsideTheAllowedPrefixes() {
+        FrameEnvelope frame = new FrameEnvelope();
+        byte[] value = valid().setReplyTo("payments.ledger").build().toByteArray();
+        assertThat(decoder.decode(raw("alice", value), frame))
+                .isEqualTo("reply_to 'payments.ledger' is not under a prefix this job answers to [driftless.reply.]"
+                        + " (driftless.reply-to.allowed-prefixes)");
+        assertThat(frame.replyTo).as("a refused reply_to is never written to").isNull();
+        assertThat(problemWith(f -> f.setReplyTo("driftless.reply."))).as("the bare prefix")
+                .contains("is not under a prefix");
+        assertThat(problemWith(f -> f.setReplyTo("driftless.reply.a/b"))).contains("characters of [A-Za-z0-9._-]");
+        assertThat(problemWith(f -> f.setReplyTo("driftless.reply." + "x".repeat(240))))
+                .contains("reply_to must be 1-234 characters");
+    }
+
+    @Test
+    void refusesEveryReplyToWhenNoPrefixIsAllowed() {
+        FrameDecoder closed = new FrameDecoder(33, 1_000, 600_000_000L, 10_000_000L, InputLimits.DEFAULTS,
+                new ReplyTopics(List.of()));
+        byte[] value = valid().setReplyTo("driftless.reply.gw-1").build().toByteArray();
+        assertThat(closed.decode(raw("alice", value), new FrameEnvelope())).contains("is not under a prefix");
     }
 }

@@ -26,6 +26,8 @@ public class FrameEnvelope {
     public long clockOffsetUs;
     /** capture + clock offset + budget: the job-clock instant by which it must be emitted. */
     public long deadlineUs;
+    /** The topic prefix the client asked its answers to go to (checked by the parser); null for the shared topics. */
+    public String replyTo;
 
     /** Landmark payload: x0, y0, x1, y1, ... in pixels; null for other payloads. */
     public float[] keypoints;

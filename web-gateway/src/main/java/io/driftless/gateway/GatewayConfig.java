@@ -1,0 +1,215 @@
+package io.driftless.gateway;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting of one web gateway instance, checked as it is set. {@link #builder()} starts
+ * from the defaults; only the brokers and the token key have none.
+ *
+ * <pre>{@code
+ * GatewayConfig config = GatewayConfig.builder()
+ *         .bootstrapServers("localhost:9092")
+ *         .tokenKey(TokenKey.fromFile(Path.of("gateway.key")))
+ *         .port(8080)
+ *         .build();
+ * }</pre>
+ */
+public final class GatewayConfig {
+
+    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+
+    public final String bindHost;
+    /** 0: any free port. */
+    public final int port;
+    public final String bootstrapServers;
+    public final String framesTopic;
+    /** This instance's reply topics are {@code replyTopicPrefix + instanceId} plus the job's suffixes. */
+    public final String replyTopicPrefix;
+    public final String instanceId;
+    public final int replyTopicPartitions;
+    public final TokenKey tokenKey;
+    public final Duration tokenLifetime;
+    /** Largest camera message (a JPEG) the gateway takes; a larger one closes the socket with 1009. */
+    public final int maxMessageBytes;
+    /** Most frames per second one session may send; frames above it are refused, not produced. */
+    public final int maxSessionFps;
+    /** Sessions one client address may create per minute. */
+    public final int sessionsPerMinutePerClient;
+    /** Origins a browser may open the sockets from; empty: only the gateway's own (same host). */
+    public final List<String> allowedOrigins;
+    /** The deadline each frame carries; 0: the job's default. */
+    public final int deadlineMs;
+
+    private GatewayConfig(Builder b) {
+        this.bindHost = b.bindHost;
+        this.port = b.port;
+        this.bootstrapServers = b.bootstrapServers;
+        this.framesTopic = b.framesTopic;
+        this.replyTopicPrefix = b.replyTopicPrefix;
+        this.instanceId = b.instanceId;
+        this.replyTopicPartitions = b.replyTopicPartitions;
+        this.tokenKey = b.tokenKey;
+        this.tokenLifetime = b.tokenLifetime;
+        this.maxMessageBytes = b.maxMessageBytes;
+        this.maxSessionFps = b.maxSessionFps;
+        this.sessionsPerMinutePerClient = b.sessionsPerMinutePerClient;
+        this.allowedOrigins = b.allowedOrigins;
+        this.deadlineMs = b.deadlineMs;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** What this instance puts in each frame's reply_to. */
+    public String replyTo() {
+        return replyTopicPrefix + instanceId;
+    }
+
+    /** Builds a {@link GatewayConfig}; each setter checks its argument and names the setting. */
+    public static final class Builder {
+        private String bindHost = "0.0.0.0";
+        private int port = 8080;
+        private String bootstrapServers;
+        private String framesTopic = "driftless.frames";
+        private String replyTopicPrefix = "driftless.reply.";
+        private String instanceId = "gw-" + UUID.randomUUID().toString().substring(0, 8);
+        private int replyTopicPartitions = 1;
+        private TokenKey tokenKey;
+        private Duration tokenLifetime = Duration.ofHours(1);
+        private int maxMessageBytes = 1 << 20;
+        private int maxSessionFps = 40;
+        private int sessionsPerMinutePerClient = 10;
+        private List<String> allowedOrigins = List.of();
+        private int deadlineMs = 0;
+
+        private Builder() {}
+
+        public Builder bindHost(String bindHost) {
+            this.bindHost = nonBlank("bind host", bindHost);
+            return this;
+        }
+
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0 (any free port) to 65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        public Builder bootstrapServers(String bootstrapServers) {
+            this.bootstrapServers = nonBlank("bootstrap servers (the Kafka cluster the job reads, host:port)",
+                    bootstrapServers);
+            return this;
+        }
+
+        public Builder framesTopic(String framesTopic) {
+            this.framesTopic = topic("frames topic", framesTopic);
+            return this;
+        }
+
+        /** Must be one of the job's driftless.reply-to.allowed-prefixes, or the job drops every frame. */
+        public Builder replyTopicPrefix(String replyTopicPrefix) {
+            this.replyTopicPrefix = topic("reply topic prefix", replyTopicPrefix);
+            return this;
+        }
+
+        /** Names this instance's reply topics: unique per instance, stable across its restarts if you like. */
+        public Builder instanceId(String instanceId) {
+            this.instanceId = topic("instance id", instanceId);
+            return this;
+        }
+
+        public Builder replyTopicPartitions(int partitions) {
+            this.replyTopicPartitions = atLeast("reply topic partitions", partitions, 1);
+            return this;
+        }
+
+        public Builder tokenKey(TokenKey tokenKey) {
+            this.tokenKey = Objects.requireNonNull(tokenKey, "token key");
+            return this;
+        }
+
+        public Builder tokenLifetime(Duration lifetime) {
+            if (lifetime.isNegative() || lifetime.isZero()) {
+                throw new IllegalArgumentException("token lifetime must be positive, got " + lifetime);
+            }
+            this.tokenLifetime = lifetime;
+            return this;
+        }
+
+        public Builder maxMessageBytes(int bytes) {
+            this.maxMessageBytes = atLeast("max message bytes", bytes, 1024);
+            return this;
+        }
+
+        public Builder maxSessionFps(int fps) {
+            this.maxSessionFps = atLeast("max session fps", fps, 1);
+            return this;
+        }
+
+        public Builder sessionsPerMinutePerClient(int sessions) {
+            this.sessionsPerMinutePerClient = atLeast("sessions per minute per client", sessions, 1);
+            return this;
+        }
+
+        /** Origins such as {@code https://app.example.com}; empty: the gateway's own host only. */
+        public Builder allowedOrigins(List<String> origins) {
+            for (String origin : origins) {
+                if (!origin.matches("https?://[^/\\s]+")) {
+                    throw new IllegalArgumentException("allowed origin '" + origin + "' must be scheme://host[:port],"
+                            + " e.g. https://app.example.com");
+                }
+            }
+            this.allowedOrigins = List.copyOf(origins);
+            return this;
+        }
+
+        public Builder deadlineMs(int deadlineMs) {
+            this.deadlineMs = atLeast("deadline ms", deadlineMs, 0);
+            return this;
+        }
+
+        public GatewayConfig build() {
+            if (bootstrapServers == null) {
+                throw new IllegalArgumentException("bootstrap servers are required: the Kafka cluster the job reads,"
+                        + " e.g. localhost:9092");
+            }
+            if (tokenKey == null) {
+                throw new IllegalArgumentException("a token key is required: instances that share a key accept"
+                        + " each other's tokens");
+            }
+            if ((replyTopicPrefix + instanceId).length() > 200) {
+                throw new IllegalArgumentException("reply topic prefix plus instance id is longer than 200 characters");
+            }
+            return new GatewayConfig(this);
+        }
+
+        private static String nonBlank(String what, String value) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(what + " must not be blank");
+            }
+            return value;
+        }
+
+        private static String topic(String what, String value) {
+            if (value == null || !TOPIC.matcher(value).matches()) {
+                throw new IllegalArgumentException(what + " '" + value + "' is not usable in a Kafka topic name:"
+                        + " use 1-200 characters of [A-Za-z0-9._-]");
+            }
+            return value;
+        }
+
+        private static int atLeast(String what, int value, int min) {
+            if (value < min) {
+                throw new IllegalArgumentException(what + " must be at least " + min + ", got " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.driftless.gateway;
+
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one session's stats endpoint reports, as this instance saw it: frames in and out, round
+ * trips from the gateway's receipt of a frame to the answer going out, drops by reason (the
+ * job's and the gateway's own refusals) and the quality the page last reported. Thread-safe.
+ */
+final class SessionStats {
+
+    /** The window fps are measured over. */
+    private static final long FPS_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final Histogram rttMicros = new Histogram(TimeUnit.SECONDS.toMicros(60), 2);
+    private final ArrayDeque<Long> inTimes = new ArrayDeque<>();
+    private final ArrayDeque<Long> outTimes = new ArrayDeque<>();
+    private final Map<String, Long> dropsByReason = new TreeMap<>();
+    private long received;
+    private long answered;
+    private long dropped;
+    private long refused;
+    private Quality quality = Quality.UNKNOWN;
+
+    /** The capture settings the page says it uses. */
+    record Quality(double fps, double jpegQuality, int width, int height) {
+        static final Quality UNKNOWN = new Quality(0, 0, 0, 0);
+    }
+
+    /** A read-out, for the stats endpoint. */
+    record Snapshot(long received, long answered, long dropped, long refused, double fpsIn, double fpsOut,
+            double rttP50Ms, double rttP95Ms, double onTimeRatio, Map<String, Long> dropsByReason, Quality quality) {}
+
+    synchronized void received(long nowNanos, Quality reported) {
+        received++;
+        inTimes.addLast(nowNanos);
+        trim(inTimes, nowNanos);
+        if (reported != null) {
+            quality = reported;
+        }
+    }
+
+    synchronized void answered(long nowNanos, long rttNanos) {
+        answered++;
+        outTimes.addLast(nowNanos);
+        trim(outTimes, nowNanos);
+        rttMicros.recordValue(Math.min(rttMicros.getHighestTrackableValue(), Math.max(0, rttNanos / 1000)));
+    }
+
+    /** A frame the job dropped, by its reason. */
+    synchronized void dropped(String reason) {
+        dropped++;
+        dropsByReason.merge(reason, 1L, Long::sum);
+    }
+
+    /** A frame the gateway refused before it reached Kafka. */
+    synchronized void refused(String reason) {
+        refused++;
+        dropsByReason.merge("GATEWAY_" + reason, 1L, Long::sum);
+    }
+
+    synchronized Snapshot snapshot(long nowNanos) {
+        trim(inTimes, nowNanos);
+        trim(outTimes, nowNanos);
+        long decided = answered + dropped;
+        return new Snapshot(received, answered, dropped, refused, inTimes.size(), outTimes.size(),
+                rttMicros.getTotalCount() == 0 ? 0 : rttMicros.getValueAtPercentile(50) / 1000.0,
+                rttMicros.getTotalCount() == 0 ? 0 : rttMicros.getValueAtPercentile(95) / 1000.0,
+                // the job drops every frame that misses its deadline, so an answer is an on-time frame
+                decided == 0 ? 0 : (double) answered / decided,
+                new TreeMap<>(dropsByReason), quality);
+    }
+
+    private static void trim(ArrayDeque<Long> times, long nowNanos) {
+        while (!times.isEmpty() && nowNanos - times.peekFirst() > FPS_WINDOW_NANOS) {
+            times.removeFirst();
+        }
+    }
+}

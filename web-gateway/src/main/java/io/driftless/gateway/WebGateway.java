@@ -1,0 +1,175 @@
+package io.driftless.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.function.LongSupplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+
+/**
+ * One web gateway instance: the pages, the HTTP API and the camera and viewer sockets on one
+ * port, in front of the job's frames topic and this instance's reply topics.
+ *
+ * <pre>{@code
+ * try (WebGateway gateway = WebGateway.start(config)) {
+ *     System.out.println("open " + gateway.uri());
+ *     gateway.join();
+ * }
+ * }</pre>
+ */
+public final class WebGateway implements AutoCloseable {
+
+    /** Socket paths; the token rides in the query ({@code ?token=}), since browsers cannot set headers there. */
+    public static final String CAMERA_PATH = "/ws/camera";
+    public static final String VIEWER_PATH = "/ws/view";
+
+    /** Metadata messages are small; a larger text message is no metadata. */
+    private static final int MAX_TEXT_MESSAGE_BYTES = 16 << 10;
+
+    private final Server server;
+    private final FramePublisher frames;
+    private final ReplyReader replies;
+
+    private WebGateway(Server server, FramePublisher frames, ReplyReader replies) {
+        this.server = server;
+        this.frames = frames;
+        this.replies = replies;
+    }
+
+    /** Creates this instance's reply topics, connects to Kafka and starts serving. */
+    public static WebGateway start(GatewayConfig config) throws Exception {
+        LongSupplier nanoTime = System::nanoTime;
+        ObjectMapper json = new ObjectMapper();
+        SessionRegistry sessions = new SessionRegistry(config.maxSessionFps, new AnswerMessages(json), nanoTime);
+        FramePublisher frames = new FramePublisher(config);
+        ReplyReader replies;
+        try {
+            replies = new ReplyReader(config, sessions, nanoTime).start();
+        } catch (RuntimeException e) {
+            frames.close();
+            throw e;
+        }
+        GatewayContext gateway = new GatewayContext(config, json,
+                new SessionTokens(config.tokenKey, config.tokenLifetime, Clock.systemUTC()), sessions, frames, nanoTime);
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(config.bindHost);
+        connector.setPort(config.port);
+        server.addConnector(connector);
+        server.setHandler(handlers(server, gateway));
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop();
+            replies.close();
+            frames.close();
+            throw new IllegalStateException("cannot serve on " + config.bindHost + ":" + config.port + ": "
+                    + e.getMessage() + " (is the port in use? set --port)", e);
+        }
+        return new WebGateway(server, frames, replies);
+    }
+
+    private static Handler handlers(Server server, GatewayContext gateway) {
+        ContextHandler context = new ContextHandler("/");
+        ResourceHandler pages = new ResourceHandler();
+        pages.setBaseResource(ResourceFactory.of(server).newClassLoaderResource("web"));
+        pages.setWelcomeFiles("index.html");
+        pages.setDirAllowed(false);
+        WebSocketUpgradeHandler sockets = WebSocketUpgradeHandler.from(server, context, container -> {
+            container.setMaxBinaryMessageSize(gateway.config().maxMessageBytes);
+            container.setMaxTextMessageSize(MAX_TEXT_MESSAGE_BYTES);
+            container.setIdleTimeout(Duration.ofSeconds(60));
+            container.addMapping(CAMERA_PATH, (request, response, callback) -> {
+                String origin = refusedOrigin(gateway.config(), request);
+                if (origin != null) {
+                    Response.writeError(request, response, callback, 403, origin);
+                    return null;
+                }
+                try {
+                    return CameraSocket.accepted(gateway, gateway.tokens()
+                            .verify(ApiHandler.bearer(request), SessionTokens.Scope.CAMERA, null).sessionId());
+                } catch (SessionTokens.InvalidTokenException e) {
+                    return CameraSocket.refused(gateway, e.getMessage());
+                }
+            });
+            container.addMapping(VIEWER_PATH, (request, response, callback) -> {
+                String origin = refusedOrigin(gateway.config(), request);
+                if (origin != null) {
+                    Response.writeError(request, response, callback, 403, origin);
+                    return null;
+                }
+                try {
+                    return new ViewerSocket(gateway, gateway.tokens().verify(ApiHandler.bearer(request),
+                            EnumSet.allOf(SessionTokens.Scope.class), null).sessionId(), null);
+                } catch (SessionTokens.InvalidTokenException e) {
+                    return new ViewerSocket(gateway, null, e.getMessage());
+                }
+            });
+        });
+        sockets.setHandler(new Handler.Sequence(new ApiHandler(gateway), pages));
+        context.setHandler(sockets);
+        return context;
+    }
+
+    /**
+     * A browser names the page's origin; a socket opened from another site's page is refused
+     * (cross-site WebSocket hijacking). Clients that are not browsers send no Origin.
+     *
+     * @return null when allowed, else why not
+     */
+    static String refusedOrigin(GatewayConfig config, ServerUpgradeRequest request) {
+        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+        if (origin == null || config.allowedOrigins.contains(origin)) {
+            return null;
+        }
+        String host = request.getHeaders().get(HttpHeader.HOST);
+        try {
+            if (host != null && host.equalsIgnoreCase(URI.create(origin).getRawAuthority())) {
+                return null;
+            }
+        } catch (IllegalArgumentException e) {
+            return "origin '" + origin + "' is not a URL";
+        }
+        return "origin '" + origin + "' may not open this gateway's sockets (allowed: this host"
+                + (config.allowedOrigins.isEmpty() ? "" : ", " + String.join(", ", config.allowedOrigins)) + ")";
+    }
+
+    /** The port it serves on (the one chosen when the configuration said 0). */
+    public int port() {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    /** The gateway's address on this machine, e.g. {@code http://localhost:8080/}. */
+    public URI uri() {
+        return URI.create("http://localhost:" + port() + "/");
+    }
+
+    /** Blocks until the gateway stops. */
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            server.stop();
+        } finally {
+            try {
+                replies.close();
+            } finally {
+                frames.close();
+            }
+        }
+    }
+}

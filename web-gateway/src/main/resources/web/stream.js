@@ -1,0 +1,205 @@
+// The streamer: the camera at the current fps and JPEG quality to the gateway, the live video
+// shown at once, and the filter drawn over it from the newest answer at hand.
+'use strict';
+
+const DEADLINE_MS = 33;
+/** Frames the socket may have queued before the page skips one rather than fall behind. */
+const MAX_BUFFERED_BYTES = 512 * 1024;
+
+const video = document.getElementById('video');
+const overlay = document.getElementById('overlay');
+const capture = document.createElement('canvas');
+
+/** What the page knows, for its status panel and for anyone reading window.driftless. */
+const stats = window.driftless = {
+  state: 'starting', sessionId: null, viewUrl: null,
+  quality: { fps: setting('fps', 30, 1, 30), jpegQuality: setting('quality', 0.8, 0.1, 1), width: 640, height: 480 },
+  sent: 0, skipped: 0, answered: 0, onTime: 0, dropped: 0, refused: 0, dropsByReason: {},
+  rttMs: [], sentTimes: [], answerTimes: [],
+  /** The newest answer's anchors in capture pixels, and the frame they belong to. */
+  overlay: null,
+  /** How many video frames were drawn with the filter on them. */
+  drawnWithFilter: 0,
+};
+
+/** A capture setting from the address (stream.html?fps=10&quality=0.7), within its bounds. */
+function setting(name, fallback, min, max) {
+  const value = Number(new URLSearchParams(location.search).get(name));
+  return value ? Math.min(max, Math.max(min, value)) : fallback;
+}
+
+const pending = new Map();
+let socket = null;
+let seq = 0;
+
+async function session() {
+  let token = location.hash.slice(1);
+  if (!token) {
+    const response = await fetch('/api/sessions', { method: 'POST' });
+    const body = await response.json();
+    if (!response.ok) {
+      throw new Error(body.error || response.statusText);
+    }
+    token = body.cameraToken;
+    history.replaceState(null, '', '#' + token);
+    stats.viewUrl = body.viewUrl;
+  }
+  // the session id is the token's subject; the token itself is checked by the gateway
+  stats.sessionId = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).sub;
+  return token;
+}
+
+async function start() {
+  try {
+    const token = await session();
+    document.getElementById('session').textContent = 'session ' + stats.sessionId;
+    if (stats.viewUrl) {
+      const link = document.getElementById('viewLink');
+      link.href = stats.viewUrl;
+      link.hidden = false;
+    }
+    const stream = await navigator.mediaDevices.getUserMedia({
+      video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: false });
+    video.srcObject = stream;
+    await video.play();
+    stats.quality.width = video.videoWidth;
+    stats.quality.height = video.videoHeight;
+    capture.width = video.videoWidth;
+    capture.height = video.videoHeight;
+    connect(token);
+  } catch (e) {
+    fail(e.message || String(e));
+  }
+}
+
+function connect(token) {
+  socket = new WebSocket(socketUrl('/ws/camera', token));
+  socket.binaryType = 'arraybuffer';
+  socket.onopen = () => { stats.state = 'streaming'; tick(); };
+  socket.onmessage = (event) => { if (typeof event.data === 'string') { answer(JSON.parse(event.data)); } };
+  socket.onclose = (event) => {
+    stats.state = 'closed';
+    fail('the gateway closed the connection (' + event.code + (event.reason ? ': ' + event.reason : '') + ')');
+  };
+}
+
+/** One capture per 1/fps, measured from the last, so a slow encode never bunches frames up. */
+function tick() {
+  if (socket.readyState !== WebSocket.OPEN) {
+    return;
+  }
+  const started = performance.now();
+  if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    stats.skipped++;
+  } else {
+    send();
+  }
+  const period = 1000 / stats.quality.fps;
+  setTimeout(tick, Math.max(0, period - (performance.now() - started)));
+}
+
+function send() {
+  const captureUs = nowUs();
+  capture.getContext('2d').drawImage(video, 0, 0, capture.width, capture.height);
+  const frame = ++seq;
+  capture.toBlob((jpeg) => {
+    if (!jpeg || socket.readyState !== WebSocket.OPEN) {
+      return;
+    }
+    const sendUs = nowUs();
+    socket.send(JSON.stringify({
+      seq: frame, captureTimeUs: captureUs, sendTimeUs: sendUs, width: capture.width, height: capture.height,
+      kind: 'jpeg', fps: stats.quality.fps, jpegQuality: stats.quality.jpegQuality,
+    }));
+    socket.send(jpeg);
+    pending.set(frame, captureUs);
+    stats.sent++;
+    stats.sentTimes.push(performance.now());
+  }, 'image/jpeg', stats.quality.jpegQuality);
+}
+
+function answer(message) {
+  const captureUs = pending.get(message.seq);
+  switch (message.type) {
+    case 'coordinates':
+      // the newest frame's answer wins; an older one arriving late never moves the filter back
+      if (!stats.overlay || message.seq > stats.overlay.seq) {
+        stats.overlay = { seq: message.seq, anchors: message.anchors, receivedAt: performance.now() };
+      }
+      break;
+    case 'annotated':
+      settle(message.seq, captureUs);
+      stats.answered++;
+      break;
+    case 'dropped':
+    case 'refused':
+      settle(message.seq, captureUs);
+      stats[message.type]++;
+      stats.dropsByReason[message.reason] = (stats.dropsByReason[message.reason] || 0) + 1;
+      break;
+  }
+}
+
+function settle(frame, captureUs) {
+  if (captureUs === undefined) {
+    return;
+  }
+  pending.delete(frame);
+  const rtt = (nowUs() - captureUs) / 1000;
+  stats.rttMs.push(rtt);
+  if (stats.rttMs.length > 300) {
+    stats.rttMs.shift();
+  }
+  stats.answerTimes.push(performance.now());
+  if (rtt <= DEADLINE_MS) {
+    stats.onTime++;
+  }
+}
+
+/** The live video is the video element itself; this draws only the filter, every display frame. */
+function draw() {
+  const ctx = overlay.getContext('2d');
+  ctx.clearRect(0, 0, overlay.width, overlay.height);
+  if (stats.overlay && capture.width > 0) {
+    ctx.save();
+    ctx.scale(overlay.width / capture.width, overlay.height / capture.height);
+    if (drawFilter(ctx, stats.overlay.anchors)) {
+      stats.drawnWithFilter++;
+    }
+    ctx.restore();
+  }
+  requestAnimationFrame(draw);
+}
+
+function perSecond(times) {
+  const now = performance.now();
+  while (times.length && now - times[0] > 1000) {
+    times.shift();
+  }
+  return times.length;
+}
+
+function showStatus() {
+  const q = stats.quality;
+  text('state', stats.state);
+  text('capture', q.width + '×' + q.height + ' · ' + q.fps + ' fps · JPEG ' + q.jpegQuality);
+  text('fps', perSecond(stats.sentTimes) + ' / ' + perSecond(stats.answerTimes));
+  text('rtt', percentile(stats.rttMs, 50).toFixed(1) + ' / ' + percentile(stats.rttMs, 95).toFixed(1) + ' ms');
+  const decided = stats.answered + stats.dropped;
+  text('ontime', decided ? (100 * stats.onTime / decided).toFixed(1) + ' %' : '–');
+  text('counts', stats.sent + ' · ' + stats.answered + ' · ' + (stats.dropped + stats.refused));
+  text('drops', Object.entries(stats.dropsByReason).map(([r, n]) => r + ' ' + n).join('\n') || 'none');
+}
+
+function text(id, value) {
+  document.getElementById(id).textContent = value;
+}
+
+function fail(message) {
+  stats.error = message;
+  document.getElementById('message').textContent = message;
+}
+
+setInterval(showStatus, 500);
+requestAnimationFrame(draw);
+start();

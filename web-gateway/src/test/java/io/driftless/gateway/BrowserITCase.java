@@ -1,0 +1,185 @@
+package io.driftless.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.driftless.gateway.testutils.FakeCamera;
+import io.driftless.gateway.testutils.GatewayApi;
+import io.driftless.job.DriftlessJob;
+import io.driftless.job.JobConfig;
+import io.driftless.job.testutils.EndToEndCluster;
+import io.driftless.job.testutils.FaceFrames;
+import java.io.File;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The streamer and viewer pages in a real browser: Debian's Chromium, headless, whose fake
+ * camera plays a video of the face photo, in front of the gateway, the broker and the real job.
+ * Screenshots of both pages go to {@code target/}, or to {@code docs/images/} with
+ * {@code -Ddriftless.docs.write=true}.
+ */
+class BrowserITCase {
+
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(120);
+    private static final int ANSWERS = 10;
+
+    @RegisterExtension
+    static final EndToEndCluster CLUSTER = EndToEndCluster.builder().build();
+
+    @TempDir
+    Path temp;
+
+    private WebGateway gateway;
+    private ChromeDriver browser;
+
+    @AfterEach
+    void close() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void streamerPageGetsItsFramesAnsweredAndDrawsTheFilterOnTheFaceWhileTheViewerPlaysThem() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
+                "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+        JobConfig config = CLUSTER.config();
+        CLUSTER.startJob(config, DriftlessJob.inference(config), Map.of()).awaitServing();
+        gateway = WebGateway.start(GatewayConfig.builder()
+                .bootstrapServers(CLUSTER.bootstrapServers())
+                .framesTopic(CLUSTER.topics().frames())
+                .instanceId("browser")
+                .bindHost("127.0.0.1")
+                .port(0)
+                .tokenKey(TokenKey.random())
+                // room for this shared machine, so that frames are answered and their content checked
+                .deadlineMs(1_000)
+                .build());
+
+        // the face in the middle, so that the ears standing on it stay in the picture
+        FaceFrames.Shot shot = FaceFrames.shot(1.0, 90, 60);
+        double[] face = shot.faceBox();
+        Path video = FakeCamera.write(temp.resolve("face.y4m"), shot.jpeg(), 30, 30);
+        browser = chromium(video);
+        String base = "http://127.0.0.1:" + gateway.port() + "/";
+        browser.get(base + "stream.html?fps=10");
+
+        long answered = await("window.driftless.answered", ANSWERS);
+        Map<String, Object> stats = stats("window.driftless");
+        assertThat(stats.get("error")).as("page error").isNull();
+        await("window.driftless.drawnWithFilter", 1);
+
+        // the filter is drawn from the newest answer: its anchors lie on the known face
+        List<Number> bridge = anchor("glasses_bridge");
+        List<Number> rightEar = anchor("right_ear_tip");
+        List<Number> leftEar = anchor("left_ear_tip");
+        double bx = bridge.get(0).doubleValue();
+        double by = bridge.get(1).doubleValue();
+        assertThat(bx).as("bridge x").isBetween(face[0], face[2]);
+        assertThat(by).as("bridge y").isBetween(face[1], face[3]);
+        assertThat(rightEar.get(1).doubleValue()).as("ear tips above the bridge").isLessThan(by);
+        assertThat(leftEar.get(1).doubleValue()).as("ear tips above the bridge").isLessThan(by);
+        double centreX = (face[0] + face[2]) / 2;
+        double error = Math.abs(bx - centreX);
+        System.out.printf("browser: %d frames sent, %s answered, %s dropped %s, %s refused; bridge at (%.1f, %.1f),"
+                        + " %.1f px from the face box's centre line; page round trip p50 %.1f ms%n",
+                ((Number) stats.get("sent")).longValue(), answered, stats.get("dropped"), stats.get("dropsByReason"),
+                stats.get("refused"),
+                bx, by, error, ((Number) browser.executeScript(
+                        "return percentile(window.driftless.rttMs, 50)")).doubleValue());
+        screenshot("web-streamer.png");
+
+        // the gateway's stats agree with the page's accounting
+        String sessionId = (String) browser.executeScript("return window.driftless.sessionId");
+        String cameraToken = (String) browser.executeScript("return location.hash.slice(1)");
+        JsonNode gatewayStats = new GatewayApi(URI.create(base))
+                .get("/api/sessions/" + sessionId + "/stats", cameraToken).body();
+        assertThat(gatewayStats.get("connection").asText()).isEqualTo("streaming");
+        assertThat(gatewayStats.get("answered").asLong()).isGreaterThanOrEqualTo(answered);
+        assertThat(gatewayStats.get("answered").asLong() + gatewayStats.get("dropped").asLong()
+                + gatewayStats.get("refused").asLong()).isLessThanOrEqualTo(gatewayStats.get("framesIn").asLong());
+        assertThat(gatewayStats.path("quality").path("fps").asDouble()).isEqualTo(10);
+
+        String viewUrl = (String) browser.executeScript("return window.driftless.viewUrl");
+        browser.switchTo().newWindow(WindowType.TAB);
+        browser.get(viewUrl);
+        await("window.driftlessViewer.played", 5);
+        screenshot("web-viewer.png");
+    }
+
+    private ChromeDriver chromium(Path video) {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + temp.resolve("profile"),
+                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                "--use-file-for-fake-video-capture=" + video,
+                // the streamer keeps its pace while the viewer's tab is in front
+                "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+                "--disable-backgrounding-occluded-windows",
+                "--window-size=1280,760");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .withLogFile(new File(temp.resolve("chromedriver.log").toString()))
+                .build();
+        return new ChromeDriver(service, options);
+    }
+
+    /** Polls the page until {@code expression} reaches {@code atLeast}, failing with the page's state. */
+    private long await(String expression, long atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + PAGE_TIMEOUT.toNanos();
+        while (true) {
+            Object value = browser.executeScript("return " + expression);
+            if (value instanceof Number n && n.longValue() >= atLeast) {
+                return n.longValue();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(expression + " reached no " + atLeast + " within " + PAGE_TIMEOUT
+                        + "; page state: " + browser.executeScript("return JSON.stringify(window.driftless"
+                        + " || window.driftlessViewer, (k, v) => Array.isArray(v) && v.length > 5 ? v.length : v)"));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> stats(String expression) {
+        return (Map<String, Object>) browser.executeScript("return " + expression);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Number> anchor(String name) {
+        return (List<Number>) ((JavascriptExecutor) browser)
+                .executeScript("return window.driftless.overlay.anchors['" + name + "']");
+    }
+
+    private void screenshot(String name) throws Exception {
+        Path folder = Boolean.getBoolean("driftless.docs.write") ? Path.of("..", "docs", "images")
+                : Path.of("target", "screenshots");
+        Files.createDirectories(folder);
+        Files.write(folder.resolve(name), browser.getScreenshotAs(OutputType.BYTES));
+    }
+}

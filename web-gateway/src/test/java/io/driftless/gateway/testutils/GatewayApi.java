@@ -1,0 +1,69 @@
+package io.driftless.gateway.testutils;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** The gateway's HTTP API, as a page calls it. */
+public final class GatewayApi {
+
+    /** A response: its status and JSON body. */
+    public record Reply(int status, JsonNode body) {}
+
+    /** A created session. */
+    public record CreatedSession(String sessionId, String cameraToken, String viewToken, JsonNode body) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final URI base;
+
+    public GatewayApi(URI base) {
+        this.base = base;
+    }
+
+    public Reply post(String path) throws Exception {
+        return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    public Reply get(String path, String bearer) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).GET();
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return send(request);
+    }
+
+    public CreatedSession createSession() throws Exception {
+        Reply reply = post("/api/sessions");
+        if (reply.status() != 201) {
+            throw new AssertionError("session not created: " + reply);
+        }
+        JsonNode body = reply.body();
+        return new CreatedSession(body.get("sessionId").asText(), body.get("cameraToken").asText(),
+                body.get("viewToken").asText(), body);
+    }
+
+    public JsonNode stats(CreatedSession session) throws Exception {
+        Reply reply = get("/api/sessions/" + session.sessionId() + "/stats", session.viewToken());
+        if (reply.status() != 200) {
+            throw new AssertionError("no stats: " + reply);
+        }
+        return reply.body();
+    }
+
+    /** The socket address of {@code path} with {@code token}. */
+    public URI socket(String path, String token) {
+        return URI.create("ws://" + base.getAuthority() + path + "?token=" + token);
+    }
+
+    private Reply send(HttpRequest.Builder request) throws Exception {
+        HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), JSON.readTree(response.body()));
+    }
+}
