@@ -26,9 +26,9 @@ class ModuleBoundariesTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
-    /** Everything a user deploys: the job, the inference server and the camera client. */
+    /** Everything a user deploys: the job, the inference server, the web gateway and the camera client. */
     private static final List<String> DEPLOYED = List.of("model-core", "inference-service", "inference-client",
-            "inference-server", "flink-job", "frame-client", "frame-source");
+            "inference-server", "flink-job", "web-gateway", "frame-client", "frame-source");
 
     private static final String FLINK = "org.apache.flink..";
     private static final String GRPC = "io.grpc..";
@@ -63,6 +63,13 @@ class ModuleBoundariesTest {
     void theJobKnowsTheServerOnlyThroughItsClient() {
         noClasses().should().dependOnClassesThat().resideInAPackage("io.driftless.inference.server..")
                 .check(mainClassesOf("flink-job"));
+    }
+
+    @Test
+    void theWebGatewaySpeaksOnlyKafkaAndTheWireFormat() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage(FLINK, GRPC, "ai.onnxruntime..",
+                        "io.driftless.inference..", "io.driftless.job..", "io.driftless.source..")
+                .check(mainClassesOf("web-gateway"));
     }
 
     @Test
