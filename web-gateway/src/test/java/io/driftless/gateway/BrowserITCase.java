@@ -31,7 +31,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The streamer and viewer pages in a real browser: Debian's Chromium, headless, whose fake
  * camera plays a video of the face photo, in front of the gateway, the broker and the real job.
- * Screenshots of both pages go to {@code target/}, or to {@code docs/images/} with
+ * Screenshots of both pages go to {@code target/}, or to {@code docs/img/} with
  * {@code -Ddriftless.docs.write=true}.
  */
 class BrowserITCase {
@@ -177,7 +177,7 @@ class BrowserITCase {
     }
 
     private void screenshot(String name) throws Exception {
-        Path folder = Boolean.getBoolean("driftless.docs.write") ? Path.of("..", "docs", "images")
+        Path folder = Boolean.getBoolean("driftless.docs.write") ? Path.of("..", "docs", "img")
                 : Path.of("target", "screenshots");
         Files.createDirectories(folder);
         Files.write(folder.resolve(name), browser.getScreenshotAs(OutputType.BYTES));
