@@ -1,6 +1,7 @@
 package io.driftless.source.video;
 
 import io.driftless.inference.face.RgbImage;
+import io.driftless.proto.Anchor;
 import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.Box;
@@ -52,9 +53,14 @@ public final class OverlayRenderer implements AnswerListener, AutoCloseable {
     /** An answer as it arrived; the receive stamp decides whether it counts. */
     private record Answer<T>(T value, long receiveNanos) {}
 
-    private record Pending(long sequence, RgbImage image, long deadlineNanos) {}
+    /**
+     * A frame waiting for its answer; the answer's pixels are those of an
+     * {@code answerWidth x answerHeight} frame (the frame as sent).
+     */
+    private record Pending(long sequence, RgbImage image, long deadlineNanos, int answerWidth,
+            int answerHeight) {}
 
-    private static final Pending END = new Pending(-1, null, 0);
+    private static final Pending END = new Pending(-1, null, 0, 1, 1);
 
     private final Path output;
     private final String sessionId;
@@ -128,9 +134,18 @@ public final class OverlayRenderer implements AnswerListener, AutoCloseable {
     /**
      * Queues frame {@code sequence} for writing once its answer is in or its deadline has passed;
      * never blocks. Call in sequence order, from one thread.
+     *
+     * @param sentWidth the width of the frame as sent, whose pixels the answer is in (a JPEG
+     *     frame is resized before sending; landmarks are in {@code image}'s own pixels)
+     * @param sentHeight the height of the frame as sent
      */
-    public void submit(long sequence, RgbImage image, long deadlineNanos) {
-        if (!queue.offer(new Pending(sequence, image, deadlineNanos))) {
+    public void submit(long sequence, RgbImage image, long deadlineNanos, int sentWidth,
+            int sentHeight) {
+        if (sentWidth < 1 || sentHeight < 1) {
+            throw new IllegalArgumentException("sentWidth and sentHeight must be positive, got "
+                    + sentWidth + "x" + sentHeight);
+        }
+        if (!queue.offer(new Pending(sequence, image, deadlineNanos, sentWidth, sentHeight))) {
             skipped.incrementAndGet();
         }
     }
@@ -231,20 +246,14 @@ public final class OverlayRenderer implements AnswerListener, AutoCloseable {
         coordinates.headMap(sequence).clear();
         annotated.headMap(sequence).clear();
         BufferedImage picture = picture(frame.image());
-        boolean drawn = false;
-        Graphics2D g = picture.createGraphics();
-        try {
-            boolean coordsInTime = coords != null && coords.receiveNanos() <= frame.deadlineNanos();
-            boolean imageInTime = image != null && image.receiveNanos() <= frame.deadlineNanos();
-            Box box = imageInTime && image.value().getDetectionsCount() > 0
-                    ? image.value().getDetections(0).getBox() : null;
-            if (coordsInTime || box != null) {
-                ArOverlay.draw(g, coordsInTime ? coords.value().getAnchorsList()
-                        : List.of(), box);
-                drawn = true;
-            }
-        } finally {
-            g.dispose();
+        boolean coordsInTime = coords != null && coords.receiveNanos() <= frame.deadlineNanos();
+        boolean imageInTime = image != null && image.receiveNanos() <= frame.deadlineNanos();
+        Box box = imageInTime && image.value().getDetectionsCount() > 0
+                ? image.value().getDetections(0).getBox() : null;
+        boolean drawn = coordsInTime || box != null;
+        if (drawn) {
+            drawAnswer(picture, coordsInTime ? coords.value().getAnchorsList() : List.of(), box,
+                    frame.answerWidth(), frame.answerHeight());
         }
         byte[] bgr = ((DataBufferByte) picture.getRaster().getDataBuffer()).getData();
         recorder.recordImage(picture.getWidth(), picture.getHeight(), Frame.DEPTH_UBYTE, 3,
@@ -252,6 +261,21 @@ public final class OverlayRenderer implements AnswerListener, AutoCloseable {
         written.incrementAndGet();
         if (drawn) {
             withOverlay.incrementAndGet();
+        }
+    }
+
+    /**
+     * Draws an answer given in the pixels of an {@code answerWidth x answerHeight} frame onto
+     * {@code picture}, scaled to the picture's own size.
+     */
+    static void drawAnswer(BufferedImage picture, List<Anchor> anchors, Box box, int answerWidth,
+            int answerHeight) {
+        Graphics2D g = picture.createGraphics();
+        try {
+            ArOverlay.draw(g, anchors, box, (double) picture.getWidth() / answerWidth,
+                    (double) picture.getHeight() / answerHeight);
+        } finally {
+            g.dispose();
         }
     }
 

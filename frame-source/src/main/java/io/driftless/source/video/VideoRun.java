@@ -155,7 +155,8 @@ public final class VideoRun implements AutoCloseable {
             if (payload == null) {
                 noFace++;
                 if (renderer != null) {
-                    renderer.submit(UNSENT, frame.image(), frame.grabNanos());
+                    renderer.submit(UNSENT, frame.image(), frame.grabNanos(),
+                            frame.image().width(), frame.image().height());
                 }
                 continue;
             }
@@ -176,7 +177,13 @@ public final class VideoRun implements AutoCloseable {
                     new InFlight(sendNanos, frame.grabNanos(), deadlineMs, null));
             kafka.send(key, message.build().toByteArray());
             if (renderer != null) {
-                renderer.submit(sequence, frame.image(), frame.grabNanos() + deadlineNanos);
+                // A JPEG goes out resized, and its answer comes back in the resized pixels.
+                int sentWidth = payload.image() != null ? payload.image().getWidth()
+                        : frame.image().width();
+                int sentHeight = payload.image() != null ? payload.image().getHeight()
+                        : frame.image().height();
+                renderer.submit(sequence, frame.image(), frame.grabNanos() + deadlineNanos,
+                        sentWidth, sentHeight);
             }
         }
     }
