@@ -5,6 +5,7 @@ import io.driftless.job.DriftlessOptions;
 import io.driftless.job.DriftlessOptions.InferenceBackend;
 import io.driftless.source.RunSummary;
 import io.driftless.source.SendMode;
+import io.driftless.source.MotionProfile;
 import io.driftless.source.SyntheticConfig;
 import io.driftless.source.SyntheticRun;
 import java.io.IOException;
@@ -100,6 +101,17 @@ public final class LocalRun {
             converter = DurationConverter.class, defaultValue = "0s",
             description = "Skew each user's clock by up to this much, e.g. 5s (default: none).")
     Duration clockSkewMax;
+
+    @Option(names = "--motion", paramLabel = "PROFILE", defaultValue = "normal", converter = MotionConverter.class,
+            description = "How fast the synthetic heads turn: calm (at most 20 deg/s), normal (60), fast (160)"
+                    + " or shake (normal plus a 3 Hz head shake) (default: ${DEFAULT-VALUE}).")
+    MotionProfile motion;
+
+    @Option(names = "--display-delay", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "0ms",
+            description = "How long after its capture a frame is on the screen, for the drift figures"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration displayDelay;
 
     @Option(names = "--summary-json", paramLabel = "FILE", description = "Also write the summary as JSON to this file.")
     Path summaryJson;
@@ -306,11 +318,25 @@ public final class LocalRun {
         SyntheticConfig.Builder source = SyntheticConfig.builder()
                 .deadlineMs(deadlineMs)
                 .bootstrapServers(bootstrapServers)
-                .maxClockSkew(clockSkewMax);
+                .maxClockSkew(clockSkewMax)
+                .motion(motion)
+                .displayDelay(displayDelay);
         if (length != null) {
             source.duration(length);
         }
         return source;
+    }
+
+    /** Accepts calm, normal, fast or shake, in any case. */
+    static final class MotionConverter implements CommandLine.ITypeConverter<MotionProfile> {
+        @Override
+        public MotionProfile convert(String value) {
+            try {
+                return MotionProfile.fromCliName(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /** Accepts in-process or remote, in any case. */

@@ -117,7 +117,9 @@ public final class VideoRun implements AutoCloseable {
                 throw renderFailure;
             }
         }
-        RunSummary books = tracker.summarize((int) Math.round(grabber.fps()), sendingNanos / 1e9);
+        // A real camera's true pose is unknown: no drift to measure.
+        RunSummary books = tracker.summarize((int) Math.round(grabber.fps()), sendingNanos / 1e9,
+                RunSummary.Drift.UNDEFINED);
         return new VideoSummary(books, sessionId(), config.frames().sendMode(), grabbed, noFace,
                 grabber.reconnects(), grabber.loops(), renderer == null ? 0 : renderer.written(),
                 renderer == null ? 0 : renderer.withOverlay(),
