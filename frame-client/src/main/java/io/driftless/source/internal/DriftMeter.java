@@ -10,10 +10,14 @@ import io.driftless.source.RunSummary.PixelError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -30,7 +34,10 @@ import org.HdrHistogram.Histogram;
  * receive instants on its monotonic clock.
  *
  * <p>Threads: {@link #shown} is called by the one sender thread, {@link #onCoordinates} by the one
- * consumer thread; {@link #measure} runs once both have stopped.
+ * consumer thread, which measures as it goes: it stamps answers in the order it reads them, so an
+ * answer received at R tells it that every answer received before R is in, and each frame shown
+ * before R can be measured and forgotten. Memory stays bounded however long the run.
+ * {@link #measure} runs once both threads have stopped.
  */
 public final class DriftMeter implements AnswerListener {
 
@@ -48,18 +55,42 @@ public final class DriftMeter implements AnswerListener {
     private static final double HISTOGRAM_SCALE = 100;
     /** More answers than the fit window ever holds at any sane frame rate. */
     private static final int ANSWERS_KEPT = 16;
+    /** Capture instants remembered per user, for answers to frames already measured. */
+    private static final int CAPTURES_KEPT = 1_024;
+    /** How often, in receive time, the frames of users without answers are measured too. */
+    private static final long SWEEP_NANOS = 1_000_000_000L;
     private static final int ANCHORS = FaceGeometry.AR_ANCHORS.size();
     private static final Map<String, Integer> ANCHOR_INDEX = anchorIndex();
 
     private record Shown(long sequence, long captureNanos, float[] truth) {}
 
-    private record Answer(long sequence, long receiveNanos, float[] anchors) {}
+    private record Answer(long sequence, long captureNanos, float[] anchors) {}
+
+    /** One user's frames waiting to be measured and answers at hand; consumer thread only. */
+    private static final class UserView {
+        final ArrayDeque<Shown> waiting = new ArrayDeque<>();
+        final TreeMap<Long, Answer> received = new TreeMap<>();
+        final Map<Long, Long> captures = new LinkedHashMap<>(64, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+                return size() > CAPTURES_KEPT;
+            }
+        };
+    }
 
     private final SessionIds sessions;
     private final PinholeCamera camera;
     private final long displayDelayNanos;
-    private final List<List<Shown>> shown;
-    private final List<List<Answer>> answers;
+    private final List<Queue<Shown>> shown;
+    private final UserView[] views;
+    private final Histogram compensated = new Histogram(3);
+    private final Histogram uncompensated = new Histogram(3);
+    private double compensatedSum;
+    private double uncompensatedSum;
+    private long frames;
+    private long framesWithoutOverlay;
+    private long lastSweepNanos;
+    private boolean sweptOnce;
 
     /**
      * @param displayDelay how long after its capture a frame is on the screen
@@ -69,10 +100,10 @@ public final class DriftMeter implements AnswerListener {
         this.camera = camera;
         this.displayDelayNanos = displayDelay.toNanos();
         this.shown = new ArrayList<>(sessions.users());
-        this.answers = new ArrayList<>(sessions.users());
+        this.views = new UserView[sessions.users()];
         for (int user = 0; user < sessions.users(); user++) {
-            shown.add(new ArrayList<>());
-            answers.add(new ArrayList<>());
+            shown.add(new ConcurrentLinkedQueue<>());
+            views[user] = new UserView();
         }
     }
 
@@ -88,6 +119,20 @@ public final class DriftMeter implements AnswerListener {
         if (user < 0) {
             return;
         }
+        if (!sweptOnce || receiveNanos - lastSweepNanos > SWEEP_NANOS) {
+            for (int u = 0; u < views.length; u++) {
+                measureUntil(u, receiveNanos, false);
+            }
+            lastSweepNanos = receiveNanos;
+            sweptOnce = true;
+        }
+        // Frames shown before this answer arrived are drawn without it.
+        measureUntil(user, receiveNanos, false);
+        UserView view = views[user];
+        Long capture = view.captures.get(coordinates.getSequence());
+        if (capture == null) {
+            return;
+        }
         float[] xy = new float[2 * ANCHORS];
         Arrays.fill(xy, Float.NaN);
         for (Anchor a : coordinates.getAnchorsList()) {
@@ -97,74 +142,76 @@ public final class DriftMeter implements AnswerListener {
                 xy[2 * i + 1] = a.getY();
             }
         }
-        answers.get(user).add(new Answer(coordinates.getSequence(), receiveNanos, xy));
+        view.received.putIfAbsent(coordinates.getSequence(),
+                new Answer(coordinates.getSequence(), capture, xy));
+        if (view.received.size() > ANSWERS_KEPT) {
+            view.received.pollFirstEntry();
+        }
     }
 
-    /** The drift over every frame shown with an overlay, once sender and consumer have stopped. */
+    /**
+     * The drift over every frame shown with an overlay; call once, after the sender and consumer
+     * threads have stopped (no answer comes any more, so every frame waiting is measured).
+     */
     public Drift measure() {
-        Histogram compensated = new Histogram(3);
-        Histogram uncompensated = new Histogram(3);
-        double[] sums = new double[2];
-        long frames = 0;
-        long withoutOverlay = 0;
-        long horizon = HORIZON.toNanos();
-        long window = FIT_WINDOW.toNanos();
-        for (int user = 0; user < shown.size(); user++) {
-            Map<Long, Long> captureOf = new HashMap<>();
-            shown.get(user).forEach(f -> captureOf.put(f.sequence(), f.captureNanos()));
-            List<Answer> arrived = answers.get(user);
-            TreeMap<Long, Answer> received = new TreeMap<>();
-            int next = 0;
-            for (Shown frame : shown.get(user)) {
-                long displayNanos = frame.captureNanos() + displayDelayNanos;
-                for (; next < arrived.size() && arrived.get(next).receiveNanos() - displayNanos <= 0;
-                        next++) {
-                    Answer a = arrived.get(next);
-                    if (captureOf.containsKey(a.sequence())) {
-                        received.putIfAbsent(a.sequence(), a);
-                        if (received.size() > ANSWERS_KEPT) {
-                            received.pollFirstEntry();
-                        }
-                    }
-                }
-                if (received.isEmpty()) {
-                    withoutOverlay++;
-                    continue;
-                }
-                frames++;
-                Answer newest = received.lastEntry().getValue();
-                long newestCapture = captureOf.get(newest.sequence());
-                long target = Math.min(frame.captureNanos(), newestCapture + horizon);
-                List<Answer> fit = new ArrayList<>();
-                List<Long> fitCaptures = new ArrayList<>();
-                for (Answer a : received.values()) {
-                    long capture = captureOf.get(a.sequence());
-                    if (newestCapture - capture <= window) {
-                        fit.add(a);
-                        fitCaptures.add(capture);
-                    }
-                }
-                for (int i = 0; i < 2 * ANCHORS; i += 2) {
-                    if (Float.isNaN(newest.anchors()[i])) {
-                        continue;
-                    }
-                    double trueX = frame.truth()[i];
-                    double trueY = frame.truth()[i + 1];
-                    double off = Math.hypot(newest.anchors()[i] - trueX,
-                            newest.anchors()[i + 1] - trueY);
-                    double x = extrapolate(fit, fitCaptures, i, newestCapture, target);
-                    double y = extrapolate(fit, fitCaptures, i + 1, newestCapture, target);
-                    double carried = Math.hypot(x - trueX, y - trueY);
-                    uncompensated.recordValue(Math.round(off * HISTOGRAM_SCALE));
-                    compensated.recordValue(Math.round(carried * HISTOGRAM_SCALE));
-                    sums[0] += carried;
-                    sums[1] += off;
-                }
+        for (int user = 0; user < views.length; user++) {
+            measureUntil(user, 0, true);
+        }
+        return new Drift(pixels(compensated, compensatedSum), pixels(uncompensated, uncompensatedSum),
+                frames, framesWithoutOverlay);
+    }
+
+    /** Frames taken in but not yet measured, across users: a test hook, consumer thread only. */
+    int backlog() {
+        int n = 0;
+        for (UserView view : views) {
+            n += view.waiting.size();
+        }
+        return n;
+    }
+
+    /** Takes in the user's frames shown so far and measures those shown before {@code nanos}. */
+    private void measureUntil(int user, long nanos, boolean all) {
+        UserView view = views[user];
+        for (Shown f = shown.get(user).poll(); f != null; f = shown.get(user).poll()) {
+            view.waiting.add(f);
+            view.captures.put(f.sequence(), f.captureNanos());
+        }
+        while (!view.waiting.isEmpty()
+                && (all || view.waiting.peek().captureNanos() + displayDelayNanos - nanos < 0)) {
+            measure(view.waiting.poll(), view.received);
+        }
+    }
+
+    private void measure(Shown frame, TreeMap<Long, Answer> received) {
+        if (received.isEmpty()) {
+            framesWithoutOverlay++;
+            return;
+        }
+        frames++;
+        Answer newest = received.lastEntry().getValue();
+        long target = Math.min(frame.captureNanos(), newest.captureNanos() + HORIZON.toNanos());
+        List<Answer> fit = new ArrayList<>();
+        for (Answer a : received.values()) {
+            if (newest.captureNanos() - a.captureNanos() <= FIT_WINDOW.toNanos()) {
+                fit.add(a);
             }
         }
-        long samples = compensated.getTotalCount();
-        return new Drift(pixels(compensated, sums[0]), pixels(uncompensated, sums[1]), frames,
-                withoutOverlay);
+        for (int i = 0; i < 2 * ANCHORS; i += 2) {
+            if (Float.isNaN(newest.anchors()[i])) {
+                continue;
+            }
+            double trueX = frame.truth()[i];
+            double trueY = frame.truth()[i + 1];
+            double off = Math.hypot(newest.anchors()[i] - trueX, newest.anchors()[i + 1] - trueY);
+            double x = extrapolate(fit, i, newest.captureNanos(), target);
+            double y = extrapolate(fit, i + 1, newest.captureNanos(), target);
+            double carried = Math.hypot(x - trueX, y - trueY);
+            uncompensated.recordValue(Math.round(off * HISTOGRAM_SCALE));
+            compensated.recordValue(Math.round(carried * HISTOGRAM_SCALE));
+            compensatedSum += carried;
+            uncompensatedSum += off;
+        }
     }
 
     /**
@@ -172,8 +219,7 @@ public final class DriftMeter implements AnswerListener {
      * the fitted answers (times relative to the newest one's capture, in seconds); the newest
      * answer's own value when fewer than two answers have it.
      */
-    static double extrapolate(List<Answer> fit, List<Long> captures, int c, long newestCapture,
-            long target) {
+    private static double extrapolate(List<Answer> fit, int c, long newestCapture, long target) {
         double sumT = 0;
         double sumV = 0;
         int n = 0;
@@ -181,7 +227,7 @@ public final class DriftMeter implements AnswerListener {
         for (int k = 0; k < fit.size(); k++) {
             float v = fit.get(k).anchors()[c];
             if (!Float.isNaN(v)) {
-                sumT += (captures.get(k) - newestCapture) / 1e9;
+                sumT += (fit.get(k).captureNanos() - newestCapture) / 1e9;
                 sumV += v;
                 n++;
                 newest = v;
@@ -197,7 +243,7 @@ public final class DriftMeter implements AnswerListener {
         for (int k = 0; k < fit.size(); k++) {
             float v = fit.get(k).anchors()[c];
             if (!Float.isNaN(v)) {
-                double t = (captures.get(k) - newestCapture) / 1e9 - meanT;
+                double t = (fit.get(k).captureNanos() - newestCapture) / 1e9 - meanT;
                 stt += t * t;
                 stv += t * (v - meanV);
             }

@@ -126,14 +126,38 @@ class DriftMeterTest {
     }
 
     @Test
-    void ignoresAnswersOfOtherSessionsAndCountsADuplicateOnce() {
+    void ignoresAnswersOfOtherSessionsAndDuplicates() {
         DriftMeter meter = new DriftMeter(sessions, VGA, Duration.ZERO);
-        meter.onCoordinates(exact(1, SLIDING.apply(0)).toBuilder().setSessionId("other-u0000")
-                .build(), 0);
-        meter.onCoordinates(exact(1, SLIDING.apply(0)), 0);
-        Drift drift = run(meter, 3, MS, s -> true);
+        for (long sequence = 1; sequence <= 3; sequence++) {
+            meter.shown(0, sequence, (sequence - 1) * FRAME_NANOS, SLIDING.apply(0));
+        }
+        ArCoordinates first = exact(1, SLIDING.apply(0));
+        meter.onCoordinates(first.toBuilder().setSessionId("other-u0000").build(), 0);
+        meter.onCoordinates(first, 0);
+        // A duplicate far off must not replace the first answer.
+        meter.onCoordinates(exact(1, SLIDING.apply(1)), MS);
+
+        Drift drift = meter.measure();
 
         assertThat(drift.frames()).isEqualTo(3);
         assertThat(drift.framesWithoutOverlay()).isZero();
+        assertThat(drift.uncompensated().p99()).isLessThan(0.05);
+    }
+
+    @Test
+    void measuresFramesAsAnswersComeInSoAnEndlessRunKeepsNoBacklog() {
+        DriftMeter meter = new DriftMeter(sessions, VGA, Duration.ZERO);
+        long frames = 30 * 60 * 10;
+        for (long sequence = 1; sequence <= frames; sequence++) {
+            long capture = (sequence - 1) * FRAME_NANOS;
+            meter.shown(0, sequence, capture, SLIDING.apply(0));
+            meter.onCoordinates(exact(sequence, SLIDING.apply(0)), capture + MS);
+        }
+
+        assertThat(meter.backlog()).as("frames shown but not yet measured").isLessThanOrEqualTo(1);
+        Drift drift = meter.measure();
+
+        assertThat(drift.frames()).isEqualTo(frames - 1);
+        assertThat(drift.framesWithoutOverlay()).as("the first, shown before its answer").isOne();
     }
 }
