@@ -193,6 +193,10 @@ public final class LocalRun {
         if (warmUpRun.isNegative()) {
             throw new IllegalArgumentException("--warm-up-run must be 0s or more, got " + warmUpRun);
         }
+        if (displayDelay.isNegative() || displayDelay.compareTo(SyntheticConfig.MAX_DISPLAY_DELAY) > 0) {
+            throw new IllegalArgumentException("--display-delay must be between 0s and "
+                    + SyntheticConfig.MAX_DISPLAY_DELAY.toSeconds() + "s, got " + displayDelay);
+        }
     }
 
     /**
