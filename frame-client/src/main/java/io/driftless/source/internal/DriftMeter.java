@@ -3,20 +3,17 @@ package io.driftless.source.internal;
 import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
-import io.driftless.proto.Anchor;
 import io.driftless.proto.ArCoordinates;
+import io.driftless.source.AnchorTrack;
 import io.driftless.source.RunSummary.Drift;
 import io.driftless.source.RunSummary.PixelError;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.HdrHistogram.Histogram;
 
@@ -27,11 +24,9 @@ import org.HdrHistogram.Histogram;
  * drawn to where the anchor truly is on it.
  *
  * <p>Uncompensated, the overlay sits where the answer put it. Compensated, the client carries it
- * forward to the shown frame's capture instant along the anchors' velocity: a least-squares line
- * through the answers whose frames were captured within {@link #FIT_WINDOW} of the newest one's,
- * evaluated at that instant, never more than {@link #HORIZON} past the newest answer's frame (an
- * overlay older than that stays put rather than fly off). Times are the client's own: capture and
- * receive instants on its monotonic clock.
+ * forward to the shown frame's capture instant as {@link AnchorTrack} does (along a line fitted
+ * through the last answers, at most {@link AnchorTrack#HORIZON} ahead, then held). Times are the
+ * client's own: capture and receive instants on its monotonic clock.
  *
  * <p>Threads: {@link #shown} is called by the one sender thread, {@link #onCoordinates} by the one
  * consumer thread, which measures as it goes: it stamps answers in the order it reads them, so an
@@ -41,35 +36,18 @@ import org.HdrHistogram.Histogram;
  */
 public final class DriftMeter implements AnswerListener {
 
-    /** How far the client carries an answer past its frame's capture instant, at most. */
-    public static final Duration HORIZON = Duration.ofMillis(100);
-    /**
-     * How far back from the newest answer's frame the velocity fit reaches: three answers at 30
-     * fps. Longer averages out more noise but bends less with the motion; on exact answers to
-     * fast motion 67 ms leaves a third less drift than 100 ms, on answers with 1 px of noise
-     * about as much.
-     */
-    public static final Duration FIT_WINDOW = Duration.ofMillis(67);
-
     /** Distances go into an integer histogram in hundredths of a pixel. */
     private static final double HISTOGRAM_SCALE = 100;
-    /** More answers than the fit window ever holds at any sane frame rate. */
-    private static final int ANSWERS_KEPT = 16;
     /** Capture instants remembered per user, for answers to frames already measured. */
     private static final int CAPTURES_KEPT = 1_024;
     /** How often, in receive time, the frames of users without answers are measured too. */
     private static final long SWEEP_NANOS = 1_000_000_000L;
-    private static final int ANCHORS = FaceGeometry.AR_ANCHORS.size();
-    private static final Map<String, Integer> ANCHOR_INDEX = anchorIndex();
-
     private record Shown(long sequence, long captureNanos, float[] truth) {}
-
-    private record Answer(long sequence, long captureNanos, float[] anchors) {}
 
     /** One user's frames waiting to be measured and answers at hand; consumer thread only. */
     private static final class UserView {
         final ArrayDeque<Shown> waiting = new ArrayDeque<>();
-        final TreeMap<Long, Answer> received = new TreeMap<>();
+        final AnchorTrack received = new AnchorTrack();
         final Map<Long, Long> captures = new LinkedHashMap<>(64, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
@@ -133,20 +111,7 @@ public final class DriftMeter implements AnswerListener {
         if (capture == null) {
             return;
         }
-        float[] xy = new float[2 * ANCHORS];
-        Arrays.fill(xy, Float.NaN);
-        for (Anchor a : coordinates.getAnchorsList()) {
-            Integer i = ANCHOR_INDEX.get(a.getName());
-            if (i != null) {
-                xy[2 * i] = a.getX();
-                xy[2 * i + 1] = a.getY();
-            }
-        }
-        view.received.putIfAbsent(coordinates.getSequence(),
-                new Answer(coordinates.getSequence(), capture, xy));
-        if (view.received.size() > ANSWERS_KEPT) {
-            view.received.pollFirstEntry();
-        }
+        view.received.add(capture, coordinates.getAnchorsList());
     }
 
     /**
@@ -183,75 +148,26 @@ public final class DriftMeter implements AnswerListener {
         }
     }
 
-    private void measure(Shown frame, TreeMap<Long, Answer> received) {
+    private void measure(Shown frame, AnchorTrack received) {
         if (received.isEmpty()) {
             framesWithoutOverlay++;
             return;
         }
         frames++;
-        Answer newest = received.lastEntry().getValue();
-        long target = Math.min(frame.captureNanos(), newest.captureNanos() + HORIZON.toNanos());
-        List<Answer> fit = new ArrayList<>();
-        for (Answer a : received.values()) {
-            if (newest.captureNanos() - a.captureNanos() <= FIT_WINDOW.toNanos()) {
-                fit.add(a);
-            }
-        }
-        for (int i = 0; i < 2 * ANCHORS; i += 2) {
-            if (Float.isNaN(newest.anchors()[i])) {
+        float[] answered = received.newest();
+        float[] carried = received.at(frame.captureNanos());
+        float[] truth = frame.truth();
+        for (int i = 0; i < answered.length; i += 2) {
+            if (Float.isNaN(answered[i])) {
                 continue;
             }
-            double trueX = frame.truth()[i];
-            double trueY = frame.truth()[i + 1];
-            double off = Math.hypot(newest.anchors()[i] - trueX, newest.anchors()[i + 1] - trueY);
-            double x = extrapolate(fit, i, newest.captureNanos(), target);
-            double y = extrapolate(fit, i + 1, newest.captureNanos(), target);
-            double carried = Math.hypot(x - trueX, y - trueY);
+            double off = Math.hypot(answered[i] - truth[i], answered[i + 1] - truth[i + 1]);
+            double left = Math.hypot(carried[i] - truth[i], carried[i + 1] - truth[i + 1]);
             uncompensated.recordValue(Math.round(off * HISTOGRAM_SCALE));
-            compensated.recordValue(Math.round(carried * HISTOGRAM_SCALE));
-            compensatedSum += carried;
+            compensated.recordValue(Math.round(left * HISTOGRAM_SCALE));
+            compensatedSum += left;
             uncompensatedSum += off;
         }
-    }
-
-    /**
-     * Coordinate {@code c} of the anchors at {@code target}, on the least-squares line through
-     * the fitted answers (times relative to the newest one's capture, in seconds); the newest
-     * answer's own value when fewer than two answers have it.
-     */
-    private static double extrapolate(List<Answer> fit, int c, long newestCapture, long target) {
-        double sumT = 0;
-        double sumV = 0;
-        int n = 0;
-        double newest = Double.NaN;
-        for (int k = 0; k < fit.size(); k++) {
-            float v = fit.get(k).anchors()[c];
-            if (!Float.isNaN(v)) {
-                sumT += (fit.get(k).captureNanos() - newestCapture) / 1e9;
-                sumV += v;
-                n++;
-                newest = v;
-            }
-        }
-        if (n < 2) {
-            return newest;
-        }
-        double meanT = sumT / n;
-        double meanV = sumV / n;
-        double stt = 0;
-        double stv = 0;
-        for (int k = 0; k < fit.size(); k++) {
-            float v = fit.get(k).anchors()[c];
-            if (!Float.isNaN(v)) {
-                double t = (fit.get(k).captureNanos() - newestCapture) / 1e9 - meanT;
-                stt += t * t;
-                stv += t * (v - meanV);
-            }
-        }
-        if (stt == 0) {
-            return newest;
-        }
-        return meanV + stv / stt * ((target - newestCapture) / 1e9 - meanT);
     }
 
     private static PixelError pixels(Histogram h, double sum) {
@@ -261,13 +177,5 @@ public final class DriftMeter implements AnswerListener {
         return new PixelError(sum / h.getTotalCount(),
                 h.getValueAtPercentile(95) / HISTOGRAM_SCALE,
                 h.getValueAtPercentile(99) / HISTOGRAM_SCALE);
-    }
-
-    private static Map<String, Integer> anchorIndex() {
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < ANCHORS; i++) {
-            index.put(FaceGeometry.AR_ANCHORS.get(i).name(), i);
-        }
-        return Map.copyOf(index);
     }
 }

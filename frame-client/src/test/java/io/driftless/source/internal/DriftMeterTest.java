@@ -8,6 +8,7 @@ import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
 import io.driftless.proto.Anchor;
 import io.driftless.proto.ArCoordinates;
+import io.driftless.source.AnchorTrack;
 import io.driftless.source.RunSummary.Drift;
 import java.time.Duration;
 import java.util.function.DoubleFunction;
@@ -111,7 +112,7 @@ class DriftMeterTest {
 
         // Frame 11 and on draw from frame 10's answer: carried 100 ms at most, then held. The
         // last frame shown is 10 frames (333 ms) after it, so 233 ms of travel remain.
-        long beyond = 10 * FRAME_NANOS - DriftMeter.HORIZON.toNanos();
+        long beyond = 10 * FRAME_NANOS - AnchorTrack.HORIZON.toNanos();
         double worstAnchor = 0;
         float[] now = FaceGeometry.projectAnchors(SLIDING.apply(19 * FRAME_NANOS / 1e9), VGA);
         float[] held = FaceGeometry.projectAnchors(

@@ -34,9 +34,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class VideoRun implements AutoCloseable {
 
-    /** Frames that carry no sequence (no face) are rendered with nothing to wait for. */
-    private static final long UNSENT = 0;
-
     private final VideoConfig config;
     private final SessionIds sessions;
     private final ResponseTracker tracker;
@@ -157,8 +154,9 @@ public final class VideoRun implements AutoCloseable {
             if (payload == null) {
                 noFace++;
                 if (renderer != null) {
-                    renderer.submit(UNSENT, frame.image(), frame.grabNanos(),
-                            frame.image().width(), frame.image().height());
+                    // No face, no answer to wait for: drawn from the answers at hand.
+                    renderer.submit(OverlayRenderer.UNSENT, frame.image(), frame.grabNanos(),
+                            frame.grabNanos(), frame.image().width(), frame.image().height());
                 }
                 continue;
             }
@@ -184,8 +182,8 @@ public final class VideoRun implements AutoCloseable {
                         : frame.image().width();
                 int sentHeight = payload.image() != null ? payload.image().getHeight()
                         : frame.image().height();
-                renderer.submit(sequence, frame.image(), frame.grabNanos() + deadlineNanos,
-                        sentWidth, sentHeight);
+                renderer.submit(sequence, frame.image(), frame.grabNanos(),
+                        frame.grabNanos() + deadlineNanos, sentWidth, sentHeight);
             }
         }
     }

@@ -27,7 +27,7 @@ class OverlayRendererTest {
         BufferedImage picture = white();
         Box sent = Box.newBuilder().setXMin(100).setYMin(100).setXMax(300).setYMax(300).build();
 
-        OverlayRenderer.drawAnswer(picture, List.of(), sent, SENT_WIDTH, SENT_HEIGHT);
+        OverlayRenderer.drawAnswer(picture, List.of(), sent, SENT_WIDTH, SENT_HEIGHT, 1);
 
         // 300 sent pixels are 337.5 picture pixels: the right edge is there, not at 300.
         assertThat(isBoxGreen(picture, 337, 225)).as("right edge at 337.5").isTrue();
@@ -45,7 +45,7 @@ class OverlayRendererTest {
                 anchor("left_ear_tip", 440, 150),
                 anchor("glasses_bridge", 320, 240));
 
-        OverlayRenderer.drawAnswer(picture, sent, null, SENT_WIDTH, SENT_HEIGHT);
+        OverlayRenderer.drawAnswer(picture, sent, null, SENT_WIDTH, SENT_HEIGHT, 1);
 
         // The box around the anchors spans x 225 to 495 and y 168.75 to 270 on the picture.
         assertThat(isBoxGreen(picture, 495, 220)).as("box right edge at 495").isTrue();
@@ -62,7 +62,7 @@ class OverlayRendererTest {
         BufferedImage picture = white();
         Box sent = Box.newBuilder().setXMin(100).setYMin(100).setXMax(300).setYMax(300).build();
 
-        OverlayRenderer.drawAnswer(picture, List.of(), sent, WIDTH, HEIGHT);
+        OverlayRenderer.drawAnswer(picture, List.of(), sent, WIDTH, HEIGHT, 1);
 
         assertThat(isBoxGreen(picture, 300, 200)).isTrue();
         assertThat(isBoxGreen(picture, 337, 200)).isFalse();
@@ -96,5 +96,17 @@ class OverlayRendererTest {
             }
         }
         return false;
+    }
+
+    @Test
+    void drawsAFadingOverlayFainter() {
+        BufferedImage picture = white();
+        Box sent = Box.newBuilder().setXMin(100).setYMin(100).setXMax(300).setYMax(300).build();
+
+        OverlayRenderer.drawAnswer(picture, List.of(), sent, WIDTH, HEIGHT, 0.5);
+
+        Color c = new Color(picture.getRGB(300, 200));
+        assertThat(c.getGreen()).as("green over white stays bright").isGreaterThan(200);
+        assertThat(c.getRed()).as("half the box's red-free green over white").isBetween(100, 160);
     }
 }
