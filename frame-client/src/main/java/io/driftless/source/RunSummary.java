@@ -191,10 +191,13 @@ public record RunSummary(
                 decimal(poseErrorDeg.mean()), decimal(poseErrorDeg.p95())));
         row(t, "pose MAE deg", String.format(Locale.ROOT, "yaw %s  pitch %s  roll %s",
                 decimal(poseMaeDeg.yaw()), decimal(poseMaeDeg.pitch()), decimal(poseMaeDeg.roll())));
-        row(t, "drift px", pixels(drift.compensated()));
-        row(t, "  uncompensated", pixels(drift.uncompensated()));
-        row(t, "  frames shown", count(drift.frames()) + " with overlay, "
-                + count(drift.framesWithoutOverlay()) + " before any answer");
+        // A camera's true pose is unknown: no drift rows rather than rows of dashes.
+        if (drift.frames() + drift.framesWithoutOverlay() > 0) {
+            row(t, "drift px", pixels(drift.compensated()));
+            row(t, "  uncompensated", pixels(drift.uncompensated()));
+            row(t, "  frames shown", count(drift.frames()) + " with overlay, "
+                    + count(drift.framesWithoutOverlay()) + " before any answer");
+        }
         return t.toString();
     }
 

@@ -123,4 +123,14 @@ class RunSummaryTest {
                 .contains("uncompensated", "mean 9.50  p95 20.25  p99 31.50")
                 .contains("238,000 with overlay, 200 before any answer");
     }
+
+    @Test
+    void leavesDriftOutOfTheTableWhenNoFrameWasMeasured() {
+        RunSummary camera = new RunSummary("cam", 1, 30, 1.0, 30, 30, Map.of(), 0, 0, 0, 30,
+                new Latency(1.2, 4.5, 9.1, 20.3), new PoseError(Double.NaN, Double.NaN),
+                new AngleErrors(Double.NaN, Double.NaN, Double.NaN), Map.of(), List.of(),
+                Drift.UNDEFINED);
+
+        assertThat(camera.toTable()).doesNotContain("drift px", "frames shown");
+    }
 }
