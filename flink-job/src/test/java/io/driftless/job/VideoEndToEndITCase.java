@@ -90,7 +90,9 @@ class VideoEndToEndITCase {
                 .isZero();
         assertThat(summary.run().responses()).isGreaterThan(FRAMES * 9 / 10);
         assertThat(summary.rendered()).isEqualTo(FRAMES);
-        assertThat(summary.renderedWithOverlay()).isEqualTo(summary.run().onTime());
+        // every frame answered in time shows the overlay; others may show earlier answers carried on
+        assertThat(summary.renderedWithOverlay()).isGreaterThanOrEqualTo(summary.run().onTime())
+                .isLessThanOrEqualTo(FRAMES);
 
         List<ArCoordinates> answers = answers(topics.coordinates(), summary.run().responses());
         assertThat(answers).hasSize((int) summary.run().responses());

@@ -17,10 +17,15 @@ import java.util.SplittableRandom;
  * (and mostly within 45), pitch within {@value #MAX_PITCH_DEG}, roll within
  * {@value #MAX_ROLL_DEG}, the head between {@value #MIN_DISTANCE_M} and {@value #MAX_DISTANCE_M}
  * m from the camera, and all six keypoints at least {@value #EDGE_MARGIN_PX} pixels inside the
- * image. Deterministic per (seed, user).
+ * image. Deterministic per (seed, user, profile).
+ *
+ * <p>A {@link MotionProfile} sets the speed: the motion is played faster or slower so that its
+ * fastest angle turns at most the profile's peak speed, the bound being reached when the
+ * sinusoids of that angle line up. Playing faster raises the frequencies, never the amplitudes, so
+ * the bounds above hold for every profile; a shake's yaw comes out of the smooth yaw's room.
  *
  * <pre>{@code
- * HeadMotion motion = HeadMotion.forUser(seed, 7, config.camera());
+ * HeadMotion motion = HeadMotion.forUser(seed, 7, config.camera(), MotionProfile.FAST);
  * HeadPose truth = motion.at(12.5);
  * }</pre>
  */
@@ -64,8 +69,15 @@ public final class HeadMotion {
     private final double[] lateralYWaves;
     private final double yawCentre, pitchCentre, rollCentre, depthCentre;
     private final double tanX, tanY;
+    /** Seconds of the unscaled motion per second of the run. */
+    private final double timeScale;
+    /** The smooth yaw's share, less than 1 where a shake needs room within the yaw bound. */
+    private final double yawShare;
+    private final double shakeAmplitudeDeg;
+    private final double shakeRadPerS;
+    private final double shakePhase;
 
-    private HeadMotion(SplittableRandom random, PinholeCamera camera) {
+    private HeadMotion(SplittableRandom random, PinholeCamera camera, MotionProfile profile) {
         Fit fit = fit(camera);
         this.tanX = fit.tanX;
         this.tanY = fit.tanY;
@@ -82,18 +94,39 @@ public final class HeadMotion {
                 DRIFT_MAX_HZ);
         lateralYWaves = waves(random, 2, uniform(random, 0.3, MAX_LATERAL_SHARE), DRIFT_MIN_HZ,
                 DRIFT_MAX_HZ);
+        // Drawn last, so a profile never changes what the draws above give a user.
+        shakePhase = uniform(random, 0, 2 * Math.PI);
+        shakeAmplitudeDeg = profile.shakeAmplitudeDeg();
+        shakeRadPerS = 2 * Math.PI * profile.shakeHz();
+        yawShare = (YAW_CENTRE + YAW_MAX_AMPLITUDE - shakeAmplitudeDeg)
+                / (YAW_CENTRE + YAW_MAX_AMPLITUDE);
+        double unscaledPeak = Math.max(yawShare * maxSpeed(yawWaves),
+                Math.max(maxSpeed(pitchWaves), maxSpeed(rollWaves)));
+        timeScale = profile.smoothPeakDegPerS() / unscaledPeak;
     }
 
-    /** The motion of {@code user} in a run seeded with {@code seed}, seen by the default camera. */
+    /**
+     * The {@link MotionProfile#NORMAL} motion of {@code user} in a run seeded with {@code seed},
+     * seen by the default camera.
+     */
     public static HeadMotion forUser(long seed, int user) {
         return forUser(seed, user, PinholeCamera.withHorizontalFov(
                 SyntheticConfig.DEFAULT_IMAGE_WIDTH, SyntheticConfig.DEFAULT_IMAGE_HEIGHT,
                 SyntheticConfig.DEFAULT_HORIZONTAL_FOV_DEG));
     }
 
-    /** The motion of {@code user} in a run seeded with {@code seed}, seen by {@code camera}. */
+    /**
+     * The {@link MotionProfile#NORMAL} motion of {@code user} in a run seeded with {@code seed},
+     * seen by {@code camera}.
+     */
     public static HeadMotion forUser(long seed, int user, PinholeCamera camera) {
-        return new HeadMotion(Seeds.forUser(seed, user, Seeds.MOTION), camera);
+        return forUser(seed, user, camera, MotionProfile.NORMAL);
+    }
+
+    /** The motion of {@code user} in a run seeded with {@code seed}, seen by {@code camera}. */
+    public static HeadMotion forUser(long seed, int user, PinholeCamera camera,
+            MotionProfile profile) {
+        return new HeadMotion(Seeds.forUser(seed, user, Seeds.MOTION), camera, profile);
     }
 
     /**
@@ -106,13 +139,16 @@ public final class HeadMotion {
 
     /** The true head pose {@code seconds} after the run started. */
     public HeadPose at(double seconds) {
+        double s = seconds * timeScale;
+        double shake = shakeAmplitudeDeg * Math.sin(shakeRadPerS * seconds + shakePhase);
+        // The head's slow drift in distance and across the image keeps its own pace.
         double z = depthCentre + sum(depthWaves, seconds);
         double x = sum(lateralXWaves, seconds) * (tanX * (z - FACE_EXTENT[2]) - FACE_EXTENT[0]);
         double y = sum(lateralYWaves, seconds) * (tanY * (z - FACE_EXTENT[2]) - FACE_EXTENT[1]);
         return new HeadPose(
-                yawCentre + sum(yawWaves, seconds),
-                pitchCentre + sum(pitchWaves, seconds),
-                rollCentre + sum(rollWaves, seconds),
+                yawShare * (yawCentre + sum(yawWaves, s)) + shake,
+                pitchCentre + sum(pitchWaves, s),
+                rollCentre + sum(rollWaves, s),
                 x, y, z);
     }
 
@@ -121,7 +157,9 @@ public final class HeadMotion {
      * smoothness promise tests rely on.
      */
     public double maxAngularSpeedDegPerS() {
-        return Math.max(maxSpeed(yawWaves), Math.max(maxSpeed(pitchWaves), maxSpeed(rollWaves)));
+        double yaw = yawShare * maxSpeed(yawWaves) * timeScale
+                + Math.abs(shakeAmplitudeDeg * shakeRadPerS);
+        return Math.max(yaw, timeScale * Math.max(maxSpeed(pitchWaves), maxSpeed(rollWaves)));
     }
 
     private static double[] angleWaves(SplittableRandom random, double minAmplitude,

@@ -43,6 +43,8 @@ import java.util.Map;
  * @param rttDistribution the round trips' distribution at quantiles closer together towards the
  *     tail (HdrHistogram's percentile iteration, five steps per halving of what is left), the last
  *     one the maximum; empty when nothing was answered
+ * @param drift how far the overlay was drawn from the face on the frames shown, with and without
+ *     carrying answers forward to the shown frame; undefined when the true pose is unknown
  */
 public record RunSummary(
         String runId,
@@ -60,7 +62,8 @@ public record RunSummary(
         PoseError poseErrorDeg,
         AngleErrors poseMaeDeg,
         Map<String, List<PoseSample>> poses,
-        List<Quantile> rttDistribution) {
+        List<Quantile> rttDistribution,
+        Drift drift) {
 
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -84,6 +87,26 @@ public record RunSummary(
 
     /** Mean absolute error per angle in degrees; NaN without responses. */
     public record AngleErrors(double yaw, double pitch, double roll) {}
+
+    /** Pixel distances: mean, 95th and 99th percentile; NaN when nothing was measured. */
+    public record PixelError(double mean, double p95, double p99) {
+        public static final PixelError UNDEFINED = new PixelError(Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /**
+     * Drift on the frames shown, over every AR anchor of every frame shown with an overlay: the
+     * overlay carried forward to the shown frame's capture instant ({@code compensated}) and as
+     * answered ({@code uncompensated}).
+     *
+     * @param frames frames shown with an overlay
+     * @param framesWithoutOverlay frames shown before any answer had arrived
+     */
+    public record Drift(PixelError compensated, PixelError uncompensated, long frames,
+            long framesWithoutOverlay) {
+        /** No drift measured: the true pose is not known. */
+        public static final Drift UNDEFINED =
+                new Drift(PixelError.UNDEFINED, PixelError.UNDEFINED, 0, 0);
+    }
 
     /** One answered frame of one session: what was true and what came back. */
     public record PoseSample(long sequence, HeadPose truth, HeadPose returned) {}
@@ -134,6 +157,8 @@ public record RunSummary(
         number(mae, "roll", poseMaeDeg.roll());
         root.put("users", users);
         root.put("fps", fps);
+        pixels(root.putObject("drift_px"), drift.compensated());
+        pixels(root.putObject("drift_px_uncompensated"), drift.uncompensated());
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -166,7 +191,25 @@ public record RunSummary(
                 decimal(poseErrorDeg.mean()), decimal(poseErrorDeg.p95())));
         row(t, "pose MAE deg", String.format(Locale.ROOT, "yaw %s  pitch %s  roll %s",
                 decimal(poseMaeDeg.yaw()), decimal(poseMaeDeg.pitch()), decimal(poseMaeDeg.roll())));
+        // A camera's true pose is unknown: no drift rows rather than rows of dashes.
+        if (drift.frames() + drift.framesWithoutOverlay() > 0) {
+            row(t, "drift px", pixels(drift.compensated()));
+            row(t, "  uncompensated", pixels(drift.uncompensated()));
+            row(t, "  frames shown", count(drift.frames()) + " with overlay, "
+                    + count(drift.framesWithoutOverlay()) + " before any answer");
+        }
         return t.toString();
+    }
+
+    private static String pixels(PixelError e) {
+        return String.format(Locale.ROOT, "mean %s  p95 %s  p99 %s", decimal(e.mean()),
+                decimal(e.p95()), decimal(e.p99()));
+    }
+
+    private static void pixels(ObjectNode node, PixelError e) {
+        number(node, "mean", e.mean());
+        number(node, "p95", e.p95());
+        number(node, "p99", e.p99());
     }
 
     private String share(long n) {

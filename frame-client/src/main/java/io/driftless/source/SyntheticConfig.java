@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +40,8 @@ public final class SyntheticConfig {
     public static final int MAX_IMAGE_SIDE = 8_192;
     public static final double DEFAULT_HORIZONTAL_FOV_DEG = 60;
     public static final Duration MAX_CLOCK_SKEW = Duration.ofDays(1);
+    public static final MotionProfile DEFAULT_MOTION = MotionProfile.NORMAL;
+    public static final Duration MAX_DISPLAY_DELAY = Duration.ofSeconds(1);
 
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -58,6 +61,8 @@ public final class SyntheticConfig {
     private final String runId;
     private final Path sentLog;
     private final Path image;
+    private final MotionProfile motion;
+    private final Duration displayDelay;
 
     SyntheticConfig(Builder b, KafkaLink kafkaLink) {
         this.users = b.users;
@@ -76,6 +81,8 @@ public final class SyntheticConfig {
         this.runId = b.runId;
         this.sentLog = b.sentLog;
         this.image = b.image;
+        this.motion = b.motion;
+        this.displayDelay = b.displayDelay;
     }
 
     public static Builder builder() {
@@ -128,6 +135,19 @@ public final class SyntheticConfig {
     /** Seeds head motion, clock skew and noise, so a run can be replayed. */
     public long seed() {
         return seed;
+    }
+
+    /** How fast the simulated heads move. */
+    public MotionProfile motion() {
+        return motion;
+    }
+
+    /**
+     * How long after its capture a frame is on the screen; drift is measured on each frame as
+     * shown then, with the answers received by then.
+     */
+    public Duration displayDelay() {
+        return displayDelay;
     }
 
     public int imageWidth() {
@@ -186,6 +206,8 @@ public final class SyntheticConfig {
         private Path sentLog;
         private Path image;
         private String annotatedTopicPattern = KafkaLink.DEFAULT_ANNOTATED_TOPIC_PATTERN;
+        private MotionProfile motion = DEFAULT_MOTION;
+        private Duration displayDelay = Duration.ZERO;
 
         Builder() {}
 
@@ -261,6 +283,27 @@ public final class SyntheticConfig {
 
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /** How fast the simulated heads move; {@link MotionProfile#NORMAL} by default. */
+        public Builder motion(MotionProfile motion) {
+            check(motion != null, "motion must be one of %s, got null",
+                    Arrays.toString(MotionProfile.values()));
+            this.motion = motion;
+            return this;
+        }
+
+        /**
+         * How long after its capture a frame is on the screen, from 0 (the default: the live
+         * frame shown at once) to {@link #MAX_DISPLAY_DELAY}.
+         */
+        public Builder displayDelay(Duration displayDelay) {
+            check(displayDelay != null && !displayDelay.isNegative()
+                            && displayDelay.compareTo(MAX_DISPLAY_DELAY) <= 0,
+                    "displayDelay must be between 0 and %s, got %s", MAX_DISPLAY_DELAY,
+                    displayDelay);
+            this.displayDelay = displayDelay;
             return this;
         }
 

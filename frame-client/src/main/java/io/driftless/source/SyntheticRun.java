@@ -5,6 +5,7 @@ import io.driftless.inference.pose.HeadPose;
 import io.driftless.proto.Frame;
 import io.driftless.source.accounting.SentLog;
 import io.driftless.source.internal.AnswerListener;
+import io.driftless.source.internal.DriftMeter;
 import io.driftless.source.internal.ResponseTracker;
 import io.driftless.source.internal.ResponseTracker.InFlight;
 import io.driftless.source.internal.RunConnection;
@@ -42,6 +43,8 @@ public final class SyntheticRun implements AutoCloseable {
     /** Null when the users send landmarks. */
     private final SyntheticJpegFrames jpegs;
     private final RunConnection kafka;
+    /** Null when the users send JPEG frames, whose true pose is not known. */
+    private final DriftMeter drift;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile Thread sender;
 
@@ -58,6 +61,8 @@ public final class SyntheticRun implements AutoCloseable {
         boolean jpeg = config.frames().sendMode() == SendMode.JPEG;
         this.tracker = new ResponseTracker(sessions, config.recordPoses(), jpeg);
         this.jpegs = jpeg ? SyntheticJpegFrames.encode(config) : null;
+        this.drift = jpeg ? null
+                : new DriftMeter(sessions, config.camera(), config.displayDelay());
         this.kafka = new RunConnection(config.kafkaLink(), sessions, tracker);
     }
 
@@ -89,7 +94,7 @@ public final class SyntheticRun implements AutoCloseable {
         long startNanos = System.nanoTime();
         long sendingNanos = 0;
         try (kafka) {
-            kafka.start(AnswerListener.NONE);
+            kafka.start(drift != null ? drift : AnswerListener.NONE);
             if (kafka.awaitReady()) {
                 startNanos = System.nanoTime();
                 status = StatusReporter.start(config.report(), tracker, startNanos);
@@ -106,7 +111,8 @@ public final class SyntheticRun implements AutoCloseable {
                 sentLog.close();
             }
         }
-        return tracker.summarize(config.fps(), sendingNanos / 1e9);
+        return tracker.summarize(config.fps(), sendingNanos / 1e9,
+                drift != null ? drift.measure() : RunSummary.Drift.UNDEFINED);
     }
 
     /**
@@ -163,6 +169,9 @@ public final class SyntheticRun implements AutoCloseable {
                             sendMicros);
             tracker.expect(user, sequence,
                     new InFlight(sendNanos, due, config.frames().deadlineMs(), truth));
+            if (drift != null) {
+                drift.shown(user, sequence, due, truth);
+            }
             kafka.send(sessions.key(user), frame.toByteArray());
             if (sentLog != null) {
                 sentLog.record(frame.getSessionId(), sequence);

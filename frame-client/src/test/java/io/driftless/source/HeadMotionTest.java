@@ -2,12 +2,14 @@ package io.driftless.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.within;
 
 import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
@@ -140,5 +142,77 @@ class HeadMotionTest {
                 .isThrownBy(() -> HeadMotion.checkFits(PinholeCamera.withHorizontalFov(640, 64, 20)))
                 .withMessageContaining("imageSize 640x64 with horizontalFovDeg 20.0")
                 .withMessageContaining("widen the field of view");
+    }
+
+    @ParameterizedTest
+    @EnumSource(MotionProfile.class)
+    void turnsNoFasterThanItsProfilesPeakAndNearlyAsFastWithinAMinute(MotionProfile profile) {
+        double step = 1.0 / 1000;
+        for (int user = 0; user < USERS; user++) {
+            HeadMotion motion = HeadMotion.forUser(SEED, user, VGA, profile);
+            assertThat(motion.maxAngularSpeedDegPerS()).as("bound of user %d", user)
+                    .isLessThanOrEqualTo(profile.peakDegPerS() + 1e-9);
+            if (profile.shakeHz() == 0) {
+                assertThat(motion.maxAngularSpeedDegPerS()).as("bound of user %d", user)
+                        .isCloseTo(profile.peakDegPerS(), within(1e-6));
+            }
+            double fastest = 0;
+            HeadPose previous = motion.at(0);
+            for (double t = step; t < 60; t += step) {
+                HeadPose p = motion.at(t);
+                double speed = Math.max(Math.abs(p.yawDeg() - previous.yawDeg()),
+                        Math.max(Math.abs(p.pitchDeg() - previous.pitchDeg()),
+                                Math.abs(p.rollDeg() - previous.rollDeg()))) / step;
+                assertThat(speed).as("speed of user %d at %.3f s", user, t)
+                        .isLessThanOrEqualTo(profile.peakDegPerS() * 1.001);
+                fastest = Math.max(fastest, speed);
+                previous = p;
+            }
+            assertThat(fastest).as("fastest turn of user %d in 60 s", user)
+                    .isGreaterThan(profile.peakDegPerS() * 0.7);
+        }
+    }
+
+    @Test
+    void fastTurnsAtLeast120DegreesPerSecondWithin20Seconds() {
+        double step = 1.0 / 1000;
+        for (int user = 0; user < USERS; user++) {
+            HeadMotion motion = HeadMotion.forUser(SEED, user, VGA, MotionProfile.FAST);
+            double fastest = 0;
+            HeadPose previous = motion.at(0);
+            for (double t = step; t < 20; t += step) {
+                HeadPose p = motion.at(t);
+                fastest = Math.max(fastest, Math.abs(p.yawDeg() - previous.yawDeg()) / step);
+                fastest = Math.max(fastest, Math.abs(p.pitchDeg() - previous.pitchDeg()) / step);
+                fastest = Math.max(fastest, Math.abs(p.rollDeg() - previous.rollDeg()) / step);
+                previous = p;
+            }
+            assertThat(fastest).as("fastest turn of user %d", user).isGreaterThanOrEqualTo(120);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(MotionProfile.class)
+    void keepsEveryProfileWithinTheAngleBounds(MotionProfile profile) {
+        for (int user = 0; user < USERS; user++) {
+            HeadMotion motion = HeadMotion.forUser(SEED, user, VGA, profile);
+            for (double t = 0; t < SECONDS; t += STEP_S / 3) {
+                HeadPose p = motion.at(t);
+                assertThat(Math.abs(p.yawDeg())).as("yaw of user %d at %.3f s", user, t)
+                        .isLessThanOrEqualTo(HeadMotion.MAX_YAW_DEG);
+                assertThat(Math.abs(p.pitchDeg())).isLessThanOrEqualTo(HeadMotion.MAX_PITCH_DEG);
+                assertThat(Math.abs(p.rollDeg())).isLessThanOrEqualTo(HeadMotion.MAX_ROLL_DEG);
+            }
+        }
+    }
+
+    @Test
+    void replaysTheSameMotionForTheSameSeedUserAndProfile() {
+        for (MotionProfile profile : MotionProfile.values()) {
+            assertThat(HeadMotion.forUser(SEED, 5, VGA, profile).at(3.25))
+                    .isEqualTo(HeadMotion.forUser(SEED, 5, VGA, profile).at(3.25));
+        }
+        assertThat(HeadMotion.forUser(SEED, 5, VGA, MotionProfile.FAST).at(3.25))
+                .isNotEqualTo(HeadMotion.forUser(SEED, 5, VGA, MotionProfile.CALM).at(3.25));
     }
 }

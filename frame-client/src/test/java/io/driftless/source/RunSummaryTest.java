@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftless.proto.DropReason;
 import io.driftless.source.RunSummary.AngleErrors;
+import io.driftless.source.RunSummary.Drift;
+import io.driftless.source.RunSummary.PixelError;
 import io.driftless.source.RunSummary.Latency;
 import io.driftless.source.RunSummary.PoseError;
 import io.driftless.source.RunSummary.Quantile;
@@ -31,7 +33,9 @@ class RunSummaryTest {
         return new RunSummary("rsum", 200, 30, 40.0, 240_000, 239_980, dropped, 10, 2, 0,
                 239_000, new Latency(1.2, 4.5, 9.1, 20.3), new PoseError(1.1, 2.9),
                 new AngleErrors(0.8, 0.6, 0.4), Map.of(),
-                List.of(new Quantile(0.5, 1.2), new Quantile(1, 20.3)));
+                List.of(new Quantile(0.5, 1.2), new Quantile(1, 20.3)),
+                new Drift(new PixelError(1.5, 3.25, 5.5), new PixelError(9.5, 20.25, 31.5),
+                        238_000, 200));
     }
 
     private static List<String> fieldNames(JsonNode node) {
@@ -46,7 +50,11 @@ class RunSummaryTest {
 
         assertThat(fieldNames(json)).containsExactlyInAnyOrder("sent", "responses", "dropped",
                 "unanswered", "rtt_ms", "on_time_ratio", "pose_error_deg", "duration_s",
-                "duplicates", "late_responses", "pose_mae_deg", "users", "fps");
+                "duplicates", "late_responses", "pose_mae_deg", "users", "fps", "drift_px",
+                "drift_px_uncompensated");
+        assertThat(fieldNames(json.get("drift_px"))).containsExactlyInAnyOrder("mean", "p95", "p99");
+        assertThat(fieldNames(json.get("drift_px_uncompensated")))
+                .containsExactlyInAnyOrder("mean", "p95", "p99");
         assertThat(fieldNames(json.get("rtt_ms")))
                 .containsExactlyInAnyOrder("p50", "p99", "p999", "max");
         assertThat(fieldNames(json.get("pose_error_deg"))).containsExactlyInAnyOrder("mean", "p95");
@@ -72,6 +80,8 @@ class RunSummaryTest {
         assertThat(json.get("users").asInt()).isEqualTo(200);
         assertThat(json.get("fps").asInt()).isEqualTo(30);
         assertThat(json.get("duplicates").asLong()).isEqualTo(2);
+        assertThat(json.get("drift_px").get("p99").asDouble()).isEqualTo(5.5);
+        assertThat(json.get("drift_px_uncompensated").get("mean").asDouble()).isEqualTo(9.5);
     }
 
     @Test
@@ -79,13 +89,16 @@ class RunSummaryTest {
         RunSummary empty = new RunSummary("rsum", 1, 30, 0, 0, 0, Map.of(), 0, 0, 0, 0,
                 new Latency(Double.NaN, Double.NaN, Double.NaN, Double.NaN),
                 new PoseError(Double.NaN, Double.NaN),
-                new AngleErrors(Double.NaN, Double.NaN, Double.NaN), Map.of(), List.of());
+                new AngleErrors(Double.NaN, Double.NaN, Double.NaN), Map.of(), List.of(),
+                Drift.UNDEFINED);
 
         JsonNode json = JSON.readTree(empty.toJson());
 
         assertThat(json.get("rtt_ms").get("p50").isNull()).isTrue();
         assertThat(json.get("on_time_ratio").isNull()).isTrue();
         assertThat(json.get("pose_mae_deg").get("yaw").isNull()).isTrue();
+        assertThat(json.get("drift_px").get("mean").isNull()).isTrue();
+        assertThat(json.get("drift_px_uncompensated").get("p99").isNull()).isTrue();
     }
 
     @Test
@@ -105,6 +118,19 @@ class RunSummaryTest {
                 .doesNotContain("OVERLOADED")
                 .contains("p50 1.20  p99 4.50  p99.9 9.10  max 20.30")
                 .contains("on time", "99.58%")
-                .contains("yaw 0.80  pitch 0.60  roll 0.40");
+                .contains("yaw 0.80  pitch 0.60  roll 0.40")
+                .contains("drift px", "mean 1.50  p95 3.25  p99 5.50")
+                .contains("uncompensated", "mean 9.50  p95 20.25  p99 31.50")
+                .contains("238,000 with overlay, 200 before any answer");
+    }
+
+    @Test
+    void leavesDriftOutOfTheTableWhenNoFrameWasMeasured() {
+        RunSummary camera = new RunSummary("cam", 1, 30, 1.0, 30, 30, Map.of(), 0, 0, 0, 30,
+                new Latency(1.2, 4.5, 9.1, 20.3), new PoseError(Double.NaN, Double.NaN),
+                new AngleErrors(Double.NaN, Double.NaN, Double.NaN), Map.of(), List.of(),
+                Drift.UNDEFINED);
+
+        assertThat(camera.toTable()).doesNotContain("drift px", "frames shown");
     }
 }

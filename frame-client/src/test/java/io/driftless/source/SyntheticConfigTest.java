@@ -49,6 +49,8 @@ class SyntheticConfigTest {
         assertThat(config.frames().jpegQuality()).isEqualTo(80);
         assertThat(config.image()).isEmpty();
         assertThat(config.kafkaLink().annotatedTopic()).isEmpty();
+        assertThat(config.motion()).isEqualTo(MotionProfile.NORMAL);
+        assertThat(config.displayDelay()).isZero();
     }
 
     static Stream<Arguments> badValues() {
@@ -79,6 +81,12 @@ class SyntheticConfigTest {
                 bad(b -> b.kafkaProperties(Map.of(" ", "x")), "kafkaProperties keys must not be blank"),
                 bad(b -> b.runId("run/1"), "runId must be 1 to 64 characters of [A-Za-z0-9._-]"),
                 bad(b -> b.sendMode(null), "sendMode must be LANDMARKS or JPEG, got null"),
+                bad(b -> b.motion(null),
+                        "motion must be one of [CALM, NORMAL, FAST, SHAKE], got null"),
+                bad(b -> b.displayDelay(Duration.ofMillis(-1)),
+                        "displayDelay must be between 0 and PT1S, got PT-0.001S"),
+                bad(b -> b.displayDelay(Duration.ofSeconds(2)),
+                        "displayDelay must be between 0 and PT1S, got PT2S"),
                 bad(b -> b.jpegQuality(101), "jpegQuality must be between 1 and 100, got 101"),
                 bad(b -> b.image(Path.of("no-such-photo.jpg")), "image 'no-such-photo.jpg' does not"
                         + " exist or is not a file: name a photo with a face"));

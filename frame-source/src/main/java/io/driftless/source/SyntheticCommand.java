@@ -28,7 +28,9 @@ import picocli.CommandLine.TypeConversionException;
             "Simulates many users whose heads move smoothly in front of a camera. Sends each"
                     + " user's six face keypoints (true pose projected, plus noise) as landmark"
                     + " frames, reads the job's coordinates and drops, and reports round trips,"
-                    + " on-time ratio, drops by reason and pose error against the truth.",
+                    + " on-time ratio, drops by reason, pose error against the truth, and drift:"
+                    + " how far the AR anchors are drawn from where the face is on each frame"
+                    + " shown, with and without carrying answers forward to that frame.",
             "With --send jpeg each user instead sends the camera image: a photo (--image, or the"
                     + " bundled portrait) at a framing of its own, as a JPEG of --image-size,"
                     + " answered by the job with annotated frames. The frames are encoded before"
@@ -80,6 +82,20 @@ final class SyntheticCommand implements Callable<Integer> {
             description = "Seeds motion, clock skew and noise, so a run can be replayed"
                     + " (default: ${DEFAULT-VALUE}).")
     private long seed;
+
+    @Option(names = "--motion", paramLabel = "PROFILE", defaultValue = "normal",
+            converter = MotionConverter.class,
+            description = "How fast the heads turn: calm (at most 20 deg/s), normal (60), fast"
+                    + " (160, above 120 within seconds) or shake (normal plus a 3 Hz head shake,"
+                    + " 248) (default: ${DEFAULT-VALUE}).")
+    private MotionProfile motion;
+
+    @Option(names = "--display-delay", paramLabel = "DURATION",
+            converter = DurationConverter.class, defaultValue = "0ms",
+            description = "How long after its capture a frame is on the screen; drift is measured"
+                    + " on each frame shown then, with the answers in by then"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private Duration displayDelay;
 
     @Option(names = "--image-size", paramLabel = "WxH", converter = ImageSizeConverter.class,
             defaultValue = SyntheticConfig.DEFAULT_IMAGE_WIDTH + "x"
@@ -145,6 +161,8 @@ final class SyntheticCommand implements Callable<Integer> {
                     .maxClockSkew(clockSkewMax)
                     .noisePx(noisePx)
                     .seed(seed)
+                    .motion(motion)
+                    .displayDelay(displayDelay)
                     .imageSize(imageSize.width(), imageSize.height())
                     .horizontalFovDeg(fovDeg)
                     .report(report.settings(parent.out()))
@@ -158,6 +176,18 @@ final class SyntheticCommand implements Callable<Integer> {
     }
 
     record ImageSize(int width, int height) {}
+
+    /** Reads a {@link MotionProfile} by its name, in any case. */
+    static final class MotionConverter implements ITypeConverter<MotionProfile> {
+        @Override
+        public MotionProfile convert(String text) {
+            try {
+                return MotionProfile.fromCliName(text);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
 
     /** Reads {@code 640x480}. */
     static final class ImageSizeConverter implements ITypeConverter<ImageSize> {

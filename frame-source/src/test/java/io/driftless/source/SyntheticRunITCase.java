@@ -115,6 +115,26 @@ class SyntheticRunITCase {
     }
 
     @Test
+    void measuresDriftOnEveryFrameShownFromTheAnswersInByThen() {
+        // How much drift there is depends on how fast the broker answers here, which no test
+        // controls; DriftMeterTest checks the figures against known motion. This checks that a
+        // run feeds the meter every frame shown and every answer read.
+        SyntheticConfig config = config().duration(Duration.ofMillis(2100))
+                .motion(MotionProfile.FAST).build();
+
+        RunSummary summary = runAnswered(config, new Rules(NEVER, DropReason.OVERLOADED, NEVER,
+                NEVER, 0));
+
+        assertThat(summary.responses()).isEqualTo(summary.sent());
+        RunSummary.Drift drift = summary.drift();
+        assertThat(drift.frames() + drift.framesWithoutOverlay()).isEqualTo(summary.sent());
+        assertThat(drift.frames()).as("frames shown once an answer was in").isPositive();
+        assertThat(drift.uncompensated().mean()).as("a frame shown at its capture has no answer"
+                + " to itself yet, and the face has moved").isGreaterThan(0.1);
+        assertThat(drift.compensated().p99()).isFinite();
+    }
+
+    @Test
     void readsAnswersFromOneTopicPerSession() throws Exception {
         SyntheticConfig config = config()
                 .coordinatesTopicPattern(coordinates + ".{session}")

@@ -8,6 +8,7 @@ import io.driftless.job.DriftlessOptions;
 import io.driftless.job.DriftlessOptions.InferenceBackend;
 import io.driftless.source.RunSummary;
 import io.driftless.source.SendMode;
+import io.driftless.source.MotionProfile;
 import io.driftless.source.SyntheticConfig;
 import io.driftless.source.SyntheticRun;
 import java.io.IOException;
@@ -104,6 +105,17 @@ public final class LocalRun {
             converter = DurationConverter.class, defaultValue = "0s",
             description = "Skew each user's clock by up to this much, e.g. 5s (default: none).")
     Duration clockSkewMax;
+
+    @Option(names = "--motion", paramLabel = "PROFILE", defaultValue = "normal", converter = MotionConverter.class,
+            description = "How fast the synthetic heads turn: calm (at most 20 deg/s), normal (60), fast (160)"
+                    + " or shake (normal plus a 3 Hz head shake) (default: ${DEFAULT-VALUE}).")
+    MotionProfile motion;
+
+    @Option(names = "--display-delay", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "0ms",
+            description = "How long after its capture a frame is on the screen, for the drift figures"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration displayDelay;
 
     @Option(names = "--summary-json", paramLabel = "FILE", description = "Also write the summary as JSON to this file.")
     Path summaryJson;
@@ -203,6 +215,10 @@ public final class LocalRun {
         }
         if (gatewayPort < 0 || gatewayPort > 65535) {
             throw new IllegalArgumentException("--gateway-port must be 0 (off) to 65535, got " + gatewayPort);
+        }
+        if (displayDelay.isNegative() || displayDelay.compareTo(SyntheticConfig.MAX_DISPLAY_DELAY) > 0) {
+            throw new IllegalArgumentException("--display-delay must be between 0s and "
+                    + SyntheticConfig.MAX_DISPLAY_DELAY.toSeconds() + "s, got " + displayDelay);
         }
     }
 
@@ -355,11 +371,25 @@ public final class LocalRun {
         SyntheticConfig.Builder source = SyntheticConfig.builder()
                 .deadlineMs(deadlineMs)
                 .bootstrapServers(bootstrapServers)
-                .maxClockSkew(clockSkewMax);
+                .maxClockSkew(clockSkewMax)
+                .motion(motion)
+                .displayDelay(displayDelay);
         if (length != null) {
             source.duration(length);
         }
         return source;
+    }
+
+    /** Accepts calm, normal, fast or shake, in any case. */
+    static final class MotionConverter implements CommandLine.ITypeConverter<MotionProfile> {
+        @Override
+        public MotionProfile convert(String value) {
+            try {
+                return MotionProfile.fromCliName(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /** Accepts in-process or remote, in any case. */

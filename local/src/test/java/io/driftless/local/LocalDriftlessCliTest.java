@@ -73,4 +73,24 @@ class LocalDriftlessCliTest {
     void refusesABrokerRetentionUnderAMinuteBeforeStartingAnything() {
         assertThat(refused("--kafka-retention", "30s")).contains("--kafka-retention must be at least 1m, got 30s");
     }
+
+    @Test
+    void helpOffersTheMotionProfilesAndTheDisplayDelay() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new LocalDriftless()).setOut(new PrintWriter(out, true));
+
+        assertThat(cli.execute("--help")).isZero();
+        assertThat(out.toString()).contains("--motion=PROFILE", "calm", "shake", "--display-delay=");
+    }
+
+    @Test
+    void refusesAMotionProfileItDoesNotKnowAndNamesThoseThereAre() {
+        assertThat(refused("--motion", "wild"))
+                .contains("'wild' is not a motion profile: write calm, normal, fast or shake");
+    }
+
+    @Test
+    void refusesADisplayDelayOverASecondBeforeStartingAnything() {
+        assertThat(refused("--display-delay", "2s")).contains("--display-delay must be between 0s and 1s");
+    }
 }

@@ -8,6 +8,7 @@ import io.driftless.proto.DroppedFrame;
 import io.driftless.proto.Timing;
 import io.driftless.source.RunSummary;
 import io.driftless.source.RunSummary.AngleErrors;
+import io.driftless.source.RunSummary.Drift;
 import io.driftless.source.RunSummary.Latency;
 import io.driftless.source.RunSummary.PoseError;
 import io.driftless.source.RunSummary.PoseSample;
@@ -188,8 +189,12 @@ public final class ResponseTracker {
         return rttIntervalMicros.getIntervalHistogram();
     }
 
-    /** The books, once the consumer thread has stopped; what is still pending is unanswered. */
-    public RunSummary summarize(int fps, double durationS) {
+    /**
+     * The books, once the consumer thread has stopped; what is still pending is unanswered.
+     *
+     * @param drift what the user saw, measured apart from the books
+     */
+    public RunSummary summarize(int fps, double durationS, Drift drift) {
         Map<String, Long> drops = new LinkedHashMap<>();
         for (DropReason reason : DropReason.values()) {
             long n = droppedByReason[reason.ordinal()];
@@ -221,7 +226,7 @@ public final class ResponseTracker {
                 : new AngleErrors(Double.NaN, Double.NaN, Double.NaN);
         return new RunSummary(sessions.runId(), sessions.users(), fps, durationS, sent.get(),
                 responses.get(), drops, outstanding.get(), duplicates.get(), lateResponses,
-                onTime.get(), rtt, poseError, mae, samples, distribution(rttMicros));
+                onTime.get(), rtt, poseError, mae, samples, distribution(rttMicros), drift);
     }
 
     private static List<Quantile> distribution(Histogram micros) {

@@ -38,7 +38,7 @@ public final class SyntheticUsers {
         this.skewMicros = new long[users];
         long maxSkew = config.maxClockSkew().toNanos() / 1_000;
         for (int user = 0; user < users; user++) {
-            motions[user] = HeadMotion.forUser(config.seed(), user, camera);
+            motions[user] = HeadMotion.forUser(config.seed(), user, camera, config.motion());
             noise[user] = Seeds.forUser(config.seed(), user, Seeds.NOISE);
             skewMicros[user] = maxSkew == 0 ? 0
                     : Seeds.forUser(config.seed(), user, Seeds.CLOCK).nextLong(-maxSkew, maxSkew + 1);

@@ -9,6 +9,7 @@ import io.driftless.proto.DropReason;
 import io.driftless.proto.DroppedFrame;
 import io.driftless.proto.Timing;
 import io.driftless.source.RunSummary;
+import io.driftless.source.RunSummary.Drift;
 import io.driftless.source.RunSummary.Quantile;
 import io.driftless.source.internal.ResponseTracker.InFlight;
 import java.util.List;
@@ -59,7 +60,7 @@ class ResponseTrackerTest {
         tracker.onDropped(drop(1, 2, DropReason.STALE), 5 * MS);
         tracker.onDropped(drop(1, 3, DropReason.STALE), 5 * MS);
 
-        RunSummary summary = tracker.summarize(30, 1.0);
+        RunSummary summary = tracker.summarize(30, 1.0, Drift.UNDEFINED);
 
         assertThat(summary.sent()).isEqualTo(8);
         assertThat(summary.responses()).isEqualTo(4);
@@ -83,7 +84,7 @@ class ResponseTrackerTest {
                     .setSequence(seq).build(), (1 + seq) * MS);
         }
 
-        List<Quantile> distribution = books.summarize(30, 1.0).rttDistribution();
+        List<Quantile> distribution = books.summarize(30, 1.0, Drift.UNDEFINED).rttDistribution();
 
         assertThat(distribution).hasSizeGreaterThan(10);
         assertThat(distribution).extracting(Quantile::fraction).isSorted();
@@ -94,7 +95,7 @@ class ResponseTrackerTest {
         assertThat(distribution.get(distribution.size() - 1))
                 .satisfies(last -> assertThat(last.fraction()).isEqualTo(1.0))
                 .satisfies(last -> assertThat(last.ms()).isCloseTo(100, within(0.1)));
-        assertThat(tracker.summarize(30, 1.0).rttDistribution()).isEmpty();
+        assertThat(tracker.summarize(30, 1.0, Drift.UNDEFINED).rttDistribution()).isEmpty();
     }
 
     @Test
@@ -104,7 +105,7 @@ class ResponseTrackerTest {
         tracker.onCoordinates(coordinates(0, 1, TRUTH), 6 * MS);
         tracker.onDropped(drop(0, 1, DropReason.STALE), 7 * MS);
 
-        RunSummary summary = tracker.summarize(30, 1.0);
+        RunSummary summary = tracker.summarize(30, 1.0, Drift.UNDEFINED);
 
         assertThat(summary.responses()).isEqualTo(1);
         assertThat(summary.droppedTotal()).isZero();
@@ -119,7 +120,7 @@ class ResponseTrackerTest {
                 .setSessionId("rother-u0000").build(), 5 * MS);
         tracker.onCoordinates(coordinates(2, 9, TRUTH), 5 * MS);
 
-        RunSummary summary = tracker.summarize(30, 1.0);
+        RunSummary summary = tracker.summarize(30, 1.0, Drift.UNDEFINED);
 
         assertThat(summary.responses()).isZero();
         assertThat(summary.duplicates()).isZero();
@@ -133,7 +134,7 @@ class ResponseTrackerTest {
         tracker.onCoordinates(coordinates(0, 1, TRUTH), 33 * MS);
         tracker.onCoordinates(coordinates(0, 2, TRUTH), 33 * MS + 1);
 
-        RunSummary summary = tracker.summarize(30, 1.0);
+        RunSummary summary = tracker.summarize(30, 1.0, Drift.UNDEFINED);
 
         assertThat(summary.onTime()).isEqualTo(1);
         assertThat(summary.onTimeRatio()).isEqualTo(0.5);
@@ -150,7 +151,7 @@ class ResponseTrackerTest {
         tracker.onCoordinates(coordinates(0, 1, TRUTH).toBuilder().setTiming(onTime).build(), MS);
         tracker.onCoordinates(coordinates(0, 2, TRUTH).toBuilder().setTiming(late).build(), MS);
 
-        assertThat(tracker.summarize(30, 1.0).lateResponses()).isEqualTo(1);
+        assertThat(tracker.summarize(30, 1.0, Drift.UNDEFINED).lateResponses()).isEqualTo(1);
     }
 
     @Test
@@ -162,7 +163,7 @@ class ResponseTrackerTest {
                 new HeadPose(TRUTH.yawDeg() + 4, TRUTH.pitchDeg() - 2, TRUTH.rollDeg(), 0, 0, 0)),
                 5 * MS);
 
-        RunSummary summary = tracker.summarize(30, 1.0);
+        RunSummary summary = tracker.summarize(30, 1.0, Drift.UNDEFINED);
 
         assertThat(summary.poseMaeDeg().yaw()).isCloseTo(2.0, within(1e-4));
         assertThat(summary.poseMaeDeg().pitch()).isCloseTo(1.0, within(1e-4));
@@ -210,7 +211,7 @@ class ResponseTrackerTest {
     void reportsUndefinedStatisticsAsNaNWhenNothingWasAnswered() {
         send(0, 1);
 
-        RunSummary summary = tracker.summarize(30, 1.0);
+        RunSummary summary = tracker.summarize(30, 1.0, Drift.UNDEFINED);
 
         assertThat(summary.rttMs().p50()).isNaN();
         assertThat(summary.poseErrorDeg().mean()).isNaN();

@@ -1,6 +1,8 @@
 package io.driftless.source.testutils;
 
+import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
+import io.driftless.proto.Anchor;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.DropReason;
 import io.driftless.proto.DroppedFrame;
@@ -31,9 +33,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * A stand-in for the job: reads every frame and answers it at once, by rules on the frame's
- * sequence number. Coordinates carry the user's true pose (recomputed from the run's seed and
- * schedule) with a fixed yaw bias, and deterministic timing stamps, so a test knows exactly what
- * the client must count.
+ * sequence number. Coordinates carry the user's true pose (recomputed from the run's seed, motion
+ * and schedule) with a fixed yaw bias, the AR anchors of that pose, and deterministic timing
+ * stamps, so a test knows exactly what the client must count.
  */
 public final class EchoResponder implements AutoCloseable {
 
@@ -61,7 +63,8 @@ public final class EchoResponder implements AutoCloseable {
         this.schedule = new Schedule(config.users(), config.fps());
         this.motions = new HeadMotion[config.users()];
         for (int user = 0; user < motions.length; user++) {
-            motions[user] = HeadMotion.forUser(config.seed(), user, config.camera());
+            motions[user] = HeadMotion.forUser(config.seed(), user, config.camera(),
+                    config.motion());
         }
         this.thread = new Thread(this::loop, "echo-responder");
     }
@@ -136,6 +139,9 @@ public final class EchoResponder implements AutoCloseable {
         int user = Integer.parseInt(session.substring(session.lastIndexOf("-u") + 2));
         long slot = (seq - 1) * config.users() + user;
         HeadPose truth = motions[user].at(schedule.offsetNanos(slot) / 1e9);
+        HeadPose answered = new HeadPose(truth.yawDeg() + rules.yawBiasDeg(), truth.pitchDeg(),
+                truth.rollDeg(), truth.xM(), truth.yM(), truth.zM());
+        float[] anchors = FaceGeometry.projectAnchors(answered, config.camera());
         long budgetUs = frame.getDeadlineMs() * 1_000L;
         long emitUs = frame.getCaptureTimeUs() + (rules.late().test(seq) ? budgetUs + 5_000 : 1_000);
         ArCoordinates response = ArCoordinates.newBuilder()
@@ -150,6 +156,7 @@ public final class EchoResponder implements AutoCloseable {
                         .setYM((float) truth.yM())
                         .setZM((float) truth.zM()))
                 .setConfidence(1)
+                .addAllAnchors(anchors(anchors))
                 .setTiming(Timing.newBuilder()
                         .setCaptureUs(frame.getCaptureTimeUs())
                         .setClientSendUs(frame.getSendTimeUs())
@@ -165,6 +172,15 @@ public final class EchoResponder implements AutoCloseable {
             producer.send(new ProducerRecord<>(topic, key, value));
         }
         answered();
+    }
+
+    private static List<Anchor> anchors(float[] xy) {
+        List<Anchor> anchors = new ArrayList<>();
+        for (int i = 0; i < FaceGeometry.AR_ANCHORS.size(); i++) {
+            anchors.add(Anchor.newBuilder().setName(FaceGeometry.AR_ANCHORS.get(i).name())
+                    .setX(xy[2 * i]).setY(xy[2 * i + 1]).build());
+        }
+        return anchors;
     }
 
     /** Stops answering; rethrows whatever broke the responder, so a test cannot miss it. */

@@ -31,9 +31,26 @@ public final class ArOverlay {
     /**
      * Draws onto {@code g}: the sprite when the anchors name both ear tips and the glasses bridge,
      * else a dot per anchor; the box around the anchors; and {@code detectionBox} when not null.
+     *
+     * <p>Anchors and box are in the pixels of the frame the job saw; {@code scaleX} and
+     * {@code scaleY} take them to the picture drawn on (a JPEG frame is sent resized, its answer
+     * is in the resized frame's pixels). Strokes stay in the picture's pixels.
      */
-    public static void draw(Graphics2D g, List<Anchor> anchors, Box detectionBox) {
+    public static void draw(Graphics2D g, List<Anchor> answerAnchors, Box answerBox,
+            double scaleX, double scaleY) {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        List<Anchor> anchors = answerAnchors.stream()
+                .map(a -> a.toBuilder()
+                        .setX((float) (a.getX() * scaleX))
+                        .setY((float) (a.getY() * scaleY))
+                        .build())
+                .toList();
+        Box detectionBox = answerBox == null ? null : Box.newBuilder()
+                .setXMin((float) (answerBox.getXMin() * scaleX))
+                .setYMin((float) (answerBox.getYMin() * scaleY))
+                .setXMax((float) (answerBox.getXMax() * scaleX))
+                .setYMax((float) (answerBox.getYMax() * scaleY))
+                .build();
         Map<String, Anchor> byName = new HashMap<>();
         anchors.forEach(a -> byName.put(a.getName(), a));
         Anchor rightEar = byName.get("right_ear_tip");

@@ -1,19 +1,27 @@
 package io.driftless.source.video;
 
 import io.driftless.inference.face.RgbImage;
+import io.driftless.proto.Anchor;
 import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.Box;
+import io.driftless.inference.pose.FaceGeometry;
+import io.driftless.source.AnchorTrack;
 import io.driftless.source.FrameSourceException;
 import io.driftless.source.internal.AnswerListener;
 import io.driftless.source.internal.Failures;
+import java.awt.AlphaComposite;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -30,9 +38,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the video a person would have seen: every frame sent, with the AR overlay drawn at the
- * anchors the job returned for that very frame, when the answer came back before the frame's
- * deadline; a frame whose answer was late or never came is written as it was, so drift shows.
+ * Writes the video a person would have seen: every frame sent, with the AR overlay drawn where the
+ * answers in by the frame's deadline put it, carried forward to the frame's capture instant
+ * ({@link AnchorTrack}): a frame whose own answer is late or never came shows the overlay of the
+ * earlier ones, moving on, fading out once the newest is {@link AnchorTrack#FADE_OUT} old. No
+ * freeze, no jump. The detection box of a JPEG frame is drawn only with the frame's own answer.
  *
  * <p>The sending thread only offers frames to a bounded queue ({@link #submit}); a writer thread
  * of its own waits for each frame's answer up to its deadline, draws and encodes. A full queue
@@ -40,6 +50,9 @@ import org.slf4j.LoggerFactory;
  * through {@link AnswerListener}. {@link #close()} writes what is queued and finishes the file.
  */
 public final class OverlayRenderer implements AnswerListener, AutoCloseable {
+
+    /** The sequence of a frame not sent (no face in it): no answer of its own will come. */
+    public static final long UNSENT = 0;
 
     /** How many frames may wait for the writer: a few seconds of video. */
     public static final int QUEUE_CAPACITY = 256;
@@ -52,9 +65,16 @@ public final class OverlayRenderer implements AnswerListener, AutoCloseable {
     /** An answer as it arrived; the receive stamp decides whether it counts. */
     private record Answer<T>(T value, long receiveNanos) {}
 
-    private record Pending(long sequence, RgbImage image, long deadlineNanos) {}
+    /**
+     * A frame waiting for its answer; the answer's pixels are those of an
+     * {@code answerWidth x answerHeight} frame (the frame as sent).
+     */
+    private record Pending(long sequence, RgbImage image, long captureNanos, long deadlineNanos,
+            int answerWidth, int answerHeight) {}
 
-    private static final Pending END = new Pending(-1, null, 0);
+    private static final Pending END = new Pending(-1, null, 0, 0, 1, 1);
+    /** Capture instants remembered, for answers that come after their frame was written. */
+    private static final int CAPTURES_KEPT = 1_024;
 
     private final Path output;
     private final String sessionId;
@@ -71,6 +91,14 @@ public final class OverlayRenderer implements AnswerListener, AutoCloseable {
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Thread writer;
+    // Writer thread only.
+    private final AnchorTrack track = new AnchorTrack();
+    private final Map<Long, Long> captures = new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+            return size() > CAPTURES_KEPT;
+        }
+    };
 
     /**
      * Opens {@code output} as an MP4 of {@code width x height} at {@code fps}, H.264 when the
@@ -128,9 +156,20 @@ public final class OverlayRenderer implements AnswerListener, AutoCloseable {
     /**
      * Queues frame {@code sequence} for writing once its answer is in or its deadline has passed;
      * never blocks. Call in sequence order, from one thread.
+     *
+     * @param captureNanos when the frame was grabbed ({@link System#nanoTime()})
+     * @param sentWidth the width of the frame as sent, whose pixels the answer is in (a JPEG
+     *     frame is resized before sending; landmarks are in {@code image}'s own pixels)
+     * @param sentHeight the height of the frame as sent
      */
-    public void submit(long sequence, RgbImage image, long deadlineNanos) {
-        if (!queue.offer(new Pending(sequence, image, deadlineNanos))) {
+    public void submit(long sequence, RgbImage image, long captureNanos, long deadlineNanos,
+            int sentWidth, int sentHeight) {
+        if (sentWidth < 1 || sentHeight < 1) {
+            throw new IllegalArgumentException("sentWidth and sentHeight must be positive, got "
+                    + sentWidth + "x" + sentHeight);
+        }
+        if (!queue.offer(new Pending(sequence, image, captureNanos, deadlineNanos, sentWidth,
+                sentHeight))) {
             skipped.incrementAndGet();
         }
     }
@@ -154,7 +193,10 @@ public final class OverlayRenderer implements AnswerListener, AutoCloseable {
         return written.get();
     }
 
-    /** Frames written with an overlay: their answer came in time. */
+    /**
+     * Frames written with an overlay: their own answer came in time, or earlier ones were carried
+     * forward to them.
+     */
     public long withOverlay() {
         return withOverlay.get();
     }
@@ -225,26 +267,37 @@ public final class OverlayRenderer implements AnswerListener, AutoCloseable {
         while (System.nanoTime() - frame.deadlineNanos() < 0 && !answered(sequence)) {
             LockSupport.parkNanos(ANSWER_POLL_NANOS);
         }
-        Answer<ArCoordinates> coords = coordinates.remove(sequence);
+        if (sequence != UNSENT) {
+            captures.put(sequence, frame.captureNanos());
+        }
+        // Answers in by this frame's deadline, to it or to earlier frames, join the track.
+        for (Iterator<Map.Entry<Long, Answer<ArCoordinates>>> it =
+                coordinates.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Answer<ArCoordinates>> e = it.next();
+            if (e.getValue().receiveNanos() - frame.deadlineNanos() <= 0) {
+                Long capture = captures.get(e.getKey());
+                if (capture != null) {
+                    track.add(capture, e.getValue().value().getAnchorsList());
+                    it.remove();
+                } else if (sequence != UNSENT && e.getKey() <= sequence) {
+                    // its frame was never written (the queue was full): nothing to place it by
+                    it.remove();
+                }
+            }
+        }
         Answer<AnnotatedFrame> image = annotated.remove(sequence);
-        // Answers to frames already written (or skipped) can no longer be drawn.
-        coordinates.headMap(sequence).clear();
+        // Annotated frames to frames already written (or skipped) can no longer be drawn.
         annotated.headMap(sequence).clear();
         BufferedImage picture = picture(frame.image());
-        boolean drawn = false;
-        Graphics2D g = picture.createGraphics();
-        try {
-            boolean coordsInTime = coords != null && coords.receiveNanos() <= frame.deadlineNanos();
-            boolean imageInTime = image != null && image.receiveNanos() <= frame.deadlineNanos();
-            Box box = imageInTime && image.value().getDetectionsCount() > 0
-                    ? image.value().getDetections(0).getBox() : null;
-            if (coordsInTime || box != null) {
-                ArOverlay.draw(g, coordsInTime ? coords.value().getAnchorsList()
-                        : List.of(), box);
-                drawn = true;
-            }
-        } finally {
-            g.dispose();
+        boolean imageInTime = image != null && image.receiveNanos() <= frame.deadlineNanos();
+        Box box = imageInTime && image.value().getDetectionsCount() > 0
+                ? image.value().getDetections(0).getBox() : null;
+        double confidence = track.confidence(frame.captureNanos());
+        List<Anchor> anchors = confidence > 0 ? named(track.at(frame.captureNanos())) : List.of();
+        boolean drawn = !anchors.isEmpty() || box != null;
+        if (drawn) {
+            drawAnswer(picture, anchors, box, frame.answerWidth(), frame.answerHeight(),
+                    box != null ? 1 : confidence);
         }
         byte[] bgr = ((DataBufferByte) picture.getRaster().getDataBuffer()).getData();
         recorder.recordImage(picture.getWidth(), picture.getHeight(), Frame.DEPTH_UBYTE, 3,
@@ -253,6 +306,34 @@ public final class OverlayRenderer implements AnswerListener, AutoCloseable {
         if (drawn) {
             withOverlay.incrementAndGet();
         }
+    }
+
+    /**
+     * Draws an answer given in the pixels of an {@code answerWidth x answerHeight} frame onto
+     * {@code picture}, scaled to the picture's own size, at {@code opacity} (0 to 1).
+     */
+    static void drawAnswer(BufferedImage picture, List<Anchor> anchors, Box box, int answerWidth,
+            int answerHeight, double opacity) {
+        Graphics2D g = picture.createGraphics();
+        try {
+            g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, (float) opacity));
+            ArOverlay.draw(g, anchors, box, (double) picture.getWidth() / answerWidth,
+                    (double) picture.getHeight() / answerHeight);
+        } finally {
+            g.dispose();
+        }
+    }
+
+    /** The anchors in {@link FaceGeometry#AR_ANCHORS} order, by name, leaving out unknown ones. */
+    private static List<Anchor> named(float[] xy) {
+        List<Anchor> anchors = new ArrayList<>();
+        for (int i = 0; i < FaceGeometry.AR_ANCHORS.size(); i++) {
+            if (!Float.isNaN(xy[2 * i]) && !Float.isNaN(xy[2 * i + 1])) {
+                anchors.add(Anchor.newBuilder().setName(FaceGeometry.AR_ANCHORS.get(i).name())
+                        .setX(xy[2 * i]).setY(xy[2 * i + 1]).build());
+            }
+        }
+        return anchors;
     }
 
     private boolean answered(long sequence) {

@@ -34,9 +34,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class VideoRun implements AutoCloseable {
 
-    /** Frames that carry no sequence (no face) are rendered with nothing to wait for. */
-    private static final long UNSENT = 0;
-
     private final VideoConfig config;
     private final SessionIds sessions;
     private final ResponseTracker tracker;
@@ -117,7 +114,9 @@ public final class VideoRun implements AutoCloseable {
                 throw renderFailure;
             }
         }
-        RunSummary books = tracker.summarize((int) Math.round(grabber.fps()), sendingNanos / 1e9);
+        // A real camera's true pose is unknown: no drift to measure.
+        RunSummary books = tracker.summarize((int) Math.round(grabber.fps()), sendingNanos / 1e9,
+                RunSummary.Drift.UNDEFINED);
         return new VideoSummary(books, sessionId(), config.frames().sendMode(), grabbed, noFace,
                 grabber.reconnects(), grabber.loops(), renderer == null ? 0 : renderer.written(),
                 renderer == null ? 0 : renderer.withOverlay(),
@@ -155,7 +154,9 @@ public final class VideoRun implements AutoCloseable {
             if (payload == null) {
                 noFace++;
                 if (renderer != null) {
-                    renderer.submit(UNSENT, frame.image(), frame.grabNanos());
+                    // No face, no answer to wait for: drawn from the answers at hand.
+                    renderer.submit(OverlayRenderer.UNSENT, frame.image(), frame.grabNanos(),
+                            frame.grabNanos(), frame.image().width(), frame.image().height());
                 }
                 continue;
             }
@@ -176,7 +177,13 @@ public final class VideoRun implements AutoCloseable {
                     new InFlight(sendNanos, frame.grabNanos(), deadlineMs, null));
             kafka.send(key, message.build().toByteArray());
             if (renderer != null) {
-                renderer.submit(sequence, frame.image(), frame.grabNanos() + deadlineNanos);
+                // A JPEG goes out resized, and its answer comes back in the resized pixels.
+                int sentWidth = payload.image() != null ? payload.image().getWidth()
+                        : frame.image().width();
+                int sentHeight = payload.image() != null ? payload.image().getHeight()
+                        : frame.image().height();
+                renderer.submit(sequence, frame.image(), frame.grabNanos(),
+                        frame.grabNanos() + deadlineNanos, sentWidth, sentHeight);
             }
         }
     }

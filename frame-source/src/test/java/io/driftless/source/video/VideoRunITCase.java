@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -155,7 +156,8 @@ class VideoRunITCase {
     }
 
     @Test
-    void rendersTheOverlayOnExactlyTheFramesWhoseAnswerCameInTime() throws Exception {
+    void carriesTheOverlayOverFramesWhoseAnswerNeverCameSoItNeitherFreezesNorBlinks()
+            throws Exception {
         Path out = dir.resolve("rendered.mp4");
         VideoSummary summary;
         try (CameraResponder responder = responder(seq -> seq % 3 != 0);
@@ -164,13 +166,24 @@ class VideoRunITCase {
         }
 
         assertThat(summary.rendered()).isEqualTo(FRAMES);
-        assertThat(summary.renderedWithOverlay()).isEqualTo(FRAMES - FRAMES / 3);
-        List<Boolean> boxDrawn = boxDrawnPerFrame(out);
-        List<Boolean> expected = new ArrayList<>();
-        for (long seq = 1; seq <= FRAMES; seq++) {
-            expected.add(seq % 3 != 0);
+        assertThat(summary.renderedWithOverlay()).isEqualTo(FRAMES);
+        assertThat(boxDrawnPerFrame(out)).as("whether frame 1.. shows the box")
+                .isEqualTo(Collections.nCopies(FRAMES, true));
+    }
+
+    @Test
+    void fadesTheOverlayOutOnceTheAnswersStop() throws Exception {
+        Path out = dir.resolve("faded.mp4");
+        try (CameraResponder responder = responder(seq -> seq <= 4);
+                VideoRun run = new VideoRun(config(FrameSettings.DEFAULT).render(out).build())) {
+            run.run();
         }
-        assertThat(boxDrawn).as("whether frame 1.. shows the box").isEqualTo(expected);
+
+        // Frame 4's answer is carried in full for 100 ms (to about frame 7), then fades out by
+        // 300 ms (about frame 13); frames 15 and 16 are over 360 ms past it.
+        List<Boolean> boxDrawn = boxDrawnPerFrame(out);
+        assertThat(boxDrawn.subList(0, 6)).as("frames 1 to 6").containsOnly(true);
+        assertThat(boxDrawn.subList(14, 16)).as("frames 15 and 16").containsOnly(false);
     }
 
     /** For each frame of the video: is the bottom edge of the responder's box drawn green? */
