@@ -4,16 +4,14 @@ import io.driftless.cluster.ProjectBuild;
 import io.driftless.cluster.StandaloneCluster;
 import io.driftless.cluster.TaskManagerProcess;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.util.FileUtils;
 
 /**
  * The job as users deploy it: the shaded job jar, submitted with Flink's command line to a
@@ -40,7 +38,8 @@ final class ClusterJob implements LocalJob {
      */
     static ClusterJob start(ProjectBuild build, Path workDir, int taskManagers, LocalSystem.Ports ports,
             int parallelism, Configuration jobSettings) throws IOException {
-        deleteRecursively(workDir);
+        // a previous run's logs and checkpoints, so that this run's stand alone
+        FileUtils.deleteDirectory(workDir.toFile());
         StandaloneCluster cluster = StandaloneCluster.builder()
                 .distribution(build.flinkHome())
                 .deployedConfig(build.deployedConfig())
@@ -108,17 +107,6 @@ final class ClusterJob implements LocalJob {
             cluster.rest().cancel(jobId, Duration.ofSeconds(30));
         } finally {
             cluster.close();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 }
