@@ -55,9 +55,8 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
 
     private final OnnxBatchRunner<RgbImage, List<FaceDetection>> detector;
     private final OnnxBatchRunner<FaceKeypoints, PoseEstimate> poseModel;
-    private final JpegLimits limits;
     /** Made on the first image frame: a job that never gets one never loads Leptonica and JavaCPP. */
-    private volatile JpegCodec codec;
+    private final LazyJpegCodec codec;
     private final Annotator annotator = new Annotator(3, 3);
     private final int quality;
     private final ThreadPoolExecutor imageThreads;
@@ -78,8 +77,8 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
         if (quality < 1 || quality > 100) {
             throw new IllegalArgumentException("quality must be 1 to 100, got " + quality);
         }
-        this.limits = limits;
         this.quality = quality;
+        this.codec = new LazyJpegCodec(limits, quality, List.of());
         this.clock = clock;
         this.latency = new LatencyTracker(256, 0.95, INITIAL_ESTIMATE_MICROS, 5_000_000, clock);
         RgbImage blank = new RgbImage(640, 480, new byte[640 * 480 * 3]);
@@ -101,28 +100,6 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
                 });
     }
 
-    /**
-     * The codec, made and warmed up by the first image thread that needs it. Leptonica's natives
-     * (JavaCPP, a deallocator thread, an unpacked cache) load with it, so only a job that gets
-     * image frames pays for them; its first frame waits for the load.
-     */
-    private JpegCodec codec() {
-        JpegCodec made = codec;
-        if (made == null) {
-            synchronized (this) {
-                made = codec;
-                if (made == null) {
-                    made = new JpegCodec(limits);
-                    RgbImage blank = new RgbImage(64, 48, new byte[64 * 48 * 3]);
-                    for (int i = 0; i < 5; i++) {
-                        made.decode(made.encode(blank, quality));
-                    }
-                    codec = made;
-                }
-            }
-        }
-        return made;
-    }
 
     /** A frontal face half a metre from a 640x480 camera, to warm the pose model up with. */
     private static FaceKeypoints typicalFace() {
@@ -204,7 +181,7 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
                 }
                 RgbImage image;
                 try {
-                    image = codec().decode(jpeg, width, height);
+                    image = codec.get().decode(jpeg, width, height);
                 } catch (InvalidImageException e) {
                     fail(InferenceStatus.INVALID, e.getMessage());
                     return;
@@ -259,7 +236,7 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
         private void annotate(RgbImage image, List<FaceDetection> faces, CompletableFuture<byte[]> out) {
             try {
                 annotator.draw(image, faces);
-                out.complete(codec().encode(image, quality));
+                out.complete(codec.get().encode(image, quality));
             } catch (RuntimeException | Error e) {
                 out.complete(null);
             }

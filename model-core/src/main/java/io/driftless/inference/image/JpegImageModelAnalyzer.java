@@ -33,9 +33,7 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
 
     private final OnnxBatchRunner<RgbImage, ImageAnswer> model;
     private final String modelName;
-    private final JpegLimits limits;
-    /** Made on the first image frame, as in {@link JpegFaceAnalyzer}. */
-    private volatile JpegCodec codec;
+    private final LazyJpegCodec codec;
     private final Annotator annotator = new Annotator(2, 0);
     private final int quality;
     private final ThreadPoolExecutor imageThreads;
@@ -55,8 +53,8 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
         if (quality < 1 || quality > 100) {
             throw new IllegalArgumentException("quality must be 1 to 100, got " + quality);
         }
-        this.limits = limits;
         this.quality = quality;
+        this.codec = new LazyJpegCodec(limits, quality, List.of(new Caption("warm up 0.99", 2, 20, 0)));
         this.clock = clock;
         this.modelName = imageModel.name();
         this.latency = new LatencyTracker(256, 0.95, JpegFaceAnalyzer.INITIAL_ESTIMATE_MICROS, 5_000_000, clock);
@@ -78,23 +76,6 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
         return modelName;
     }
 
-    private JpegCodec codec() {
-        JpegCodec made = codec;
-        if (made == null) {
-            synchronized (this) {
-                made = codec;
-                if (made == null) {
-                    made = new JpegCodec(limits);
-                    RgbImage blank = new RgbImage(64, 48, new byte[64 * 48 * 3]);
-                    for (int i = 0; i < 5; i++) {
-                        made.decode(made.encode(blank, quality, List.of(new Caption("warm up 0.99", 2, 20, 0))));
-                    }
-                    codec = made;
-                }
-            }
-        }
-        return made;
-    }
 
     /** Analyses a client's JPEG that its frame says is {@code width x height}, by {@code deadlineMicros}. */
     public CompletableFuture<Inference<ImageModelAnalysis>> analyze(byte[] jpeg, int width, int height,
@@ -127,7 +108,7 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
             }
             RgbImage image;
             try {
-                image = codec().decode(jpeg, width, height);
+                image = codec.get().decode(jpeg, width, height);
             } catch (InvalidImageException e) {
                 result.complete(Inference.notRun(InferenceStatus.INVALID, e.getMessage()));
                 return;
@@ -153,7 +134,7 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
             CompletableFuture<Inference<ImageModelAnalysis>> result) {
         try {
             List<Caption> captions = annotator.draw(image, answer.result());
-            byte[] annotated = codec().encode(image, quality, captions);
+            byte[] annotated = codec.get().encode(image, quality, captions);
             long end = clock.nowMicros();
             latency.record(end - arrival);
             result.complete(Inference.ok(new ImageModelAnalysis(answer.result(), annotated), start, end,
