@@ -2,6 +2,7 @@ package io.driftless.local;
 
 import io.driftless.cluster.ProjectBuild;
 import io.driftless.cluster.StandaloneCluster;
+import io.driftless.cluster.SubmittedJob;
 import io.driftless.cluster.TaskManagerProcess;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,12 +25,10 @@ final class ClusterJob implements LocalJob {
 
     private static final Duration START = Duration.ofMinutes(3);
 
-    private final StandaloneCluster cluster;
-    private final String jobId;
+    private final SubmittedJob job;
 
-    private ClusterJob(StandaloneCluster cluster, String jobId) {
-        this.cluster = cluster;
-        this.jobId = jobId;
+    private ClusterJob(SubmittedJob job) {
+        this.job = job;
     }
 
     /**
@@ -47,22 +46,12 @@ final class ClusterJob implements LocalJob {
                 .taskManagers(taskManagers)
                 .restPort(ports.web())
                 .build();
-        try {
-            cluster.start();
-            List<String> args = new ArrayList<>(List.of("-d", "-p", Integer.toString(parallelism),
-                    build.jobJar().toString()));
-            jobSettings.toMap().forEach((key, value) -> {
-                args.add("--" + key);
-                args.add(value);
-            });
-            String jobId = cluster.cli().run(args).submittedJobId();
-            cluster.rest().awaitRunning(jobId, START);
-            return new ClusterJob(cluster, jobId);
-        } catch (RuntimeException e) {
-            String logs = cluster.diagnostics();
-            cluster.close();
-            throw new IllegalStateException("the job did not start on the cluster: " + e.getMessage() + "\n" + logs, e);
-        }
+        List<String> args = new ArrayList<>(List.of("-p", Integer.toString(parallelism), build.jobJar().toString()));
+        jobSettings.toMap().forEach((key, value) -> {
+            args.add("--" + key);
+            args.add(value);
+        });
+        return new ClusterJob(SubmittedJob.start(cluster, args, START));
     }
 
     /**
@@ -81,14 +70,14 @@ final class ClusterJob implements LocalJob {
 
     @Override
     public String webUi() {
-        return "http://localhost:" + cluster.restPort();
+        return "http://localhost:" + job.cluster().restPort();
     }
 
     @Override
     public List<String> metricsEndpoints() {
         List<String> endpoints = new ArrayList<>();
-        endpoints.add("http://localhost:" + cluster.jobManagerPrometheusPort() + "/metrics (JobManager)");
-        for (TaskManagerProcess tm : cluster.taskManagers()) {
+        endpoints.add("http://localhost:" + job.cluster().jobManagerPrometheusPort() + "/metrics (JobManager)");
+        for (TaskManagerProcess tm : job.cluster().taskManagers()) {
             endpoints.add("http://localhost:" + tm.prometheusPort() + "/metrics (" + tm.resourceId() + ")");
         }
         return endpoints;
@@ -97,16 +86,12 @@ final class ClusterJob implements LocalJob {
     @Override
     public String describe() {
         return String.format("on a standalone Flink cluster: a JobManager and %d TaskManagers, each its own JVM"
-                + " (logs in %s)", cluster.taskManagers().size(), cluster.logDir());
+                + " (logs in %s)", job.cluster().taskManagers().size(), job.cluster().logDir());
     }
 
     /** Cancels the job, then stops the TaskManagers and the JobManager. */
     @Override
     public void close() {
-        try {
-            cluster.rest().cancel(jobId, Duration.ofSeconds(30));
-        } finally {
-            cluster.close();
-        }
+        job.close();
     }
 }

@@ -3,6 +3,7 @@ package io.driftless.bench.system;
 import io.driftless.cluster.JvmProbe;
 import io.driftless.cluster.ProjectBuild;
 import io.driftless.cluster.StandaloneCluster;
+import io.driftless.cluster.SubmittedJob;
 import io.driftless.cluster.TaskManagerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,14 +24,12 @@ public final class ClusterSystem implements SystemUnderTest {
     private static final Duration START = Duration.ofMinutes(3);
 
     private final Topics topics;
-    private final StandaloneCluster cluster;
-    private final String jobId;
+    private final SubmittedJob job;
     private final Path workDir;
 
-    private ClusterSystem(Topics topics, StandaloneCluster cluster, String jobId, Path workDir) {
+    private ClusterSystem(Topics topics, SubmittedJob job, Path workDir) {
         this.topics = topics;
-        this.cluster = cluster;
-        this.jobId = jobId;
+        this.job = job;
         this.workDir = workDir;
     }
 
@@ -46,27 +45,23 @@ public final class ClusterSystem implements SystemUnderTest {
                 .taskManagers(1)
                 .build();
         try {
-            cluster.start();
-            String jobId = cluster.cli().run(List.of("-d", "-p", "1", build.jobJar().toString(),
+            SubmittedJob job = SubmittedJob.start(cluster, List.of("-p", "1", build.jobJar().toString(),
                     "--bootstrap-servers", broker.bootstrapServers(),
                     "--frames-topic", topics.frames(),
                     "--coordinates-topic-pattern", topics.coordinates(),
                     "--annotated-topic-pattern", topics.annotated(),
                     "--dropped-topic", topics.dropped(),
-                    "--group-id", "bench-" + topics.frames())).submittedJobId();
-            cluster.rest().awaitRunning(jobId, START);
-            return new ClusterSystem(topics, cluster, jobId, workDir);
+                    "--group-id", "bench-" + topics.frames()), START);
+            return new ClusterSystem(topics, job, workDir);
         } catch (RuntimeException e) {
-            String logs = cluster.diagnostics();
-            cluster.close();
             FileUtils.deleteDirectoryQuietly(workDir.toFile());
-            throw new IllegalStateException("the job did not start on the cluster: " + e.getMessage() + "\n" + logs, e);
+            throw e;
         }
     }
 
     /** CPU time the TaskManagers' processes have used so far, user plus system, in microseconds. */
     public long taskManagerCpuMicros() {
-        return cluster.taskManagers().stream().filter(TaskManagerProcess::isAlive)
+        return job.cluster().taskManagers().stream().filter(TaskManagerProcess::isAlive)
                 .mapToLong(tm -> new JvmProbe(tm.pid()).cpuMicros()).sum();
     }
 
@@ -84,9 +79,8 @@ public final class ClusterSystem implements SystemUnderTest {
     @Override
     public void close() {
         try {
-            cluster.rest().cancel(jobId, Duration.ofSeconds(30));
+            job.close();
         } finally {
-            cluster.close();
             FileUtils.deleteDirectoryQuietly(workDir.toFile());
         }
     }
