@@ -3,6 +3,7 @@ package io.driftless.source;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.proto.DropReason;
@@ -45,6 +46,8 @@ import java.util.Map;
  *     one the maximum; empty when nothing was answered
  * @param drift how far the overlay was drawn from the face on the frames shown, with and without
  *     carrying answers forward to the shown frame; undefined when the true pose is unknown
+ * @param bySecond frames sent and answered on time per second of capture, from the first frame's:
+ *     how the run warmed up
  */
 public record RunSummary(
         String runId,
@@ -63,7 +66,13 @@ public record RunSummary(
         AngleErrors poseMaeDeg,
         Map<String, List<PoseSample>> poses,
         List<Quantile> rttDistribution,
-        Drift drift) {
+        Drift drift,
+        List<Second> bySecond) {
+
+    /** Seconds a cold start is given before its frames count: "from the 5th second". */
+    private static final int FIRST_SECONDS_SKIPPED = 4;
+    private static final int BLOCK_S = 5;
+    private static final int WARMING_UP_SHOWN_S = 60;
 
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -74,7 +83,11 @@ public record RunSummary(
         poses.forEach((session, samples) -> copy.put(session, List.copyOf(samples)));
         poses = Collections.unmodifiableMap(copy);
         rttDistribution = List.copyOf(rttDistribution);
+        bySecond = List.copyOf(bySecond);
     }
+
+    /** The frames captured in one second of the run, and how many of them were answered on time. */
+    public record Second(long sent, long onTime) {}
 
     /** A share {@code fraction} (0 to 1) of the answered frames took at most {@code ms}. */
     public record Quantile(double fraction, double ms) {}
@@ -126,6 +139,20 @@ public record RunSummary(
         return sent == 0 ? Double.NaN : (double) onTime / sent;
     }
 
+    /**
+     * On-time responses over frames sent, of the frames captured from second {@code second} of the
+     * run on (0 is the first); NaN when none were.
+     */
+    public double onTimeRatioFrom(int second) {
+        long from = 0;
+        long answered = 0;
+        for (int s = second; s < bySecond.size(); s++) {
+            from += bySecond.get(s).sent();
+            answered += bySecond.get(s).onTime();
+        }
+        return from == 0 ? Double.NaN : (double) answered / from;
+    }
+
     /** The recorded poses of one session; empty when none were recorded. */
     public List<PoseSample> posesOf(String sessionId) {
         return poses.getOrDefault(sessionId, List.of());
@@ -159,6 +186,12 @@ public record RunSummary(
         root.put("fps", fps);
         pixels(root.putObject("drift_px"), drift.compensated());
         pixels(root.putObject("drift_px_uncompensated"), drift.uncompensated());
+        ArrayNode sentBySecond = root.putArray("sent_by_second");
+        ArrayNode onTimeBySecond = root.putArray("on_time_by_second");
+        for (Second s : bySecond) {
+            sentBySecond.add(s.sent());
+            onTimeBySecond.add(s.onTime());
+        }
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -182,8 +215,11 @@ public record RunSummary(
         row(t, "  unanswered", count(unanswered) + share(unanswered));
         row(t, "duplicates", count(duplicates));
         row(t, "late responses", count(lateResponses));
-        row(t, "on time", Double.isNaN(onTimeRatio()) ? "-"
-                : String.format(Locale.ROOT, "%.2f%%", 100 * onTimeRatio()));
+        row(t, "on time", percent(onTimeRatio()));
+        if (bySecond.size() > FIRST_SECONDS_SKIPPED) {
+            row(t, "  from the 5th second", percent(onTimeRatioFrom(FIRST_SECONDS_SKIPPED)));
+            row(t, "  by 5 s from start", warmingUp());
+        }
         row(t, "round trip ms", String.format(Locale.ROOT, "p50 %s  p99 %s  p99.9 %s  max %s",
                 decimal(rttMs.p50()), decimal(rttMs.p99()), decimal(rttMs.p999()),
                 decimal(rttMs.max())));
@@ -199,6 +235,26 @@ public record RunSummary(
                     + count(drift.framesWithoutOverlay()) + " before any answer");
         }
         return t.toString();
+    }
+
+    /** The first blocks of five seconds, each's on-time share: how fast the run got going. */
+    private String warmingUp() {
+        StringBuilder blocks = new StringBuilder();
+        for (int from = 0; from < Math.min(bySecond.size(), WARMING_UP_SHOWN_S); from += BLOCK_S) {
+            long sentIn = 0;
+            long onTimeIn = 0;
+            for (int s = from; s < Math.min(from + BLOCK_S, bySecond.size()); s++) {
+                sentIn += bySecond.get(s).sent();
+                onTimeIn += bySecond.get(s).onTime();
+            }
+            blocks.append(blocks.length() == 0 ? "" : " ")
+                    .append(sentIn == 0 ? "-" : String.format(Locale.ROOT, "%.1f", 100.0 * onTimeIn / sentIn));
+        }
+        return blocks.append(" %").toString();
+    }
+
+    private static String percent(double ratio) {
+        return Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2f%%", 100 * ratio);
     }
 
     private static String pixels(PixelError e) {

@@ -11,6 +11,7 @@ import io.driftless.source.RunSummary.PixelError;
 import io.driftless.source.RunSummary.Latency;
 import io.driftless.source.RunSummary.PoseError;
 import io.driftless.source.RunSummary.Quantile;
+import io.driftless.source.RunSummary.Second;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +36,18 @@ class RunSummaryTest {
                 new AngleErrors(0.8, 0.6, 0.4), Map.of(),
                 List.of(new Quantile(0.5, 1.2), new Quantile(1, 20.3)),
                 new Drift(new PixelError(1.5, 3.25, 5.5), new PixelError(9.5, 20.25, 31.5),
-                        238_000, 200));
+                        238_000, 200),
+                fortySeconds());
+    }
+
+    /** 6,000 frames a second for 40 s, all on time but a thousand in the first second. */
+    private static List<Second> fortySeconds() {
+        List<Second> seconds = new ArrayList<>();
+        seconds.add(new Second(6_000, 5_000));
+        for (int s = 1; s < 40; s++) {
+            seconds.add(new Second(6_000, 6_000));
+        }
+        return seconds;
     }
 
     private static List<String> fieldNames(JsonNode node) {
@@ -51,7 +63,7 @@ class RunSummaryTest {
         assertThat(fieldNames(json)).containsExactlyInAnyOrder("sent", "responses", "dropped",
                 "unanswered", "rtt_ms", "on_time_ratio", "pose_error_deg", "duration_s",
                 "duplicates", "late_responses", "pose_mae_deg", "users", "fps", "drift_px",
-                "drift_px_uncompensated");
+                "drift_px_uncompensated", "sent_by_second", "on_time_by_second");
         assertThat(fieldNames(json.get("drift_px"))).containsExactlyInAnyOrder("mean", "p95", "p99");
         assertThat(fieldNames(json.get("drift_px_uncompensated")))
                 .containsExactlyInAnyOrder("mean", "p95", "p99");
@@ -82,6 +94,13 @@ class RunSummaryTest {
         assertThat(json.get("duplicates").asLong()).isEqualTo(2);
         assertThat(json.get("drift_px").get("p99").asDouble()).isEqualTo(5.5);
         assertThat(json.get("drift_px_uncompensated").get("mean").asDouble()).isEqualTo(9.5);
+        assertThat(json.get("sent_by_second")).hasSize(40);
+        assertThat(json.get("on_time_by_second").get(0).asLong()).isEqualTo(5_000);
+        long onTime = 0;
+        for (JsonNode n : json.get("on_time_by_second")) {
+            onTime += n.asLong();
+        }
+        assertThat(onTime).isEqualTo(239_000);
     }
 
     @Test
@@ -90,7 +109,7 @@ class RunSummaryTest {
                 new Latency(Double.NaN, Double.NaN, Double.NaN, Double.NaN),
                 new PoseError(Double.NaN, Double.NaN),
                 new AngleErrors(Double.NaN, Double.NaN, Double.NaN), Map.of(), List.of(),
-                Drift.UNDEFINED);
+                Drift.UNDEFINED, List.of());
 
         JsonNode json = JSON.readTree(empty.toJson());
 
@@ -99,6 +118,13 @@ class RunSummaryTest {
         assertThat(json.get("pose_mae_deg").get("yaw").isNull()).isTrue();
         assertThat(json.get("drift_px").get("mean").isNull()).isTrue();
         assertThat(json.get("drift_px_uncompensated").get("p99").isNull()).isTrue();
+    }
+
+    @Test
+    void givesTheOnTimeShareFromAnySecondOn() {
+        assertThat(summary().onTimeRatioFrom(0)).isEqualTo(239_000.0 / 240_000);
+        assertThat(summary().onTimeRatioFrom(1)).isEqualTo(1.0);
+        assertThat(summary().onTimeRatioFrom(40)).isNaN();
     }
 
     @Test
@@ -121,7 +147,9 @@ class RunSummaryTest {
                 .contains("yaw 0.80  pitch 0.60  roll 0.40")
                 .contains("drift px", "mean 1.50  p95 3.25  p99 5.50")
                 .contains("uncompensated", "mean 9.50  p95 20.25  p99 31.50")
-                .contains("238,000 with overlay, 200 before any answer");
+                .contains("238,000 with overlay, 200 before any answer")
+                .contains("from the 5th second", "100.00%")
+                .contains("by 5 s from start", "96.7 100.0 100.0 100.0 100.0 100.0 100.0 100.0 %");
     }
 
     @Test
@@ -129,7 +157,7 @@ class RunSummaryTest {
         RunSummary camera = new RunSummary("cam", 1, 30, 1.0, 30, 30, Map.of(), 0, 0, 0, 30,
                 new Latency(1.2, 4.5, 9.1, 20.3), new PoseError(Double.NaN, Double.NaN),
                 new AngleErrors(Double.NaN, Double.NaN, Double.NaN), Map.of(), List.of(),
-                Drift.UNDEFINED);
+                Drift.UNDEFINED, List.of());
 
         assertThat(camera.toTable()).doesNotContain("drift px", "frames shown");
     }

@@ -13,7 +13,9 @@ import io.driftless.source.RunSummary.Latency;
 import io.driftless.source.RunSummary.PoseError;
 import io.driftless.source.RunSummary.PoseSample;
 import io.driftless.source.RunSummary.Quantile;
+import io.driftless.source.RunSummary.Second;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,11 +67,17 @@ public final class ResponseTracker {
     private final Recorder rttIntervalMicros = new Recorder(3);
     private final CompletableFuture<Void> allSettled = new CompletableFuture<>();
     private volatile boolean sendingDone;
+    /** The first frame's capture instant: second 0 of the per-second books. */
+    private volatile long originNanos = Long.MIN_VALUE;
+
+    // Sender thread only.
+    private final PerSecond sentBySecond = new PerSecond();
 
     // Consumer thread only.
     private final BitSet[] answered;
     private final List<List<PoseSample>> poses;
     private final long[] droppedByReason = new long[DropReason.values().length];
+    private final PerSecond onTimeBySecond = new PerSecond();
     private final Histogram rttMicros = new Histogram(3);
     private final Histogram poseErrorMilliDeg = new Histogram(3);
     private double poseErrorSum;
@@ -106,6 +114,10 @@ public final class ResponseTracker {
 
     /** Registers a frame; call before handing it to the producer, so no answer can beat it. */
     public void expect(int user, long sequence, InFlight frame) {
+        if (originNanos == Long.MIN_VALUE) {
+            originNanos = frame.captureNanos();
+        }
+        sentBySecond.add(second(frame));
         pending.put(key(user, sequence), frame);
         outstanding.incrementAndGet();
         sent.incrementAndGet();
@@ -160,6 +172,7 @@ public final class ResponseTracker {
         rttIntervalMicros.recordValue(rtt);
         if (receiveNanos - frame.captureNanos() <= frame.deadlineMs() * 1_000_000L) {
             onTime.incrementAndGet();
+            onTimeBySecond.add(second(frame));
         }
         if (timing != null && emittedLate(timing, captureTimeUs, frame.deadlineMs())) {
             lateResponses++;
@@ -226,7 +239,42 @@ public final class ResponseTracker {
                 : new AngleErrors(Double.NaN, Double.NaN, Double.NaN);
         return new RunSummary(sessions.runId(), sessions.users(), fps, durationS, sent.get(),
                 responses.get(), drops, outstanding.get(), duplicates.get(), lateResponses,
-                onTime.get(), rtt, poseError, mae, samples, distribution(rttMicros), drift);
+                onTime.get(), rtt, poseError, mae, samples, distribution(rttMicros), drift, bySecond());
+    }
+
+    private List<Second> bySecond() {
+        List<Second> seconds = new ArrayList<>(sentBySecond.length());
+        for (int s = 0; s < sentBySecond.length(); s++) {
+            seconds.add(new Second(sentBySecond.get(s), onTimeBySecond.get(s)));
+        }
+        return seconds;
+    }
+
+    /** Whole seconds from the first frame's capture to this frame's. */
+    private int second(InFlight frame) {
+        return (int) Math.max(0, (frame.captureNanos() - originNanos) / 1_000_000_000L);
+    }
+
+    /** Counts per second of the run, one thread's. */
+    private static final class PerSecond {
+        private long[] counts = new long[64];
+        private int length;
+
+        void add(int second) {
+            if (second >= counts.length) {
+                counts = Arrays.copyOf(counts, Math.max(second + 1, counts.length * 2));
+            }
+            counts[second]++;
+            length = Math.max(length, second + 1);
+        }
+
+        long get(int second) {
+            return second < length ? counts[second] : 0;
+        }
+
+        int length() {
+            return length;
+        }
     }
 
     private static List<Quantile> distribution(Histogram micros) {

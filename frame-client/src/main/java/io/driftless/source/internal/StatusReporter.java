@@ -17,9 +17,9 @@ import org.HdrHistogram.Histogram;
  * [  12s] sent 7,200 (600/s)  answered 7,180  dropped 12  in flight 8  rtt p50 1.2 ms p99 4.5 ms  on time 99.7%
  * </pre>
  *
- * <p>Counts are totals since the start; the rate and the round-trip percentiles cover the last
- * interval, which is what a live view needs once warm-up is over. On time is over the frames
- * settled so far. On a terminal each line overwrites the previous one.
+ * <p>Counts are totals since the start; the rate, the round-trip percentiles and the on-time share
+ * (of the frames settled, answered or dropped) cover the last interval, so a cold start reads as
+ * it warms up. On a terminal each line overwrites the previous one.
  */
 public final class StatusReporter implements AutoCloseable {
 
@@ -30,6 +30,8 @@ public final class StatusReporter implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private long lastNanos;
     private long lastSent;
+    private long lastSettled;
+    private long lastOnTime;
     private int lastLength;
 
     private StatusReporter(PrintStream out, boolean overwrite, ResponseTracker tracker,
@@ -90,12 +92,15 @@ public final class StatusReporter implements AutoCloseable {
         long rate = seconds > 0 ? Math.round((p.sent() - lastSent) / seconds) : 0;
         lastNanos = now;
         lastSent = p.sent();
-        long settled = p.responses() + p.dropped();
+        long settled = p.responses() + p.dropped() - lastSettled;
+        long onTime = p.onTime() - lastOnTime;
+        lastSettled = p.responses() + p.dropped();
+        lastOnTime = p.onTime();
         String line = line((now - startNanos) / 1_000_000_000L, p.sent(), rate, p.responses(),
                 p.dropped(), p.inFlight(),
                 rtt.getTotalCount() == 0 ? Double.NaN : rtt.getValueAtPercentile(50) / 1e3,
                 rtt.getTotalCount() == 0 ? Double.NaN : rtt.getValueAtPercentile(99) / 1e3,
-                settled == 0 ? Double.NaN : (double) p.onTime() / settled);
+                settled <= 0 ? Double.NaN : (double) onTime / settled);
         if (overwrite) {
             int pad = Math.max(0, lastLength - line.length());
             out.print("\r" + line + " ".repeat(pad));

@@ -11,6 +11,7 @@ import io.driftless.proto.Timing;
 import io.driftless.source.RunSummary;
 import io.driftless.source.RunSummary.Drift;
 import io.driftless.source.RunSummary.Quantile;
+import io.driftless.source.RunSummary.Second;
 import io.driftless.source.internal.ResponseTracker.InFlight;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -138,6 +139,24 @@ class ResponseTrackerTest {
 
         assertThat(summary.onTime()).isEqualTo(1);
         assertThat(summary.onTimeRatio()).isEqualTo(0.5);
+    }
+
+    @Test
+    void booksFramesAndOnTimeAnswersByTheSecondOfCapture() {
+        long second = 1_000 * MS;
+        tracker.expect(0, 1, new InFlight(0, 0, 33, TRUTH));
+        tracker.expect(0, 2, new InFlight(0, second - 1, 33, TRUTH));
+        tracker.expect(0, 3, new InFlight(0, 2 * second + 5 * MS, 33, TRUTH));
+        tracker.expect(1, 1, new InFlight(0, 2 * second + 5 * MS, 33, TRUTH));
+        tracker.onCoordinates(coordinates(0, 1, TRUTH), 90 * MS);
+        tracker.onCoordinates(coordinates(0, 2, TRUTH), second + 10 * MS);
+        tracker.onCoordinates(coordinates(0, 3, TRUTH), 2 * second + 20 * MS);
+        tracker.onDropped(drop(1, 1, DropReason.STALE), 2 * second + 20 * MS);
+
+        RunSummary summary = tracker.summarize(30, 3.0, Drift.UNDEFINED);
+
+        assertThat(summary.bySecond()).containsExactly(new Second(2, 1), new Second(0, 0), new Second(2, 1));
+        assertThat(summary.onTimeRatioFrom(1)).isEqualTo(0.5);
     }
 
     @Test
