@@ -1,5 +1,8 @@
 package io.driftless.local;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftless.cli.DurationConverter;
 import io.driftless.gateway.GatewayConfig;
 import io.driftless.gateway.TokenKey;
@@ -295,7 +298,7 @@ public final class LocalRun {
                     out.println(measured.jpegUsers().toTable());
                 }
                 if (summaryJson != null) {
-                    Files.writeString(summaryJson, measured.users().toJson(), StandardCharsets.UTF_8);
+                    Files.writeString(summaryJson, summaryJson(measured.users(), measured.jpegUsers()), StandardCharsets.UTF_8);
                     out.println("Summary written to " + summaryJson.toAbsolutePath());
                 }
                 out.println("Shutting down ...");
@@ -343,6 +346,17 @@ public final class LocalRun {
 
     /** What the landmark users and the JPEG users (null when there are none) of one stretch of streaming sum up to. */
     private record Phase(RunSummary users, RunSummary jpegUsers) {}
+
+    /** The landmark users' summary, with the JPEG users' under {@code jpeg_users} when there were any. */
+    static String summaryJson(RunSummary users, RunSummary jpegUsers) throws IOException {
+        if (jpegUsers == null) {
+            return users.toJson();
+        }
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = (ObjectNode) json.readTree(users.toJson());
+        root.set("jpeg_users", json.readTree(jpegUsers.toJson()));
+        return json.writeValueAsString(root);
+    }
 
     /** Streams the landmark and the JPEG users side by side for {@code length} (null: until Ctrl-C). */
     private Phase streamFor(String bootstrapServers, int users, Duration length, PrintStream out) {

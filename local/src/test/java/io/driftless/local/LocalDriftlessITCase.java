@@ -63,5 +63,13 @@ class LocalDriftlessITCase {
                 .isEqualTo(summary.path("sent").asLong());
         assertThat(summary.path("responses").asLong()).as("answered: %s", summary).isPositive();
         assertThat(summary.path("late_responses").asLong()).as("rendered late: %s", summary).isZero();
+        long sentBySecond = 0;
+        for (JsonNode n : summary.path("sent_by_second")) {
+            sentBySecond += n.asLong();
+        }
+        assertThat(sentBySecond).as("the run's frames, second by second: %s", summary)
+                .isEqualTo(summary.path("sent").asLong());
+        assertThat(summary.path("sent_by_second").size()).as("seconds booked").isBetween(SECONDS, SECONDS + 1);
+        assertThat(summary.path("jpeg_users").isMissingNode()).as("no JPEG users, no JPEG summary").isTrue();
     }
 }
