@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
         version = "driftless-bench 0.1.0",
         sortOptions = false,
         description = {
-            "Benchmarks driftless on this machine: the Kafka, transport and compute floors, then the latency"
-                    + " profile, capacity at the 33 ms deadline, overload, session skew, remote inference, JPEG"
+            "Benchmarks driftless on this machine: the Kafka, transport and compute floors, then cold starts"
+                    + " second by second, the latency profile, capacity at the 33 ms deadline, overload, session skew, remote inference, JPEG"
                     + " streams, the metrics' cost and the job on a standalone cluster, each pipeline figure next"
                     + " to its floor. Writes report.md, report.json and PNG plots.",
             "Exit code 0 when every frame of every run was accounted for and the job rendered none late, 3"
@@ -46,7 +46,7 @@ public final class BenchCli implements Callable<Integer> {
     private Mode mode = new Mode();
 
     @Option(names = "--scenarios", paramLabel = "ID", split = ",", description = "Run only these scenarios, e.g."
-            + " capacity,overload (default: all of latency-profile, capacity, overload, session-skew,"
+            + " capacity,overload (default: all of cold-start, latency-profile, capacity, overload, session-skew,"
             + " remote-inference, jpeg-streams, metrics-overhead, cluster-shape; overload needs capacity).")
     private List<String> scenarios;
 

@@ -42,7 +42,7 @@ public record BenchPlan(
 
     /** Every scenario, in the order that keeps each system started once. */
     public static final List<String> ALL_SCENARIOS =
-            List.of("latency-profile", "capacity", "overload", "session-skew", "remote-inference", "jpeg-streams",
+            List.of("cold-start", "latency-profile", "capacity", "overload", "session-skew", "remote-inference", "jpeg-streams",
                     "metrics-overhead", "cluster-shape");
 
     public BenchPlan {

@@ -14,6 +14,7 @@ import io.driftless.bench.report.Stat;
 import io.driftless.bench.scenario.BenchContext;
 import io.driftless.bench.scenario.Capacity;
 import io.driftless.bench.scenario.ClusterShape;
+import io.driftless.bench.scenario.ColdStart;
 import io.driftless.bench.scenario.JpegStreams;
 import io.driftless.bench.scenario.LatencyProfile;
 import io.driftless.bench.scenario.MetricsOverhead;
@@ -64,7 +65,7 @@ public final class BenchSuite {
 
     /** Every scenario there is, by id. */
     static List<Scenario> scenarios() {
-        return List.of(new LatencyProfile(), new Capacity(), new Overload(), new SessionSkew(),
+        return List.of(new ColdStart(), new LatencyProfile(), new Capacity(), new Overload(), new SessionSkew(),
                 new RemoteInference(), new JpegStreams(), new MetricsOverhead(), new ClusterShape());
     }
 
@@ -153,6 +154,10 @@ public final class BenchSuite {
         int repeats = plan.repeats();
         Duration total = plan.computeMeasure().multipliedBy(4);
         int systems = 0;
+        if (plan.runs("cold-start")) {
+            // three fresh runs, each starting its own Kafka and job (one a cluster) and stopping them
+            total = total.plus(Duration.ofSeconds(3 * (40 + 40)));
+        }
         if (plan.runs("latency-profile")) {
             total = total.plus(run.multipliedBy(3L * sizes * repeats));
             systems += 3;

@@ -42,8 +42,9 @@ class BenchCliTest {
     @Test
     void anUnknownScenarioIsAUsageErrorThatListsTheScenarios() {
         assertThat(run("--scenarios", "capacity,speed")).isEqualTo(2);
-        assertThat(err.toString()).contains("driftless-bench: unknown scenario 'speed': choose from [latency-profile,"
-                + " capacity, overload, session-skew, remote-inference, jpeg-streams, metrics-overhead, cluster-shape]",
+        assertThat(err.toString()).contains("driftless-bench: unknown scenario 'speed': choose from [cold-start,"
+                + " latency-profile, capacity, overload, session-skew, remote-inference, jpeg-streams, metrics-overhead,"
+                + " cluster-shape]",
                 "Usage: driftless-bench");
     }
 

@@ -29,7 +29,7 @@ class BenchPlanTest {
     void rejectsAnUnknownScenario() {
         assertThatThrownBy(() -> plan(List.of(10), 10, List.of("capacity", "latency")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("unknown scenario 'latency': choose from [latency-profile, capacity");
+                .hasMessageStartingWith("unknown scenario 'latency': choose from [cold-start, latency-profile, capacity");
     }
 
     @Test

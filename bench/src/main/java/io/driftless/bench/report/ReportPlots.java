@@ -53,6 +53,13 @@ public final class ReportPlots {
                 files.add(name);
             }
         }
+        for (ScenarioResult scenario : scenarios) {
+            if (!scenario.series().isEmpty()) {
+                String name = "over-time-" + scenario.id() + ".png";
+                save(directory, name, overTime(scenario));
+                files.add(name);
+            }
+        }
         List<Point> all = scenarios.stream().flatMap(s -> s.points().stream()).toList();
         if (!all.isEmpty()) {
             save(directory, "latency-vs-load.png", latencyVsLoad(all));
@@ -143,6 +150,25 @@ public final class ReportPlots {
 
     private static double decadeAbove(double v) {
         return Math.pow(10, Math.ceil(Math.log10(v)));
+    }
+
+    /** A scenario's series on one chart, each a line of its own; the axes are the first series'. */
+    private static JFreeChart overTime(ScenarioResult scenario) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (ScenarioResult.Series series : scenario.series()) {
+            XYSeries s = new XYSeries(series.name(), false, true);
+            for (int i = 0; i < series.x().length; i++) {
+                if (!Double.isNaN(series.y()[i])) {
+                    s.add(series.x()[i], series.y()[i]);
+                }
+            }
+            data.addSeries(s);
+        }
+        ScenarioResult.Series first = scenario.series().get(0);
+        JFreeChart chart = ChartFactory.createXYLineChart(scenario.title(), first.xAxis(), first.yAxis(), data,
+                PlotOrientation.VERTICAL, true, false, false);
+        ((XYLineAndShapeRenderer) style(chart).getRenderer()).setDefaultShapesVisible(false);
+        return chart;
     }
 
     private static JFreeChart latencyVsLoad(List<Point> points) {

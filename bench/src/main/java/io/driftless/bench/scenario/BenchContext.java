@@ -226,6 +226,11 @@ public final class BenchContext implements AutoCloseable {
         return kind + "@" + users;
     }
 
+    /** Stops the running system, if any: for a scenario that starts systems of its own. */
+    public void stopSystem() throws Exception {
+        stopRunning();
+    }
+
     private void stopRunning() throws Exception {
         if (running != null) {
             SystemUnderTest stopping = running;
