@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -262,7 +263,10 @@ public final class LocalRun {
                 }
                 out.println("The job runs " + system.job().describe() + ".");
                 out.println("Flink web UI:        " + system.job().webUi());
-                List<String> metrics = system.job().metricsEndpoints();
+                List<String> metrics = new ArrayList<>(system.job().metricsEndpoints());
+                if (gateway != null && gateway.metricsPort() >= 0) {
+                    metrics.add("http://localhost:" + gateway.metricsPort() + "/metrics (web gateway)");
+                }
                 out.println("Prometheus metrics:  " + (metrics.isEmpty() ? "off" : String.join("\n                     ", metrics)));
                 if (gateway != null) {
                     out.println("Web gateway:         http://localhost:" + gateway.port()
@@ -325,6 +329,8 @@ public final class LocalRun {
                 .bootstrapServers(bootstrapServers)
                 .bindHost("127.0.0.1")
                 .port(gatewayPort)
+                // beside the job's endpoints when those are on; on a free port, printed at start
+                .metricsPort(prometheusPort == 0 ? -1 : 0)
                 .instanceId("local")
                 .tokenKey(TokenKey.random())
                 .build());

@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftless.gateway.GatewayConfig;
+import io.driftless.gateway.TokenKey;
+import io.driftless.gateway.WebGateway;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.DriftlessOptions.InferenceBackend;
 import io.driftless.local.testutils.DashboardPicture;
 import io.driftless.local.testutils.DashboardPicture.Series;
 import io.driftless.local.testutils.FreePorts;
+import io.driftless.local.testutils.GatewayCamera;
 import io.driftless.local.testutils.GrafanaDashboard;
 import io.driftless.local.testutils.GrafanaDashboard.Panel;
 import io.driftless.local.testutils.GrafanaDashboard.Target;
@@ -51,8 +55,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every query of every Grafana dashboard returns data from a real Prometheus that scrapes the
- * local system while synthetic users stream through it, so no panel is ever empty because a
- * metric was renamed. Also renders each dashboard from that data into
+ * local system while synthetic users stream through it (and one browser session through the web
+ * gateway), so no panel is ever empty because a metric was renamed. Also renders each dashboard from that data into
  * {@code target/dashboards/<scenario>/*.png} (the pictures in {@code docs/img} come from the
  * remote-inference scenario, which fills every panel).
  *
@@ -66,6 +70,8 @@ class DashboardQueriesITCase {
     /** How much history the pictures show; the queries are checked until then at least. */
     private static final Duration HISTORY = Duration.ofSeconds(60);
     private static final Duration LOAD = HISTORY.plusSeconds(60);
+    /** A browser session through the web gateway beside the Kafka users, for the gateway's panels. */
+    private static final int BROWSER_FPS = 10;
     private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}");
 
     /** What runs, and so which queries can have data. */
@@ -132,6 +138,8 @@ class DashboardQueriesITCase {
         Configuration jobSettings = new Configuration();
         int serverPort = FreePorts.pick();
         int serverMetricsPort = FreePorts.pick();
+        int gatewayMetricsPort = FreePorts.pick();
+        targets.add("127.0.0.1:" + gatewayMetricsPort);
         if (scenario == Scenario.REMOTE_INFERENCE) {
             jobSettings.set(DriftlessOptions.INFERENCE_BACKEND, InferenceBackend.REMOTE);
             jobSettings.set(DriftlessOptions.INFERENCE_TARGET, "127.0.0.1:" + serverPort);
@@ -146,8 +154,16 @@ class DashboardQueriesITCase {
                         ? LocalInferenceServer.start(serverPort, serverMetricsPort) : null;
                 LocalSystem system = LocalSystem.start(ports, 1, 2, jobSettings, BrokerRetention.DEFAULT,
                         JobShape.IN_PROCESS, () -> false);
+                WebGateway gateway = WebGateway.start(GatewayConfig.builder()
+                        .bootstrapServers(system.bootstrapServers())
+                        .bindHost("127.0.0.1")
+                        .port(0)
+                        .metricsPort(gatewayMetricsPort)
+                        .tokenKey(TokenKey.random())
+                        .build());
                 PrometheusServer prometheus = PrometheusServer.start(binary, targets, SCRAPE_INTERVAL, work);
-                Load load = Load.start(system.bootstrapServers())) {
+                Load load = Load.start(system.bootstrapServers());
+                GatewayCamera browser = GatewayCamera.start(gateway, BROWSER_FPS)) {
             prometheus.awaitTargetsUp(Duration.ofSeconds(60));
             start = Instant.now();
             long deadline = System.nanoTime() + LOAD.toNanos();

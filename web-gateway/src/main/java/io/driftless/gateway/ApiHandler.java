@@ -87,6 +87,7 @@ final class ApiHandler extends Handler.Abstract {
         // tokens ride in the fragment, which browsers never send to a server (nor to its logs)
         body.put("cameraUrl", base + "/stream.html#" + camera);
         body.put("viewUrl", base + "/view.html#" + view);
+        gateway.sessions().metrics().sessionCreated();
         write(response, callback, HttpStatus.CREATED_201, body.toString());
     }
 

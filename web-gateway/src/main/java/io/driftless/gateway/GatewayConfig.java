@@ -25,6 +25,8 @@ public final class GatewayConfig {
     public final String bindHost;
     /** 0: any free port. */
     public final int port;
+    /** Where Prometheus scrapes {@code /metrics}: -1 serves none, 0 any free port. */
+    public final int metricsPort;
     public final String bootstrapServers;
     public final String framesTopic;
     /** This instance's reply topics are {@code replyTopicPrefix + instanceId} plus the job's suffixes. */
@@ -47,6 +49,7 @@ public final class GatewayConfig {
     private GatewayConfig(Builder b) {
         this.bindHost = b.bindHost;
         this.port = b.port;
+        this.metricsPort = b.metricsPort;
         this.bootstrapServers = b.bootstrapServers;
         this.framesTopic = b.framesTopic;
         this.replyTopicPrefix = b.replyTopicPrefix;
@@ -74,6 +77,7 @@ public final class GatewayConfig {
     public static final class Builder {
         private String bindHost = "0.0.0.0";
         private int port = 8080;
+        private int metricsPort = -1;
         private String bootstrapServers;
         private String framesTopic = "driftless.frames";
         private String replyTopicPrefix = "driftless.reply.";
@@ -99,6 +103,16 @@ public final class GatewayConfig {
                 throw new IllegalArgumentException("port must be 0 (any free port) to 65535, got " + port);
             }
             this.port = port;
+            return this;
+        }
+
+        /** The Prometheus endpoint's port on the bind host; -1 (the default) serves none, 0 any free port. */
+        public Builder metricsPort(int port) {
+            if (port < -1 || port > 65535) {
+                throw new IllegalArgumentException("metrics port must be -1 (none), 0 (any free port) or up to 65535,"
+                        + " got " + port);
+            }
+            this.metricsPort = port;
             return this;
         }
 

@@ -36,6 +36,11 @@ public final class GatewayMain implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9402",
+            description = "Port of the Prometheus endpoint (/metrics) on the same address; -1 serves none, 0 picks a"
+                    + " free one (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
     @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "HOST",
             description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String bind;
@@ -105,6 +110,7 @@ public final class GatewayMain implements Callable<Integer> {
         GatewayConfig.Builder builder = GatewayConfig.builder()
                 .bootstrapServers(bootstrapServers)
                 .port(port)
+                .metricsPort(metricsPort)
                 .bindHost(bind)
                 .framesTopic(framesTopic)
                 .replyTopicPrefix(replyTopicPrefix)
@@ -127,6 +133,9 @@ public final class GatewayMain implements Callable<Integer> {
         try (WebGateway gateway = WebGateway.start(config)) {
             System.out.printf("driftless gateway %s on http://localhost:%d/ (frames to %s, answers from %s.*, %s)%n",
                     config.instanceId, gateway.port(), config.framesTopic, config.replyTo(), config.tokenKey);
+            if (gateway.metricsPort() >= 0) {
+                System.out.printf("metrics on http://localhost:%d/metrics%n", gateway.metricsPort());
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     gateway.close();

@@ -12,11 +12,18 @@ final class SessionRegistry {
     private final int maxSessionFps;
     private final AnswerMessages messages;
     private final LongSupplier nanoTime;
+    private final GatewayMetrics metrics;
 
     SessionRegistry(int maxSessionFps, AnswerMessages messages, LongSupplier nanoTime) {
         this.maxSessionFps = maxSessionFps;
         this.messages = messages;
         this.nanoTime = nanoTime;
+        this.metrics = new GatewayMetrics(this::cameras, this::viewers);
+    }
+
+    /** The instance's metrics, which count what its sessions do. */
+    GatewayMetrics metrics() {
+        return metrics;
     }
 
     /**
@@ -28,7 +35,8 @@ final class SessionRegistry {
     SessionHub join(String sessionId, Predicate<SessionHub> attach) {
         SessionHub[] joined = new SessionHub[1];
         sessions.compute(sessionId, (id, current) -> {
-            SessionHub hub = current != null ? current : new SessionHub(id, maxSessionFps, messages, nanoTime.getAsLong());
+            SessionHub hub = current != null ? current : new SessionHub(id, maxSessionFps, messages, metrics,
+                    nanoTime.getAsLong());
             if (attach.test(hub)) {
                 joined[0] = hub;
             }
@@ -40,6 +48,16 @@ final class SessionRegistry {
     /** Forgets the session once nobody is connected to it. */
     void leave(SessionHub hub) {
         sessions.computeIfPresent(hub.sessionId, (id, current) -> current == hub && hub.idle() ? null : current);
+    }
+
+    /** Camera sockets connected here now. */
+    int cameras() {
+        return (int) sessions.values().stream().filter(SessionHub::cameraConnected).count();
+    }
+
+    /** Viewer sockets connected here now. */
+    int viewers() {
+        return sessions.values().stream().mapToInt(SessionHub::viewerCount).sum();
     }
 
     /** The session, or null when no socket of it is connected here. */

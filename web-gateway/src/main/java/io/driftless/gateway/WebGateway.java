@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.function.LongSupplier;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Response;
@@ -40,11 +41,13 @@ public final class WebGateway implements AutoCloseable {
     private final Server server;
     private final FramePublisher frames;
     private final ReplyReader replies;
+    private final HTTPServer metrics;
 
-    private WebGateway(Server server, FramePublisher frames, ReplyReader replies) {
+    private WebGateway(Server server, FramePublisher frames, ReplyReader replies, HTTPServer metrics) {
         this.server = server;
         this.frames = frames;
         this.replies = replies;
+        this.metrics = metrics;
     }
 
     /** Creates this instance's reply topics, connects to Kafka and starts serving. */
@@ -68,16 +71,21 @@ public final class WebGateway implements AutoCloseable {
         connector.setPort(config.port);
         server.addConnector(connector);
         server.setHandler(handlers(server, gateway));
+        HTTPServer metrics = null;
         try {
             server.start();
+            if (config.metricsPort >= 0) {
+                metrics = sessions.metrics().serve(config.bindHost, config.metricsPort);
+            }
         } catch (Exception e) {
             server.stop();
             replies.close();
             frames.close();
-            throw new IllegalStateException("cannot serve on " + config.bindHost + ":" + config.port + ": "
-                    + e.getMessage() + " (is the port in use? set --port)", e);
+            throw new IllegalStateException("cannot serve on " + config.bindHost + ":" + config.port
+                    + (config.metricsPort >= 0 ? " and metrics on port " + config.metricsPort : "") + ": "
+                    + e.getMessage() + " (is the port in use? set --port / --metrics-port)", e);
         }
-        return new WebGateway(server, frames, replies);
+        return new WebGateway(server, frames, replies, metrics);
     }
 
     private static Handler handlers(Server server, GatewayContext gateway) {
@@ -93,6 +101,7 @@ public final class WebGateway implements AutoCloseable {
             container.addMapping(CAMERA_PATH, (request, response, callback) -> {
                 String origin = refusedOrigin(gateway.config(), request);
                 if (origin != null) {
+                    gateway.sessions().metrics().socketRefused("origin");
                     Response.writeError(request, response, callback, 403, origin);
                     return null;
                 }
@@ -100,12 +109,14 @@ public final class WebGateway implements AutoCloseable {
                     return CameraSocket.accepted(gateway, gateway.tokens()
                             .verify(ApiHandler.bearer(request), SessionTokens.Scope.CAMERA, null).sessionId());
                 } catch (SessionTokens.InvalidTokenException e) {
+                    gateway.sessions().metrics().socketRefused("token");
                     return CameraSocket.refused(gateway, e.getMessage());
                 }
             });
             container.addMapping(VIEWER_PATH, (request, response, callback) -> {
                 String origin = refusedOrigin(gateway.config(), request);
                 if (origin != null) {
+                    gateway.sessions().metrics().socketRefused("origin");
                     Response.writeError(request, response, callback, 403, origin);
                     return null;
                 }
@@ -113,6 +124,7 @@ public final class WebGateway implements AutoCloseable {
                     return new ViewerSocket(gateway, gateway.tokens().verify(ApiHandler.bearer(request),
                             EnumSet.allOf(SessionTokens.Scope.class), null).sessionId(), null);
                 } catch (SessionTokens.InvalidTokenException e) {
+                    gateway.sessions().metrics().socketRefused("token");
                     return new ViewerSocket(gateway, null, e.getMessage());
                 }
             });
@@ -155,6 +167,11 @@ public final class WebGateway implements AutoCloseable {
         return URI.create("http://localhost:" + port() + "/");
     }
 
+    /** The port Prometheus scrapes {@code /metrics} on, or -1 when the configuration asked for none. */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.getPort();
+    }
+
     /** Blocks until the gateway stops. */
     public void join() throws InterruptedException {
         server.join();
@@ -164,6 +181,9 @@ public final class WebGateway implements AutoCloseable {
     public void close() throws Exception {
         try {
             server.stop();
+            if (metrics != null) {
+                metrics.close();
+            }
         } finally {
             try {
                 replies.close();

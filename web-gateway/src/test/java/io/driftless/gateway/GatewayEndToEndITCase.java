@@ -13,6 +13,9 @@ import io.driftless.job.testutils.FaceFrames;
 import io.driftless.job.testutils.JobUnderTest;
 import io.driftless.proto.Landmarks;
 import io.driftless.proto.Point;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,6 +86,7 @@ class GatewayEndToEndITCase {
                 .framesTopic(CLUSTER.topics().frames())
                 .instanceId(instanceId)
                 .port(0)
+                .metricsPort(0)
                 .bindHost("127.0.0.1")
                 .tokenKey(key)
                 .maxMessageBytes(256 << 10)
@@ -261,6 +265,12 @@ class GatewayEndToEndITCase {
         assertThat(sloppyStats.get("framesIn").asLong()).as("each unusable message counts as a frame in").isEqualTo(2);
         assertThat(sloppyStats.get("refused").asLong()).isEqualTo(2);
         assertThat(sloppyStats.path("dropsByReason").path("GATEWAY_METADATA").asLong()).isEqualTo(2);
+        Map<String, Double> metrics = scrape(gateway);
+        assertThat(metrics).containsEntry("driftless_gateway_sessions_created_total", 2.0)
+                .containsEntry("driftless_gateway_frames_refused_total{reason=\"METADATA\"}", 2.0)
+                .containsEntry("driftless_gateway_frames_refused_total{reason=\"RATE\"}", 0.0)
+                .containsEntry("driftless_gateway_sockets_refused_total{reason=\"token\"}", 4.0)
+                .containsEntry("driftless_gateway_frames_received_total", 3.0);
 
         // an oversized message closes that socket only
         sloppy.sendText(jpegMetadata(4, 640, 480));
@@ -275,6 +285,8 @@ class GatewayEndToEndITCase {
         JsonNode stats = api.stats(good);
         assertThat(stats.get("framesIn").asLong()).isEqualTo(2);
         assertThat(stats.get("answered").asLong() + stats.get("dropped").asLong()).isEqualTo(2);
+        assertThat(scrape(gateway)).containsEntry("driftless_gateway_sockets_refused_total{reason=\"origin\"}", 1.0)
+                .hasEntrySatisfying("driftless_gateway_cameras_connected", n -> assertThat(n).isGreaterThanOrEqualTo(1));
     }
 
     @Test
@@ -303,6 +315,32 @@ class GatewayEndToEndITCase {
         assertThat(stats.get("answered").asLong() + stats.get("dropped").asLong() + stats.get("refused").asLong())
                 .as("in = answered + dropped + refused").isEqualTo(sent);
         assertThat(stats.path("dropsByReason").path("GATEWAY_RATE").asLong()).isEqualTo(refusals.size());
+        Map<String, Double> metrics = scrape(gateway);
+        assertThat(metrics).containsEntry("driftless_gateway_frames_received_total", (double) sent)
+                .containsEntry("driftless_gateway_frames_refused_total{reason=\"RATE\"}", (double) refusals.size());
+        double jobDrops = metrics.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("driftless_gateway_frames_dropped_total{"))
+                .mapToDouble(Map.Entry::getValue).sum();
+        assertThat(metrics.get("driftless_gateway_frames_answered_total") + jobDrops + refusals.size())
+                .as("in = answered + dropped + refused, on the Prometheus endpoint").isEqualTo(sent);
+        assertThat(metrics.get("driftless_gateway_round_trip_seconds_count"))
+                .isEqualTo(metrics.get("driftless_gateway_frames_answered_total"));
+    }
+
+    /** The gateway's Prometheus endpoint: each sample's name with its labels, and its value. */
+    private static Map<String, Double> scrape(WebGateway gateway) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + gateway.metricsPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : response.body().split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                int space = line.lastIndexOf(' ');
+                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            }
+        }
+        return samples;
     }
 
     @Test

@@ -21,6 +21,7 @@ class GatewayMainTest {
                 .contains("Usage: driftless-gateway")
                 .contains("--bootstrap-servers=HOST:PORT")
                 .contains("--port=PORT", "(default: 8080)")
+                .contains("--metrics-port=PORT", "(default: 9402)")
                 .contains("--max-session-fps=FPS", "(default: 40)")
                 .contains("DRIFTLESS_GATEWAY_TOKEN_KEY");
     }
@@ -39,6 +40,8 @@ class GatewayMainTest {
     void configBuilderChecksEachSetting() {
         assertThatThrownBy(() -> GatewayConfig.builder().port(70000)).hasMessage(
                 "port must be 0 (any free port) to 65535, got 70000");
+        assertThatThrownBy(() -> GatewayConfig.builder().metricsPort(-2)).hasMessage(
+                "metrics port must be -1 (none), 0 (any free port) or up to 65535, got -2");
         assertThatThrownBy(() -> GatewayConfig.builder().replyTopicPrefix("a/b")).hasMessageContaining(
                 "reply topic prefix 'a/b' is not usable in a Kafka topic name");
         assertThatThrownBy(() -> GatewayConfig.builder().allowedOrigins(List.of("example.com"))).hasMessage(
