@@ -155,7 +155,7 @@ class ComposeFileTest {
             }
         }
         assertThat(scraped).as("services Prometheus scrapes")
-                .contains("jobmanager", "taskmanager", "inference-server");
+                .contains("jobmanager", "taskmanager", "inference-server", "web-gateway");
     }
 
     @Test

@@ -163,8 +163,7 @@ class KubernetesManifestsTest {
         assertThat(namedPorts(mainContainer)).containsEntry(endpointPort(flinkMonitor), reporterPort);
 
         JsonNode deployment = k8s.named("Deployment", "inference-server");
-        JsonNode inferenceMonitor = k8s.ofKind("PodMonitor").stream()
-                .filter(m -> m != flinkMonitor).findFirst().orElseThrow();
+        JsonNode inferenceMonitor = podMonitorSelecting("app.kubernetes.io/name", "inference-server");
         assertThat(labels(deployment.path("spec").path("template").path("metadata").path("labels")))
                 .containsAllEntriesOf(labels(inferenceMonitor.path("spec").path("selector").path("matchLabels")));
         JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").get(0);
@@ -180,7 +179,7 @@ class KubernetesManifestsTest {
 
     @Test
     void inferenceServerScalesOnItsDeploymentWithinBoundsAndRunsTheComposeImage() {
-        JsonNode hpa = k8s.one("HorizontalPodAutoscaler");
+        JsonNode hpa = k8s.named("HorizontalPodAutoscaler", "inference-server");
         JsonNode ref = hpa.path("spec").path("scaleTargetRef");
         JsonNode deployment = k8s.named(ref.path("kind").asText(), ref.path("name").asText());
         int min = hpa.path("spec").path("minReplicas").asInt();
@@ -191,6 +190,46 @@ class KubernetesManifestsTest {
                 .as("CPU utilization needs a CPU request").isTrue();
         assertThat(container.path("image").asText())
                 .isEqualTo(ComposeFile.read(repository).service("inference-server").image());
+    }
+
+    @Test
+    void webGatewayScalesOnItsStatefulSetReachesTheJobsKafkaAndIsScraped() {
+        JsonNode hpa = k8s.named("HorizontalPodAutoscaler", "web-gateway");
+        JsonNode ref = hpa.path("spec").path("scaleTargetRef");
+        assertThat(ref.path("kind").asText()).as("stable pod names: stable instance ids and reply topics")
+                .isEqualTo("StatefulSet");
+        JsonNode gateway = k8s.named("StatefulSet", ref.path("name").asText());
+        int min = hpa.path("spec").path("minReplicas").asInt();
+        assertThat(min).isPositive().isLessThanOrEqualTo(hpa.path("spec").path("maxReplicas").asInt());
+        assertThat(gateway.path("spec").path("replicas").asInt()).isEqualTo(min);
+        JsonNode pod = gateway.path("spec").path("template");
+        JsonNode container = pod.path("spec").path("containers").get(0);
+        assertThat(container.path("resources").path("requests").has("cpu"))
+                .as("CPU utilization needs a CPU request").isTrue();
+        assertThat(container.path("image").asText())
+                .isEqualTo(ComposeFile.read(repository).service("web-gateway").image());
+
+        List<String> args = Yaml.strings(container.path("args"));
+        assertThat(args).containsSubsequence("--bootstrap-servers", JobArguments.value(jobArgs, "bootstrap-servers"))
+                .containsSubsequence("--instance-id", "$(POD_NAME)");
+        Map<String, JsonNode> env = new HashMap<>();
+        container.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("valueFrom")));
+        assertThat(env.get("POD_NAME").path("fieldRef").path("fieldPath").asText()).isEqualTo("metadata.name");
+        assertThat(env.get("DRIFTLESS_GATEWAY_TOKEN_KEY").path("secretKeyRef").path("name").asText())
+                .as("one token key for every pod, from a secret").isNotBlank();
+
+        JsonNode service = k8s.named("Service", "web-gateway");
+        assertThat(labels(pod.path("metadata").path("labels")))
+                .containsAllEntriesOf(labels(service.path("spec").path("selector")));
+        assertThat(namedPorts(container)).containsKey(service.path("spec").path("ports").get(0).path("targetPort").asText());
+
+        JsonNode monitor = podMonitorSelecting("app.kubernetes.io/name", "web-gateway");
+        Integer metricsPort = namedPorts(container).get(endpointPort(monitor));
+        assertThat(metricsPort).as("the port the gateway's PodMonitor names").isNotNull();
+        List<String> composeTargets = new ArrayList<>();
+        Yaml.read(repository.read("deploy/prometheus/prometheus.yml"), "prometheus.yml").path("scrape_configs")
+                .forEach(job -> job.path("static_configs").forEach(c -> composeTargets.addAll(Yaml.strings(c.path("targets")))));
+        assertThat(composeTargets).as("compose scrapes the gateway on the same port").contains("web-gateway:" + metricsPort);
     }
 
     @Test
