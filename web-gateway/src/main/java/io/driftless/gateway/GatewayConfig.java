@@ -45,6 +45,11 @@ public final class GatewayConfig {
     public final List<String> allowedOrigins;
     /** The deadline each frame carries; 0: the job's default. */
     public final int deadlineMs;
+    /**
+     * A socket with no traffic either way for this long is closed; the gateway pings every open
+     * socket three times as often, so a viewer waiting for frames or a paused camera stays.
+     */
+    public final Duration idleTimeout;
 
     private GatewayConfig(Builder b) {
         this.bindHost = b.bindHost;
@@ -62,6 +67,7 @@ public final class GatewayConfig {
         this.sessionsPerMinutePerClient = b.sessionsPerMinutePerClient;
         this.allowedOrigins = b.allowedOrigins;
         this.deadlineMs = b.deadlineMs;
+        this.idleTimeout = b.idleTimeout;
     }
 
     public static Builder builder() {
@@ -90,6 +96,7 @@ public final class GatewayConfig {
         private int sessionsPerMinutePerClient = 10;
         private List<String> allowedOrigins = List.of();
         private int deadlineMs = 0;
+        private Duration idleTimeout = Duration.ofSeconds(60);
 
         private Builder() {}
 
@@ -186,6 +193,15 @@ public final class GatewayConfig {
 
         public Builder deadlineMs(int deadlineMs) {
             this.deadlineMs = atLeast("deadline ms", deadlineMs, 0);
+            return this;
+        }
+
+        /** How long a socket that answers no ping may stay silent (at least 1 s). */
+        public Builder idleTimeout(Duration timeout) {
+            if (timeout == null || timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("idle timeout must be at least 1 s, got " + timeout);
+            }
+            this.idleTimeout = timeout;
             return this;
         }
 

@@ -150,6 +150,26 @@ final class SessionHub {
         sendToCamera(messages.dropped(drop), null);
     }
 
+    /** Pings the camera socket and every viewer: the peer's pong keeps a quiet socket from timing out. */
+    void ping() {
+        Session socket;
+        synchronized (this) {
+            socket = camera;
+        }
+        if (socket != null) {
+            ping(socket);
+        }
+        viewers.forEach(SessionHub::ping);
+    }
+
+    private static void ping(Session socket) {
+        if (socket.isOpen()) {
+            synchronized (socket) {
+                socket.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+            }
+        }
+    }
+
     private void sendToCamera(String text, byte[] binary) {
         Session socket;
         synchronized (this) {

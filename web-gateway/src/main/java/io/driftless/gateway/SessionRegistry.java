@@ -50,6 +50,11 @@ final class SessionRegistry {
         sessions.computeIfPresent(hub.sessionId, (id, current) -> current == hub && hub.idle() ? null : current);
     }
 
+    /** Pings every socket of every session connected here. */
+    void pingAll() {
+        sessions.values().forEach(SessionHub::ping);
+    }
+
     /** Camera sockets connected here now. */
     int cameras() {
         return (int) sessions.values().stream().filter(SessionHub::cameraConnected).count();

@@ -5,6 +5,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import org.eclipse.jetty.http.HttpHeader;
@@ -42,12 +45,15 @@ public final class WebGateway implements AutoCloseable {
     private final FramePublisher frames;
     private final ReplyReader replies;
     private final HTTPServer metrics;
+    private final ScheduledExecutorService keepAlive;
 
-    private WebGateway(Server server, FramePublisher frames, ReplyReader replies, HTTPServer metrics) {
+    private WebGateway(Server server, FramePublisher frames, ReplyReader replies, HTTPServer metrics,
+            ScheduledExecutorService keepAlive) {
         this.server = server;
         this.frames = frames;
         this.replies = replies;
         this.metrics = metrics;
+        this.keepAlive = keepAlive;
     }
 
     /** Creates this instance's reply topics, connects to Kafka and starts serving. */
@@ -85,7 +91,14 @@ public final class WebGateway implements AutoCloseable {
                     + (config.metricsPort >= 0 ? " and metrics on port " + config.metricsPort : "") + ": "
                     + e.getMessage() + " (is the port in use? set --port / --metrics-port)", e);
         }
-        return new WebGateway(server, frames, replies, metrics);
+        ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "gateway-keep-alive");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long pingMillis = config.idleTimeout.toMillis() / 3;
+        keepAlive.scheduleWithFixedDelay(sessions::pingAll, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
+        return new WebGateway(server, frames, replies, metrics, keepAlive);
     }
 
     private static Handler handlers(Server server, GatewayContext gateway) {
@@ -97,7 +110,7 @@ public final class WebGateway implements AutoCloseable {
         WebSocketUpgradeHandler sockets = WebSocketUpgradeHandler.from(server, context, container -> {
             container.setMaxBinaryMessageSize(gateway.config().maxMessageBytes);
             container.setMaxTextMessageSize(MAX_TEXT_MESSAGE_BYTES);
-            container.setIdleTimeout(Duration.ofSeconds(60));
+            container.setIdleTimeout(gateway.config().idleTimeout);
             container.addMapping(CAMERA_PATH, (request, response, callback) -> {
                 String origin = refusedOrigin(gateway.config(), request);
                 if (origin != null) {
@@ -179,6 +192,7 @@ public final class WebGateway implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        keepAlive.shutdownNow();
         try {
             server.stop();
             if (metrics != null) {

@@ -344,6 +344,31 @@ class GatewayEndToEndITCase {
     }
 
     @Test
+    void keepsQuietSocketsOpenPastTheIdleTimeout() throws Exception {
+        WebGateway gateway = WebGateway.start(GatewayConfig.builder()
+                .bootstrapServers(CLUSTER.bootstrapServers())
+                .framesTopic(CLUSTER.topics().frames())
+                .instanceId("it-quiet")
+                .port(0)
+                .bindHost("127.0.0.1")
+                .tokenKey(key)
+                .idleTimeout(Duration.ofSeconds(1))
+                .build());
+        open.add(gateway);
+        GatewayApi api = new GatewayApi(gateway.uri());
+        CreatedSession session = api.createSession();
+        SocketClient camera = camera(api, session.cameraToken());
+        SocketClient viewer = SocketClient.open(sockets, api.socket(WebGateway.VIEWER_PATH, session.viewToken()), null);
+        open.add(viewer);
+
+        // no frame either way for four idle timeouts: a viewer waiting for a paused camera
+        Thread.sleep(4_000);
+
+        assertThat(viewer.isOpen()).as("the viewer, answered by pings").isTrue();
+        assertThat(camera.isOpen()).as("the paused camera").isTrue();
+    }
+
+    @Test
     void limitsSessionCreationPerClientAddress() throws Exception {
         WebGateway gateway = WebGateway.start(GatewayConfig.builder()
                 .bootstrapServers(CLUSTER.bootstrapServers())

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -40,6 +41,8 @@ class GatewayMainTest {
     void configBuilderChecksEachSetting() {
         assertThatThrownBy(() -> GatewayConfig.builder().port(70000)).hasMessage(
                 "port must be 0 (any free port) to 65535, got 70000");
+        assertThatThrownBy(() -> GatewayConfig.builder().idleTimeout(Duration.ofMillis(500))).hasMessage(
+                "idle timeout must be at least 1 s, got PT0.5S");
         assertThatThrownBy(() -> GatewayConfig.builder().metricsPort(-2)).hasMessage(
                 "metrics port must be -1 (none), 0 (any free port) or up to 65535, got -2");
         assertThatThrownBy(() -> GatewayConfig.builder().replyTopicPrefix("a/b")).hasMessageContaining(
