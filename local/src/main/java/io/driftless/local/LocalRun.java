@@ -7,6 +7,9 @@ import io.driftless.cli.DurationConverter;
 import io.driftless.gateway.GatewayConfig;
 import io.driftless.gateway.TokenKey;
 import io.driftless.gateway.WebGateway;
+import io.driftless.inference.vision.ImageModel;
+import io.driftless.inference.vision.ModelFolder;
+import io.driftless.inference.vision.ModelFolderException;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.DriftlessOptions.InferenceBackend;
 import io.driftless.source.RunSummary;
@@ -22,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -144,6 +148,12 @@ public final class LocalRun {
                     + " process, called over gRPC on --inference-port) (default: ${DEFAULT-VALUE}).")
     InferenceBackend inference;
 
+    @Option(names = "--model", paramLabel = "FOLDER",
+            description = "Your own image model for the JPEG users' frames, in place of the face detector: a folder"
+                    + " with model.onnx and model.properties (docs/bring-your-own-model.md), checked when the job"
+                    + " starts. Not with --inference remote.")
+    Path imageModel;
+
     @Option(names = "--inference-port", paramLabel = "PORT", defaultValue = "50051",
             description = "gRPC port of the inference server with --inference remote (default: ${DEFAULT-VALUE}).")
     int inferencePort;
@@ -178,6 +188,8 @@ public final class LocalRun {
                     + " submitted with flink run. 0 runs it in this JVM on a MiniCluster (default: ${DEFAULT-VALUE}).")
     int taskManagers;
 
+    /** The --model folder's model, as the start-up lines name it; null without one. */
+    private String imageModelName;
     /** Set by Ctrl-C; the main thread checks it between start-up steps. */
     private volatile boolean stopping;
     private volatile SyntheticRun run;
@@ -219,6 +231,23 @@ public final class LocalRun {
         }
         if (gatewayPort < 0 || gatewayPort > 65535) {
             throw new IllegalArgumentException("--gateway-port must be 0 (off) to 65535, got " + gatewayPort);
+        }
+        if (imageModel != null && !Files.isDirectory(imageModel)) {
+            throw new IllegalArgumentException("--model " + imageModel + " is not a folder: give the folder that"
+                    + " holds model.onnx and model.properties");
+        }
+        if (imageModel != null && inference == InferenceBackend.REMOTE) {
+            throw new IllegalArgumentException("--model runs in-process only: the inference server does not serve"
+                    + " image models yet; leave out --inference remote");
+        }
+        if (imageModel != null) {
+            // the job checks it too, but only once Kafka and Flink are up: refuse a bad one first
+            try {
+                ImageModel model = ModelFolder.load(imageModel);
+                imageModelName = model.name() + " (" + model.family().name().toLowerCase(Locale.ROOT) + ")";
+            } catch (ModelFolderException e) {
+                throw new IllegalArgumentException("--model: " + e.getMessage(), e);
+            }
         }
         if (displayDelay.isNegative() || displayDelay.compareTo(SyntheticConfig.MAX_DISPLAY_DELAY) > 0) {
             throw new IllegalArgumentException("--display-delay must be between 0s and "
@@ -271,6 +300,10 @@ public final class LocalRun {
                 if (gateway != null) {
                     out.println("Web gateway:         http://localhost:" + gateway.port()
                             + "/ (open it, allow the camera: the filter on your own face)");
+                }
+                if (imageModelName != null) {
+                    out.println("Image model:         " + imageModelName + " from " + imageModel.toAbsolutePath()
+                            + ", for JPEG frames");
                 }
                 if (remote != null) {
                     out.println("Inference server:    localhost:" + inferencePort + " (gRPC), metrics on http://localhost:"
@@ -339,6 +372,10 @@ public final class LocalRun {
     private Configuration jobSettings() {
         Configuration settings = new Configuration();
         settings.set(DriftlessOptions.INFERENCE_BACKEND, inference);
+        if (imageModel != null) {
+            // the TaskManagers of --task-managers run from another working directory
+            settings.set(DriftlessOptions.IMAGE_MODEL, imageModel.toAbsolutePath().toString());
+        }
         if (inference == InferenceBackend.REMOTE) {
             settings.set(DriftlessOptions.INFERENCE_TARGET, "localhost:" + inferencePort);
         }

@@ -7,7 +7,9 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class LocalDriftlessCliTest {
@@ -87,6 +89,14 @@ class LocalDriftlessCliTest {
     void refusesAMotionProfileItDoesNotKnowAndNamesThoseThereAre() {
         assertThat(refused("--motion", "wild"))
                 .contains("'wild' is not a motion profile: write calm, normal, fast or shake");
+    }
+
+    @Test
+    void refusesAModelThatIsNoFolderAndAModelWithRemoteInference(@TempDir Path dir) {
+        assertThat(refused("--model", dir.resolve("missing").toString()))
+                .contains("--model " + dir.resolve("missing") + " is not a folder");
+        assertThat(refused("--model", dir.toString(), "--inference", "remote"))
+                .contains("--model runs in-process only");
     }
 
     @Test
