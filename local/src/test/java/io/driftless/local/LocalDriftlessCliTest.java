@@ -2,6 +2,7 @@ package io.driftless.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftless.local.testutils.ImageModelFolders;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -97,6 +98,14 @@ class LocalDriftlessCliTest {
                 .contains("--model " + dir.resolve("missing") + " is not a folder");
         assertThat(refused("--model", dir.toString(), "--inference", "remote"))
                 .contains("--model runs in-process only");
+    }
+
+    @Test
+    void refusesAModelFolderWhoseDescriptorDoesNotFitItsModelBeforeStartingAnything(@TempDir Path dir)
+            throws Exception {
+        // a classifier's [N, 3] output described as a detector's
+        Path folder = ImageModelFolders.colourClassifier(dir, "family = detection\nname = colours\n");
+        assertThat(refused("--model", folder.toString())).contains("--model: model folder " + folder.toAbsolutePath());
     }
 
     @Test
