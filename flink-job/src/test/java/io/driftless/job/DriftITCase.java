@@ -24,8 +24,8 @@ class DriftITCase {
     static final EndToEndCluster CLUSTER = EndToEndCluster.builder().build();
 
     private static final int USERS = 10;
-    private static final Duration WARM_UP = Duration.ofSeconds(5);
-    private static final Duration RUN = Duration.ofSeconds(8);
+    private static final Duration WARM_UP = Duration.ofSeconds(4);
+    private static final Duration RUN = Duration.ofSeconds(6);
     /** Carried forward, at most this share of the drift drawn as answered (about 0.65 on a quiet machine). */
     private static final double COMPENSATED_AT_MOST = 0.9;
     /**
