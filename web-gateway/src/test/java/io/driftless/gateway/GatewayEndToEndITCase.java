@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -81,7 +82,12 @@ class GatewayEndToEndITCase {
     }
 
     private WebGateway gateway(String instanceId, int maxSessionFps) throws Exception {
-        WebGateway gateway = WebGateway.start(GatewayConfig.builder()
+        return gateway(instanceId, builder -> builder.maxSessionFps(maxSessionFps));
+    }
+
+    /** A gateway in front of the test cluster with the test's settings, then {@code settings}'. */
+    private WebGateway gateway(String instanceId, Consumer<GatewayConfig.Builder> settings) throws Exception {
+        GatewayConfig.Builder builder = GatewayConfig.builder()
                 .bootstrapServers(CLUSTER.bootstrapServers())
                 .framesTopic(CLUSTER.topics().frames())
                 .instanceId(instanceId)
@@ -90,9 +96,9 @@ class GatewayEndToEndITCase {
                 .bindHost("127.0.0.1")
                 .tokenKey(key)
                 .maxMessageBytes(256 << 10)
-                .maxSessionFps(maxSessionFps)
-                .deadlineMs(DEADLINE_MS)
-                .build());
+                .deadlineMs(DEADLINE_MS);
+        settings.accept(builder);
+        WebGateway gateway = WebGateway.start(builder.build());
         open.add(gateway);
         return gateway;
     }
@@ -345,16 +351,7 @@ class GatewayEndToEndITCase {
 
     @Test
     void keepsQuietSocketsOpenPastTheIdleTimeout() throws Exception {
-        WebGateway gateway = WebGateway.start(GatewayConfig.builder()
-                .bootstrapServers(CLUSTER.bootstrapServers())
-                .framesTopic(CLUSTER.topics().frames())
-                .instanceId("it-quiet")
-                .port(0)
-                .bindHost("127.0.0.1")
-                .tokenKey(key)
-                .idleTimeout(Duration.ofSeconds(1))
-                .build());
-        open.add(gateway);
+        WebGateway gateway = gateway("it-quiet", builder -> builder.idleTimeout(Duration.ofSeconds(1)));
         GatewayApi api = new GatewayApi(gateway.uri());
         CreatedSession session = api.createSession();
         SocketClient camera = camera(api, session.cameraToken());
@@ -370,15 +367,7 @@ class GatewayEndToEndITCase {
 
     @Test
     void limitsSessionCreationPerClientAddress() throws Exception {
-        WebGateway gateway = WebGateway.start(GatewayConfig.builder()
-                .bootstrapServers(CLUSTER.bootstrapServers())
-                .framesTopic(CLUSTER.topics().frames())
-                .instanceId("it-limit")
-                .port(0)
-                .tokenKey(key)
-                .sessionsPerMinutePerClient(3)
-                .build());
-        open.add(gateway);
+        WebGateway gateway = gateway("it-limit", builder -> builder.sessionsPerMinutePerClient(3));
         GatewayApi api = new GatewayApi(gateway.uri());
         for (int i = 0; i < 3; i++) {
             api.createSession();
