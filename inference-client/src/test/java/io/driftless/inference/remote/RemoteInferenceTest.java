@@ -150,7 +150,7 @@ class RemoteInferenceTest {
     void shedsLoadBeyondTheServersQueueAsOverloadedWhileEveryAcceptedFrameMakesItsDeadline() throws Exception {
         // one frame per model call and room for eight waiting: a burst of 400 overflows it
         RunningServer server = closing(RunningServer.start(0, InsecureServerCredentials.create(),
-                new RunnerOptions(1, 8, 1, 1_000)));
+                RunnerOptions.builder().maxBatchSize(1).queueCapacity(8).initialLatencyMicros(1_000).build()));
         // no in-flight limit: the whole burst must reach the server for its queue to overflow
         RemoteInference remote = closing((RemoteInference) RemoteInferenceFactory.builder(server.target(), PoseModelAdapter.MODEL_NAME)
                 .warmUpCalls(0)
@@ -261,7 +261,8 @@ class RemoteInferenceTest {
     @Test
     void dropsAFrameAtItsOwnDeadlineWhileTheOthersOnTheSameStreamAreAnswered() throws Exception {
         // every batch takes 300 ms longer than the model needs; the server expects 1 ms and admits all
-        RunningServer server = closing(RunningServer.slowed(300_000, new RunnerOptions(4, 64, 1, 1_000)));
+        RunningServer server = closing(RunningServer.slowed(300_000,
+                RunnerOptions.builder().maxBatchSize(4).queueCapacity(64).initialLatencyMicros(1_000).build()));
         RemoteInference remote = closing((RemoteInference) RemoteInferenceFactory.builder("127.0.0.1:" + server.port(), PoseModelAdapter.MODEL_NAME)
                 .streamsPerServer(1)
                 .warmUpCalls(0)
@@ -289,7 +290,8 @@ class RemoteInferenceTest {
 
     @Test
     void failsEveryFrameWaitingOnAStreamAtOnceWhenTheServerDiesAndResumesOnTheRestartedOne() throws Exception {
-        RunningServer server = RunningServer.slowed(500_000, new RunnerOptions(1, 64, 1, 1_000));
+        RunningServer server = RunningServer.slowed(500_000,
+                RunnerOptions.builder().maxBatchSize(1).queueCapacity(64).initialLatencyMicros(1_000).build());
         int port = server.port();
         RemoteInference remote = client("127.0.0.1:" + port);
         assertThat(await(remote.infer(Faces.frames(1, 1, GENEROUS).get(0))).succeeded()).isTrue();
@@ -348,7 +350,8 @@ class RemoteInferenceTest {
 
     @Test
     void closingWaitsForTheAnswersToFramesAlreadySent() throws Exception {
-        RunningServer server = closing(RunningServer.slowed(200_000, new RunnerOptions(1, 64, 1, 1_000)));
+        RunningServer server = closing(RunningServer.slowed(200_000,
+                RunnerOptions.builder().maxBatchSize(1).queueCapacity(64).initialLatencyMicros(1_000).build()));
         RemoteInference remote = client(server.target());
         List<CompletableFuture<InferenceOutcome>> sent = new ArrayList<>();
         for (FrameEnvelope frame : Faces.frames(3, 41, GENEROUS)) {
