@@ -121,7 +121,8 @@ public final class DriftlessJob {
     /** The pose model where {@link JobConfig#inferenceBackend} says it runs. */
     public static FrameInferenceFactory poseInference(JobConfig config) {
         return switch (config.inferenceBackend) {
-            case IN_PROCESS -> inProcessPoseInference(config);
+            case IN_PROCESS -> new OnnxPoseInferenceFactory(config.poseModel,
+                    runnerOptions(config, config.maxBatchSize));
             case REMOTE -> RemoteInferenceFactory.builder(config.inferenceTarget, PoseModelAdapter.MODEL_NAME)
                     .tls(config.inferenceTls)
                     .streamsPerServer(config.inferenceStreamsPerServer)
@@ -136,13 +137,14 @@ public final class DriftlessJob {
      */
     public static FrameInferenceFactory faceInference(JobConfig config) {
         if (config.imageModel != null) {
-            return new OnnxImageModelInferenceFactory(config.imageModel, imageRunnerOptions(config),
-                    config.inputLimits.jpegLimits(), config.imageThreads, config.annotatedQuality);
+            return new OnnxImageModelInferenceFactory(config.imageModel,
+                    runnerOptions(config, config.maxImageBatchSize), config.inputLimits.jpegLimits(),
+                    config.imageThreads, config.annotatedQuality);
         }
         return switch (config.inferenceBackend) {
             case IN_PROCESS -> new OnnxFaceInferenceFactory(config.faceModel, config.poseModel,
-                    imageRunnerOptions(config), config.inputLimits.jpegLimits(), config.imageThreads,
-                    config.annotatedQuality);
+                    runnerOptions(config, config.maxImageBatchSize), config.inputLimits.jpegLimits(),
+                    config.imageThreads, config.annotatedQuality);
             case REMOTE -> RemoteInferenceFactory.builder(config.inferenceTarget, FaceDetectionAdapter.MODEL_NAME)
                     .tls(config.inferenceTls)
                     .streamsPerServer(config.inferenceStreamsPerServer)
@@ -151,14 +153,13 @@ public final class DriftlessJob {
         };
     }
 
-    private static RunnerOptions imageRunnerOptions(JobConfig config) {
-        return new RunnerOptions(config.maxImageBatchSize, config.queueCapacity, config.intraOpThreads,
-                RunnerOptions.DEFAULTS.initialLatencyMicros());
-    }
-
-    private static FrameInferenceFactory inProcessPoseInference(JobConfig config) {
-        return new OnnxPoseInferenceFactory(config.poseModel, new RunnerOptions(
-                config.maxBatchSize, config.queueCapacity, config.intraOpThreads, RunnerOptions.DEFAULTS.initialLatencyMicros()));
+    /** Options of an in-process model: the job's queue and threads, with the batch size of its kind of frame. */
+    private static RunnerOptions runnerOptions(JobConfig config, int maxBatchSize) {
+        return RunnerOptions.builder()
+                .maxBatchSize(maxBatchSize)
+                .queueCapacity(config.queueCapacity)
+                .intraOpThreads(config.intraOpThreads)
+                .build();
     }
 
     /** The topology itself, with its endpoints and model handed in so tests can feed it. */

@@ -3,18 +3,26 @@ package io.driftless.job;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.driftless.inference.remote.InFlightLimitOptions;
+import io.driftless.job.OptionRange.IntRange;
+import io.driftless.job.OptionRange.MemoryRange;
+import io.driftless.job.OptionRange.Positive;
 import io.driftless.job.parse.InputLimits;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.MemorySize;
 
 /**
- * Every setting of the driftless job, typed, with its default and what it means. Set them in
- * Flink's {@code config.yaml} under these keys, or on the command line as
- * {@code --bootstrap-servers host:9092} (the {@code driftless.} prefix is optional there).
- * Validated by {@link JobConfig}.
+ * Every setting of the driftless job, typed, with its default, what it means and, as an
+ * {@link OptionRange} annotation on its field, the values it accepts. Set them in Flink's
+ * {@code config.yaml} under these keys, or on the command line as {@code --bootstrap-servers host:9092}
+ * (the {@code driftless.} prefix is optional there). Validated by {@link JobConfig}.
  */
 public final class DriftlessOptions {
 
@@ -70,6 +78,7 @@ public final class DriftlessOptions {
             .defaultValue(true)
             .withDescription("Create missing topics before the job starts (frames with LogAppendTime).");
 
+    @IntRange(min = 1)
     public static final ConfigOption<Integer> TOPIC_PARTITIONS = key(PREFIX + "topic-partitions")
             .intType()
             .defaultValue(8)
@@ -81,11 +90,13 @@ public final class DriftlessOptions {
             .withDescription("Where the source starts when it has no checkpoint. The default never skips"
                     + " a frame: old frames are answered cheaply as LATE_ON_ARRIVAL drops.");
 
+    @Positive
     public static final ConfigOption<Duration> DEFAULT_DEADLINE = key(PREFIX + "deadline")
             .durationType()
             .defaultValue(Duration.ofMillis(33))
             .withDescription("Capture-to-render budget for frames that send deadline_ms = 0.");
 
+    @Positive
     public static final ConfigOption<Duration> MAX_DEADLINE = key(PREFIX + "max-deadline")
             .durationType()
             .defaultValue(Duration.ofSeconds(1))
@@ -140,6 +151,7 @@ public final class DriftlessOptions {
             .noDefaultValue()
             .withDescription("PEM file (PKCS#8) of the private key of the job's certificate.");
 
+    @IntRange(min = 1)
     public static final ConfigOption<Integer> INFERENCE_STREAMS_PER_SERVER = key(PREFIX + "inference.streams-per-server")
             .intType()
             .defaultValue(2)
@@ -160,8 +172,10 @@ public final class DriftlessOptions {
     public static final ConfigOption<Integer> INFERENCE_LIMIT_INITIAL = key(PREFIX + "inference.remote.in-flight-limit.initial")
             .intType()
             .defaultValue(InFlightLimitOptions.DEFAULTS.initialLimit())
-            .withDescription("The remote backend's in-flight limit before it has learned from round trips.");
+            .withDescription("The remote backend's in-flight limit before it has learned from round trips;"
+                    + " between its min and its max.");
 
+    @IntRange(min = 1)
     public static final ConfigOption<Integer> INFERENCE_LIMIT_MIN = key(PREFIX + "inference.remote.in-flight-limit.min")
             .intType()
             .defaultValue(InFlightLimitOptions.DEFAULTS.minLimit())
@@ -170,51 +184,60 @@ public final class DriftlessOptions {
     public static final ConfigOption<Integer> INFERENCE_LIMIT_MAX = key(PREFIX + "inference.remote.in-flight-limit.max")
             .intType()
             .defaultValue(InFlightLimitOptions.DEFAULTS.maxLimit())
-            .withDescription("The most the remote backend's in-flight limit grows to.");
+            .withDescription("The most the remote backend's in-flight limit grows to; at least its min.");
 
+    @IntRange(min = 1)
     public static final ConfigOption<Integer> MAX_BATCH_SIZE = key(PREFIX + "inference.max-batch-size")
             .intType()
             .defaultValue(64)
             .withDescription("Most frames one model call takes. Batches form only from frames already"
                     + " waiting: an idle model never waits for a batch to fill.");
 
+    @IntRange(min = 1)
     public static final ConfigOption<Integer> MAX_IMAGE_BATCH_SIZE = key(PREFIX + "inference.max-image-batch-size")
             .intType()
             .defaultValue(4)
             .withDescription("Most image frames one face-detector call takes. Small on purpose: on a CPU the"
                     + " detector's time per image grows with larger batches.");
 
+    @IntRange(min = 1, max = 64)
     public static final ConfigOption<Integer> IMAGE_THREADS = key(PREFIX + "inference.image-threads")
             .intType()
             .defaultValue(2)
             .withDescription("Threads per TaskManager that decode client JPEGs and encode the annotated frames.");
 
+    @IntRange(min = 1, max = 100)
     public static final ConfigOption<Integer> ANNOTATED_QUALITY = key(PREFIX + "output.annotated-quality")
             .intType()
             .defaultValue(80)
             .withDescription("JPEG quality of the annotated frames, 1 to 100.");
 
+    @IntRange(min = 1)
     public static final ConfigOption<Integer> QUEUE_CAPACITY = key(PREFIX + "inference.queue-capacity")
             .intType()
             .defaultValue(1024)
             .withDescription("Most frames waiting for the model per TaskManager; beyond it frames are"
-                    + " dropped as OVERLOADED.");
+                    + " dropped as OVERLOADED. At least the larger of the two max batch sizes.");
 
+    @IntRange(min = 1)
     public static final ConfigOption<Integer> INTRA_OP_THREADS = key(PREFIX + "inference.intra-op-threads")
             .intType()
             .defaultValue(1)
             .withDescription("ONNX Runtime threads inside one model call.");
 
+    @IntRange(min = 1)
     public static final ConfigOption<Integer> ASYNC_CAPACITY = key(PREFIX + "inference.async-capacity")
             .intType()
             .defaultValue(512)
             .withDescription("Most frames in flight in one async inference subtask before it backpressures.");
 
+    @IntRange(min = 1)
     public static final ConfigOption<Integer> CLOCK_WINDOW = key(PREFIX + "admission.clock-window")
             .intType()
             .defaultValue(64)
             .withDescription("How many recent frames of a session the clock offset estimate takes its minimum over.");
 
+    @IntRange(min = 1)
     public static final ConfigOption<Integer> MAX_SESSION_FPS = key(PREFIX + "admission.max-session-fps")
             .intType()
             .defaultValue(60)
@@ -223,27 +246,32 @@ public final class DriftlessOptions {
                     + " floods the job spends its own share of the model, not its neighbours'. Twice the"
                     + " nominal 30 fps by default.");
 
+    @IntRange(min = 1)
     public static final ConfigOption<Integer> SESSION_BURST = key(PREFIX + "admission.session-burst")
             .intType()
             .defaultValue(30)
             .withDescription("Frames a session may send at once, above " + PREFIX + "admission.max-session-fps,"
                     + " after a quieter spell (frames Kafka delivers together) before the cap applies.");
 
+    @Positive
     public static final ConfigOption<Duration> MAX_CLOCK_OFFSET = key(PREFIX + "admission.max-clock-offset")
             .durationType()
             .defaultValue(Duration.ofMinutes(10))
             .withDescription("Frames whose client clock is further than this from the job's are INVALID.");
 
+    @Positive
     public static final ConfigOption<Duration> MAX_SEND_DELAY = key(PREFIX + "admission.max-send-delay")
             .durationType()
             .defaultValue(Duration.ofSeconds(10))
             .withDescription("Frames sent longer than this after their capture (client clock) are INVALID.");
 
+    @Positive
     public static final ConfigOption<Duration> SESSION_IDLE_TIMEOUT = key(PREFIX + "session.idle-timeout")
             .durationType()
             .defaultValue(Duration.ofMinutes(1))
             .withDescription("Per-session state is cleared after this long without a frame.");
 
+    @MemoryRange(min = "1 kb", max = "2 gb")
     public static final ConfigOption<MemorySize> MAX_FRAME_SIZE = key(PREFIX + "input.max-frame-size")
             .memoryType()
             .defaultValue(MemorySize.parse(InputLimits.DEFAULT_MAX_FRAME_BYTES + "b"))
@@ -251,6 +279,7 @@ public final class DriftlessOptions {
                     + " any parsing, which bounds what a client can make the job allocate. Kafka's own"
                     + " message.max.bytes applies first.");
 
+    @IntRange(min = 1, max = InputLimits.LARGEST_IMAGE_SIDE)
     public static final ConfigOption<Integer> MAX_IMAGE_SIDE = key(PREFIX + "input.max-image-side")
             .intType()
             .defaultValue(InputLimits.DEFAULT_MAX_IMAGE_SIDE)
@@ -263,21 +292,53 @@ public final class DriftlessOptions {
             .defaultValue(Smoothing.ONE_EURO)
             .withDescription("Per-session smoothing of the head pose before anchors are projected.");
 
-    public static final List<ConfigOption<?>> ALL = List.of(
-            BOOTSTRAP_SERVERS, FRAMES_TOPIC, COORDINATES_TOPIC_PATTERN, ANNOTATED_TOPIC_PATTERN, DROPPED_TOPIC,
-            REPLY_TO_ALLOWED_PREFIXES, GROUP_ID, CREATE_TOPICS, TOPIC_PARTITIONS, STARTING_OFFSETS, DEFAULT_DEADLINE,
-            MAX_DEADLINE, POSE_MODEL, FACE_MODEL, IMAGE_MODEL, INFERENCE_BACKEND, INFERENCE_TARGET, INFERENCE_TLS_TRUST,
-            INFERENCE_TLS_CLIENT_CERT,
-            INFERENCE_TLS_CLIENT_KEY, INFERENCE_STREAMS_PER_SERVER, INFERENCE_LIMIT_ALGORITHM, INFERENCE_LIMIT_INITIAL,
-            INFERENCE_LIMIT_MIN, INFERENCE_LIMIT_MAX, MAX_BATCH_SIZE, MAX_IMAGE_BATCH_SIZE, IMAGE_THREADS, ANNOTATED_QUALITY,
-            QUEUE_CAPACITY, INTRA_OP_THREADS, ASYNC_CAPACITY, CLOCK_WINDOW, MAX_SESSION_FPS, SESSION_BURST,
-            MAX_CLOCK_OFFSET, MAX_SEND_DELAY, SESSION_IDLE_TIMEOUT, MAX_FRAME_SIZE, MAX_IMAGE_SIDE, SMOOTHING);
+    /**
+     * Every option above, in key order: each public static {@code ConfigOption} field of this class,
+     * found by reflection so that no option can be left out of the command line, {@code --help} or
+     * the reference. (The block below runs after the options, as static initializers run in the
+     * order they are written.)
+     */
+    public static final List<ConfigOption<?>> ALL;
+
+    /** The range each option declares with its field, in key order; {@link JobConfig} checks them all. */
+    public static final List<OptionRange> RANGES;
+
+    static {
+        List<ConfigOption<?>> all = new ArrayList<>();
+        List<OptionRange> ranges = new ArrayList<>();
+        for (Field field : DriftlessOptions.class.getDeclaredFields()) {
+            if (field.getType() != ConfigOption.class) {
+                continue;
+            }
+            int modifiers = field.getModifiers();
+            if (!Modifier.isPublic(modifiers) || !Modifier.isStatic(modifiers) || !Modifier.isFinal(modifiers)) {
+                throw new IllegalStateException(field.getName() + ": an option must be public static final");
+            }
+            ConfigOption<?> option;
+            try {
+                option = (ConfigOption<?>) field.get(null);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(field.getName() + " is not readable", e);
+            }
+            all.add(option);
+            OptionRange.declaredOn(field, option).ifPresent(ranges::add);
+        }
+        all.sort(Comparator.comparing(ConfigOption::key));
+        ranges.sort(Comparator.comparing(range -> range.option().key()));
+        ALL = List.copyOf(all);
+        RANGES = List.copyOf(ranges);
+    }
 
     /** Command-line short forms of options, without the {@code --}. */
     public static final Map<String, ConfigOption<?>> SHORT_FORMS = Map.of(
             "inference", INFERENCE_BACKEND,
             "model", IMAGE_MODEL,
             "inference-target", INFERENCE_TARGET);
+
+    /** The range {@code option} declares, if any. */
+    public static Optional<OptionRange> rangeOf(ConfigOption<?> option) {
+        return RANGES.stream().filter(range -> range.option() == option).findFirst();
+    }
 
     /** Where the job's model runs. */
     public enum InferenceBackend {

@@ -87,6 +87,9 @@ public final class JobConfig implements Serializable {
                 .orElseThrow(() -> new IllegalArgumentException(
                         "--bootstrap-servers (" + BOOTSTRAP_SERVERS.key() + ") is required: the Kafka"
                                 + " cluster to read frames from, e.g. --bootstrap-servers localhost:9092"));
+        for (OptionRange range : DriftlessOptions.RANGES) {
+            range.check(conf);
+        }
         this.framesTopic = topic(conf, FRAMES_TOPIC);
         this.coordinatesTopicPattern = conf.get(COORDINATES_TOPIC_PATTERN);
         checkTopicPattern(COORDINATES_TOPIC_PATTERN, coordinatesTopicPattern);
@@ -105,10 +108,10 @@ public final class JobConfig implements Serializable {
         }
         this.groupId = nonBlank(conf, GROUP_ID);
         this.createTopics = conf.get(CREATE_TOPICS);
-        this.topicPartitions = atLeast(conf, TOPIC_PARTITIONS, 1);
+        this.topicPartitions = conf.get(TOPIC_PARTITIONS);
         this.startingOffsets = conf.get(STARTING_OFFSETS);
-        this.maxDeadline = positive(conf, MAX_DEADLINE);
-        this.defaultDeadline = positive(conf, DEFAULT_DEADLINE);
+        this.maxDeadline = conf.get(MAX_DEADLINE);
+        this.defaultDeadline = conf.get(DEFAULT_DEADLINE);
         if (defaultDeadline.compareTo(maxDeadline) > 0) {
             throw new IllegalArgumentException(DEFAULT_DEADLINE.key() + " (" + defaultDeadline.toMillis()
                     + " ms) must not exceed " + MAX_DEADLINE.key() + " (" + maxDeadline.toMillis() + " ms)");
@@ -119,31 +122,29 @@ public final class JobConfig implements Serializable {
         this.inferenceTarget = inferenceTarget(conf, inferenceBackend);
         this.imageModel = imageModel(conf, inferenceBackend);
         this.inferenceTls = inferenceTls(conf);
-        this.inferenceStreamsPerServer = atLeast(conf, INFERENCE_STREAMS_PER_SERVER, 1);
+        this.inferenceStreamsPerServer = conf.get(INFERENCE_STREAMS_PER_SERVER);
         this.inferenceInFlightLimit = inferenceInFlightLimit(conf);
-        this.maxBatchSize = atLeast(conf, MAX_BATCH_SIZE, 1);
-        this.maxImageBatchSize = atLeast(conf, MAX_IMAGE_BATCH_SIZE, 1);
-        this.imageThreads = within(conf, IMAGE_THREADS, 1, 64);
-        this.annotatedQuality = within(conf, ANNOTATED_QUALITY, 1, 100);
-        this.queueCapacity = atLeast(conf, QUEUE_CAPACITY, Math.max(maxBatchSize, maxImageBatchSize));
-        this.intraOpThreads = atLeast(conf, INTRA_OP_THREADS, 1);
-        this.asyncCapacity = atLeast(conf, ASYNC_CAPACITY, 1);
-        this.clockWindow = atLeast(conf, CLOCK_WINDOW, 1);
-        this.sessionRateCap = new SessionRateCap(atLeast(conf, MAX_SESSION_FPS, 1), atLeast(conf, SESSION_BURST, 1));
-        this.maxClockOffset = positive(conf, MAX_CLOCK_OFFSET);
-        this.maxSendDelay = positive(conf, MAX_SEND_DELAY);
-        this.sessionIdleTimeout = positive(conf, SESSION_IDLE_TIMEOUT);
-        long maxFrameBytes = conf.get(MAX_FRAME_SIZE).getBytes();
-        if (maxFrameBytes < 1024 || maxFrameBytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(MAX_FRAME_SIZE.key() + " must be between 1 kb and 2 gb, got "
-                    + conf.get(MAX_FRAME_SIZE));
+        this.maxBatchSize = conf.get(MAX_BATCH_SIZE);
+        this.maxImageBatchSize = conf.get(MAX_IMAGE_BATCH_SIZE);
+        this.imageThreads = conf.get(IMAGE_THREADS);
+        this.annotatedQuality = conf.get(ANNOTATED_QUALITY);
+        this.queueCapacity = conf.get(QUEUE_CAPACITY);
+        int largestBatch = Math.max(maxBatchSize, maxImageBatchSize);
+        if (queueCapacity < largestBatch) {
+            throw new IllegalArgumentException(QUEUE_CAPACITY.key() + " must be at least " + largestBatch + ", got "
+                    + queueCapacity + ": the queue must hold a whole batch of " + MAX_BATCH_SIZE.key() + " ("
+                    + maxBatchSize + ") and of " + MAX_IMAGE_BATCH_SIZE.key() + " (" + maxImageBatchSize + ")");
         }
-        int maxImageSide = conf.get(MAX_IMAGE_SIDE);
-        if (maxImageSide < 1 || maxImageSide > InputLimits.LARGEST_IMAGE_SIDE) {
-            throw new IllegalArgumentException(MAX_IMAGE_SIDE.key() + " must be between 1 and "
-                    + InputLimits.LARGEST_IMAGE_SIDE + ", got " + maxImageSide);
-        }
-        this.inputLimits = new InputLimits((int) maxFrameBytes, maxImageSide);
+        this.intraOpThreads = conf.get(INTRA_OP_THREADS);
+        this.asyncCapacity = conf.get(ASYNC_CAPACITY);
+        this.clockWindow = conf.get(CLOCK_WINDOW);
+        this.sessionRateCap = new SessionRateCap(conf.get(MAX_SESSION_FPS), conf.get(SESSION_BURST));
+        this.maxClockOffset = conf.get(MAX_CLOCK_OFFSET);
+        this.maxSendDelay = conf.get(MAX_SEND_DELAY);
+        this.sessionIdleTimeout = conf.get(SESSION_IDLE_TIMEOUT);
+        // the range allows 2 gb, one byte more than an int holds; no Kafka record comes near it
+        int maxFrameBytes = (int) Math.min(conf.get(MAX_FRAME_SIZE).getBytes(), Integer.MAX_VALUE);
+        this.inputLimits = new InputLimits(maxFrameBytes, conf.get(MAX_IMAGE_SIDE));
         this.smoothing = conf.get(SMOOTHING);
         this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaProperties));
     }
@@ -201,7 +202,7 @@ public final class JobConfig implements Serializable {
         flink.addAll(missingFlinkDefaults(flink));
     }
 
-    /** The options, their defaults and descriptions, for {@code --help}. */
+    /** The options, their defaults, valid values and descriptions, for {@code --help}. */
     public static String usage() {
         StringBuilder out = new StringBuilder();
         out.append("Usage: flink run driftless-job.jar --bootstrap-servers HOST:PORT [--OPTION VALUE ...]\n\n");
@@ -212,6 +213,8 @@ public final class JobConfig implements Serializable {
             if (option.hasDefaultValue()) {
                 out.append(String.format("  %-34s default: %s%n", "", render(option.defaultValue())));
             }
+            DriftlessOptions.rangeOf(option).ifPresent(range ->
+                    out.append(String.format("  %-34s must be %s%n", "", range.describe())));
         }
         DriftlessOptions.SHORT_FORMS.forEach((name, option) -> out.append(String.format(
                 "  --%-32s short for --%s%n", name, option.key().substring(PREFIX.length()))));
@@ -230,12 +233,13 @@ public final class JobConfig implements Serializable {
      */
     public static String referenceTable() {
         StringBuilder out = new StringBuilder();
-        out.append("| key | command line | type | default | description |\n");
-        out.append("| --- | --- | --- | --- | --- |\n");
+        out.append("| key | command line | type | default | valid values | description |\n");
+        out.append("| --- | --- | --- | --- | --- | --- |\n");
         for (ConfigOption<?> option : DriftlessOptions.ALL) {
-            out.append(String.format("| `%s` | `--%s` | %s | %s | %s |\n",
+            out.append(String.format("| `%s` | `--%s` | %s | %s | %s | %s |\n",
                     option.key(), option.key().substring(PREFIX.length()), typeName(option).replace("|", " \\| "),
                     option.hasDefaultValue() ? "`" + render(option.defaultValue()) + "`" : "(none)",
+                    DriftlessOptions.rangeOf(option).map(OptionRange::describe).orElse(""),
                     describe(option).replace("|", "\\|").replaceAll("\\R\\s*", " ")));
         }
         return out.toString();
@@ -337,7 +341,7 @@ public final class JobConfig implements Serializable {
 
     private static InFlightLimitOptions inferenceInFlightLimit(ReadableConfig conf) {
         InFlightLimitOptions.Algorithm algorithm = conf.get(INFERENCE_LIMIT_ALGORITHM);
-        int min = atLeast(conf, INFERENCE_LIMIT_MIN, 1);
+        int min = conf.get(INFERENCE_LIMIT_MIN);
         int max = conf.get(INFERENCE_LIMIT_MAX);
         if (max < min) {
             throw new IllegalArgumentException(INFERENCE_LIMIT_MAX.key() + " (" + max + ") must be at least "
@@ -399,30 +403,6 @@ public final class JobConfig implements Serializable {
         String value = conf.get(option);
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(option.key() + " must not be blank");
-        }
-        return value;
-    }
-
-    private static Duration positive(ReadableConfig conf, ConfigOption<Duration> option) {
-        Duration value = conf.get(option);
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(option.key() + " must be positive, got " + value);
-        }
-        return value;
-    }
-
-    private static int within(ReadableConfig conf, ConfigOption<Integer> option, int min, int max) {
-        int value = conf.get(option);
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(option.key() + " must be " + min + " to " + max + ", got " + value);
-        }
-        return value;
-    }
-
-    private static int atLeast(ReadableConfig conf, ConfigOption<Integer> option, int min) {
-        int value = conf.get(option);
-        if (value < min) {
-            throw new IllegalArgumentException(option.key() + " must be at least " + min + ", got " + value);
         }
         return value;
     }

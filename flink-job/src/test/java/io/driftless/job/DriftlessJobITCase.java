@@ -3,6 +3,7 @@ package io.driftless.job;
 import static io.driftless.job.testutils.JobUnderTest.key;
 import static io.driftless.job.testutils.JobUnderTest.validFrame;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.service.FrameInferenceFactory;
@@ -22,10 +23,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -325,18 +326,11 @@ class DriftlessJobITCase {
      */
     private static Config topicConfig(Admin admin, String topic) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                return admin.describeConfigs(List.of(resource)).all().get().get(resource);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw e;
-                }
-                assertThat(System.nanoTime()).as("topic %s known to the broker within 30 s", topic).isLessThan(deadline);
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
-        }
+        return await("topic " + topic + " known to the broker").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptionsMatching(e -> e instanceof ExecutionException
+                        && e.getCause() instanceof UnknownTopicOrPartitionException)
+                .until(() -> admin.describeConfigs(List.of(resource)).all().get().get(resource), Objects::nonNull);
     }
 
     private static long nowMicros() {

@@ -1,6 +1,7 @@
 package io.driftless.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.onnx.RunnerOptions;
@@ -130,11 +131,8 @@ class RemoteInferenceITCase {
                 KafkaEndpoints.annotated(config),
                 KafkaEndpoints.dropped(config), DriftlessJob.poseInference(config), clock);
         job = env.executeAsync("driftless-remote-it");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (job.getJobStatus().get() != JobStatus.RUNNING) {
-            assertThat(System.nanoTime()).as("job running within 60 s").isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
+        await("the job running").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .until(() -> job.getJobStatus().get(), status -> status == JobStatus.RUNNING);
     }
 
     private JobConfig remoteConfig(int port) {
@@ -180,13 +178,9 @@ class RemoteInferenceITCase {
         } while (warmUp.responses() < warmUp.sent() * 8 / 10);
     }
 
-    private static void awaitAtLeast(String what, java.util.function.DoubleSupplier value, double atLeast)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (value.getAsDouble() < atLeast) {
-            assertThat(System.nanoTime()).as("%s reaches %s within 60 s", what, atLeast).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
+    private static void awaitAtLeast(String what, java.util.function.DoubleSupplier value, double atLeast) {
+        await(what + " reaching " + atLeast).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(value::getAsDouble, now -> now >= atLeast);
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -50,12 +51,9 @@ class SessionStateITCase {
         return sum("lastCheckpointSize");
     }
 
-    private static void await(LongSupplier value, long atLeast, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (value.getAsLong() < atLeast) {
-            assertThat(System.nanoTime()).as("%s within 60 s", what).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
+    private static void await(LongSupplier value, long atLeast, String what) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .until(value::getAsLong, now -> now >= atLeast);
     }
 
     @Test

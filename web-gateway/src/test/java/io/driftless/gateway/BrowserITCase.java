@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -149,20 +151,27 @@ class BrowserITCase {
     }
 
     /** Polls the page until {@code expression} reaches {@code atLeast}, failing with the page's state. */
-    private long await(String expression, long atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + PAGE_TIMEOUT.toNanos();
-        while (true) {
-            Object value = browser.executeScript("return " + expression);
-            if (value instanceof Number n && n.longValue() >= atLeast) {
-                return n.longValue();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(expression + " reached no " + atLeast + " within " + PAGE_TIMEOUT
-                        + "; page state: " + browser.executeScript("return JSON.stringify(window.driftless"
-                        + " || window.driftlessViewer, (k, v) => Array.isArray(v) && v.length > 5 ? v.length : v)"));
-            }
-            Thread.sleep(200);
+    private long await(String expression, long atLeast) {
+        try {
+            // polled on this thread: the driver is the test's
+            return Awaitility.await(expression + " reaching " + atLeast).atMost(PAGE_TIMEOUT).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                    .until(() -> numberAt(expression), reached -> reached >= atLeast);
+        } catch (ConditionTimeoutException e) {
+            // the page's state is read once, at the end
+            throw new AssertionError(expression + " reached no " + atLeast + " within " + PAGE_TIMEOUT
+                    + "; page state: " + pageState(), e);
         }
+    }
+
+    /** The expression's value on the page; {@link Long#MIN_VALUE} while it is no number yet. */
+    private long numberAt(String expression) {
+        return browser.executeScript("return " + expression) instanceof Number n ? n.longValue() : Long.MIN_VALUE;
+    }
+
+    private Object pageState() {
+        return browser.executeScript("return JSON.stringify(window.driftless || window.driftlessViewer,"
+                + " (k, v) => Array.isArray(v) && v.length > 5 ? v.length : v)");
     }
 
     @SuppressWarnings("unchecked")

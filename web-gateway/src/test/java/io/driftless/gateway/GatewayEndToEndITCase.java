@@ -1,6 +1,7 @@
 package io.driftless.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftless.gateway.testutils.GatewayApi;
@@ -437,13 +438,18 @@ class GatewayEndToEndITCase {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                assertThat(System.nanoTime()).as("read %s to its end", topic).isLessThan(deadline);
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    keys.add(record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8));
-                }
-            }
+            // polled on this thread: a KafkaConsumer has a single owner
+            await(topic + " read to its end").atMost(Duration.ofSeconds(30)).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        if (partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
+                            return true;
+                        }
+                        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                            keys.add(record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8));
+                        }
+                        return false;
+                    });
         }
         return keys;
     }

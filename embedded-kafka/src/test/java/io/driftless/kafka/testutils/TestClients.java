@@ -1,6 +1,7 @@
 package io.driftless.kafka.testutils;
 
-import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -71,14 +72,15 @@ public final class TestClients {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             List<ConsumerRecord<String, String>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (records.size() < count) {
-                if (System.nanoTime() - deadline >= 0) {
-                    fail("expected %d records in topic %s within %s, got %d: %s",
-                            count, topic, TIMEOUT, records.size(), records);
-                }
-                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-            }
+            // polled on this thread: a KafkaConsumer has a single owner
+            await(count + " records in topic " + topic).atMost(TIMEOUT).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .untilAsserted(() -> {
+                        if (records.size() < count) {
+                            consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+                        }
+                        assertThat(records).as("records in topic %s", topic).hasSizeGreaterThanOrEqualTo(count);
+                    });
             return records;
         }
     }

@@ -1,6 +1,7 @@
 package io.driftless.job.testutils;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.service.FrameInferenceFactory;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -36,6 +38,7 @@ public final class JobUnderTest implements AutoCloseable {
     public static final String PROBE_SESSION = "serving-probe";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private final JobConfig config;
     private final JobClient client;
@@ -64,11 +67,8 @@ public final class JobUnderTest implements AutoCloseable {
                 KafkaEndpoints.annotated(config),
                 KafkaEndpoints.dropped(config), inference, clock);
         JobUnderTest job = new JobUnderTest(config, env.executeAsync("driftless-it"), inference.key());
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (job.status() != JobStatus.RUNNING) {
-            assertThat(System.nanoTime()).as("job running within %s", START_TIMEOUT).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
+        await("the job running").atMost(START_TIMEOUT).pollInterval(POLL)
+                .until(job::status, status -> status == JobStatus.RUNNING);
         return job;
     }
 
@@ -85,19 +85,22 @@ public final class JobUnderTest implements AutoCloseable {
      * get its partitions, and frames waiting meanwhile would age.
      */
     public void awaitServing() throws Exception {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         Properties producerSettings = config.kafkaProperties();
         producerSettings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers);
         producerSettings.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerSettings,
                         new ByteArraySerializer(), new ByteArraySerializer());
                 ResponseLog log = ResponseLog.withProbes(config)) {
-            for (long sequence = 1; log.answered() == 0; sequence++) {
-                assertThat(System.nanoTime()).as("job answering within %s", START_TIMEOUT).isLessThan(deadline);
-                producer.send(new ProducerRecord<>(config.framesTopic, key(PROBE_SESSION),
-                        validFrame(PROBE_SESSION, sequence).build().toByteArray())).get();
-                log.poll(Duration.ofMillis(200));
-            }
+            AtomicLong sequence = new AtomicLong();
+            // each poll sends a fresh probe and reads answers for 200 ms; the consumer stays on this thread
+            await("the job answering a probe frame").atMost(START_TIMEOUT).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        producer.send(new ProducerRecord<>(config.framesTopic, key(PROBE_SESSION),
+                                validFrame(PROBE_SESSION, sequence.incrementAndGet()).build().toByteArray())).get();
+                        log.poll(Duration.ofMillis(200));
+                        return log.answered() > 0;
+                    });
         }
     }
 
@@ -105,11 +108,8 @@ public final class JobUnderTest implements AutoCloseable {
     @Override
     public void close() throws Exception {
         client.cancel().get(30, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!status().isGloballyTerminalState()) {
-            assertThat(System.nanoTime()).as("job cancelled within %s", START_TIMEOUT).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
+        await("the cancelled job reaching a terminal state").atMost(START_TIMEOUT).pollInterval(POLL)
+                .until(this::status, JobStatus::isGloballyTerminalState);
         assertThat(SharedInference.perTaskManager().keys()).as("models the cancelled job still holds")
                 .doesNotContain(inferenceKey);
     }

@@ -1,5 +1,8 @@
 package io.driftless.job.testutils;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.driftless.job.JobConfig;
 import io.driftless.proto.AnnotatedFrame;
@@ -67,18 +70,24 @@ public final class ResponseLog implements AutoCloseable {
     }
 
     /** Polls until {@code done} holds, failing with what was seen if it does not within the timeout. */
-    public ResponseLog awaitUntil(Predicate<ResponseLog> done, Duration timeout) throws InvalidProtocolBufferException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!done.test(this)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("gave up after " + timeout.toSeconds() + " s with " + responses.size()
-                        + " responses and " + drops.size() + " drops: " + drops.values().stream()
-                                .map(d -> id(d.getSessionId(), d.getSequence()) + " " + d.getReason() + " " + d.getDetail())
-                                .limit(20).toList());
-            }
-            poll(Duration.ofMillis(100));
-        }
+    public ResponseLog awaitUntil(Predicate<ResponseLog> done, Duration timeout) {
+        // polled on this thread: a KafkaConsumer has a single owner
+        await("the awaited answers on the job's topics").atMost(timeout).pollInSameThread()
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .untilAsserted(() -> {
+                    if (!done.test(this)) {
+                        poll(Duration.ofMillis(100));
+                    }
+                    assertThat(done.test(this)).as(this::seen).isTrue();
+                });
         return this;
+    }
+
+    /** What has arrived so far, with the first drops and their reasons. */
+    private String seen() {
+        return responses.size() + " responses and " + drops.size() + " drops so far: " + drops.values().stream()
+                .map(d -> id(d.getSessionId(), d.getSequence()) + " " + d.getReason() + " " + d.getDetail())
+                .limit(20).toList();
     }
 
     /** Reads what arrives within {@code timeout}. */

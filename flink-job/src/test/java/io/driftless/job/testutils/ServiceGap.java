@@ -1,5 +1,8 @@
 package io.driftless.job.testutils;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -32,16 +35,12 @@ public final class ServiceGap {
     }
 
     /** Samples the count until it has grown by {@code growth}, failing after {@code timeoutMillis}. */
-    public void watchUntilGrownBy(long growth, long timeoutMillis) throws InterruptedException {
+    public void watchUntilGrownBy(long growth, long timeoutMillis) {
         long target = count.getAsLong() + growth;
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (sample() < target) {
-            if (System.nanoTime() - until > 0) {
-                throw new AssertionError("the count did not grow by " + growth + " within "
-                        + timeoutMillis + " ms (at " + last + ")");
-            }
-            TimeUnit.NANOSECONDS.sleep(SAMPLE_NANOS);
-        }
+        // sampled on this thread, as watchFor does: the gap's fields have no other writer
+        await("the count growing by " + growth + " to " + target).atMost(Duration.ofMillis(timeoutMillis))
+                .pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofNanos(SAMPLE_NANOS))
+                .until(this::sample, current -> current >= target);
     }
 
     private long sample() {

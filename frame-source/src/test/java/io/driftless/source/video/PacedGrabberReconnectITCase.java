@@ -1,6 +1,7 @@
 package io.driftless.source.video;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.driftless.source.testutils.HttpVideoServer;
 import io.driftless.source.testutils.TestVideos;
@@ -68,17 +69,13 @@ class PacedGrabberReconnectITCase {
 
     /** The server thread may not listen yet: tries to open until the deadline. */
     private static void openWhenListening(PacedGrabber grabber) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (true) {
-            try {
-                grabber.open();
-                return;
-            } catch (SourceUnavailableException e) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new AssertionError("the test stream did not come up within " + DEADLINE, e);
-                }
-            }
-        }
+        await("the test stream coming up").atMost(DEADLINE).pollInSameThread()
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .ignoreException(SourceUnavailableException.class)
+                .until(() -> {
+                    grabber.open();
+                    return true;
+                });
     }
 
     private static int freePort() throws IOException {

@@ -70,9 +70,13 @@ class InferenceServerOverloadTest {
     @BeforeEach
     void startServer() throws Exception {
         MicroClock clock = MicroClock.system();
+        RunnerOptions options = RunnerOptions.builder()
+                .maxBatchSize(MAX_BATCH)
+                .queueCapacity(256)
+                .initialLatencyMicros(BATCH_MICROS)
+                .build();
         server = new InferenceServer(Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()),
-                SlowedPoseModel.catalog(BATCH_MICROS, new RunnerOptions(MAX_BATCH, 256, 1, BATCH_MICROS), clock,
-                        metrics), metrics, 2, clock).start();
+                SlowedPoseModel.catalog(BATCH_MICROS, options, clock, metrics), metrics, 2, clock).start();
     }
 
     @AfterEach

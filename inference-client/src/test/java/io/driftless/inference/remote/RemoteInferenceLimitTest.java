@@ -111,7 +111,8 @@ class RemoteInferenceLimitTest {
         // a model that takes 20 ms a batch of up to 64: far more than offered, but frames in flight
         // are needed to keep it busy, so a limit too low shows as frames refused
         SlowReads reads = new SlowReads(0);
-        RunningServer server = closing(RunningServer.slowed(20_000, new RunnerOptions(64, 1024, 1, 20_000), reads));
+        RunningServer server = closing(RunningServer.slowed(20_000,
+                RunnerOptions.builder().initialLatencyMicros(20_000).build(), reads));
         RemoteInference remote = client(server, new InFlightLimitOptions(algorithm, INITIAL_LIMIT, 2, 200));
         AtomicBoolean stop = new AtomicBoolean();
         Future<List<CompletableFuture<InferenceOutcome>>> offered = offering.submit(() -> offer(remote, stop));

@@ -144,8 +144,11 @@ public final class InferenceServerMain implements Callable<Integer> {
 
     private RunnerOptions runnerOptions() {
         try {
-            return new RunnerOptions(maxBatchSize, queueCapacity, intraOpThreads,
-                    RunnerOptions.DEFAULTS.initialLatencyMicros());
+            return RunnerOptions.builder()
+                    .maxBatchSize(maxBatchSize)
+                    .queueCapacity(queueCapacity)
+                    .intraOpThreads(intraOpThreads)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage()
                     + " (set --max-batch-size, --queue-capacity, --intra-op-threads)", e);

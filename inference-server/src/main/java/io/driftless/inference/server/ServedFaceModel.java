@@ -39,8 +39,9 @@ final class ServedFaceModel implements ServedModel {
 
     ServedFaceModel(byte[] faceModel, byte[] poseModel, RunnerOptions options, MicroClock clock,
             ServerMetrics metrics) throws Exception {
-        RunnerOptions small = new RunnerOptions(Math.min(MAX_BATCH_SIZE, options.maxBatchSize()),
-                options.queueCapacity(), options.intraOpThreads(), options.initialLatencyMicros());
+        RunnerOptions small = options.toBuilder()
+                .maxBatchSize(Math.min(MAX_BATCH_SIZE, options.maxBatchSize()))
+                .build();
         // many clients with different budgets share this queue: the most urgent go first
         this.analyzer = new JpegFaceAnalyzer(faceModel, poseModel, small, JpegLimits.DEFAULTS, IMAGE_THREADS,
                 QUALITY, QueueOrder.EARLIEST_DEADLINE, metrics.batchListener(name()), clock);

@@ -2,6 +2,7 @@ package io.driftless.inference.server;
 
 import static io.driftless.inference.server.PoseRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.onnx.RunnerOptions;
@@ -35,7 +36,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -264,12 +264,10 @@ class InferenceServerFlowControlTest {
         return sum;
     }
 
+    /** Polls every millisecond; {@code waitingFor} is asked only on failure, for the state it names. */
     private static void awaitUntil(BooleanSupplier condition, Supplier<String> waitingFor) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 60 s for %s", waitingFor.get()).isLessThan(deadline);
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
+                .untilAsserted(() -> assertThat(condition.getAsBoolean()).as(waitingFor).isTrue());
     }
 
     private static boolean everyHandlerThreadIsIdle() {

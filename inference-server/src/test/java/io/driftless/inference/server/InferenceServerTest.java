@@ -3,6 +3,7 @@ package io.driftless.inference.server;
 import static io.driftless.inference.server.PoseRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import io.driftless.inference.testutils.RunningServer;
@@ -231,11 +232,7 @@ class InferenceServerTest {
             inFlight.add(stub.infer(request(id, "user", GENEROUS)));
         }
         // every call has reached the server once it has counted them all as received or answered
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (server.counter("driftless_server_requests") + inFlightGauge() < 201) {
-            assertThat(System.nanoTime()).as("200 calls reach the server within 30 s").isLessThan(deadline);
-            Thread.onSpinWait();
-        }
+        awaitCounted(201, "the 200 calls and the warm-up reaching the server");
 
         assertThat(server.server.stop(java.time.Duration.ofSeconds(20))).isTrue();
 
@@ -254,17 +251,20 @@ class InferenceServerTest {
         Map<Long, InferResponse> answers = stream.byId();
         CompletableFuture<Void> ended = stream.ended();
         // the stream has reached the server once it has counted one of its frames
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (server.counter("driftless_server_requests") + inFlightGauge() < 2) {
-            assertThat(System.nanoTime()).as("the stream reaches the server within 30 s").isLessThan(deadline);
-            Thread.onSpinWait();
-        }
+        awaitCounted(2, "the stream's first frame and the warm-up reaching the server");
 
         assertThat(server.server.stop(java.time.Duration.ofSeconds(20))).isTrue();
 
         assertThat(ended).as("the stream, ended by the server").succeedsWithin(java.time.Duration.ofSeconds(30));
         assertThat(answers).hasSize(200).allSatisfy((id, response) ->
                 assertThat(response.getCoordinates().getSequence()).as("answer %s", id).isEqualTo(id));
+    }
+
+    /** Polls until the server has counted {@code calls} as answered or in flight. */
+    private void awaitCounted(int calls, String what) {
+        await(what).atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(1))
+                .until(() -> server.counter("driftless_server_requests") + inFlightGauge(),
+                        counted -> counted >= calls);
     }
 
     private double inFlightGauge() {

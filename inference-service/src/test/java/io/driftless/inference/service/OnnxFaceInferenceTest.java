@@ -36,7 +36,8 @@ class OnnxFaceInferenceTest {
     @BeforeAll
     static void loadModels() throws Exception {
         inference = new OnnxFaceInference(FaceDetectionAdapter.bundledModel(), PoseModelAdapter.bundledModel(),
-                new RunnerOptions(4, 64, 1, 2_000), JpegLimits.DEFAULTS, 1, 90, MicroClock.system());
+                RunnerOptions.builder().maxBatchSize(4).queueCapacity(64).build(), JpegLimits.DEFAULTS, 1, 90,
+                MicroClock.system());
         try (InputStream in = OnnxFaceInferenceTest.class.getResourceAsStream("/faces/astronaut.jpg")) {
             photo = in.readAllBytes();
         }

@@ -58,8 +58,9 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
         this.clock = clock;
         this.modelName = imageModel.name();
         this.latency = new LatencyTracker(256, 0.95, JpegFaceAnalyzer.INITIAL_ESTIMATE_MICROS, 5_000_000, clock);
-        RunnerOptions capped = new RunnerOptions(Math.min(options.maxBatchSize(), imageModel.maxBatchSize()),
-                options.queueCapacity(), options.intraOpThreads(), options.initialLatencyMicros());
+        RunnerOptions capped = options.toBuilder()
+                .maxBatchSize(Math.min(options.maxBatchSize(), imageModel.maxBatchSize()))
+                .build();
         RgbImage blank = new RgbImage(640, 480, new byte[640 * 480 * 3]);
         this.model = new OnnxBatchRunner<>(imageModel.onnx(), imageModel.adapter(), capped, clock, blank, order,
                 listener);

@@ -114,7 +114,7 @@ class FaceDetectionAdapterTest {
                         AffineTransform.getTranslateInstance(60, 20), 640, 480)),
                 FaceImages.rgb(FaceImages.flat(200, 100, Color.DARK_GRAY)));
         MicroClock clock = MicroClock.system();
-        RunnerOptions options = new RunnerOptions(8, 64, 1, 2_000);
+        RunnerOptions options = RunnerOptions.builder().maxBatchSize(8).queueCapacity(64).build();
         List<CompletableFuture<Inference<List<FaceDetection>>>> futures = new ArrayList<>();
         try (OnnxBatchRunner<RgbImage, List<FaceDetection>> runner = new OnnxBatchRunner<>(
                 FaceDetectionAdapter.bundledModel(), new FaceDetectionAdapter(), options, clock, images.get(0))) {

@@ -154,7 +154,7 @@ class OnnxBatchRunnerTest {
     void refusesRequestsBeyondTheQueueCapacityAsOverloaded() throws Exception {
         Doubler adapter = new Doubler();
         adapter.holdFirst = true;
-        start(adapter, new RunnerOptions(4, 4, 1, 1_000));
+        start(adapter, RunnerOptions.builder().maxBatchSize(4).queueCapacity(4).initialLatencyMicros(1_000).build());
 
         CompletableFuture<Inference<float[]>> running = runner.submit(new float[] {0, 0}, FAR);
         assertThat(adapter.firstBatchEntered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -177,8 +177,10 @@ class OnnxBatchRunnerTest {
     void runsTheMostUrgentWaitingRequestsFirstAndSkipsThoseThatCannotMakeIt() throws Exception {
         Doubler adapter = new Doubler();
         adapter.holdFirst = true;
-        runner = new OnnxBatchRunner<>(DOUBLER, adapter, new RunnerOptions(2, 64, 1, 1_000), clock,
-                new float[] {1, 1}, QueueOrder.EARLIEST_DEADLINE, BatchListener.NONE);
+        RunnerOptions options =
+                RunnerOptions.builder().maxBatchSize(2).queueCapacity(64).initialLatencyMicros(1_000).build();
+        runner = new OnnxBatchRunner<>(DOUBLER, adapter, options, clock, new float[] {1, 1},
+                QueueOrder.EARLIEST_DEADLINE, BatchListener.NONE);
         synchronized (adapter.batchSizes) {
             adapter.batchSizes.clear();
             adapter.warm = true;
@@ -211,7 +213,7 @@ class OnnxBatchRunnerTest {
     void servesInArrivalOrderByDefaultSoASessionsFramesFinishInTheOrderTheyCame() throws Exception {
         Doubler adapter = new Doubler();
         adapter.holdFirst = true;
-        start(adapter, new RunnerOptions(2, 64, 1, 1_000));
+        start(adapter, RunnerOptions.builder().maxBatchSize(2).queueCapacity(64).initialLatencyMicros(1_000).build());
         CompletableFuture<Inference<float[]>> running = runner.submit(new float[] {0, 0}, FAR);
         assertThat(adapter.firstBatchEntered.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -263,7 +265,7 @@ class OnnxBatchRunnerTest {
 
     @Test
     void learnsTheModelsLatencyFromItsRuns() throws Exception {
-        start(new Doubler(), new RunnerOptions(64, 1024, 1, 50_000));
+        start(new Doubler(), RunnerOptions.builder().initialLatencyMicros(50_000).build());
         assertThat(runner.expectedLatencyMicros()).isEqualTo(50_000);
 
         // the manual clock does not move: every measured run takes 0 us
@@ -277,7 +279,7 @@ class OnnxBatchRunnerTest {
     void expectsToWaitForTheBatchesQueuedAheadOfANewRequest() throws Exception {
         Doubler adapter = new Doubler();
         adapter.holdFirst = true;
-        start(adapter, new RunnerOptions(4, 64, 1, 1_000));
+        start(adapter, RunnerOptions.builder().maxBatchSize(4).queueCapacity(64).initialLatencyMicros(1_000).build());
         long oneRun = runner.expectedRunMicros();
         assertThat(runner.expectedLatencyMicros()).isEqualTo(oneRun);
 
@@ -296,7 +298,7 @@ class OnnxBatchRunnerTest {
         Doubler adapter = new Doubler();
         adapter.holdFirst = true;
         // one request per batch, 1 ms a batch until a run is measured
-        start(adapter, new RunnerOptions(1, 64, 1, 1_000));
+        start(adapter, RunnerOptions.builder().maxBatchSize(1).queueCapacity(64).initialLatencyMicros(1_000).build());
         CompletableFuture<Inference<float[]>> running = runner.submit(new float[] {0, 0}, FAR);
         assertThat(adapter.firstBatchEntered.await(10, TimeUnit.SECONDS)).isTrue();
 

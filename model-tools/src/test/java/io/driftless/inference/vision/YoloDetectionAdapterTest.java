@@ -53,7 +53,8 @@ class YoloDetectionAdapterTest {
             RgbImage... frames) throws Exception {
         // one model call for the whole batch: the runner waits for the batch to fill while the model is busy
         try (OnnxBatchRunner<RgbImage, List<ObjectDetection>> runner = new OnnxBatchRunner<>(model, adapter,
-                new RunnerOptions(8, 64, 1, 2_000), MicroClock.system(), blank(SIZE, SIZE))) {
+                RunnerOptions.builder().maxBatchSize(8).queueCapacity(64).build(), MicroClock.system(),
+                blank(SIZE, SIZE))) {
             List<CompletableFuture<Inference<List<ObjectDetection>>>> futures = new ArrayList<>();
             for (RgbImage frame : frames) {
                 futures.add(runner.submit(frame, FAR));
