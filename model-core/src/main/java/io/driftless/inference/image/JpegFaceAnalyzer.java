@@ -19,12 +19,7 @@ import io.driftless.inference.pose.PoseEstimate;
 import io.driftless.inference.pose.PoseFeatures;
 import io.driftless.inference.pose.PoseModelAdapter;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The JPEG path: a client's JPEG in; the faces in it, the head pose of the first face and the
@@ -59,7 +54,7 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
     private final LazyJpegCodec codec;
     private final Annotator annotator = new Annotator(3, 3);
     private final int quality;
-    private final ThreadPoolExecutor imageThreads;
+    private final ImageThreads imageThreads;
     private final LatencyTracker latency;
     private final MicroClock clock;
 
@@ -71,9 +66,8 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
     public JpegFaceAnalyzer(byte[] faceModel, byte[] poseModel, RunnerOptions options, JpegLimits limits,
             int imageThreads, int quality, QueueOrder order, BatchListener listener, MicroClock clock)
             throws Exception {
-        if (imageThreads < 1 || imageThreads > 64) {
-            throw new IllegalArgumentException("imageThreads must be 1 to 64, got " + imageThreads);
-        }
+        // no thread starts before the first frame: a model that fails to load below leaves none behind
+        this.imageThreads = new ImageThreads(imageThreads, options.queueCapacity(), "jpeg-");
         if (quality < 1 || quality > 100) {
             throw new IllegalArgumentException("quality must be 1 to 100, got " + quality);
         }
@@ -91,13 +85,6 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
             detector.close();
             throw e;
         }
-        AtomicInteger threads = new AtomicInteger();
-        this.imageThreads = new ThreadPoolExecutor(imageThreads, imageThreads, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(options.queueCapacity()), task -> {
-                    Thread thread = new Thread(task, "jpeg-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
     }
 
 
@@ -121,8 +108,8 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
             return CompletableFuture.completedFuture(Inference.notRun(InferenceStatus.EXPIRED,
                     "deadline passed " + (job.arrivalMicros - deadlineMicros) + " us before decoding"));
         }
-        if (!submit(job::decodeAndDetect)) {
-            return CompletableFuture.completedFuture(imageQueueFull());
+        if (!imageThreads.submit(job::decodeAndDetect)) {
+            return CompletableFuture.completedFuture(imageThreads.queueFull());
         }
         return job.result;
     }
@@ -134,21 +121,7 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
 
     /** Frames waiting for an image thread or the face detector now. */
     public int queueSize() {
-        return imageThreads.getQueue().size() + detector.queueSize();
-    }
-
-    private boolean submit(Runnable task) {
-        try {
-            imageThreads.execute(task);
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
-        }
-    }
-
-    private Inference<FaceAnalysis> imageQueueFull() {
-        return Inference.notRun(InferenceStatus.OVERLOADED, "image queue full (" + imageThreads.getQueue().size()
-                + " frames waiting to be decoded or encoded)");
+        return imageThreads.queueSize() + detector.queueSize();
     }
 
     /** One frame on its way through the stages. */
@@ -202,8 +175,8 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
             CompletableFuture<Inference<PoseEstimate>> pose = poseOfFirst(faces);
             CompletableFuture<byte[]> annotated = new CompletableFuture<>();
             // the detector is done with the pixels: drawing on them is safe now
-            if (!submit(() -> annotate(image, faces, annotated))) {
-                finish(imageQueueFull());
+            if (!imageThreads.submit(() -> annotate(image, faces, annotated))) {
+                finish(imageThreads.queueFull());
                 return;
             }
             annotated.thenCombine(pose, (jpegOut, poseResult) -> {
@@ -257,14 +230,8 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
     /** Stops taking frames; frames still queued or running complete as FAILED or with their result. */
     @Override
     public void close() {
-        imageThreads.shutdown();
         try {
-            if (!imageThreads.awaitTermination(5, TimeUnit.SECONDS)) {
-                imageThreads.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            imageThreads.shutdownNow();
-            Thread.currentThread().interrupt();
+            imageThreads.close();
         } finally {
             detector.close();
             poseModel.close();

@@ -12,12 +12,7 @@ import io.driftless.inference.onnx.RunnerOptions;
 import io.driftless.inference.vision.ImageAnswer;
 import io.driftless.inference.vision.ImageModel;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The JPEG path with a user's image model ({@link io.driftless.inference.vision.ModelFolder}): a
@@ -36,7 +31,7 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
     private final LazyJpegCodec codec;
     private final Annotator annotator = new Annotator(2, 0);
     private final int quality;
-    private final ThreadPoolExecutor imageThreads;
+    private final ImageThreads imageThreads;
     private final LatencyTracker latency;
     private final MicroClock clock;
 
@@ -47,9 +42,8 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
      */
     public JpegImageModelAnalyzer(ImageModel imageModel, RunnerOptions options, JpegLimits limits, int imageThreads,
             int quality, QueueOrder order, BatchListener listener, MicroClock clock) throws Exception {
-        if (imageThreads < 1 || imageThreads > 64) {
-            throw new IllegalArgumentException("imageThreads must be 1 to 64, got " + imageThreads);
-        }
+        // no thread starts before the first frame: a model that fails to load below leaves none behind
+        this.imageThreads = new ImageThreads(imageThreads, options.queueCapacity(), "jpeg-" + imageModel.name() + "-");
         if (quality < 1 || quality > 100) {
             throw new IllegalArgumentException("quality must be 1 to 100, got " + quality);
         }
@@ -64,13 +58,6 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
         RgbImage blank = new RgbImage(640, 480, new byte[640 * 480 * 3]);
         this.model = new OnnxBatchRunner<>(imageModel.onnx(), imageModel.adapter(), capped, clock, blank, order,
                 listener);
-        AtomicInteger threads = new AtomicInteger();
-        this.imageThreads = new ThreadPoolExecutor(imageThreads, imageThreads, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(options.queueCapacity()), task -> {
-                    Thread thread = new Thread(task, "jpeg-" + modelName + "-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
     }
 
     public String modelName() {
@@ -87,8 +74,8 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
                     "deadline passed " + (arrival - deadlineMicros) + " us before decoding"));
         }
         CompletableFuture<Inference<ImageModelAnalysis>> result = new CompletableFuture<>();
-        if (!submit(() -> decodeAndRun(jpeg, width, height, deadlineMicros, arrival, result))) {
-            return CompletableFuture.completedFuture(imageQueueFull());
+        if (!imageThreads.submit(() -> decodeAndRun(jpeg, width, height, deadlineMicros, arrival, result))) {
+            return CompletableFuture.completedFuture(imageThreads.queueFull());
         }
         return result;
     }
@@ -122,8 +109,8 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
                     return;
                 }
                 // the model is done with the pixels: drawing on them is safe now
-                if (!submit(() -> annotate(image, answer, start, arrival, result))) {
-                    result.complete(imageQueueFull());
+                if (!imageThreads.submit(() -> annotate(image, answer, start, arrival, result))) {
+                    result.complete(imageThreads.queueFull());
                 }
             });
         } catch (RuntimeException | Error e) {
@@ -145,31 +132,11 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
         }
     }
 
-    private boolean submit(Runnable task) {
-        try {
-            imageThreads.execute(task);
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
-        }
-    }
-
-    private Inference<ImageModelAnalysis> imageQueueFull() {
-        return Inference.notRun(InferenceStatus.OVERLOADED, "image queue full (" + imageThreads.getQueue().size()
-                + " frames waiting to be decoded or encoded)");
-    }
-
     /** Stops taking frames; frames still queued or running complete as FAILED or with their result. */
     @Override
     public void close() {
-        imageThreads.shutdown();
         try {
-            if (!imageThreads.awaitTermination(5, TimeUnit.SECONDS)) {
-                imageThreads.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            imageThreads.shutdownNow();
-            Thread.currentThread().interrupt();
+            imageThreads.close();
         } finally {
             model.close();
         }
