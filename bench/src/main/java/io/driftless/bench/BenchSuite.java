@@ -122,8 +122,8 @@ public final class BenchSuite {
                 "One system runs at a time. Before its first measured run each system serves a warm-up of "
                         + plan.warmUp().toSeconds() + " s at " + BenchContext.warmUpUsers(plan) + " users × "
                         + plan.fps()
-                        + " fps that is not measured (the first system three times as long: it also warms up the"
-                        + " JVM); every measured run then sends for "
+                        + " fps that is not measured (the first system, and the cluster whose TaskManager is a"
+                        + " fresh JVM, three times as long: it also warms up the JVM); every measured run then sends for "
                         + plan.measure().toSeconds() + " s (capacity steps " + plan.searchStep().toSeconds()
                         + " s) and waits up to 5 s for the last answers. A system whose run left frames"
                         + " unanswered (a backlog the next run would measure) is restarted on fresh topics and"

@@ -101,7 +101,8 @@ public final class BenchContext implements AutoCloseable {
         runningKind = kind;
         load.awaitServing(running, SERVING_TIMEOUT);
         int warmUsers = warmUpUsers(plan);
-        Duration warmUp = started ? plan.warmUp() : plan.warmUp().multipliedBy(FIRST_WARM_UP_FACTOR);
+        Duration warmUp = started && !kind.startsItsOwnJvm() ? plan.warmUp()
+                : plan.warmUp().multipliedBy(FIRST_WARM_UP_FACTOR);
         started = true;
         progress.step(String.format("warming up the %s: %d users x %d fps for %d s (not measured)",
                 running.name(), warmUsers, plan.fps(), warmUp.toSeconds()));

@@ -15,5 +15,13 @@ public enum SystemKind {
     /** The job as shipped with the Prometheus reporter on and scraped. */
     REPORTED_PIPELINE,
     /** The job jar on a standalone cluster: a JobManager and a TaskManager, each a JVM of its own. */
-    CLUSTER_PIPELINE
+    CLUSTER_PIPELINE;
+
+    /**
+     * Whether the system's hot path runs in a JVM started with it, which a warm-up must bring
+     * through JIT compilation as it brings the bench's own JVM the first time.
+     */
+    public boolean startsItsOwnJvm() {
+        return this == CLUSTER_PIPELINE;
+    }
 }
