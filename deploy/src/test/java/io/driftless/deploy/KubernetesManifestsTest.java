@@ -24,7 +24,8 @@ class KubernetesManifestsTest {
             "execution.checkpointing.mode", "execution.checkpointing.unaligned.enabled", "state.backend.type",
             "metrics.reporters", "metrics.reporter.prom.factory.class", "metrics.reporter.prom.port",
             "heartbeat.interval", "heartbeat.timeout", "heartbeat.rpc-failure-threshold", "restart-strategy.type",
-            "restart-strategy.exponential-delay.initial-backoff", "jobmanager.execution.failover-strategy");
+            "restart-strategy.exponential-delay.initial-backoff", "jobmanager.execution.failover-strategy",
+            "taskmanager.memory.managed.fraction");
 
     private final Repository repository = Repository.current();
     private final KubernetesManifests k8s = KubernetesManifests.read(repository);

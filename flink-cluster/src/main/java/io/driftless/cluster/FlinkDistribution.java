@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,8 @@ public final class FlinkDistribution {
 
     /** Flink's Java 17 flags; a cluster without them fails translating the job's Kafka sinks. */
     public static final String JAVA_OPTS_ALL = "env.java.opts.all";
+    /** Log4j lines the deployment appends to the distribution's logging configuration. */
+    public static final String LOG_FILTERS = "log4j-filters.properties";
 
     private final Path home;
 
@@ -78,7 +81,9 @@ public final class FlinkDistribution {
 
     /**
      * Writes {@code confDir/config.yaml}: the {@code deployed} file as Flink reads it, with
-     * {@code overrides} on top, plus {@code log4j.properties} in the distribution's style.
+     * {@code overrides} on top, plus {@code log4j.properties} in the distribution's style with the
+     * deployed {@value #LOG_FILTERS} beside {@code deployed}, if there is one, appended as the job
+     * image appends it to the distribution's.
      *
      * @return the written configuration
      * @throws IllegalStateException if the deployed file lacks {@value #JAVA_OPTS_ALL}
@@ -102,8 +107,13 @@ public final class FlinkDistribution {
             lines.add("# " + deployed.toAbsolutePath() + " with a local cluster's addresses, folders and sizes");
             lines.addAll(ConfigurationUtils.convertConfigToWritableLines(conf, false));
             Files.write(confDir.resolve("config.yaml"), lines, StandardCharsets.UTF_8);
+            Path log4jProperties = confDir.resolve("log4j.properties");
             try (InputStream log4j = FlinkDistribution.class.getResourceAsStream("log4j.properties")) {
-                Files.copy(log4j, confDir.resolve("log4j.properties"), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(log4j, log4jProperties, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Path filters = deployed.resolveSibling(LOG_FILTERS);
+            if (Files.isRegularFile(filters)) {
+                Files.write(log4jProperties, Files.readAllBytes(filters), StandardOpenOption.APPEND);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + confDir, e);
