@@ -1,5 +1,6 @@
 // The streamer: the camera at the current fps and JPEG quality to the gateway, the live video
-// shown at once, and the filter drawn over it from the newest answer at hand.
+// shown at once, and the filter drawn over it from the newest answer at hand. The gateway decides
+// the capture settings from how the frames fare ("quality" messages); the page applies them.
 'use strict';
 
 const DEADLINE_MS = 33;
@@ -13,7 +14,10 @@ const capture = document.createElement('canvas');
 /** What the page knows, for its status panel and for anyone reading window.driftless. */
 const stats = window.driftless = {
   state: 'starting', sessionId: null, viewUrl: null,
-  quality: { fps: setting('fps', 30, 1, 30), jpegQuality: setting('quality', 0.8, 0.1, 1), width: 640, height: 480 },
+  quality: { fps: setting('fps', 30, 1, 30), jpegQuality: setting('quality', 0.8, 0.1, 1), scale: 1,
+    width: 640, height: 480 },
+  /** The gateway's quality messages, newest last. */
+  qualityChanges: [],
   sent: 0, skipped: 0, answered: 0, onTime: 0, dropped: 0, refused: 0, dropsByReason: {},
   rttMs: [], sentTimes: [], answerTimes: [],
   /** The newest answer's anchors in capture pixels, and the frame they belong to. */
@@ -29,6 +33,8 @@ function setting(name, fallback, min, max) {
 }
 
 const pending = new Map();
+/** The size each frame was sent at, until its coordinates come: the quality may change it. */
+const frameSizes = new Map();
 let socket = null;
 let seq = 0;
 
@@ -62,10 +68,7 @@ async function start() {
       video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: false });
     video.srcObject = stream;
     await video.play();
-    stats.quality.width = video.videoWidth;
-    stats.quality.height = video.videoHeight;
-    capture.width = video.videoWidth;
-    capture.height = video.videoHeight;
+    resize();
     connect(token);
   } catch (e) {
     fail(e.message || String(e));
@@ -81,6 +84,14 @@ function connect(token) {
     stats.state = 'closed';
     fail('the gateway closed the connection (' + event.code + (event.reason ? ': ' + event.reason : '') + ')');
   };
+}
+
+/** The capture canvas at the video's size times the current scale: what the frames are sent at. */
+function resize() {
+  capture.width = Math.round(video.videoWidth * stats.quality.scale);
+  capture.height = Math.round(video.videoHeight * stats.quality.scale);
+  stats.quality.width = capture.width;
+  stats.quality.height = capture.height;
 }
 
 /** One capture per 1/fps, measured from the last, so a slow encode never bunches frames up. */
@@ -102,17 +113,20 @@ function send() {
   const captureUs = nowUs();
   capture.getContext('2d').drawImage(video, 0, 0, capture.width, capture.height);
   const frame = ++seq;
+  const width = capture.width;
+  const height = capture.height;
   capture.toBlob((jpeg) => {
     if (!jpeg || socket.readyState !== WebSocket.OPEN) {
       return;
     }
     const sendUs = nowUs();
     socket.send(JSON.stringify({
-      seq: frame, captureTimeUs: captureUs, sendTimeUs: sendUs, width: capture.width, height: capture.height,
+      seq: frame, captureTimeUs: captureUs, sendTimeUs: sendUs, width, height,
       kind: 'jpeg', fps: stats.quality.fps, jpegQuality: stats.quality.jpegQuality,
     }));
     socket.send(jpeg);
     pending.set(frame, captureUs);
+    frameSizes.set(frame, { width, height });
     stats.sent++;
     stats.sentTimes.push(performance.now());
   }, 'image/jpeg', stats.quality.jpegQuality);
@@ -121,15 +135,31 @@ function send() {
 function answer(message) {
   const captureUs = pending.get(message.seq);
   switch (message.type) {
-    case 'coordinates':
+    case 'coordinates': {
+      // anchors are in the pixels of the frame as sent, whose size the quality may have changed since
+      const size = frameSizes.get(message.seq) || { width: capture.width, height: capture.height };
+      for (const frame of frameSizes.keys()) {
+        if (frame <= message.seq) {
+          frameSizes.delete(frame);
+        }
+      }
       // the newest frame's answer wins; an older one arriving late never moves the filter back
       if (!stats.overlay || message.seq > stats.overlay.seq) {
-        stats.overlay = { seq: message.seq, anchors: message.anchors, receivedAt: performance.now() };
+        stats.overlay = { seq: message.seq, anchors: message.anchors, receivedAt: performance.now(),
+          width: size.width, height: size.height };
       }
       break;
+    }
     case 'annotated':
       settle(message.seq, captureUs);
       stats.answered++;
+      break;
+    case 'quality':
+      stats.quality.fps = message.fps;
+      stats.quality.jpegQuality = message.jpegQuality;
+      stats.quality.scale = message.scale;
+      stats.qualityChanges.push(message);
+      resize();
       break;
     case 'dropped':
     case 'refused':
@@ -141,6 +171,9 @@ function answer(message) {
 }
 
 function settle(frame, captureUs) {
+  if (frameSizes.size > 300) {
+    frameSizes.delete(frameSizes.keys().next().value);
+  }
   if (captureUs === undefined) {
     return;
   }
@@ -160,9 +193,9 @@ function settle(frame, captureUs) {
 function draw() {
   const ctx = overlay.getContext('2d');
   ctx.clearRect(0, 0, overlay.width, overlay.height);
-  if (stats.overlay && capture.width > 0) {
+  if (stats.overlay) {
     ctx.save();
-    ctx.scale(overlay.width / capture.width, overlay.height / capture.height);
+    ctx.scale(overlay.width / stats.overlay.width, overlay.height / stats.overlay.height);
     if (drawFilter(ctx, stats.overlay.anchors)) {
       stats.drawnWithFilter++;
     }
@@ -183,6 +216,8 @@ function showStatus() {
   const q = stats.quality;
   text('state', stats.state);
   text('capture', q.width + '×' + q.height + ' · ' + q.fps + ' fps · JPEG ' + q.jpegQuality);
+  const change = stats.qualityChanges[stats.qualityChanges.length - 1];
+  text('quality', change ? change.reason : 'as started');
   text('fps', perSecond(stats.sentTimes) + ' / ' + perSecond(stats.answerTimes));
   text('rtt', percentile(stats.rttMs, 50).toFixed(1) + ' / ' + percentile(stats.rttMs, 95).toFixed(1) + ' ms');
   const decided = stats.answered + stats.dropped;

@@ -78,6 +78,17 @@ final class AnswerMessages {
         return node.toString();
     }
 
+    /** The capture settings the gateway asks the camera to switch to, and why. */
+    String quality(AdaptiveQuality.Change change) {
+        ObjectNode node = json.createObjectNode();
+        node.put("type", "quality");
+        node.put("fps", change.setting().fps());
+        node.put("jpegQuality", change.setting().jpegQuality());
+        node.put("scale", change.setting().scale());
+        node.put("reason", change.reason());
+        return node.toString();
+    }
+
     private ObjectNode header(String type, long seq, long captureTimeUs) {
         ObjectNode node = json.createObjectNode();
         node.put("type", type);

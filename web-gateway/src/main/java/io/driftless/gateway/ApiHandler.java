@@ -124,6 +124,12 @@ final class ApiHandler extends Handler.Abstract {
         quality.put("jpegQuality", s.quality().jpegQuality());
         quality.put("width", s.quality().width());
         quality.put("height", s.quality().height());
+        if (s.asked() != null) {
+            ObjectNode asked = body.putObject("askedQuality");
+            asked.put("fps", s.asked().fps());
+            asked.put("jpegQuality", s.asked().jpegQuality());
+            asked.put("scale", s.asked().scale());
+        }
         write(response, callback, HttpStatus.OK_200, body.toString());
     }
 

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 public final class GatewayConfig {
 
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+    /** The job's {@code driftless.deadline} default, which a frame without a deadline of its own gets. */
+    private static final int JOB_DEFAULT_DEADLINE_MS = 33;
 
     public final String bindHost;
     /** 0: any free port. */
@@ -72,6 +74,11 @@ public final class GatewayConfig {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The deadline the job holds this instance's frames to: the configured one, else the job's default. */
+    public int effectiveDeadlineMs() {
+        return deadlineMs > 0 ? deadlineMs : JOB_DEFAULT_DEADLINE_MS;
     }
 
     /** What this instance puts in each frame's reply_to. */

@@ -138,7 +138,7 @@ final class ReplyReader implements AutoCloseable {
             } else if (record.topic().equals(annotated)) {
                 hub.onAnnotated(AnnotatedFrame.parseFrom(record.value()), now);
             } else if (record.topic().equals(dropped)) {
-                hub.onDropped(DroppedFrame.parseFrom(record.value()));
+                hub.onDropped(DroppedFrame.parseFrom(record.value()), now);
             }
         } catch (InvalidProtocolBufferException e) {
             badRecords.warn("skipping an unreadable answer on {} (partition {}, offset {}): {}", record.topic(),

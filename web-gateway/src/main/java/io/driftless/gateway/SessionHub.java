@@ -2,11 +2,13 @@ package io.driftless.gateway;
 
 import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.ArCoordinates;
+import io.driftless.proto.DropReason;
 import io.driftless.proto.DroppedFrame;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -22,21 +24,31 @@ final class SessionHub {
 
     /** Frames awaiting answers beyond this many are forgotten, oldest first (the job answers far sooner). */
     private static final int MAX_PENDING = 1024;
+    /** What a camera that reports no capture settings is assumed to start at. */
+    private static final double DEFAULT_FPS = 30;
+    private static final double DEFAULT_JPEG_QUALITY = 0.8;
 
     final String sessionId;
     final SessionStats stats = new SessionStats();
     private final TokenBucket rate;
+    private final int maxFps;
+    private final int deadlineMs;
     private final AnswerMessages messages;
     private final GatewayMetrics metrics;
     private final Set<Session> viewers = ConcurrentHashMap.newKeySet();
     private final Map<Long, Pending> pending = new LinkedHashMap<>();
     private Session camera;
+    /** Set by the camera's first frame, whose settings are the top of its ladder. */
+    private AdaptiveQuality quality;
 
     private record Pending(long receivedNanos, CameraMetadata.Kind kind) {}
 
-    SessionHub(String sessionId, int maxFps, AnswerMessages messages, GatewayMetrics metrics, long nowNanos) {
+    SessionHub(String sessionId, int maxFps, int deadlineMs, AnswerMessages messages, GatewayMetrics metrics,
+            long nowNanos) {
         this.sessionId = sessionId;
         this.rate = new TokenBucket(maxFps, TimeUnit.SECONDS.toNanos(1), nowNanos);
+        this.maxFps = maxFps;
+        this.deadlineMs = deadlineMs;
         this.messages = messages;
         this.metrics = metrics;
     }
@@ -80,7 +92,45 @@ final class SessionHub {
     boolean admit(CameraMetadata frame, long nowNanos) {
         stats.received(nowNanos, frame.quality());
         metrics.received();
+        synchronized (this) {
+            if (quality == null) {
+                quality = ladderFor(frame, nowNanos);
+                stats.asked(quality.current());
+            }
+        }
         return rate.tryTake(nowNanos);
+    }
+
+    private AdaptiveQuality ladderFor(CameraMetadata frame, long nowNanos) {
+        SessionStats.Quality reported = frame.quality();
+        double fps = Math.min(maxFps, reported != null && reported.fps() > 0 ? reported.fps() : DEFAULT_FPS);
+        if (frame.kind() == CameraMetadata.Kind.LANDMARKS) {
+            return AdaptiveQuality.forLandmarks(fps, deadlineMs, nowNanos);
+        }
+        double jpegQuality = reported != null && reported.jpegQuality() > 0 ? reported.jpegQuality()
+                : DEFAULT_JPEG_QUALITY;
+        return AdaptiveQuality.forJpeg(fps, jpegQuality, deadlineMs, nowNanos);
+    }
+
+    /**
+     * Feeds one frame's fate to the session's quality ladder; a change goes to the camera. A frame
+     * dropped for reasons time has nothing to do with (invalid, a failed model) says nothing.
+     */
+    private void judge(Pending frame, boolean answered, long nowNanos) {
+        Optional<AdaptiveQuality.Change> change;
+        synchronized (this) {
+            if (quality == null) {
+                return;
+            }
+            change = quality.outcome(answered, (nowNanos - frame.receivedNanos) / 1e6, frame.receivedNanos, nowNanos);
+            change.ifPresent(c -> stats.asked(c.setting()));
+        }
+        change.ifPresent(c -> sendToCamera(messages.quality(c), null));
+    }
+
+    private static boolean forWantOfTime(DropReason reason) {
+        return reason == DropReason.LATE_ON_ARRIVAL || reason == DropReason.DEADLINE_EXCEEDED
+                || reason == DropReason.OVERLOADED || reason == DropReason.STALE;
     }
 
     synchronized void sent(long seq, CameraMetadata.Kind kind, long nowNanos) {
@@ -122,11 +172,15 @@ final class SessionHub {
         }
         double rttMs = frame == null ? 0 : (nowNanos - frame.receivedNanos) / 1e6;
         sendToCamera(messages.coordinates(answer, rttMs), null);
+        if (frame != null && frame.kind == CameraMetadata.Kind.LANDMARKS) {
+            judge(frame, true, nowNanos);
+        }
     }
 
     void onAnnotated(AnnotatedFrame answer, long nowNanos) {
+        Pending frame;
         synchronized (this) {
-            Pending frame = pending.remove(answer.getSequence());
+            frame = pending.remove(answer.getSequence());
             if (frame != null) {
                 stats.answered(nowNanos, nowNanos - frame.receivedNanos);
                 metrics.answered(nowNanos - frame.receivedNanos);
@@ -138,16 +192,24 @@ final class SessionHub {
         for (Session viewer : viewers) {
             send(viewer, header, jpeg);
         }
+        if (frame != null) {
+            judge(frame, true, nowNanos);
+        }
     }
 
-    void onDropped(DroppedFrame drop) {
+    void onDropped(DroppedFrame drop, long nowNanos) {
+        Pending frame;
         synchronized (this) {
-            if (pending.remove(drop.getSequence()) != null) {
+            frame = pending.remove(drop.getSequence());
+            if (frame != null) {
                 stats.dropped(drop.getReason().name());
                 metrics.dropped(drop.getReason().name());
             }
         }
         sendToCamera(messages.dropped(drop), null);
+        if (frame != null && forWantOfTime(drop.getReason())) {
+            judge(frame, false, nowNanos);
+        }
     }
 
     /** Pings the camera socket and every viewer: the peer's pong keeps a quiet socket from timing out. */

@@ -10,12 +10,14 @@ final class SessionRegistry {
 
     private final ConcurrentMap<String, SessionHub> sessions = new ConcurrentHashMap<>();
     private final int maxSessionFps;
+    private final int deadlineMs;
     private final AnswerMessages messages;
     private final LongSupplier nanoTime;
     private final GatewayMetrics metrics;
 
-    SessionRegistry(int maxSessionFps, AnswerMessages messages, LongSupplier nanoTime) {
+    SessionRegistry(int maxSessionFps, int deadlineMs, AnswerMessages messages, LongSupplier nanoTime) {
         this.maxSessionFps = maxSessionFps;
+        this.deadlineMs = deadlineMs;
         this.messages = messages;
         this.nanoTime = nanoTime;
         this.metrics = new GatewayMetrics(this::cameras, this::viewers);
@@ -35,8 +37,8 @@ final class SessionRegistry {
     SessionHub join(String sessionId, Predicate<SessionHub> attach) {
         SessionHub[] joined = new SessionHub[1];
         sessions.compute(sessionId, (id, current) -> {
-            SessionHub hub = current != null ? current : new SessionHub(id, maxSessionFps, messages, metrics,
-                    nanoTime.getAsLong());
+            SessionHub hub = current != null ? current : new SessionHub(id, maxSessionFps, deadlineMs, messages,
+                    metrics, nanoTime.getAsLong());
             if (attach.test(hub)) {
                 joined[0] = hub;
             }

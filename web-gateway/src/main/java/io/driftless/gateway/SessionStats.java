@@ -9,7 +9,8 @@ import org.HdrHistogram.Histogram;
 /**
  * What one session's stats endpoint reports, as this instance saw it: frames in and out, round
  * trips from the gateway's receipt of a frame to the answer going out, drops by reason (the
- * job's and the gateway's own refusals) and the quality the page last reported. Thread-safe.
+ * job's and the gateway's own refusals), the quality the page last reported and the quality the
+ * gateway last asked for. Thread-safe.
  */
 final class SessionStats {
 
@@ -25,6 +26,7 @@ final class SessionStats {
     private long dropped;
     private long refused;
     private Quality quality = Quality.UNKNOWN;
+    private AdaptiveQuality.Setting asked;
 
     /** The capture settings the page says it uses. */
     record Quality(double fps, double jpegQuality, int width, int height) {
@@ -33,7 +35,8 @@ final class SessionStats {
 
     /** A read-out, for the stats endpoint. */
     record Snapshot(long received, long answered, long dropped, long refused, double fpsIn, double fpsOut,
-            double rttP50Ms, double rttP95Ms, double onTimeRatio, Map<String, Long> dropsByReason, Quality quality) {}
+            double rttP50Ms, double rttP95Ms, double onTimeRatio, Map<String, Long> dropsByReason, Quality quality,
+            AdaptiveQuality.Setting asked) {}
 
     synchronized void received(long nowNanos, Quality reported) {
         received++;
@@ -49,6 +52,11 @@ final class SessionStats {
         outTimes.addLast(nowNanos);
         trim(outTimes, nowNanos);
         rttMicros.recordValue(Math.min(rttMicros.getHighestTrackableValue(), Math.max(0, rttNanos / 1000)));
+    }
+
+    /** The capture settings the gateway last asked the camera for. */
+    synchronized void asked(AdaptiveQuality.Setting setting) {
+        asked = setting;
     }
 
     /** A frame the job dropped, by its reason. */
@@ -72,7 +80,7 @@ final class SessionStats {
                 rttMicros.getTotalCount() == 0 ? 0 : rttMicros.getValueAtPercentile(95) / 1000.0,
                 // the job drops every frame that misses its deadline, so an answer is an on-time frame
                 decided == 0 ? 0 : (double) answered / decided,
-                new TreeMap<>(dropsByReason), quality);
+                new TreeMap<>(dropsByReason), quality, asked);
     }
 
     private static void trim(ArrayDeque<Long> times, long nowNanos) {

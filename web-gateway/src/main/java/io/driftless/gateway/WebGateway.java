@@ -60,7 +60,8 @@ public final class WebGateway implements AutoCloseable {
     public static WebGateway start(GatewayConfig config) throws Exception {
         LongSupplier nanoTime = System::nanoTime;
         ObjectMapper json = new ObjectMapper();
-        SessionRegistry sessions = new SessionRegistry(config.maxSessionFps, new AnswerMessages(json), nanoTime);
+        SessionRegistry sessions = new SessionRegistry(config.maxSessionFps, config.effectiveDeadlineMs(),
+                new AnswerMessages(json), nanoTime);
         FramePublisher frames = new FramePublisher(config);
         ReplyReader replies;
         try {

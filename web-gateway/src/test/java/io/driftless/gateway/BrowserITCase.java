@@ -121,7 +121,14 @@ class BrowserITCase {
         assertThat(gatewayStats.get("answered").asLong()).isGreaterThanOrEqualTo(answered);
         assertThat(gatewayStats.get("answered").asLong() + gatewayStats.get("dropped").asLong()
                 + gatewayStats.get("refused").asLong()).isLessThanOrEqualTo(gatewayStats.get("framesIn").asLong());
-        assertThat(gatewayStats.path("quality").path("fps").asDouble()).isEqualTo(10);
+        // the gateway sets the page's capture rate, starting from the page's own 10 fps; a busy
+        // machine may have had it lowered, and the page captures at what it was last told
+        List<Number> asked = (List<Number>) browser.executeScript(
+                "return window.driftless.qualityChanges.map(c => c.fps)");
+        double pageFps = ((Number) browser.executeScript("return window.driftless.quality.fps")).doubleValue();
+        assertThat(pageFps).isEqualTo(asked.isEmpty() ? 10 : asked.get(asked.size() - 1).doubleValue());
+        assertThat(gatewayStats.path("quality").path("fps").asDouble()).isBetween(5.0, 10.0);
+        System.out.printf("browser: the gateway asked for %s fps%n", asked);
 
         String viewUrl = (String) browser.executeScript("return window.driftless.viewUrl");
         browser.switchTo().newWindow(WindowType.TAB);
@@ -180,9 +187,11 @@ class BrowserITCase {
     }
 
     @SuppressWarnings("unchecked")
+    /** The anchor in the camera's pixels: the frame it came from may have been sent scaled down. */
     private List<Number> anchor(String name) {
-        return (List<Number>) ((JavascriptExecutor) browser)
-                .executeScript("return window.driftless.overlay.anchors['" + name + "']");
+        return (List<Number>) ((JavascriptExecutor) browser).executeScript("const o = window.driftless.overlay;"
+                + " const scale = document.getElementById('video').videoWidth / o.width;"
+                + " return o.anchors['" + name + "'].map(v => v * scale)");
     }
 
     private void screenshot(String name) throws Exception {

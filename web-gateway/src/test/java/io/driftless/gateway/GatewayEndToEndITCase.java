@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -332,6 +333,36 @@ class GatewayEndToEndITCase {
                 .as("in = answered + dropped + refused, on the Prometheus endpoint").isEqualTo(sent);
         assertThat(metrics.get("driftless_gateway_round_trip_seconds_count"))
                 .isEqualTo(metrics.get("driftless_gateway_frames_answered_total"));
+    }
+
+    @Test
+    void asksTheCameraForFewerFramesWhileItsFramesMissTheirDeadline() throws Exception {
+        startJob();
+        // no frame makes a 1 ms deadline: the job drops each one for want of time
+        WebGateway gateway = gateway("it-quality", builder -> builder.deadlineMs(1));
+        GatewayApi api = new GatewayApi(gateway.uri());
+        CreatedSession session = api.createSession();
+        SocketClient camera = camera(api, session.cameraToken());
+
+        long seq = 0;
+        long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        while (System.nanoTime() < end) {
+            camera.sendText(landmarkMetadata(++seq));
+            Thread.sleep(33);
+        }
+        camera.await(m -> m.type().equals("quality") && m.json.get("fps").asDouble() <= 20, ANSWER_TIMEOUT,
+                "a second step down");
+
+        List<SocketClient.Message> changes = camera.messages().stream().filter(m -> m.type().equals("quality")).toList();
+        assertThat(changes).extracting(m -> m.json.get("fps").asDouble()).startsWith(24.0, 20.0).isSortedAccordingTo(
+                Comparator.reverseOrder());
+        assertThat(changes).allSatisfy(m -> assertThat(m.json.get("reason").asText())
+                .endsWith("% of frames on time over the last second"));
+        JsonNode stats = api.stats(session);
+        assertThat(stats.path("dropsByReason").path("LATE_ON_ARRIVAL").asLong()
+                + stats.path("dropsByReason").path("DEADLINE_EXCEEDED").asLong()).isPositive();
+        assertThat(stats.path("askedQuality").path("fps").asDouble())
+                .isEqualTo(changes.get(changes.size() - 1).json.get("fps").asDouble());
     }
 
     /** The gateway's Prometheus endpoint: each sample's name with its labels, and its value. */
