@@ -1,5 +1,6 @@
 package io.driftless.gateway;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -52,6 +53,9 @@ public final class GatewayConfig {
      * socket three times as often, so a viewer waiting for frames or a paused camera stays.
      */
     public final Duration idleTimeout;
+    /** PEM certificate chain and private key to serve HTTPS and WSS with; both null: plain HTTP. */
+    public final Path tlsCertificate;
+    public final Path tlsKey;
 
     private GatewayConfig(Builder b) {
         this.bindHost = b.bindHost;
@@ -70,6 +74,13 @@ public final class GatewayConfig {
         this.allowedOrigins = b.allowedOrigins;
         this.deadlineMs = b.deadlineMs;
         this.idleTimeout = b.idleTimeout;
+        this.tlsCertificate = b.tlsCertificate;
+        this.tlsKey = b.tlsKey;
+    }
+
+    /** Whether the gateway serves HTTPS and WSS (on {@link #port}) instead of HTTP and WS. */
+    public boolean tls() {
+        return tlsCertificate != null;
     }
 
     public static Builder builder() {
@@ -104,6 +115,8 @@ public final class GatewayConfig {
         private List<String> allowedOrigins = List.of();
         private int deadlineMs = 0;
         private Duration idleTimeout = Duration.ofSeconds(60);
+        private Path tlsCertificate;
+        private Path tlsKey;
 
         private Builder() {}
 
@@ -209,6 +222,20 @@ public final class GatewayConfig {
                 throw new IllegalArgumentException("idle timeout must be at least 1 s, got " + timeout);
             }
             this.idleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Serves HTTPS and WSS with this PEM certificate chain (leaf first) and its unencrypted
+         * private key; checked now, so that a wrong file fails the start with its name.
+         */
+        public Builder tls(Path certificateChain, Path privateKey) {
+            if (certificateChain == null || privateKey == null) {
+                throw new IllegalArgumentException("TLS needs both a certificate chain and its private key");
+            }
+            GatewayTls.fromPem(certificateChain, privateKey);
+            this.tlsCertificate = certificateChain;
+            this.tlsKey = privateKey;
             return this;
         }
 

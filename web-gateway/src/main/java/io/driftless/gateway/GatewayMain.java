@@ -85,6 +85,15 @@ public final class GatewayMain implements Callable<Integer> {
                     + " (repeatable). The gateway's own origin is always allowed.")
     List<String> allowedOrigins = List.of();
 
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+            description = "Certificate chain, leaf first; with --tls-key turns HTTPS and WSS on. Browsers let a"
+                    + " page use the camera only on https:// or localhost.")
+    Path tlsCertificate;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Unencrypted private key of --tls-cert"
+            + " (PKCS#8, or the traditional RSA/EC form).")
+    Path tlsKey;
+
     @Option(names = "--deadline", defaultValue = "0", paramLabel = "MS",
             description = "Capture-to-answer budget each frame carries; 0: the job's default (default: ${DEFAULT-VALUE}).")
     int deadlineMs;
@@ -124,6 +133,9 @@ public final class GatewayMain implements Callable<Integer> {
         if (instanceId != null) {
             builder.instanceId(instanceId);
         }
+        if (tlsCertificate != null || tlsKey != null) {
+            builder.tls(tlsCertificate, tlsKey);
+        }
         return builder.build();
     }
 
@@ -131,8 +143,8 @@ public final class GatewayMain implements Callable<Integer> {
     public Integer call() throws Exception {
         GatewayConfig config = config();
         try (WebGateway gateway = WebGateway.start(config)) {
-            System.out.printf("driftless gateway %s on http://localhost:%d/ (frames to %s, answers from %s.*, %s)%n",
-                    config.instanceId, gateway.port(), config.framesTopic, config.replyTo(), config.tokenKey);
+            System.out.printf("driftless gateway %s on %s (frames to %s, answers from %s.*, %s)%n",
+                    config.instanceId, gateway.uri(), config.framesTopic, config.replyTo(), config.tokenKey);
             if (gateway.metricsPort() >= 0) {
                 System.out.printf("metrics on http://localhost:%d/metrics%n", gateway.metricsPort());
             }

@@ -11,10 +11,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.resource.ResourceFactory;
@@ -46,10 +51,12 @@ public final class WebGateway implements AutoCloseable {
     private final ReplyReader replies;
     private final HTTPServer metrics;
     private final ScheduledExecutorService keepAlive;
+    private final boolean tls;
 
     private WebGateway(Server server, FramePublisher frames, ReplyReader replies, HTTPServer metrics,
-            ScheduledExecutorService keepAlive) {
+            ScheduledExecutorService keepAlive, boolean tls) {
         this.server = server;
+        this.tls = tls;
         this.frames = frames;
         this.replies = replies;
         this.metrics = metrics;
@@ -73,7 +80,7 @@ public final class WebGateway implements AutoCloseable {
         GatewayContext gateway = new GatewayContext(config, json,
                 new SessionTokens(config.tokenKey, config.tokenLifetime, Clock.systemUTC()), sessions, frames, nanoTime);
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        ServerConnector connector = config.tls() ? tlsConnector(server, config) : new ServerConnector(server);
         connector.setHost(config.bindHost);
         connector.setPort(config.port);
         server.addConnector(connector);
@@ -99,7 +106,17 @@ public final class WebGateway implements AutoCloseable {
         });
         long pingMillis = config.idleTimeout.toMillis() / 3;
         keepAlive.scheduleWithFixedDelay(sessions::pingAll, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
-        return new WebGateway(server, frames, replies, metrics, keepAlive);
+        return new WebGateway(server, frames, replies, metrics, keepAlive, config.tls());
+    }
+
+    /** HTTPS and WSS: requests carry the https scheme, so the links the API hands out do too. */
+    private static ServerConnector tlsConnector(Server server, GatewayConfig config) {
+        HttpConfiguration https = new HttpConfiguration();
+        https.addCustomizer(new SecureRequestCustomizer());
+        return new ServerConnector(server,
+                new SslConnectionFactory(GatewayTls.fromPem(config.tlsCertificate, config.tlsKey),
+                        HttpVersion.HTTP_1_1.asString()),
+                new HttpConnectionFactory(https));
     }
 
     private static Handler handlers(Server server, GatewayContext gateway) {
@@ -176,9 +193,9 @@ public final class WebGateway implements AutoCloseable {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
-    /** The gateway's address on this machine, e.g. {@code http://localhost:8080/}. */
+    /** The gateway's address on this machine, e.g. {@code http://localhost:8080/} ({@code https} with TLS). */
     public URI uri() {
-        return URI.create("http://localhost:" + port() + "/");
+        return URI.create((tls ? "https" : "http") + "://localhost:" + port() + "/");
     }
 
     /** The port Prometheus scrapes {@code /metrics} on, or -1 when the configuration asked for none. */

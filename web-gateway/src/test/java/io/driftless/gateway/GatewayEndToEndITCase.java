@@ -1,11 +1,13 @@
 package io.driftless.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftless.gateway.testutils.GatewayApi;
 import io.driftless.gateway.testutils.GatewayApi.CreatedSession;
+import io.driftless.gateway.testutils.SelfSignedTls;
 import io.driftless.gateway.testutils.SocketClient;
 import io.driftless.job.DriftlessJob;
 import io.driftless.job.JobConfig;
@@ -14,10 +16,13 @@ import io.driftless.job.testutils.FaceFrames;
 import io.driftless.job.testutils.JobUnderTest;
 import io.driftless.proto.Landmarks;
 import io.driftless.proto.Point;
+import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,12 +40,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
+import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The browser path end to end without a browser: two gateway instances on one broker in front of
@@ -365,10 +373,49 @@ class GatewayEndToEndITCase {
                 .isEqualTo(changes.get(changes.size() - 1).json.get("fps").asDouble());
     }
 
+    @Test
+    void servesThePagesTheApiAndTheSocketsOverTlsAndNothingInPlainText(@TempDir Path dir) throws Exception {
+        SelfSignedTls certificate = SelfSignedTls.create(dir, "EC");
+        WebGateway gateway = gateway("it-tls", builder -> builder.tls(certificate.certificate, certificate.key));
+        assertThat(gateway.uri().getScheme()).isEqualTo("https");
+        GatewayApi api = new GatewayApi(gateway.uri(), certificate.clientContext());
+
+        HttpResponse<String> page = HttpClient.newBuilder().sslContext(certificate.clientContext()).build().send(
+                HttpRequest.newBuilder(gateway.uri().resolve("/stream.html")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        CreatedSession session = api.createSession();
+        assertThat(session.body().get("cameraUrl").asText()).startsWith("https://localhost:" + gateway.port() + "/");
+
+        org.eclipse.jetty.client.HttpClient tlsHttp =
+                new org.eclipse.jetty.client.HttpClient(new HttpClientTransportDynamic(clientConnector(certificate)));
+        WebSocketClient wss = new WebSocketClient(tlsHttp);
+        wss.start();
+        try {
+            SocketClient camera = SocketClient.open(wss, api.socket(WebGateway.CAMERA_PATH, session.cameraToken()), null);
+            camera.sendText("{\"seq\": 1}");
+            SocketClient.Message refused = camera.await(m -> m.type().equals("refused"), ANSWER_TIMEOUT,
+                    "the refusal of a malformed frame, over WSS");
+            assertThat(refused.json.get("reason").asText()).isEqualTo("METADATA");
+            camera.close();
+        } finally {
+            wss.stop();
+        }
+
+        URI plain = URI.create("http://localhost:" + gateway.port() + "/stream.html");
+        assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(plain).build(),
+                HttpResponse.BodyHandlers.ofString())).as("plain HTTP on the TLS port").isInstanceOf(IOException.class);
+    }
+
+    private static ClientConnector clientConnector(SelfSignedTls certificate) {
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(certificate.jettyClient());
+        return connector;
+    }
+
     /** The gateway's Prometheus endpoint: each sample's name with its labels, and its value. */
     private static Map<String, Double> scrape(WebGateway gateway) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + gateway.metricsPort() + "/metrics")).build(),
+                URI.create("http://127.0.0.1:" + gateway.metricsPort() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         Map<String, Double> samples = new HashMap<>();
@@ -417,7 +464,7 @@ class GatewayEndToEndITCase {
         assertThat(socket.closeReason()).isEqualTo(reason);
     }
 
-    private void assertThatUpgradeFails(java.net.URI uri, String origin) {
+    private void assertThatUpgradeFails(URI uri, String origin) {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> SocketClient.open(sockets, uri, origin))
                 .hasMessageContaining("403");
     }

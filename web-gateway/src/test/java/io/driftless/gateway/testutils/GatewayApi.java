@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /** The gateway's HTTP API, as a page calls it. */
 public final class GatewayApi {
@@ -19,11 +20,21 @@ public final class GatewayApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
     private final URI base;
 
     public GatewayApi(URI base) {
+        this(base, HttpClient.newBuilder());
+    }
+
+    /** For a gateway serving HTTPS with a certificate {@code tls} trusts. */
+    public GatewayApi(URI base, SSLContext tls) {
+        this(base, HttpClient.newBuilder().sslContext(tls));
+    }
+
+    private GatewayApi(URI base, HttpClient.Builder http) {
         this.base = base;
+        this.http = http.connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     public Reply post(String path) throws Exception {
@@ -56,9 +67,10 @@ public final class GatewayApi {
         return reply.body();
     }
 
-    /** The socket address of {@code path} with {@code token}. */
+    /** The socket address of {@code path} with {@code token}: WSS when the gateway serves HTTPS. */
     public URI socket(String path, String token) {
-        return URI.create("ws://" + base.getAuthority() + path + "?token=" + token);
+        String scheme = base.getScheme().equals("https") ? "wss" : "ws";
+        return URI.create(scheme + "://" + base.getAuthority() + path + "?token=" + token);
     }
 
     private Reply send(HttpRequest.Builder request) throws Exception {
