@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
@@ -32,7 +33,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The streamer and viewer pages in a real browser: Debian's Chromium, headless, whose fake
- * camera plays a video of the face photo, in front of the gateway, the broker and the real job.
+ * camera plays a video of the face photo swaying left and right, in front of the gateway, the
+ * broker and the real job.
  * Screenshots of both pages go to {@code target/}, or to {@code docs/img/} with
  * {@code -Ddriftless.docs.write=true}.
  */
@@ -42,6 +44,9 @@ class BrowserITCase {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(120);
     private static final int ANSWERS = 10;
+    /** The fake camera's face sways this far either side of its centre, once per this many frames. */
+    private static final double SWAY_PX = 40;
+    private static final int SWAY_FRAMES = 30;
 
     @RegisterExtension
     static final EndToEndCluster CLUSTER = EndToEndCluster.builder().build();
@@ -79,10 +84,19 @@ class BrowserITCase {
                 .deadlineMs(1_000)
                 .build());
 
-        // the face in the middle, so that the ears standing on it stay in the picture
-        FaceFrames.Shot shot = FaceFrames.shot(1.0, 90, 60);
-        double[] face = shot.faceBox();
-        Path video = FakeCamera.write(temp.resolve("face.y4m"), shot.jpeg(), 30, 30);
+        // the face near the middle, so that the ears standing on it stay in the picture, swaying
+        // left and right, 80 px from end to end once a second: the filter must follow it
+        List<FaceFrames.Shot> shots = new ArrayList<>();
+        for (int i = 0; i < SWAY_FRAMES; i++) {
+            shots.add(FaceFrames.shot(1.0, 90 + SWAY_PX * Math.sin(2 * Math.PI * i / SWAY_FRAMES), 60));
+        }
+        // wherever the face was when the answered frame was captured
+        double[] face = shots.get(0).faceBox().clone();
+        for (FaceFrames.Shot shot : shots) {
+            face[0] = Math.min(face[0], shot.faceBox()[0]);
+            face[2] = Math.max(face[2], shot.faceBox()[2]);
+        }
+        Path video = FakeCamera.write(temp.resolve("face.y4m"), shots.stream().map(FaceFrames.Shot::jpeg).toList(), 30);
         browser = chromium(video);
         String base = "http://127.0.0.1:" + gateway.port() + "/";
         browser.get(base + "stream.html?fps=10");
@@ -104,11 +118,13 @@ class BrowserITCase {
         assertThat(leftEar.get(1).doubleValue()).as("ear tips above the bridge").isLessThan(by);
         double centreX = (face[0] + face[2]) / 2;
         double error = Math.abs(bx - centreX);
+        double followed = awaitBridgeSpread(SWAY_PX / 2);
         System.out.printf("browser: %d frames sent, %s answered, %s dropped %s, %s refused; bridge at (%.1f, %.1f),"
-                        + " %.1f px from the face box's centre line; page round trip p50 %.1f ms%n",
+                        + " %.1f px from the swaying face's centre line, moving %.1f px with it; page round trip"
+                        + " p50 %.1f ms%n",
                 ((Number) stats.get("sent")).longValue(), answered, stats.get("dropped"), stats.get("dropsByReason"),
                 stats.get("refused"),
-                bx, by, error, ((Number) browser.executeScript(
+                bx, by, error, followed, ((Number) browser.executeScript(
                         "return percentile(window.driftless.rttMs, 50)")).doubleValue());
         screenshot("web-streamer.png");
 
@@ -158,6 +174,28 @@ class BrowserITCase {
     }
 
     /** Polls the page until {@code expression} reaches {@code atLeast}, failing with the page's state. */
+    /**
+     * Watches the filter's bridge anchor as answers come until it has been drawn at two places at
+     * least {@code px} apart: a filter that follows the swaying face, not one stuck where it
+     * first was. @return how far apart
+     */
+    private double awaitBridgeSpread(double px) {
+        double[] seen = {Double.MAX_VALUE, -Double.MAX_VALUE};
+        try {
+            return Awaitility.await("the filter following the face").atMost(PAGE_TIMEOUT).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        double x = anchor("glasses_bridge").get(0).doubleValue();
+                        seen[0] = Math.min(seen[0], x);
+                        seen[1] = Math.max(seen[1], x);
+                        return seen[1] - seen[0];
+                    }, spread -> spread >= px);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the filter's bridge stayed within " + (seen[1] - seen[0]) + " px while the face"
+                    + " swayed " + 2 * SWAY_PX + " px; page state: " + pageState(), e);
+        }
+    }
+
     private long await(String expression, long atLeast) {
         try {
             // polled on this thread: the driver is the test's

@@ -7,31 +7,47 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
- * A video Chromium plays as its camera ({@code --use-file-for-fake-video-capture}): a Y4M file
- * (raw YUV 4:2:0, BT.601 full range) of one picture repeated, so that every frame the page
- * captures has its face where the test knows it is.
+ * A video Chromium plays as its camera ({@code --use-file-for-fake-video-capture}, which loops
+ * it): a Y4M file (raw YUV 4:2:0, BT.601 full range) of the test's pictures in order, so that the
+ * face moves where the test put it, frame by frame.
  */
 public final class FakeCamera {
 
     private FakeCamera() {}
 
-    /** Writes {@code frames} frames of {@code jpeg} at {@code fps} to {@code file}. */
-    public static Path write(Path file, byte[] jpeg, int frames, int fps) throws IOException {
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(jpeg));
+    /** Writes {@code pictures} (JPEGs of one size), one frame each, at {@code fps} to {@code file}. */
+    public static Path write(Path file, List<byte[]> pictures, int fps) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < pictures.size(); i++) {
+                BufferedImage image = ImageIO.read(new ByteArrayInputStream(pictures.get(i)));
+                if (i == 0) {
+                    out.write(("YUV4MPEG2 W" + image.getWidth() + " H" + image.getHeight() + " F" + fps
+                            + ":1 Ip A1:1 C420jpeg\n").getBytes(StandardCharsets.US_ASCII));
+                }
+                out.write("FRAME\n".getBytes(StandardCharsets.US_ASCII));
+                out.write(yuv420(image));
+            }
+        }
+        return file;
+    }
+
+    private static byte[] yuv420(BufferedImage image) {
         int width = image.getWidth();
         int height = image.getHeight();
-        byte[] y = new byte[width * height];
-        byte[] u = new byte[(width / 2) * (height / 2)];
-        byte[] v = new byte[u.length];
+        int chroma = (width / 2) * (height / 2);
+        byte[] yuv = new byte[width * height + 2 * chroma];
         for (int row = 0; row < height; row++) {
             for (int col = 0; col < width; col++) {
                 int rgb = image.getRGB(col, row);
-                y[row * width + col] = (byte) clamp(0.299 * r(rgb) + 0.587 * g(rgb) + 0.114 * b(rgb));
+                yuv[row * width + col] = (byte) clamp(0.299 * r(rgb) + 0.587 * g(rgb) + 0.114 * b(rgb));
             }
         }
+        int u = width * height;
+        int v = u + chroma;
         for (int row = 0; row < height / 2; row++) {
             for (int col = 0; col < width / 2; col++) {
                 double r = 0;
@@ -45,21 +61,12 @@ public final class FakeCamera {
                         b += b(rgb) / 4.0;
                     }
                 }
-                u[row * (width / 2) + col] = (byte) clamp(128 - 0.168736 * r - 0.331264 * g + 0.5 * b);
-                v[row * (width / 2) + col] = (byte) clamp(128 + 0.5 * r - 0.418688 * g - 0.081312 * b);
+                int at = row * (width / 2) + col;
+                yuv[u + at] = (byte) clamp(128 - 0.168736 * r - 0.331264 * g + 0.5 * b);
+                yuv[v + at] = (byte) clamp(128 + 0.5 * r - 0.418688 * g - 0.081312 * b);
             }
         }
-        try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(("YUV4MPEG2 W" + width + " H" + height + " F" + fps + ":1 Ip A1:1 C420jpeg\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            for (int i = 0; i < frames; i++) {
-                out.write("FRAME\n".getBytes(StandardCharsets.US_ASCII));
-                out.write(y);
-                out.write(u);
-                out.write(v);
-            }
-        }
-        return file;
+        return yuv;
     }
 
     private static int r(int rgb) {
