@@ -140,6 +140,7 @@ class ImageModelITCase {
             assertThat(frame.getDetectionsList()).as("objects in %s", e.getKey()).singleElement()
                     .satisfies(d -> {
                         assertThat(d.getLabel()).isEqualTo(expectedLabel(e.getKey()));
+                        assertThat(d.getClassId()).isEqualTo(LABELS.indexOf(expectedLabel(e.getKey())));
                         assertThat(d.getScore()).isCloseTo(LETTERBOXED_MEAN, within(0.01f));
                         assertBox(d);
                     });
