@@ -58,21 +58,8 @@ final class ServedImageModel implements ServedModel {
     }
 
     private InferResponse response(Frame frame, Inference<ImageModelAnalysis> result, long receivedMicros) {
-        long queueUs = result.startMicros() > 0 ? result.startMicros() - receivedMicros : 0;
-        long computeUs = result.endMicros() - result.startMicros();
-        return switch (result.status()) {
-            case OK -> InferResponse.newBuilder()
-                    .setAnnotated(annotated(frame, result.result(), result.batchSize()))
-                    .setQueueUs(queueUs)
-                    .setComputeUs(computeUs)
-                    .setBatchSize(result.batchSize())
-                    .build();
-            case EXPIRED -> ServedModel.dropped(frame, DropReason.LATE_ON_ARRIVAL, result.detail(), queueUs, 0, 0);
-            case OVERLOADED -> ServedModel.dropped(frame, DropReason.OVERLOADED, result.detail(), 0, 0, 0);
-            case FAILED -> ServedModel.dropped(frame, DropReason.INFERENCE_FAILED, result.detail(), queueUs, computeUs,
-                    result.batchSize());
-            case INVALID -> ServedModel.dropped(frame, DropReason.INVALID, result.detail(), 0, 0, 0);
-        };
+        return ServedModel.response(frame, result, receivedMicros,
+                (response, analysis) -> response.setAnnotated(annotated(frame, analysis, result.batchSize())));
     }
 
     private AnnotatedFrame annotated(Frame frame, ImageModelAnalysis analysis, int batchSize) {
