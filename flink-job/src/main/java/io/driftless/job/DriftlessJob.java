@@ -132,20 +132,21 @@ public final class DriftlessJob {
     }
 
     /**
-     * The model of image frames: a user's image model when {@link JobConfig#imageModel} names one,
-     * else the face model (detector, then pose of the first face) where {@link JobConfig#inferenceBackend} says.
+     * The model of image frames where {@link JobConfig#inferenceBackend} says: a user's image
+     * model when {@link JobConfig#imageModel} names one, else the face model (detector, then pose
+     * of the first face).
      */
     public static FrameInferenceFactory faceInference(JobConfig config) {
-        if (config.imageModel != null) {
-            return new OnnxImageModelInferenceFactory(config.imageModel,
-                    runnerOptions(config, config.maxImageBatchSize), config.inputLimits.jpegLimits(),
-                    config.imageThreads, config.annotatedQuality);
-        }
         return switch (config.inferenceBackend) {
-            case IN_PROCESS -> new OnnxFaceInferenceFactory(config.faceModel, config.poseModel,
-                    runnerOptions(config, config.maxImageBatchSize), config.inputLimits.jpegLimits(),
-                    config.imageThreads, config.annotatedQuality);
-            case REMOTE -> RemoteInferenceFactory.builder(config.inferenceTarget, FaceDetectionAdapter.MODEL_NAME)
+            case IN_PROCESS -> config.imageModel != null
+                    ? new OnnxImageModelInferenceFactory(config.imageModel,
+                            runnerOptions(config, config.maxImageBatchSize), config.inputLimits.jpegLimits(),
+                            config.imageThreads, config.annotatedQuality)
+                    : new OnnxFaceInferenceFactory(config.faceModel, config.poseModel,
+                            runnerOptions(config, config.maxImageBatchSize), config.inputLimits.jpegLimits(),
+                            config.imageThreads, config.annotatedQuality);
+            case REMOTE -> RemoteInferenceFactory.builder(config.inferenceTarget,
+                            config.imageModel != null ? config.imageModel : FaceDetectionAdapter.MODEL_NAME)
                     .tls(config.inferenceTls)
                     .streamsPerServer(config.inferenceStreamsPerServer)
                     .inFlightLimit(config.inferenceInFlightLimit)

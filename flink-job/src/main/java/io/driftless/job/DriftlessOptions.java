@@ -119,8 +119,9 @@ public final class DriftlessOptions {
             .withDescription("A folder holding a user's own image model for image frames, in place of the face"
                     + " detector: a YOLO-layout object detector or a classifier, its ONNX file beside a"
                     + " model.properties descriptor (see docs/bring-your-own-model.md). It must exist on every"
-                    + " TaskManager; it is checked against its descriptor when the job starts. In-process only."
-                    + " Short form: --model.");
+                    + " TaskManager; it is checked against its descriptor when the job starts. With remote"
+                    + " inference, the name the inference server serves the model under instead (the server's"
+                    + " --image-model loads the folder). Short form: --model.");
 
     public static final ConfigOption<InferenceBackend> INFERENCE_BACKEND = key(PREFIX + "inference.backend")
             .enumType(InferenceBackend.class)

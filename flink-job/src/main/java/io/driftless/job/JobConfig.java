@@ -54,7 +54,10 @@ public final class JobConfig implements Serializable {
     public final Duration maxDeadline;
     public final String poseModel;
     public final String faceModel;
-    /** The folder of a user's image model serving image frames instead of the face detector; null for none. */
+    /**
+     * A user's image model serving image frames instead of the face detector, null for none: its
+     * folder in-process, the name the inference server serves it under with remote inference.
+     */
     public final String imageModel;
     public final InferenceBackend inferenceBackend;
     /** The remote backend's servers, host:port[,host:port...]; null for in-process. */
@@ -120,7 +123,7 @@ public final class JobConfig implements Serializable {
         this.faceModel = nonBlank(conf, FACE_MODEL);
         this.inferenceBackend = conf.get(INFERENCE_BACKEND);
         this.inferenceTarget = inferenceTarget(conf, inferenceBackend);
-        this.imageModel = imageModel(conf, inferenceBackend);
+        this.imageModel = imageModel(conf);
         this.inferenceTls = inferenceTls(conf);
         this.inferenceStreamsPerServer = conf.get(INFERENCE_STREAMS_PER_SERVER);
         this.inferenceInFlightLimit = inferenceInFlightLimit(conf);
@@ -308,13 +311,8 @@ public final class JobConfig implements Serializable {
         return String.valueOf(value);
     }
 
-    private static String imageModel(ReadableConfig conf, InferenceBackend backend) {
-        String folder = conf.getOptional(IMAGE_MODEL).filter(f -> !f.isBlank()).orElse(null);
-        if (folder != null && backend == InferenceBackend.REMOTE) {
-            throw new IllegalArgumentException(IMAGE_MODEL.key() + " is set but " + INFERENCE_BACKEND.key()
-                    + " is remote: a user's image model runs in-process only");
-        }
-        return folder;
+    private static String imageModel(ReadableConfig conf) {
+        return conf.getOptional(IMAGE_MODEL).filter(f -> !f.isBlank()).orElse(null);
     }
 
     private static String inferenceTarget(ReadableConfig conf, InferenceBackend backend) {

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.driftless.inference.image.Annotator;
 import io.driftless.inference.onnx.OnnxModelBuilder;
 import io.driftless.inference.onnx.proto.Onnx.TensorProto.DataType;
+import io.driftless.inference.testutils.RunningServer;
 import io.driftless.job.testutils.EndToEndCluster;
 import io.driftless.job.testutils.FaceFrames;
 import io.driftless.job.testutils.JobUnderTest;
@@ -46,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A user's own image model selected by configuration alone, end to end: a real broker, the
- * MiniCluster, the model loaded from a folder (ONNX file, descriptor, labels) by the job. The
+ * MiniCluster, the model loaded from a folder (ONNX file, descriptor, labels) by the job, or by
+ * a real inference server the job calls. The
  * models answer from the frame's content: each class's score is the mean of one colour channel,
  * so a solid red frame is "red". Frames of known colour go in; labels, scores, boxes mapped back
  * through the letterbox and every frame's fate are checked.
@@ -128,11 +130,30 @@ class ImageModelITCase {
         return JobConfig.from(settings, Map.of());
     }
 
+    private static final String COLOUR_DETECTOR = "family = detection\nname = colours\nlabels = labels.txt\n"
+            + "detection.min-score = 0.5\n";
+
     @Test
     void aDetectorFromAModelFolderFindsTheFramesColourWhereTheModelPutsIt() throws Exception {
-        Path folder = modelFolder("family = detection\nname = colours\nlabels = labels.txt\n"
-                + "detection.min-score = 0.5\n", colourDetector());
-        Map<String, AnnotatedFrame> answered = run(config(folder));
+        Path folder = modelFolder(COLOUR_DETECTOR, colourDetector());
+        assertColoursFound(run(config(folder)));
+    }
+
+    @Test
+    void aDetectorServedByTheInferenceServerAnswersTheJobsImageFramesAsInProcess() throws Exception {
+        Path folder = modelFolder(COLOUR_DETECTOR, colourDetector());
+        try (RunningServer server = RunningServer.withImageModel(folder)) {
+            Configuration settings = CLUSTER.settings();
+            settings.set(DriftlessOptions.INFERENCE_BACKEND, DriftlessOptions.InferenceBackend.REMOTE);
+            settings.set(DriftlessOptions.INFERENCE_TARGET, server.target());
+            // remotely the job names the model the server serves; the folder is the server's
+            settings.set(DriftlessOptions.IMAGE_MODEL, "colours");
+            assertColoursFound(run(JobConfig.from(settings, Map.of())));
+        }
+    }
+
+    /** Each frame's one object is its colour, by label and class id, with the box where the model put it. */
+    private static void assertColoursFound(Map<String, AnnotatedFrame> answered) throws Exception {
         for (Map.Entry<String, AnnotatedFrame> e : answered.entrySet()) {
             AnnotatedFrame frame = e.getValue();
             assertThat(frame.getModel()).isEqualTo("colours");
@@ -140,6 +161,7 @@ class ImageModelITCase {
             assertThat(frame.getDetectionsList()).as("objects in %s", e.getKey()).singleElement()
                     .satisfies(d -> {
                         assertThat(d.getLabel()).isEqualTo(expectedLabel(e.getKey()));
+                        assertThat(d.getClassId()).isEqualTo(LABELS.indexOf(expectedLabel(e.getKey())));
                         assertThat(d.getScore()).isCloseTo(LETTERBOXED_MEAN, within(0.01f));
                         assertBox(d);
                     });

@@ -44,15 +44,17 @@ class JobConfigTest {
     }
 
     @Test
-    void aUsersImageModelIsChosenByItsFolderAndRunsInProcessOnly() {
+    void aUsersImageModelIsItsFolderInProcessAndTheNameTheServerServesRemotely() {
         assertThat(fromArgs("--bootstrap-servers", "k:1").imageModel).isNull();
         assertThat(fromArgs("--bootstrap-servers", "k:1", "--model", "/models/yolo11n").imageModel)
                 .isEqualTo("/models/yolo11n");
         assertThat(fromArgs("--bootstrap-servers", "k:1", "--model.image", "/models/resnet").imageModel)
                 .isEqualTo("/models/resnet");
-        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--model", "/models/yolo11n",
-                "--inference", "remote", "--inference-target", "localhost:50051"))
-                .hasMessageContaining("driftless.model.image is set but driftless.inference.backend is remote");
+        JobConfig remote = fromArgs("--bootstrap-servers", "k:1", "--model", "yolo11n", "--inference", "remote",
+                "--inference-target", "localhost:50051");
+        assertThat(DriftlessJob.faceInference(remote).key()).contains("|yolo11n|");
+        assertThat(DriftlessJob.faceInference(fromArgs("--bootstrap-servers", "k:1", "--inference", "remote",
+                "--inference-target", "localhost:50051")).key()).contains("|blazeface-short-range|");
     }
 
     @Test

@@ -8,11 +8,12 @@ import io.driftless.inference.server.ServerMetrics;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The gRPC inference server with the bundled models and its Prometheus endpoint, started and
- * stopped together, for the local system's remote-inference mode.
+ * The gRPC inference server with the bundled models (and a user's image model) and its
+ * Prometheus endpoint, started and stopped together, for the local system's remote-inference mode.
  */
 public final class LocalInferenceServer implements AutoCloseable {
 
@@ -26,12 +27,19 @@ public final class LocalInferenceServer implements AutoCloseable {
         this.metrics = metrics;
     }
 
-    /** Serves gRPC on {@code grpcPort} and metrics on {@code metricsPort}; both must be free. */
-    public static LocalInferenceServer start(int grpcPort, int metricsPort) throws Exception {
+    /**
+     * Serves gRPC on {@code grpcPort} and metrics on {@code metricsPort}; both must be free.
+     *
+     * @param imageModel a user's image model folder to serve beside the bundled models, or null
+     */
+    public static LocalInferenceServer start(int grpcPort, int metricsPort, Path imageModel) throws Exception {
         ServerMetrics metrics = new ServerMetrics();
         ModelCatalog models = ModelCatalog.bundled(RunnerOptions.DEFAULTS, MicroClock.system(), metrics);
         HTTPServer http = null;
         try {
+            if (imageModel != null) {
+                models = models.withImageModel(imageModel, RunnerOptions.DEFAULTS, MicroClock.system(), metrics);
+            }
             http = metrics.serve(metricsPort);
             InferenceServer server = new InferenceServer(
                     Grpc.newServerBuilderForPort(grpcPort, InsecureServerCredentials.create()),

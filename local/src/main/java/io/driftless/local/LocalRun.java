@@ -151,7 +151,7 @@ public final class LocalRun {
     @Option(names = "--model", paramLabel = "FOLDER",
             description = "Your own image model for the JPEG users' frames, in place of the face detector: a folder"
                     + " with model.onnx and model.properties (docs/bring-your-own-model.md), checked when the job"
-                    + " starts. Not with --inference remote.")
+                    + " starts. With --inference remote the inference server serves it.")
     Path imageModel;
 
     @Option(names = "--inference-port", paramLabel = "PORT", defaultValue = "50051",
@@ -190,6 +190,8 @@ public final class LocalRun {
 
     /** The --model folder's model, as the start-up lines name it; null without one. */
     private String imageModelName;
+    /** The --model folder's model's name, which the job asks the inference server for; null without one. */
+    private String servedImageModel;
     /** Set by Ctrl-C; the main thread checks it between start-up steps. */
     private volatile boolean stopping;
     private volatile SyntheticRun run;
@@ -236,14 +238,11 @@ public final class LocalRun {
             throw new IllegalArgumentException("--model " + imageModel + " is not a folder: give the folder that"
                     + " holds model.onnx and model.properties");
         }
-        if (imageModel != null && inference == InferenceBackend.REMOTE) {
-            throw new IllegalArgumentException("--model runs in-process only: the inference server does not serve"
-                    + " image models yet; leave out --inference remote");
-        }
         if (imageModel != null) {
             // the job checks it too, but only once Kafka and Flink are up: refuse a bad one first
             try {
                 ImageModel model = ModelFolder.load(imageModel);
+                servedImageModel = model.name();
                 imageModelName = model.name() + " (" + model.family().name().toLowerCase(Locale.ROOT) + ")";
             } catch (ModelFolderException e) {
                 throw new IllegalArgumentException("--model: " + e.getMessage(), e);
@@ -373,8 +372,10 @@ public final class LocalRun {
         Configuration settings = new Configuration();
         settings.set(DriftlessOptions.INFERENCE_BACKEND, inference);
         if (imageModel != null) {
-            // the TaskManagers of --task-managers run from another working directory
-            settings.set(DriftlessOptions.IMAGE_MODEL, imageModel.toAbsolutePath().toString());
+            // the TaskManagers of --task-managers run from another working directory; remotely the server
+            // loads the folder and the job names the model
+            settings.set(DriftlessOptions.IMAGE_MODEL, inference == InferenceBackend.REMOTE ? servedImageModel
+                    : imageModel.toAbsolutePath().toString());
         }
         if (inference == InferenceBackend.REMOTE) {
             settings.set(DriftlessOptions.INFERENCE_TARGET, "localhost:" + inferencePort);
@@ -384,7 +385,7 @@ public final class LocalRun {
 
     private LocalInferenceServer startInferenceServer(PrintStream out) throws Exception {
         out.println("Starting the inference server on port " + inferencePort + " ...");
-        return LocalInferenceServer.start(inferencePort, inferenceMetricsPort);
+        return LocalInferenceServer.start(inferencePort, inferenceMetricsPort, imageModel);
     }
 
     /** What the landmark users and the JPEG users (null when there are none) of one stretch of streaming sum up to. */

@@ -17,7 +17,7 @@ import io.driftless.proto.DroppedFrame;
  * <ul>
  *   <li>{@code coordinates}: {@code pose} (degrees), {@code anchors} by name as {@code [x, y]}
  *       pixels of the frame, {@code confidence}, {@code rttMs} (gateway receipt to answer);
- *   <li>{@code annotated}: {@code width}, {@code height}, {@code detections} (label, score,
+ *   <li>{@code annotated}: {@code width}, {@code height}, {@code detections} (label, classId, score,
  *       box {@code [xMin, yMin, xMax, yMax]}); the next binary message is the annotated JPEG;
  *   <li>{@code dropped}: {@code reason} (the job's drop reason) and {@code detail};
  *   <li>{@code refused}: the gateway did not forward the frame: {@code reason} ({@code RATE},
@@ -55,6 +55,7 @@ final class AnswerMessages {
         for (Detection detection : answer.getDetectionsList()) {
             ObjectNode d = detections.addObject();
             d.put("label", detection.getLabel());
+            d.put("classId", detection.getClassId());
             d.put("score", detection.getScore());
             Box box = detection.getBox();
             d.putArray("box").add(box.getXMin()).add(box.getYMin()).add(box.getXMax()).add(box.getYMax());

@@ -68,6 +68,7 @@ public class AnnotatedSerializer implements KafkaRecordSerializationSchema<Infer
             int at = i * InferenceOutcome.OBJECT_STRIDE;
             response.addDetections(Detection.newBuilder()
                     .setLabel(outcome.objectLabels[i])
+                    .setClassId(outcome.objectClassIds[i])
                     .setScore(o[at])
                     .setBox(Box.newBuilder()
                             .setXMin(o[at + 1])

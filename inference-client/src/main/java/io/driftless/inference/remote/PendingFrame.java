@@ -2,14 +2,21 @@ package io.driftless.inference.remote;
 
 import com.netflix.concurrency.limits.Limiter;
 import io.driftless.inference.face.FaceDetection;
+import io.driftless.inference.face.FaceDetectionAdapter;
 import io.driftless.inference.service.FrameEnvelope;
 import io.driftless.inference.service.InferenceOutcome;
+import io.driftless.inference.vision.ClassScore;
+import io.driftless.inference.vision.ImageAnswer;
+import io.driftless.inference.vision.ObjectDetection;
 import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.Box;
+import io.driftless.proto.Classification;
 import io.driftless.proto.Detection;
 import io.driftless.proto.DropReason;
 import io.driftless.proto.InferResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
@@ -113,11 +120,19 @@ final class PendingFrame {
         return drop;
     }
 
-    /** An image frame's answer: the annotated frame and, when a face was found, its coordinates. */
+    /**
+     * An image frame's answer: the annotated frame and, from the face model, its faces and the
+     * first face's coordinates; from a user's image model, its objects or top classes.
+     */
     private InferenceOutcome annotated(InferResponse response, long received) {
         AnnotatedFrame annotated = response.getAnnotated();
         InferenceOutcome result = answered(response, received, annotated.getModel());
         result.annotatedJpeg = annotated.getJpeg().toByteArray();
+        if (!model.equals(FaceDetectionAdapter.MODEL_NAME)) {
+            result.packAnswer(imageAnswer(annotated));
+            result.withoutPose = true;
+            return result;
+        }
         float[] detections = new float[annotated.getDetectionsCount() * InferenceOutcome.DETECTION_STRIDE];
         int at = 0;
         for (Detection detection : annotated.getDetectionsList()) {
@@ -140,6 +155,20 @@ final class PendingFrame {
             result.withoutPose = true;
         }
         return result;
+    }
+
+    private static ImageAnswer imageAnswer(AnnotatedFrame annotated) {
+        List<ObjectDetection> objects = new ArrayList<>(annotated.getDetectionsCount());
+        for (Detection d : annotated.getDetectionsList()) {
+            Box box = d.getBox();
+            objects.add(new ObjectDetection(d.getClassId(), d.getLabel(), d.getScore(), box.getXMin(), box.getYMin(),
+                    box.getXMax(), box.getYMax()));
+        }
+        List<ClassScore> classes = new ArrayList<>(annotated.getClassesCount());
+        for (Classification c : annotated.getClassesList()) {
+            classes.add(new ClassScore(c.getClassId(), c.getLabel(), c.getScore()));
+        }
+        return new ImageAnswer(objects, classes);
     }
 
     private InferenceOutcome answered(InferResponse response, long received, String answeringModel) {

@@ -4,6 +4,7 @@ import io.driftless.cli.Commands;
 import io.driftless.cli.DurationConverter;
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.onnx.RunnerOptions;
+import io.driftless.inference.vision.ModelFolderException;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
@@ -43,6 +44,13 @@ public final class InferenceServerMain implements Callable<Integer> {
             description = "Folder laid out like the project's models/ (pose/pose-v1.onnx)."
                     + " Default: the models bundled in this jar.")
     Path modelDir;
+
+    @Option(names = "--image-model", paramLabel = "FOLDER",
+            description = "A user's image model, served beside the others under the name its descriptor gives:"
+                    + " a folder with model.onnx and model.properties (a YOLO detector or a classifier; see"
+                    + " docs/bring-your-own-model.md). Checked at start; a model that does not match its"
+                    + " descriptor is refused with what differs.")
+    Path imageModel;
 
     @Option(names = "--max-batch-size", defaultValue = "64",
             description = "Most requests one model call takes (default: ${DEFAULT-VALUE}).")
@@ -93,7 +101,7 @@ public final class InferenceServerMain implements Callable<Integer> {
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
                     commandLine.getErr().println("error: " + e.getMessage());
                     // a bad setting is a usage error; anything else is the server's own failure
-                    return e instanceof IllegalArgumentException
+                    return e instanceof IllegalArgumentException || e instanceof ModelFolderException
                             ? CommandLine.ExitCode.USAGE
                             : CommandLine.ExitCode.SOFTWARE;
                 });
@@ -114,6 +122,14 @@ public final class InferenceServerMain implements Callable<Integer> {
         ModelCatalog models = modelDir == null
                 ? ModelCatalog.bundled(options, clock, metrics)
                 : ModelCatalog.fromDirectory(modelDir, options, clock, metrics);
+        if (imageModel != null) {
+            try {
+                models = models.withImageModel(imageModel, options, clock, metrics);
+            } catch (Exception e) {
+                models.close();
+                throw e;
+            }
+        }
         InferenceServer server;
         HTTPServer metricsServer;
         try {

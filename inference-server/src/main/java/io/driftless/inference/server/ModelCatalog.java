@@ -5,6 +5,9 @@ import io.driftless.inference.ModelFiles;
 import io.driftless.inference.face.FaceDetectionAdapter;
 import io.driftless.inference.onnx.RunnerOptions;
 import io.driftless.inference.pose.PoseModelAdapter;
+import io.driftless.inference.vision.ImageModel;
+import io.driftless.inference.vision.ModelDescriptor;
+import io.driftless.inference.vision.ModelFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +20,8 @@ import java.util.Map;
  * The models a server serves, by name, each with its own runner. Loaded from a model
  * directory laid out like the project's {@code models/} folder ({@code pose/pose-v1.onnx} and,
  * for the face model, which needs the pose model beside it,
- * {@code face/face_detection_short_range.onnx}), or from the models bundled in this jar.
+ * {@code face/face_detection_short_range.onnx}), or from the models bundled in this jar; and a
+ * user's image model from its model folder beside them.
  */
 public final class ModelCatalog implements AutoCloseable {
 
@@ -79,6 +83,25 @@ public final class ModelCatalog implements AutoCloseable {
                     + " project's models/, or leave it out to serve the bundled models");
         }
         return new ModelCatalog(models);
+    }
+
+    /**
+     * These models and the user's image model in {@code folder} (see {@link ModelFolder}), under
+     * the name its descriptor gives; the folder is checked against its descriptor here.
+     *
+     * @throws io.driftless.inference.vision.ModelFolderException if the folder cannot be served
+     */
+    public ModelCatalog withImageModel(Path folder, RunnerOptions options, MicroClock clock, ServerMetrics metrics)
+            throws Exception {
+        ImageModel model = ModelFolder.load(folder);
+        if (models.containsKey(model.name())) {
+            throw new IllegalArgumentException("the image model in " + folder.toAbsolutePath() + " is named '"
+                    + model.name() + "', as a model this server already serves; set another name in its "
+                    + ModelDescriptor.FILE_NAME);
+        }
+        Map<String, ServedModel> with = new LinkedHashMap<>(models);
+        with.put(model.name(), new ServedImageModel(model, options, clock, metrics));
+        return new ModelCatalog(with);
     }
 
     private static Path find(Path directory, String family, String file, List<Path> looked) {

@@ -66,28 +66,12 @@ final class ServedFaceModel implements ServedModel {
     }
 
     private InferResponse response(Frame frame, Inference<FaceAnalysis> result, long receivedMicros) {
-        long queueUs = result.startMicros() > 0 ? result.startMicros() - receivedMicros : 0;
-        long computeUs = result.endMicros() - result.startMicros();
-        return switch (result.status()) {
-            case OK -> {
-                FaceAnalysis analysis = result.result();
-                InferResponse.Builder response = InferResponse.newBuilder()
-                        .setAnnotated(annotated(frame, analysis, result.batchSize()))
-                        .setQueueUs(queueUs)
-                        .setComputeUs(computeUs)
-                        .setBatchSize(result.batchSize());
-                if (analysis.pose() != null) {
-                    response.setFaceCoordinates(
-                            ServedModel.coordinates(frame, name(), analysis.pose(), result.batchSize()));
-                }
-                yield response.build();
+        return ServedModel.response(frame, result, receivedMicros, (response, analysis) -> {
+            response.setAnnotated(annotated(frame, analysis, result.batchSize()));
+            if (analysis.pose() != null) {
+                response.setFaceCoordinates(ServedModel.coordinates(frame, name(), analysis.pose(), result.batchSize()));
             }
-            case EXPIRED -> ServedModel.dropped(frame, DropReason.LATE_ON_ARRIVAL, result.detail(), queueUs, 0, 0);
-            case OVERLOADED -> ServedModel.dropped(frame, DropReason.OVERLOADED, result.detail(), 0, 0, 0);
-            case FAILED -> ServedModel.dropped(frame, DropReason.INFERENCE_FAILED, result.detail(), queueUs, computeUs,
-                    result.batchSize());
-            case INVALID -> ServedModel.dropped(frame, DropReason.INVALID, result.detail(), 0, 0, 0);
-        };
+        });
     }
 
     private AnnotatedFrame annotated(Frame frame, FaceAnalysis analysis, int batchSize) {

@@ -1,5 +1,6 @@
 package io.driftless.inference.server;
 
+import io.driftless.inference.Inference;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PoseEstimate;
 import io.driftless.proto.ArCoordinates;
@@ -10,6 +11,7 @@ import io.driftless.proto.InferResponse;
 import io.driftless.proto.Timing;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 
 /** One model the server serves, behind its own micro-batching runner. */
 interface ServedModel extends AutoCloseable {
@@ -31,6 +33,32 @@ interface ServedModel extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * The response to {@code result}, a model's answer to {@code frame}: with the queue and
+     * compute times and the batch size, and {@code answer} filling in the model's result where
+     * there is one; else the drop its status stands for.
+     */
+    static <T> InferResponse response(Frame frame, Inference<T> result, long receivedMicros,
+            BiConsumer<InferResponse.Builder, T> answer) {
+        long queueUs = result.startMicros() > 0 ? result.startMicros() - receivedMicros : 0;
+        long computeUs = result.endMicros() - result.startMicros();
+        return switch (result.status()) {
+            case OK -> {
+                InferResponse.Builder response = InferResponse.newBuilder()
+                        .setQueueUs(queueUs)
+                        .setComputeUs(computeUs)
+                        .setBatchSize(result.batchSize());
+                answer.accept(response, result.result());
+                yield response.build();
+            }
+            case EXPIRED -> dropped(frame, DropReason.LATE_ON_ARRIVAL, result.detail(), queueUs, 0, 0);
+            case OVERLOADED -> dropped(frame, DropReason.OVERLOADED, result.detail(), 0, 0, 0);
+            case FAILED -> dropped(frame, DropReason.INFERENCE_FAILED, result.detail(), queueUs, computeUs,
+                    result.batchSize());
+            case INVALID -> dropped(frame, DropReason.INVALID, result.detail(), 0, 0, 0);
+        };
+    }
 
     /** The response for a frame the model did not answer, with the times it did spend on it. */
     static InferResponse dropped(

@@ -13,7 +13,6 @@ import io.driftless.inference.pose.PinholeCamera;
 import io.driftless.inference.pose.PoseEstimate;
 import io.driftless.inference.pose.PoseFeatures;
 import io.driftless.inference.pose.PoseModelAdapter;
-import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.DropReason;
 import io.driftless.proto.Frame;
 import io.driftless.proto.InferResponse;
@@ -95,25 +94,8 @@ final class ServedPoseModel implements ServedModel {
     }
 
     private InferResponse response(Frame frame, Inference<PoseEstimate> result, long receivedMicros) {
-        long queueUs = result.startMicros() > 0 ? result.startMicros() - receivedMicros : 0;
-        long computeUs = result.endMicros() - result.startMicros();
-        return switch (result.status()) {
-            case OK -> {
-                ArCoordinates coordinates =
-                        ServedModel.coordinates(frame, name(), result.result(), result.batchSize());
-                yield InferResponse.newBuilder()
-                        .setCoordinates(coordinates)
-                        .setQueueUs(queueUs)
-                        .setComputeUs(computeUs)
-                        .setBatchSize(result.batchSize())
-                        .build();
-            }
-            case EXPIRED -> ServedModel.dropped(frame, DropReason.LATE_ON_ARRIVAL, result.detail(), queueUs, 0, 0);
-            case OVERLOADED -> ServedModel.dropped(frame, DropReason.OVERLOADED, result.detail(), 0, 0, 0);
-            case FAILED -> ServedModel.dropped(frame, DropReason.INFERENCE_FAILED, result.detail(), queueUs, computeUs,
-                    result.batchSize());
-            case INVALID -> ServedModel.dropped(frame, DropReason.INVALID, result.detail(), 0, 0, 0);
-        };
+        return ServedModel.response(frame, result, receivedMicros, (response, estimate) -> response.setCoordinates(
+                ServedModel.coordinates(frame, name(), estimate, result.batchSize())));
     }
 
     @Override

@@ -25,7 +25,7 @@ class InferenceServerMainTest {
         assertThat(out.toString())
                 .contains("--port", "(default: 50051)", "--metrics-port", "(default: 9400)", "--model-dir",
                         "--queue-capacity", "RESOURCE_EXHAUSTED", "--tls-cert", "--tls-key", "--tls-client-ca",
-                        "--grace", "--stream-window", "(default: 256)");
+                        "--grace", "--stream-window", "(default: 256)", "--image-model", "model.properties");
     }
 
     @Test
@@ -44,6 +44,12 @@ class InferenceServerMainTest {
     void refusesAModelDirectoryWithoutAModelAndSaysWhereItLooked() {
         assertThat(run("--port", "0", "--metrics-port", "0", "--model-dir", "/nonexistent/models")).isEqualTo(2);
         assertThat(err.toString()).contains("error: model directory /nonexistent/models does not exist");
+    }
+
+    @Test
+    void refusesAnImageModelFolderThatCannotBeServedWithAUsageError() {
+        assertThat(run("--port", "0", "--metrics-port", "0", "--image-model", "/nonexistent/yolo")).isEqualTo(2);
+        assertThat(err.toString()).contains("error: model folder /nonexistent/yolo is not a directory");
     }
 
     @Test

@@ -15,9 +15,10 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.nio.file.Path;
 import java.time.Duration;
 
-/** A real inference server on a local port, serving the bundled models. */
+/** A real inference server on a local port, serving the bundled models (and a user's image model where asked). */
 public final class RunningServer implements AutoCloseable {
 
     public final ServerMetrics metrics = new ServerMetrics();
@@ -26,9 +27,16 @@ public final class RunningServer implements AutoCloseable {
 
     private RunningServer(int port, ServerCredentials credentials, RunnerOptions options, long pauseMicros,
             ServerInterceptor... interceptors) throws Exception {
-        ModelCatalog models = pauseMicros > 0
+        this(port, credentials, options, pauseMicros, null, interceptors);
+    }
+
+    private RunningServer(int port, ServerCredentials credentials, RunnerOptions options, long pauseMicros,
+            Path imageModel, ServerInterceptor... interceptors) throws Exception {
+        ModelCatalog bundled = pauseMicros > 0
                 ? SlowedPoseModel.catalog(pauseMicros, options, MicroClock.system(), metrics)
                 : ModelCatalog.bundled(options, MicroClock.system(), metrics);
+        ModelCatalog models = imageModel == null ? bundled
+                : bundled.withImageModel(imageModel, options, MicroClock.system(), metrics);
         ServerBuilder<?> transport = Grpc.newServerBuilderForPort(port, credentials);
         for (ServerInterceptor interceptor : interceptors) {
             transport.intercept(interceptor);
@@ -40,6 +48,11 @@ public final class RunningServer implements AutoCloseable {
     /** Plaintext on a free port. */
     public static RunningServer start() throws Exception {
         return start(0, InsecureServerCredentials.create(), RunnerOptions.DEFAULTS);
+    }
+
+    /** Plaintext on a free port, serving the user's image model in {@code folder} beside the bundled ones. */
+    public static RunningServer withImageModel(Path folder) throws Exception {
+        return new RunningServer(0, InsecureServerCredentials.create(), RunnerOptions.DEFAULTS, 0, folder);
     }
 
     public static RunningServer start(int port, ServerCredentials credentials, RunnerOptions options)

@@ -53,10 +53,11 @@ public class InferenceOutcome {
     /**
      * Image frames of a user's detector: the objects found, {@value #OBJECT_STRIDE} floats each
      * (score, left, top, right, bottom) in the image's pixels, best first; labels in {@link
-     * #objectLabels}. Null for other models.
+     * #objectLabels}, class indices in {@link #objectClassIds}. Null for other models.
      */
     public float[] objects;
     public String[] objectLabels;
+    public int[] objectClassIds;
     /** Image frames of a user's classifier: the top classes, best first. Null for other models. */
     public String[] classLabels;
     public float[] classScores;
@@ -99,6 +100,7 @@ public class InferenceOutcome {
         List<ObjectDetection> found = answer.objects();
         objects = new float[found.size() * OBJECT_STRIDE];
         objectLabels = new String[found.size()];
+        objectClassIds = new int[found.size()];
         for (int i = 0; i < found.size(); i++) {
             ObjectDetection d = found.get(i);
             int at = i * OBJECT_STRIDE;
@@ -108,6 +110,7 @@ public class InferenceOutcome {
             objects[at + 3] = d.right();
             objects[at + 4] = d.bottom();
             objectLabels[i] = d.label();
+            objectClassIds[i] = d.classId();
         }
         List<ClassScore> classes = answer.classes();
         classLabels = new String[classes.size()];

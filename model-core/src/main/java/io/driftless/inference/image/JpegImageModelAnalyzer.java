@@ -80,6 +80,11 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
         return result;
     }
 
+    /** Frames waiting: to be decoded, annotated or encoded, or for the model. */
+    public int queueSize() {
+        return imageThreads.queueSize() + model.queueSize();
+    }
+
     /** A high percentile of recent frames' time from {@link #analyze} to the result, queues included. */
     public long expectedLatencyMicros() {
         return latency.micros();

@@ -37,6 +37,8 @@ public record ModelDescriptor(Family family, String name, String modelFile, Stri
         RAW(Family.DETECTION),
         /** Detection, {@code [N, detections, 6]}, suppression in the graph. */
         NMS(Family.DETECTION),
+        /** Detection, YOLOv5's {@code [N, anchors, 5 + classes]}: box, objectness, class scores. */
+        YOLOV5(Family.DETECTION),
         /** Classification, {@code [N, classes]} before softmax. */
         LOGITS(Family.CLASSIFICATION),
         /** Classification, {@code [N, classes]} after softmax. */
@@ -77,7 +79,7 @@ public record ModelDescriptor(Family family, String name, String modelFile, Stri
                 "output.layout");
         if (output.family != family) {
             throw new ModelFolderException(FILE_NAME + ": output.layout " + lower(output) + " is not a " + lower(family)
-                    + " layout; use " + (detection ? "raw or nms" : "logits or probabilities"));
+                    + " layout; use " + (detection ? "raw, nms or yolov5" : "logits or probabilities"));
         }
         ModelDescriptor d = new ModelDescriptor(family,
                 text(p, "name", folderName),

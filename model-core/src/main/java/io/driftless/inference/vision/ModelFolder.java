@@ -144,12 +144,15 @@ public final class ModelFolder {
         String outputText = "output '" + out.getKey() + "' " + Arrays.toString(outShape);
         ModelAdapter<RgbImage, ImageAnswer> adapter = switch (d.output()) {
             case RAW -> {
-                // six columns under more rows is the NMS export: a raw export has thousands of anchors
-                boolean looksLikeNms = outShape.length == 3 && outShape[2] == 6 && outShape[1] > 6;
-                if (outShape.length != 3 || (outShape[1] > 0 && outShape[1] < 5) || looksLikeNms) {
+                // a raw export has thousands of anchors under its 4 + classes rows; six or more columns under
+                // more rows is an export with a row an object: six columns the NMS export, more YOLOv5's
+                boolean rowPerObject = outShape.length == 3 && outShape[2] >= 6 && outShape[1] > outShape[2];
+                if (outShape.length != 3 || (outShape[1] > 0 && outShape[1] < 5) || rowPerObject) {
                     throw new ModelFolderException(outputText + " is not the YOLO layout [N, 4 + classes, anchors]"
                             + " that output.layout = raw expects"
-                            + (looksLikeNms ? "; it looks like output.layout = nms" : ""));
+                            + (!rowPerObject ? "" : outShape[2] == 6
+                                    ? "; it looks like output.layout = nms (or yolov5 with one class)"
+                                    : "; it looks like output.layout = yolov5"));
                 }
                 requireClassCount(labels, outShape[1] - 4, outputText);
                 yield ImageModel.detector(new YoloDetectionAdapter(d.name(), input, out.getKey(),
@@ -158,11 +161,22 @@ public final class ModelFolder {
             case NMS -> {
                 if (outShape.length != 3 || outShape[2] != 6) {
                     throw new ModelFolderException(outputText + " is not the YOLO NMS layout [N, detections, 6]"
-                            + " that output.layout = nms expects"
-                            + (outShape.length == 3 && outShape[1] > 6 ? "; it looks like output.layout = raw" : ""));
+                            + " that output.layout = nms expects" + otherDetectionLayout(outShape));
                 }
                 yield ImageModel.detector(new YoloDetectionAdapter(d.name(), input, out.getKey(),
                         YoloDetectionAdapter.OutputLayout.NMS, labels, d.minScore(), d.maxIou(), d.maxDetections()));
+            }
+            case YOLOV5 -> {
+                // an export has far more anchors than classes: more columns than rows is the raw layout
+                if (outShape.length != 3 || (outShape[2] > 0 && outShape[2] < 6)
+                        || (outShape[1] > 0 && outShape[2] > outShape[1])) {
+                    throw new ModelFolderException(outputText + " is not the YOLOv5 layout [N, anchors, 5 + classes]"
+                            + " that output.layout = yolov5 expects" + otherDetectionLayout(outShape));
+                }
+                requireClassCount(labels, outShape[2] - 5, outputText);
+                yield ImageModel.detector(new YoloDetectionAdapter(d.name(), input, out.getKey(),
+                        YoloDetectionAdapter.OutputLayout.YOLOV5, labels, d.minScore(), d.maxIou(),
+                        d.maxDetections()));
             }
             case LOGITS, PROBABILITIES -> {
                 if (outShape.length != 2) {
@@ -176,6 +190,20 @@ public final class ModelFolder {
             }
         };
         return new ImageModel(d, onnx, input, labels, maxBatch, adapter);
+    }
+
+    /** For a refusal: the detection layout a three-dimensional output's shape fits, if one does. */
+    private static String otherDetectionLayout(long[] shape) {
+        if (shape.length != 3 || shape[1] <= 0 || shape[2] <= 0) {
+            return "";
+        }
+        if (shape[1] < shape[2]) {
+            return "; it looks like output.layout = raw";
+        }
+        if (shape[2] < 6) {
+            return "";
+        }
+        return shape[2] == 6 ? "; it looks like output.layout = nms" : "; it looks like output.layout = yolov5";
     }
 
     /** The model's side, or the descriptor's where the model leaves it open; they must agree where both say. */

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An object detector in the layout Ultralytics' {@code yolo export format=onnx} writes for YOLO
- * v8 and v11: an RGB frame of any size in, the objects in it out, in the frame's pixels.
+ * An object detector in the layouts Ultralytics' ONNX exports write for YOLO v8 and v11, and
+ * for YOLOv5: an RGB frame of any size in, the objects in it out, in the frame's pixels.
  *
  * <p>Input: the frame letterboxed (centred, padded with 114) into the model's declared size,
  * RGB, NCHW, scaled to [0, 1] (all of which the {@link ImageInput} says). Output, one of:
@@ -26,6 +26,10 @@ import java.util.Objects;
  *   <li>{@link OutputLayout#NMS}: {@code [N, detections, 6]}, the export with {@code nms=True}:
  *       x1, y1, x2, y2 in input pixels, score, class; rows under the minimum score (the
  *       export's zero padding among them) are skipped.
+ *   <li>{@link OutputLayout#YOLOV5}: {@code [N, anchors, 5 + classes]}, YOLOv5's {@code
+ *       export.py --include onnx}: per anchor the box's centre x, y, width and height in input
+ *       pixels, the objectness, then one score per class (all already sigmoid). An object's score
+ *       is objectness times class score, as YOLOv5's own post-processing has it; then as raw.
  * </ul>
  *
  * <p>Boxes are mapped back through the letterbox and clipped to the frame.
@@ -37,7 +41,9 @@ public final class YoloDetectionAdapter implements ModelAdapter<RgbImage, List<O
         /** {@code [N, 4 + classes, anchors]}: boxes as centre and size, scores per class. */
         RAW,
         /** {@code [N, detections, 6]}: x1, y1, x2, y2, score, class, suppression already done. */
-        NMS
+        NMS,
+        /** {@code [N, anchors, 5 + classes]}: boxes as centre and size, objectness, scores per class. */
+        YOLOV5
     }
 
     private final String modelName;
@@ -97,9 +103,11 @@ public final class YoloDetectionAdapter implements ModelAdapter<RgbImage, List<O
         List<List<ObjectDetection>> results = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             RgbImage image = batch.get(i);
-            List<ClassNms.Box> boxes = layout == OutputLayout.RAW
-                    ? rawBoxes(raw, i, (int) shape[1], (int) shape[2])
-                    : nmsBoxes(raw, i, (int) shape[1], (int) shape[2]);
+            List<ClassNms.Box> boxes = switch (layout) {
+                case RAW -> rawBoxes(raw, i, (int) shape[1], (int) shape[2]);
+                case NMS -> nmsBoxes(raw, i, (int) shape[1], (int) shape[2]);
+                case YOLOV5 -> v5Boxes(raw, i, (int) shape[1], (int) shape[2]);
+            };
             results.add(toFrame(boxes, ImageFit.of(input, image.width(), image.height())));
         }
         return results;
@@ -131,6 +139,43 @@ public final class YoloDetectionAdapter implements ModelAdapter<RgbImage, List<O
             float cy = raw[base + anchors + a];
             float w = raw[base + 2 * anchors + a];
             float h = raw[base + 3 * anchors + a];
+            candidates.add(new ClassNms.Box(best, bestScore, cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2));
+        }
+        return ClassNms.apply(candidates, maxIou, maxDetections);
+    }
+
+    private List<ClassNms.Box> v5Boxes(float[] raw, int image, int anchors, int columns) {
+        int classes = columns - 5;
+        if (classes < 1) {
+            throw new IllegalStateException("model output '" + outputName + "' has " + columns
+                    + " values per anchor; the YOLOv5 layout needs 4 box values, the objectness and at least one"
+                    + " class score");
+        }
+        int base = image * anchors * columns;
+        List<ClassNms.Box> candidates = new ArrayList<>();
+        for (int a = 0; a < anchors; a++) {
+            int at = base + a * columns;
+            float objectness = raw[at + 4];
+            // class scores are at most 1, so an anchor under the minimum here stays under it (YOLOv5 skips it too)
+            if (!(objectness >= minScore)) {
+                continue;
+            }
+            int best = -1;
+            float bestScore = minScore;
+            for (int c = 0; c < classes; c++) {
+                float score = objectness * raw[at + 5 + c];
+                if (score >= bestScore && (best < 0 || score > bestScore)) {
+                    best = c;
+                    bestScore = score;
+                }
+            }
+            if (best < 0) {
+                continue;
+            }
+            float cx = raw[at];
+            float cy = raw[at + 1];
+            float w = raw[at + 2];
+            float h = raw[at + 3];
             candidates.add(new ClassNms.Box(best, bestScore, cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2));
         }
         return ClassNms.apply(candidates, maxIou, maxDetections);

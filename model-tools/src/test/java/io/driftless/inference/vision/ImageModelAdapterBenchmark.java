@@ -77,6 +77,21 @@ public final class ImageModelAdapterBenchmark {
         YoloDetectionAdapter detector = new YoloDetectionAdapter("yolo-layout", yoloInput, "output0",
                 YoloDetectionAdapter.OutputLayout.RAW, Labels.NONE, 0.25f, 0.45f, 100);
 
+        // YOLOv5 at 640 x 640: 25200 anchors a row each; objectness is high on the 20 objects' anchors
+        // (the first 100 rows), low (under the minimum score) on the rest, as a real model's mostly is
+        int v5Anchors = 25200;
+        float[][] v5Rows = new float[v5Anchors][5 + classes];
+        for (int a = 0; a < v5Anchors; a++) {
+            float[] source = perAnchor[a % anchors];
+            System.arraycopy(source, 0, v5Rows[a], 0, 4);
+            v5Rows[a][4] = a < 100 ? 1f : random.nextFloat() * 0.2f;
+            System.arraycopy(source, 4, v5Rows[a], 5, classes);
+        }
+        byte[] yolov5 = KnownOutputModels.detector(640, 1, KnownOutputModels.rowPerAnchor(v5Rows), v5Anchors,
+                5 + classes).toByteArray();
+        YoloDetectionAdapter v5Detector = new YoloDetectionAdapter("yolov5-layout", yoloInput, "output0",
+                YoloDetectionAdapter.OutputLayout.YOLOV5, Labels.NONE, 0.25f, 0.45f, 100);
+
         float[] logits = new float[1000];
         for (int c = 0; c < logits.length; c++) {
             logits[c] = (float) random.nextGaussian() * 3;
@@ -102,6 +117,7 @@ public final class ImageModelAdapterBenchmark {
         System.out.printf(Locale.ROOT, "%-28s %10s %10s %10s %10s %10s%n", "adapter (640x480 frame)", "pre p50",
                 "run p50", "post p50", "pre+post", "results");
         measure("YOLO raw 640x640, 84x8400", yolo, detector, frame);
+        measure("YOLOv5 640x640, 25200x85", yolov5, v5Detector, frame);
         measure("classifier 224x224, 1000", classifierModel, classifier, frame);
     }
 

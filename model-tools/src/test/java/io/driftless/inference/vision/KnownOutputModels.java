@@ -56,6 +56,16 @@ final class KnownOutputModels {
         return out;
     }
 
+    /** A layout with a row an anchor (YOLOv5's {@code [N, anchors, 5 + classes]}) from its rows. */
+    static float[] rowPerAnchor(float[][] anchors) {
+        int columns = anchors[0].length;
+        float[] out = new float[columns * anchors.length];
+        for (int a = 0; a < anchors.length; a++) {
+            System.arraycopy(anchors[a], 0, out, a * columns, columns);
+        }
+        return out;
+    }
+
     /** A classifier whose logits are the mean of each input channel, in the layout given. */
     static OnnxModelBuilder channelMeans(ImageInput.TensorLayout layout, int size) {
         boolean nchw = layout == ImageInput.TensorLayout.NCHW;

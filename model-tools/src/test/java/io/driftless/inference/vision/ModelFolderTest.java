@@ -64,6 +64,31 @@ class ModelFolderTest {
         }
     }
 
+    /** YOLOv5's layout, eight anchors of cat and dog: one cat at (20, 30), objectness 0.9, the rest empty. */
+    private static byte[] v5Detector() {
+        float[][] anchors = new float[8][7];
+        anchors[0] = new float[] {20, 30, 10, 10, 0.9f, 1f, 0.1f};
+        return KnownOutputModels.detector(64, OnnxModelBuilder.BATCH, KnownOutputModels.rowPerAnchor(anchors), 8, 7)
+                .toByteArray();
+    }
+
+    @Test
+    void aYolov5FolderLoadsAndServesWithItsClassIds() throws Exception {
+        ImageModel model = ModelFolder.load(folder("family=detection\noutput.layout=yolov5\nlabels=labels.txt\n",
+                v5Detector(), "cat\ndog\n"));
+        RgbImage frame = new RgbImage(128, 64, new byte[128 * 64 * 3]);
+        try (OnnxBatchRunner<RgbImage, ImageAnswer> runner = new OnnxBatchRunner<>(model.onnx(), model.adapter(),
+                RunnerOptions.DEFAULTS, MicroClock.system(), frame)) {
+            Inference<ImageAnswer> answer = runner.submit(frame, Long.MAX_VALUE / 2).join();
+            assertThat(answer.result().objects()).singleElement().satisfies(cat -> {
+                assertThat(cat.classId()).isZero();
+                assertThat(cat.label()).isEqualTo("cat");
+                assertThat(cat.left()).isEqualTo(30f);
+                assertThat(cat.top()).isEqualTo(18f);
+            });
+        }
+    }
+
     @Test
     void ultralyticsNamesMetadataLabelsADetectorWithoutALabelsFile() throws Exception {
         byte[] model = KnownOutputModels.detector(64, 1, ONE_CAT, 6, 1)
@@ -129,7 +154,7 @@ class ModelFolderTest {
         assertRefused("family=detection\ninput.mean=0.5,0.5\n", model, "input.mean must be three numbers");
         assertRefused("family=detection\ninput.std=0,1,1\n", model, "input.std must be positive");
         assertRefused("family=detection\noutput.layout=logits\n", model,
-                "output.layout logits is not a detection layout; use raw or nms");
+                "output.layout logits is not a detection layout; use raw, nms or yolov5");
         assertRefused("family=classification\ninput.layout=nwhc\n", model, "input.layout must be one of [nchw, nhwc]");
         assertRefused("family=detection\ninput.width=\n", model, "input.width is blank");
         assertRefused("family=detection\ninput.width=0\n", model, "input.width must be a whole number from 1 to 4096");
@@ -177,6 +202,22 @@ class ModelFolderTest {
                 + " [N, 4 + classes, anchors] that output.layout = raw expects; it looks like output.layout = nms");
         assertRefused("family=detection\nlabels=labels.txt\n", rawDetector(OnnxModelBuilder.BATCH), "a\nb\nc\n",
                 "output 'output0' [-1, 6, 1] has 2 classes but there are 3 labels");
+        assertRefused("family=detection\n", v5Detector(), "output 'output0' [-1, 8, 7] is not the YOLO layout"
+                + " [N, 4 + classes, anchors] that output.layout = raw expects; it looks like output.layout = yolov5");
+        assertRefused("family=detection\noutput.layout=nms\n", v5Detector(), "output 'output0' [-1, 8, 7] is not"
+                + " the YOLO NMS layout [N, detections, 6] that output.layout = nms expects; it looks like"
+                + " output.layout = yolov5");
+        byte[] rawEightAnchors = KnownOutputModels.detector(64, OnnxModelBuilder.BATCH, new float[6 * 8], 6, 8)
+                .toByteArray();
+        assertRefused("family=detection\noutput.layout=yolov5\n", rawEightAnchors, "output 'output0' [-1, 6, 8] is"
+                + " not the YOLOv5 layout [N, anchors, 5 + classes] that output.layout = yolov5 expects; it looks like"
+                + " output.layout = raw");
+        byte[] fiveColumns = KnownOutputModels.detector(64, OnnxModelBuilder.BATCH, new float[8 * 5], 8, 5)
+                .toByteArray();
+        assertRefused("family=detection\noutput.layout=yolov5\n", fiveColumns, "output 'output0' [-1, 8, 5] is not"
+                + " the YOLOv5 layout [N, anchors, 5 + classes]");
+        assertRefused("family=detection\noutput.layout=yolov5\nlabels=labels.txt\n", v5Detector(), "a\nb\nc\n",
+                "output 'output0' [-1, 8, 7] has 2 classes but there are 3 labels");
         assertRefused("family=classification\ninput.width=64\ninput.height=64\n", rawDetector(OnnxModelBuilder.BATCH),
                 "output 'output0' [-1, 6, 1] is not the classifier layout [N, classes]");
     }

@@ -45,6 +45,21 @@ class YoloDetectionAdapterTest {
     private static final byte[] NMS = KnownOutputModels.detector(SIZE, OnnxModelBuilder.BATCH, NMS_ROWS, 3, 6)
             .toByteArray();
 
+    /**
+     * YOLOv5's layout, a row an anchor: cx, cy, w, h (model pixels), objectness, score of cat, score
+     * of dog. The same objects as {@link #ANCHORS}, each score now objectness times class score.
+     */
+    private static final float[][] V5_ANCHORS = {
+        {20, 30, 10, 10, 0.9f, 1f, 0.1f}, // cat 0.9, kept
+        {21, 30, 10, 10, 0.9f, 0.8f, 0}, // cat 0.72 over the first cat: suppressed
+        {21, 30, 10, 10, 0.8f, 0.1f, 0.875f}, // dog 0.7 on the same place, kept
+        {50, 50, 4, 4, 0.2f, 1f, 1f}, // objectness under the minimum score
+        {40, 10, 6, 6, 0.5f, 0.42f, 0.3f}, // each over the minimum, their product (cat 0.21) under it
+    };
+
+    private static final byte[] V5 = KnownOutputModels.detector(SIZE, OnnxModelBuilder.BATCH,
+            KnownOutputModels.rowPerAnchor(V5_ANCHORS), V5_ANCHORS.length, 7).toByteArray();
+
     private static RgbImage blank(int width, int height) {
         return new RgbImage(width, height, new byte[width * height * 3]);
     }
@@ -87,6 +102,31 @@ class YoloDetectionAdapterTest {
         assertThat(tall).extracting(ObjectDetection::label).containsExactly("cat", "dog");
         assertBox(tall.get(0), 0.9f, 0, 50, 18, 70);
         assertBox(tall.get(1), 0.7f, 0, 50, 20, 70);
+    }
+
+    @Test
+    void yolov5LayoutScoresObjectnessTimesClassAndMapsBackLikeTheRawLayout() throws Exception {
+        List<List<ObjectDetection>> results = detectBatch(V5,
+                adapter(YoloDetectionAdapter.OutputLayout.YOLOV5, 0.25f), blank(128, 64), blank(64, 128));
+        List<ObjectDetection> wide = results.get(0);
+        assertThat(wide).extracting(ObjectDetection::classId).containsExactly(0, 1);
+        assertThat(wide).extracting(ObjectDetection::label).containsExactly("cat", "dog");
+        assertBox(wide.get(0), 0.9f, 30, 18, 50, 38);
+        assertBox(wide.get(1), 0.7f, 32, 18, 52, 38);
+        List<ObjectDetection> tall = results.get(1);
+        assertThat(tall).extracting(ObjectDetection::classId).containsExactly(0, 1);
+        assertBox(tall.get(0), 0.9f, 0, 50, 18, 70);
+        assertBox(tall.get(1), 0.7f, 0, 50, 20, 70);
+    }
+
+    @Test
+    void yolov5LayoutKeepsTheProductAtTheMinimumAndSuppressesPerClass() throws Exception {
+        // at 0.2 the fifth anchor's cat (0.5 x 0.42) is in, and the fourth (0.2 x 1: a score equal to the minimum)
+        List<ObjectDetection> found = detectBatch(V5, adapter(YoloDetectionAdapter.OutputLayout.YOLOV5, 0.2f),
+                blank(SIZE, SIZE)).get(0);
+        assertThat(found).extracting(ObjectDetection::classId).containsExactly(0, 1, 0, 0);
+        assertBox(found.get(2), 0.21f, 37, 7, 43, 13);
+        assertBox(found.get(3), 0.2f, 48, 48, 52, 52);
     }
 
     @Test
