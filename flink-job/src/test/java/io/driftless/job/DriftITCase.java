@@ -53,6 +53,8 @@ class DriftITCase {
         assertThat(drift.frames() + drift.framesWithoutOverlay()).as("every frame sent is shown").isEqualTo(summary.sent());
         assertThat(drift.frames()).as("frames shown with an overlay").isGreaterThan(summary.sent() * 9 / 10);
         assertThat(drift.uncompensated().mean()).as("a fast head moves between capture and answer").isPositive();
+        assertThat(drift.framesAtJobVelocities()).as("frames carried at the anchor velocities the job sent")
+                .isGreaterThan(drift.frames() * 9 / 10);
         assertThat(drift.compensated().mean())
                 .as("drift carried forward against drift as answered (%s)", drift.uncompensated())
                 .isLessThanOrEqualTo(COMPENSATED_AT_MOST * drift.uncompensated().mean())
