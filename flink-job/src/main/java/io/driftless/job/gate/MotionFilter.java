@@ -28,7 +28,10 @@ public class MotionFilter {
      * Process noise: the spectral density of a white acceleration, per value. Angles 3·10⁴
      * (°/s²)²·s: the rate may change by about 30°/s from one frame to the next at 30 fps, as a
      * head does at 1000°/s² when a 160°/s turn starts or stops; smaller values smooth the rate more
-     * but lag a turn's start by frames. Positions 0.5 (m/s²)²·s: about 0.13 m/s a frame.
+     * but lag a turn's start by frames. Simulated on a 160°/s sinusoidal turn at 0.3 to 1 Hz with
+     * 1.5° of noise, predicting 40 ms ahead, 3·10³ to 3·10⁴ leave about the least error, 3·10⁴
+     * the least at 1 Hz (at 0.5 Hz: 1.9° mean, against 2.1° for a line through the last three
+     * frames and 4.2° without prediction). Positions 0.5 (m/s²)²·s: about 0.13 m/s a frame.
      */
     private static final double[] ACCELERATION_DENSITY = {3e4, 3e4, 3e4, 0.5, 0.5, 0.5};
     /** Rate variance before the second frame: so wide that it is the two frames' difference. */
