@@ -4,6 +4,10 @@
 'use strict';
 
 const DEADLINE_MS = 33;
+/** How far past its frame's capture an answer is carried at the job's velocities, then held. */
+const HORIZON_MS = 100;
+/** How old past its frame's capture the newest answer may be and still be drawn, fading from the horizon. */
+const FADE_OUT_MS = 300;
 /** Frames the socket may have queued before the page skips one rather than fall behind. */
 const MAX_BUFFERED_BYTES = 512 * 1024;
 
@@ -145,8 +149,10 @@ function answer(message) {
       }
       // the newest frame's answer wins; an older one arriving late never moves the filter back
       if (!stats.overlay || message.seq > stats.overlay.seq) {
-        stats.overlay = { seq: message.seq, anchors: message.anchors, receivedAt: performance.now(),
-          width: size.width, height: size.height };
+        stats.overlay = {
+          seq: message.seq, captureUs: message.captureTimeUs, anchors: message.anchors,
+          velocities: message.velocities || {}, receivedAt: performance.now(), width: size.width, height: size.height,
+        };
       }
       break;
     }
@@ -196,12 +202,25 @@ function draw() {
   if (stats.overlay) {
     ctx.save();
     ctx.scale(overlay.width / stats.overlay.width, overlay.height / stats.overlay.height);
-    if (drawFilter(ctx, stats.overlay.anchors)) {
+    // the video shows the camera now: carry the answer from its frame's capture to now
+    const ageMs = (nowUs() - stats.overlay.captureUs) / 1000;
+    ctx.globalAlpha = Math.max(0, Math.min(1, (FADE_OUT_MS - ageMs) / (FADE_OUT_MS - HORIZON_MS)));
+    if (ctx.globalAlpha > 0 && drawFilter(ctx, carried(stats.overlay, Math.max(0, Math.min(ageMs, HORIZON_MS)) / 1000))) {
       stats.drawnWithFilter++;
     }
     ctx.restore();
   }
   requestAnimationFrame(draw);
+}
+
+/** The overlay's anchors {@code seconds} past its frame, at the job's velocities; as answered without them. */
+function carried(answer, seconds) {
+  const anchors = {};
+  for (const [name, xy] of Object.entries(answer.anchors)) {
+    const v = answer.velocities[name];
+    anchors[name] = v ? [xy[0] + v[0] * seconds, xy[1] + v[1] * seconds] : xy;
+  }
+  return anchors;
 }
 
 function perSecond(times) {

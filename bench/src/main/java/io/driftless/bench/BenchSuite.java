@@ -15,6 +15,7 @@ import io.driftless.bench.scenario.BenchContext;
 import io.driftless.bench.scenario.Capacity;
 import io.driftless.bench.scenario.ClusterShape;
 import io.driftless.bench.scenario.ColdStart;
+import io.driftless.bench.scenario.HeadSpeedDrift;
 import io.driftless.bench.scenario.JpegStreams;
 import io.driftless.bench.scenario.LatencyProfile;
 import io.driftless.bench.scenario.MetricsOverhead;
@@ -25,6 +26,7 @@ import io.driftless.bench.scenario.Scenario;
 import io.driftless.bench.scenario.SessionSkew;
 import io.driftless.bench.system.BenchBroker;
 import io.driftless.bench.system.KafkaRelay;
+import io.driftless.source.MotionProfile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -65,7 +67,8 @@ public final class BenchSuite {
 
     /** Every scenario there is, by id. */
     static List<Scenario> scenarios() {
-        return List.of(new ColdStart(), new LatencyProfile(), new Capacity(), new Overload(), new SessionSkew(),
+        return List.of(new ColdStart(), new LatencyProfile(), new Capacity(), new HeadSpeedDrift(), new Overload(),
+                new SessionSkew(),
                 new RemoteInference(), new JpegStreams(), new MetricsOverhead(), new ClusterShape());
     }
 
@@ -165,6 +168,10 @@ public final class BenchSuite {
         if (plan.runs("capacity")) {
             total = total.plus(plan.searchStep().plus(RUN_OVERHEAD).multipliedBy(plan.searchSteps()));
         }
+        if (plan.runs(HeadSpeedDrift.ID)) {
+            // every motion profile at two sizes
+            total = total.plus(run.multipliedBy(2L * MotionProfile.values().length));
+        }
         if (plan.runs("overload")) {
             total = total.plus(run.multipliedBy(2L * repeats));
         }
@@ -191,7 +198,8 @@ public final class BenchSuite {
                     .plus(plan.searchStep().plus(RUN_OVERHEAD).multipliedBy(plan.searchSteps() + 1L));
             systems += 1;
         }
-        if (systems == 0 && Stream.of("capacity", "overload", "session-skew", "jpeg-streams").anyMatch(plan::runs)) {
+        if (systems == 0 && Stream.of("capacity", HeadSpeedDrift.ID, "overload", "session-skew", "jpeg-streams")
+                .anyMatch(plan::runs)) {
             systems = 1;
         }
         return total.plus(SYSTEM_START.plus(plan.warmUp()).multipliedBy(systems)).plus(plan.warmUp().multipliedBy(2));

@@ -291,7 +291,10 @@ public final class DriftlessOptions {
     public static final ConfigOption<Smoothing> SMOOTHING = key(PREFIX + "render.smoothing")
             .enumType(Smoothing.class)
             .defaultValue(Smoothing.ONE_EURO)
-            .withDescription("Per-session smoothing of the head pose before anchors are projected.");
+            .withDescription("Per-session smoothing of the head pose before anchors are projected: ONE_EURO"
+                    + " damps jitter while the head is still at the cost of some lag while it moves, NONE"
+                    + " returns the pose as measured (docs/drift.md compares the two). Pose rates and anchor"
+                    + " velocities come from the session's motion state either way.");
 
     /**
      * Every option above, in key order: each public static {@code ConfigOption} field of this class,

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * What the user sees, through the job on the MiniCluster: synthetic heads turning fast (160°/s at
  * peak, seeded), every frame shown at its capture instant with the overlay from the newest answer
- * in by then. Carrying the answers forward along their motion must put the AR anchors nearer the
- * face than drawing them where they were answered, and near it in absolute terms at this light load.
+ * in by then. Carrying the answers forward at the anchor velocities the job sends must put the AR
+ * anchors nearer the face than drawing them where they were answered, and near it in absolute
+ * terms at this light load.
  */
 class DriftITCase {
 
@@ -53,6 +54,10 @@ class DriftITCase {
         assertThat(drift.frames() + drift.framesWithoutOverlay()).as("every frame sent is shown").isEqualTo(summary.sent());
         assertThat(drift.frames()).as("frames shown with an overlay").isGreaterThan(summary.sent() * 9 / 10);
         assertThat(drift.uncompensated().mean()).as("a fast head moves between capture and answer").isPositive();
+        // frames late on arrival never reach the motion state, which restarts after a gap, so a
+        // busy machine leaves some answers without velocities; none would mean they are not sent
+        assertThat(drift.framesAtJobVelocities()).as("frames carried at the anchor velocities the job sent")
+                .isGreaterThan(drift.frames() / 2);
         assertThat(drift.compensated().mean())
                 .as("drift carried forward against drift as answered (%s)", drift.uncompensated())
                 .isLessThanOrEqualTo(COMPENSATED_AT_MOST * drift.uncompensated().mean())

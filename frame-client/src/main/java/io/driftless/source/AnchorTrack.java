@@ -2,6 +2,7 @@ package io.driftless.source;
 
 import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.proto.Anchor;
+import io.driftless.proto.AnchorVelocity;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -11,15 +12,17 @@ import java.util.TreeMap;
 
 /**
  * Where to draw one session's AR anchors at any instant, from the newest answers: carried forward
- * from the newest answer's frame along a least-squares line through the answers whose frames were
- * captured within {@link #FIT_WINDOW} of it, never more than {@link #HORIZON} ahead (then held, not
- * flung off); drawn with full confidence up to the horizon, fading to none at {@link #FADE_OUT}.
- * So a late or dropped answer neither freezes nor jumps the overlay, and a stream of answers that
- * stops lets it fade away. Times are the client's own monotonic clock; one thread.
+ * from the newest answer's frame at the velocities the job sent with it ({@code
+ * ArCoordinates.motion}), or, for an anchor it sent none for, along a least-squares line through
+ * the answers whose frames were captured within {@link #FIT_WINDOW} of it; never more than {@link
+ * #HORIZON} ahead (then held, not flung off); drawn with full confidence up to the horizon, fading
+ * to none at {@link #FADE_OUT}. So a late or dropped answer neither freezes nor jumps the overlay,
+ * and a stream of answers that stops lets it fade away. Times are the client's own monotonic
+ * clock; one thread.
  *
  * <pre>{@code
  * AnchorTrack track = new AnchorTrack();
- * track.add(captureNanosOfItsFrame, answer.getAnchorsList());
+ * track.add(captureNanosOfItsFrame, answer.getAnchorsList(), answer.getMotion().getAnchorVelocitiesList());
  * float[] xy = track.at(captureNanosOfTheFrameShown);   // x0, y0, x1, ... in AR_ANCHORS order
  * double alpha = track.confidence(captureNanosOfTheFrameShown);
  * }</pre>
@@ -43,11 +46,20 @@ public final class AnchorTrack {
     private static final int ANCHORS = FaceGeometry.AR_ANCHORS.size();
     private static final Map<String, Integer> ANCHOR_INDEX = anchorIndex();
 
-    /** Anchors (x0, y0, ... in {@link FaceGeometry#AR_ANCHORS} order) by their frame's capture. */
-    private final TreeMap<Long, float[]> answers = new TreeMap<>();
+    /**
+     * One answer: anchors (x0, y0, ... in {@link FaceGeometry#AR_ANCHORS} order) and their
+     * velocities in pixels per second, NaN where the answer had none.
+     */
+    private record Answer(float[] xy, float[] velocity) {}
 
-    /** Adds the answer to the frame captured at {@code captureNanos}; the first one counts. */
-    public void add(long captureNanos, List<Anchor> anchors) {
+    /** Answers by their frame's capture. */
+    private final TreeMap<Long, Answer> answers = new TreeMap<>();
+
+    /**
+     * Adds the answer to the frame captured at {@code captureNanos}, with the velocities the job
+     * sent for its anchors (none for an answer without motion); the first answer to a frame counts.
+     */
+    public void add(long captureNanos, List<Anchor> anchors, List<AnchorVelocity> velocities) {
         float[] xy = new float[2 * ANCHORS];
         Arrays.fill(xy, Float.NaN);
         for (Anchor a : anchors) {
@@ -57,7 +69,16 @@ public final class AnchorTrack {
                 xy[2 * i + 1] = a.getY();
             }
         }
-        answers.putIfAbsent(captureNanos, xy);
+        float[] velocity = new float[2 * ANCHORS];
+        Arrays.fill(velocity, Float.NaN);
+        for (AnchorVelocity v : velocities) {
+            Integer i = ANCHOR_INDEX.get(v.getName());
+            if (i != null && Float.isFinite(v.getXPxPerS()) && Float.isFinite(v.getYPxPerS())) {
+                velocity[2 * i] = v.getXPxPerS();
+                velocity[2 * i + 1] = v.getYPxPerS();
+            }
+        }
+        answers.putIfAbsent(captureNanos, new Answer(xy, velocity));
         if (answers.size() > ANSWERS_KEPT) {
             answers.pollFirstEntry();
         }
@@ -69,7 +90,20 @@ public final class AnchorTrack {
 
     /** The newest answer's anchors as answered (NaN where it had none); empty track: null. */
     public float[] newest() {
-        return answers.isEmpty() ? null : answers.lastEntry().getValue().clone();
+        return answers.isEmpty() ? null : answers.lastEntry().getValue().xy().clone();
+    }
+
+    /** Whether the newest answer came with the job's velocity for at least one anchor. */
+    public boolean newestHasVelocities() {
+        if (answers.isEmpty()) {
+            return false;
+        }
+        for (float v : answers.lastEntry().getValue().velocity()) {
+            if (!Float.isNaN(v)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The anchors carried to {@code nanos} (NaN where the answers had none); empty track: null. */
@@ -79,10 +113,13 @@ public final class AnchorTrack {
         }
         long newest = answers.lastKey();
         long target = Math.min(nanos, newest + HORIZON.toNanos());
-        Map<Long, float[]> fit = answers.tailMap(newest - FIT_WINDOW.toNanos(), true);
+        Answer last = answers.lastEntry().getValue();
+        Map<Long, Answer> fit = answers.tailMap(newest - FIT_WINDOW.toNanos(), true);
         float[] xy = new float[2 * ANCHORS];
         for (int c = 0; c < xy.length; c++) {
-            xy[c] = (float) carried(fit, c, newest, target);
+            xy[c] = Float.isNaN(last.velocity()[c])
+                    ? (float) carried(fit, c, newest, target)
+                    : (float) (last.xy()[c] + last.velocity()[c] * ((target - newest) / 1e9));
         }
         return xy;
     }
@@ -106,13 +143,13 @@ public final class AnchorTrack {
      * (times relative to the newest one's frame, in seconds); the newest answer's own value when
      * fewer than two answers have it.
      */
-    private static double carried(Map<Long, float[]> fit, int c, long newest, long target) {
+    private static double carried(Map<Long, Answer> fit, int c, long newest, long target) {
         double sumT = 0;
         double sumV = 0;
         int n = 0;
         double last = Double.NaN;
-        for (Map.Entry<Long, float[]> e : fit.entrySet()) {
-            float v = e.getValue()[c];
+        for (Map.Entry<Long, Answer> e : fit.entrySet()) {
+            float v = e.getValue().xy()[c];
             if (!Float.isNaN(v)) {
                 sumT += (e.getKey() - newest) / 1e9;
                 sumV += v;
@@ -127,8 +164,8 @@ public final class AnchorTrack {
         double meanV = sumV / n;
         double stt = 0;
         double stv = 0;
-        for (Map.Entry<Long, float[]> e : fit.entrySet()) {
-            float v = e.getValue()[c];
+        for (Map.Entry<Long, Answer> e : fit.entrySet()) {
+            float v = e.getValue().xy()[c];
             if (!Float.isNaN(v)) {
                 double t = (e.getKey() - newest) / 1e9 - meanT;
                 stt += t * t;

@@ -113,12 +113,14 @@ public record RunSummary(
      *
      * @param frames frames shown with an overlay
      * @param framesWithoutOverlay frames shown before any answer had arrived
+     * @param framesAtJobVelocities frames shown with an overlay carried forward at the anchor
+     *     velocities the job sent (the others' answers came without them)
      */
     public record Drift(PixelError compensated, PixelError uncompensated, long frames,
-            long framesWithoutOverlay) {
+            long framesWithoutOverlay, long framesAtJobVelocities) {
         /** No drift measured: the true pose is not known. */
         public static final Drift UNDEFINED =
-                new Drift(PixelError.UNDEFINED, PixelError.UNDEFINED, 0, 0);
+                new Drift(PixelError.UNDEFINED, PixelError.UNDEFINED, 0, 0, 0);
     }
 
     /** One answered frame of one session: what was true and what came back. */
@@ -232,7 +234,8 @@ public record RunSummary(
             row(t, "drift px", pixels(drift.compensated()));
             row(t, "  uncompensated", pixels(drift.uncompensated()));
             row(t, "  frames shown", count(drift.frames()) + " with overlay, "
-                    + count(drift.framesWithoutOverlay()) + " before any answer");
+                    + count(drift.framesWithoutOverlay()) + " before any answer, "
+                    + count(drift.framesAtJobVelocities()) + " carried at the job's velocities");
         }
         return t.toString();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.driftless.proto.Anchor;
+import io.driftless.proto.AnchorVelocity;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class AnchorTrackTest {
     private static AnchorTrack answered(long... captures) {
         AnchorTrack track = new AnchorTrack();
         for (long capture : captures) {
-            track.add(capture, chinAt(capture));
+            track.add(capture, chinAt(capture), List.of());
         }
         return track;
     }
@@ -80,10 +81,55 @@ class AnchorTrackTest {
     @Test
     void keepsTheFirstAnswerToAFrameAndFitsOnlyTheRecentOnes() {
         AnchorTrack track = answered(0, 33 * MS, 67 * MS);
-        track.add(67 * MS, chinAt(0));
+        track.add(67 * MS, chinAt(0), List.of());
         // An answer long before the fit window does not bend the line.
-        track.add(-900 * MS, List.of(Anchor.newBuilder().setName("chin").setX(5000).setY(0).build()));
+        track.add(-900 * MS, List.of(Anchor.newBuilder().setName("chin").setX(5000).setY(0).build()), List.of());
 
         assertThat(track.at(100 * MS)[chin()]).isCloseTo((float) (100 + VX * 0.1), within(0.01f));
+    }
+
+    /** The job's velocity for the chin: the true one, VX and VY. */
+    private static List<AnchorVelocity> chinVelocity() {
+        return List.of(AnchorVelocity.newBuilder().setName("chin").setXPxPerS((float) VX).setYPxPerS((float) VY).build());
+    }
+
+    @Test
+    void carriesASingleAnswerAtTheJobsVelocityToTheInstantAskedThenHoldsIt() {
+        AnchorTrack track = new AnchorTrack();
+        track.add(10 * MS, chinAt(10 * MS), chinVelocity());
+
+        assertThat(track.newestHasVelocities()).isTrue();
+        assertThat(track.at(50 * MS)[chin()]).isCloseTo((float) (100 + VX * 0.05), within(0.01f));
+        assertThat(track.at(50 * MS)[chin() + 1]).isCloseTo((float) (200 + VY * 0.05), within(0.01f));
+        long horizon = 10 * MS + AnchorTrack.HORIZON.toNanos();
+        assertThat(track.at(horizon + 500 * MS)[chin()]).as("held at the horizon")
+                .isCloseTo((float) (100 + VX * horizon / 1e9), within(0.01f));
+        assertThat(track.at(50 * MS)[0 == chin() ? 2 : 0]).as("an anchor no answer had").isNaN();
+    }
+
+    @Test
+    void followsTheJobsVelocityOverALineThroughAnswersThatTurned() {
+        // the chin came from the left and has just stopped: the line through the answers still
+        // moves it on, the job's velocity (zero) holds it where it is
+        AnchorTrack track = new AnchorTrack();
+        track.add(0, chinAt(0), List.of());
+        track.add(33 * MS, chinAt(33 * MS), List.of());
+        track.add(67 * MS, chinAt(33 * MS),
+                List.of(AnchorVelocity.newBuilder().setName("chin").setXPxPerS(0).setYPxPerS(0).build()));
+
+        assertThat(track.at(100 * MS)[chin()]).isCloseTo((float) (100 + VX * 0.033), within(0.01f));
+    }
+
+    @Test
+    void fallsBackToTheLineForAnAnswerWithoutVelocities() {
+        AnchorTrack track = new AnchorTrack();
+        track.add(0, chinAt(0), chinVelocity());
+        track.add(33 * MS, chinAt(33 * MS), chinVelocity());
+        // the newest answer came without motion (the job's state had just restarted)
+        track.add(67 * MS, chinAt(67 * MS), List.of());
+
+        assertThat(track.newestHasVelocities()).isFalse();
+        assertThat(track.at(100 * MS)[chin()]).isCloseTo((float) (100 + VX * 0.1), within(0.01f));
+        assertThat(track.confidence(100 * MS)).isEqualTo(1);
     }
 }

@@ -36,7 +36,7 @@ class RunSummaryTest {
                 new AngleErrors(0.8, 0.6, 0.4), Map.of(),
                 List.of(new Quantile(0.5, 1.2), new Quantile(1, 20.3)),
                 new Drift(new PixelError(1.5, 3.25, 5.5), new PixelError(9.5, 20.25, 31.5),
-                        238_000, 200),
+                        238_000, 200, 237_000),
                 fortySeconds());
     }
 
@@ -147,7 +147,7 @@ class RunSummaryTest {
                 .contains("yaw 0.80  pitch 0.60  roll 0.40")
                 .contains("drift px", "mean 1.50  p95 3.25  p99 5.50")
                 .contains("uncompensated", "mean 9.50  p95 20.25  p99 31.50")
-                .contains("238,000 with overlay, 200 before any answer")
+                .contains("238,000 with overlay, 200 before any answer, 237,000 carried at the job's velocities")
                 .contains("from the 5th second", "100.00%")
                 .contains("by 5 s from start", "96.7 100.0 100.0 100.0 100.0 100.0 100.0 100.0 %");
     }

@@ -12,6 +12,7 @@ import io.driftless.inference.vision.ModelFolder;
 import io.driftless.inference.vision.ModelFolderException;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.DriftlessOptions.InferenceBackend;
+import io.driftless.job.DriftlessOptions.Smoothing;
 import io.driftless.source.RunSummary;
 import io.driftless.source.SendMode;
 import io.driftless.source.MotionProfile;
@@ -118,6 +119,11 @@ public final class LocalRun {
             description = "How fast the synthetic heads turn: calm (at most 20 deg/s), normal (60), fast (160)"
                     + " or shake (normal plus a 3 Hz head shake) (default: ${DEFAULT-VALUE}).")
     MotionProfile motion;
+
+    @Option(names = "--smoothing", paramLabel = "MODE", defaultValue = "one_euro", converter = SmoothingConverter.class,
+            description = "The job's smoothing of each session's pose (driftless.render.smoothing): one_euro or"
+                    + " none, to measure what smoothing costs in drift (default: ${DEFAULT-VALUE}).")
+    Smoothing smoothing;
 
     @Option(names = "--display-delay", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = "0ms",
@@ -371,6 +377,7 @@ public final class LocalRun {
     private Configuration jobSettings() {
         Configuration settings = new Configuration();
         settings.set(DriftlessOptions.INFERENCE_BACKEND, inference);
+        settings.set(DriftlessOptions.SMOOTHING, smoothing);
         if (imageModel != null) {
             // the TaskManagers of --task-managers run from another working directory; remotely the server
             // loads the folder and the job names the model
@@ -460,6 +467,18 @@ public final class LocalRun {
                 }
             }
             throw new CommandLine.TypeConversionException("'" + value + "' is not in-process or remote");
+        }
+    }
+
+    static final class SmoothingConverter implements CommandLine.ITypeConverter<Smoothing> {
+        @Override
+        public Smoothing convert(String value) {
+            for (Smoothing mode : Smoothing.values()) {
+                if (mode.name().equalsIgnoreCase(value)) {
+                    return mode;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not one_euro or none");
         }
     }
 }

@@ -78,18 +78,23 @@ class LocalDriftlessCliTest {
     }
 
     @Test
-    void helpOffersTheMotionProfilesAndTheDisplayDelay() {
+    void helpOffersTheMotionProfilesTheDisplayDelayAndSmoothing() {
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new LocalDriftless()).setOut(new PrintWriter(out, true));
 
         assertThat(cli.execute("--help")).isZero();
-        assertThat(out.toString()).contains("--motion=PROFILE", "calm", "shake", "--display-delay=");
+        assertThat(out.toString()).contains("--motion=PROFILE", "calm", "shake", "--display-delay=", "--smoothing=MODE");
     }
 
     @Test
     void refusesAMotionProfileItDoesNotKnowAndNamesThoseThereAre() {
         assertThat(refused("--motion", "wild"))
                 .contains("'wild' is not a motion profile: write calm, normal, fast or shake");
+    }
+
+    @Test
+    void refusesASmoothingModeItDoesNotKnowAndNamesThoseThereAre() {
+        assertThat(refused("--smoothing", "kalman")).contains("'kalman' is not one_euro or none");
     }
 
     @Test

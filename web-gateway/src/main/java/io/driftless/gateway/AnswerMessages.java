@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftless.proto.Anchor;
+import io.driftless.proto.AnchorVelocity;
 import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.Box;
@@ -16,12 +17,16 @@ import io.driftless.proto.DroppedFrame;
  *
  * <ul>
  *   <li>{@code coordinates}: {@code pose} (degrees), {@code anchors} by name as {@code [x, y]}
- *       pixels of the frame, {@code confidence}, {@code rttMs} (gateway receipt to answer);
+ *       pixels of the frame, {@code confidence}, {@code rttMs} (gateway receipt to answer), and,
+ *       when the job's motion state knew them, {@code velocities}: each anchor's {@code [vx, vy]}
+ *       in pixels per second at the frame's capture;
  *   <li>{@code annotated}: {@code width}, {@code height}, {@code detections} (label, classId, score,
  *       box {@code [xMin, yMin, xMax, yMax]}); the next binary message is the annotated JPEG;
  *   <li>{@code dropped}: {@code reason} (the job's drop reason) and {@code detail};
  *   <li>{@code refused}: the gateway did not forward the frame: {@code reason} ({@code RATE},
- *       {@code METADATA}, {@code SEQUENCE}) and {@code detail}.
+ *       {@code METADATA}, {@code KAFKA}) and {@code detail};
+ *   <li>{@code quality}, without {@code seq}: the capture settings the gateway asks the camera
+ *       for ({@code fps}, {@code jpegQuality}, {@code scale}) and the {@code reason}.
  * </ul>
  */
 final class AnswerMessages {
@@ -41,6 +46,12 @@ final class AnswerMessages {
         ObjectNode anchors = node.putObject("anchors");
         for (Anchor anchor : answer.getAnchorsList()) {
             anchors.putArray(anchor.getName()).add(anchor.getX()).add(anchor.getY());
+        }
+        if (answer.hasMotion()) {
+            ObjectNode velocities = node.putObject("velocities");
+            for (AnchorVelocity velocity : answer.getMotion().getAnchorVelocitiesList()) {
+                velocities.putArray(velocity.getName()).add(velocity.getXPxPerS()).add(velocity.getYPxPerS());
+            }
         }
         node.put("confidence", answer.getConfidence());
         node.put("rttMs", rttMs);

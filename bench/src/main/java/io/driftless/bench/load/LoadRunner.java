@@ -2,6 +2,7 @@ package io.driftless.bench.load;
 
 import io.driftless.bench.system.BenchBroker;
 import io.driftless.bench.system.SystemUnderTest;
+import io.driftless.source.MotionProfile;
 import io.driftless.source.RunSummary;
 import io.driftless.source.SyntheticConfig;
 import io.driftless.source.SyntheticRun;
@@ -53,7 +54,8 @@ public final class LoadRunner {
     public void awaitServing(SystemUnderTest system, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            try (SyntheticRun run = run(system, 1, 10, Duration.ofSeconds(1), null, SendMode.LANDMARKS)) {
+            try (SyntheticRun run = run(system, 1, 10, Duration.ofSeconds(1), null, SendMode.LANDMARKS,
+                    SyntheticConfig.DEFAULT_MOTION)) {
                 RunSummary probe = run.run();
                 if (probe.responses() + probe.droppedTotal() > 0) {
                     return;
@@ -71,7 +73,7 @@ public final class LoadRunner {
 
     /** A run whose figures are thrown away, of users sending {@code payload}. */
     public void warmUp(SystemUnderTest system, int users, int fps, Duration duration, SendMode payload) {
-        try (SyntheticRun run = run(system, users, fps, duration, null, payload)) {
+        try (SyntheticRun run = run(system, users, fps, duration, null, payload, SyntheticConfig.DEFAULT_MOTION)) {
             run.run();
         }
     }
@@ -84,7 +86,13 @@ public final class LoadRunner {
     /** One measured run of users sending {@code payload}. */
     public RunResult measure(SystemUnderTest system, int users, int fps, Duration duration, SendMode payload)
             throws Exception {
-        return measure(system, users, fps, duration, 0, payload).users();
+        return measure(system, users, fps, duration, 0, payload, SyntheticConfig.DEFAULT_MOTION).users();
+    }
+
+    /** One measured run of landmark users whose heads move as {@code motion}. */
+    public RunResult measure(SystemUnderTest system, int users, int fps, Duration duration, MotionProfile motion)
+            throws Exception {
+        return measure(system, users, fps, duration, 0, SendMode.LANDMARKS, motion).users();
     }
 
     /**
@@ -93,18 +101,18 @@ public final class LoadRunner {
      */
     public FloodedRun measure(SystemUnderTest system, int users, int fps, Duration duration, int flooderFps)
             throws Exception {
-        return measure(system, users, fps, duration, flooderFps, SendMode.LANDMARKS);
+        return measure(system, users, fps, duration, flooderFps, SendMode.LANDMARKS, SyntheticConfig.DEFAULT_MOTION);
     }
 
     private FloodedRun measure(SystemUnderTest system, int users, int fps, Duration duration, int flooderFps,
-            SendMode payload) throws Exception {
+            SendMode payload, MotionProfile motion) throws Exception {
         broker.truncateAnswers(system.topics());
         Path usersLog = sentLog();
         Path flooderLog = flooderFps > 0 ? sentLog() : null;
         // made (and JPEG frames encoded) before the generator's CPU is counted
-        try (SyntheticRun usersRun = run(system, users, fps, duration, usersLog, payload);
+        try (SyntheticRun usersRun = run(system, users, fps, duration, usersLog, payload, motion);
                 SyntheticRun flooderRun = flooderFps > 0
-                        ? run(system, 1, flooderFps, duration, flooderLog, payload) : null;
+                        ? run(system, 1, flooderFps, duration, flooderLog, payload, motion) : null;
                 GeneratorCpu cpu = GeneratorCpu.open()) {
             cpu.countSender(Thread.currentThread());
             CompletableFuture<RunSummary> flooder = new CompletableFuture<>();
@@ -139,7 +147,7 @@ public final class LoadRunner {
     }
 
     private SyntheticRun run(SystemUnderTest system, int users, int fps, Duration duration, Path sentLog,
-            SendMode payload) {
+            SendMode payload, MotionProfile motion) {
         SyntheticConfig config = SyntheticConfig.builder()
                 .bootstrapServers(broker.bootstrapServers())
                 .framesTopic(system.topics().frames())
@@ -153,6 +161,7 @@ public final class LoadRunner {
                 .connectTimeout(CONNECT)
                 .sentLog(sentLog)
                 .sendMode(payload)
+                .motion(motion)
                 .annotatedTopicPattern(system.topics().annotated())
                 .build();
         return new SyntheticRun(config);
@@ -180,7 +189,7 @@ public final class LoadRunner {
                 dropped, s.unanswered(), unaccounted, s.lateResponses(), s.onTimeRatio(), goodput,
                 s.rttMs().p50(), s.rttMs().p99(), s.rttMs().p999(), s.rttMs().max(),
                 cpu.share(), cpu.wallS() > 0 ? cpu.generatorCpuS() / cpu.wallS() : Double.NaN,
-                s.rttDistribution());
+                s.rttDistribution(), s.drift());
     }
 
     private Path sentLog() throws IOException {

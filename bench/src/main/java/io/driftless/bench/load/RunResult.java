@@ -1,5 +1,6 @@
 package io.driftless.bench.load;
 
+import io.driftless.source.RunSummary.Drift;
 import io.driftless.source.RunSummary.Quantile;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,8 @@ import java.util.Map;
  * @param generatorCores the load generator's CPU time over wall time, in cores
  * @param rttDistribution the round trips' distribution, closer together towards the tail, the
  *     last quantile the maximum; empty when nothing was answered
+ * @param drift how far the overlay was drawn from the synthetic faces, carried forward and as
+ *     answered, on frames shown at their capture
  */
 public record RunResult(
         String system,
@@ -51,7 +54,8 @@ public record RunResult(
         double maxMs,
         double generatorCpuShare,
         double generatorCores,
-        List<Quantile> rttDistribution) {
+        List<Quantile> rttDistribution,
+        Drift drift) {
 
     public RunResult {
         dropped = Map.copyOf(dropped);
@@ -62,7 +66,7 @@ public record RunResult(
     public RunResult named(String name) {
         return new RunResult(name, users, fps, offeredFps, durationS, sent, responses, dropped, unanswered,
                 unaccounted, lateResponses, onTimeRatio, goodputFps, p50Ms, p99Ms, p999Ms, maxMs, generatorCpuShare,
-                generatorCores, rttDistribution);
+                generatorCores, rttDistribution, drift);
     }
 
     public long droppedTotal() {

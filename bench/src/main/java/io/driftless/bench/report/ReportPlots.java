@@ -1,5 +1,6 @@
 package io.driftless.bench.report;
 
+import io.driftless.bench.scenario.HeadSpeedDrift;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -55,7 +56,9 @@ public final class ReportPlots {
         }
         for (ScenarioResult scenario : scenarios) {
             if (!scenario.series().isEmpty()) {
-                String name = "over-time-" + scenario.id() + ".png";
+                // the drift scenario's lines run over head speed, the others' over time
+                String name = scenario.id().equals(HeadSpeedDrift.ID) ? "drift-vs-head-speed.png"
+                        : "over-time-" + scenario.id() + ".png";
                 save(directory, name, overTime(scenario));
                 files.add(name);
             }

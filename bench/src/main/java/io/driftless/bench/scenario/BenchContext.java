@@ -11,6 +11,7 @@ import io.driftless.bench.system.ClusterSystem;
 import io.driftless.bench.system.FlinkSystem;
 import io.driftless.bench.system.KafkaRelay;
 import io.driftless.bench.system.SystemUnderTest;
+import io.driftless.source.MotionProfile;
 import io.driftless.source.SendMode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,6 +147,16 @@ public final class BenchContext implements AutoCloseable {
         SystemUnderTest system = system(kind);
         progress.step(String.format("%s: %s, %d users x %d fps", label, system.name(), users, plan.fps()));
         RunResult run = checked(load.measure(system, users, plan.fps(), duration, payload));
+        progress.result(Point.of(label, List.of(run)));
+        return run;
+    }
+
+    /** One run of landmark users whose heads move as {@code motion}, with the drift they saw. */
+    public RunResult once(SystemKind kind, String label, int users, Duration duration, MotionProfile motion)
+            throws Exception {
+        SystemUnderTest system = system(kind);
+        progress.step(String.format("%s: %s, %d users x %d fps", label, system.name(), users, plan.fps()));
+        RunResult run = checked(load.measure(system, users, plan.fps(), duration, motion));
         progress.result(Point.of(label, List.of(run)));
         return run;
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftless.bench.floor.ComputeFloor;
 import io.driftless.bench.load.RunResult;
+import io.driftless.source.RunSummary.Drift;
 import io.driftless.source.RunSummary.Quantile;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ class ReportFilesTest {
         return new RunResult(system, users, 30, offered, 10, (long) offered * 10, (long) (offered * 10 * onTime),
                 Map.of("LATE_ON_ARRIVAL", 3L), 0, 0, 0, onTime, offered * onTime, p50, p99, p99 * 1.2, p99 * 1.5,
                 0.2, 0.3, Double.isNaN(p50) ? List.of() : List.of(new Quantile(0.5, p50), new Quantile(0.99, p99),
-                        new Quantile(0.999, p99 * 1.2), new Quantile(1, p99 * 1.5)));
+                        new Quantile(0.999, p99 * 1.2), new Quantile(1, p99 * 1.5)), Drift.UNDEFINED);
     }
 
     private static Report report() {
@@ -119,5 +120,21 @@ class ReportFilesTest {
             assertThat(image.getWidth()).isEqualTo(1200);
             assertThat(image.getHeight()).isEqualTo(650);
         }
+    }
+
+    @Test
+    void plotsDriftAgainstHeadSpeedUnderItsOwnName() throws Exception {
+        double[] speed = {20, 60, 160, 248};
+        ScenarioResult drift = new ScenarioResult("drift", "Drift against head speed", true, "a note", List.of(),
+                List.of(), List.of(), List.of(), List.of(
+                        new ScenarioResult.Series("carried forward, mean", "peak head speed, °/s", "drift, px",
+                                speed, new double[] {0.3, 0.8, 2.1, 6.5}),
+                        new ScenarioResult.Series("as answered, mean", "peak head speed, °/s", "drift, px",
+                                speed, new double[] {1.1, 3.2, 8.8, 13.0})));
+
+        List<String> plots = ReportPlots.write(out, List.of(drift));
+
+        assertThat(plots).containsExactly("drift-vs-head-speed.png");
+        assertThat(ImageIO.read(out.resolve(plots.get(0)).toFile())).isNotNull();
     }
 }

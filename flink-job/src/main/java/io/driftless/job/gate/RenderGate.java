@@ -22,7 +22,9 @@ import org.apache.flink.util.Collector;
  * The last word on every inferred frame: failed inference becomes a drop with its reason; a
  * frame older than one already rendered is {@code STALE} (inference is unordered, so an older
  * frame can finish after a newer one); a result that is ready after its deadline is
- * {@code DEADLINE_EXCEEDED}. What remains is smoothed, gets its AR anchors, and is emitted. An
+ * {@code DEADLINE_EXCEEDED}. What remains updates the session's motion state ({@link
+ * MotionFilter}), is smoothed, gets its AR anchors and, once the motion state knows them, the pose
+ * rates and anchor velocities at its capture instant, and is emitted. An
  * image frame's response is its annotated frame plus, when a face was found, the coordinates of
  * the first face: one response, smoothed and checked like a landmark frame's. An annotated JPEG
  * larger than a response record may be is {@code INVALID}: the sink would fail on it, and the
@@ -81,10 +83,13 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
             // a result that turns out late still updates the filter: it is the newest measurement
             float[] anchors = null;
             HeadPose pose = null;
+            double[] rates = null;
+            PinholeCamera camera = null;
             if (!outcome.withoutPose) {
+                rates = rates(outcome, session);
                 pose = smoothed(outcome, session);
-                anchors = FaceGeometry.projectAnchors(
-                        pose, PinholeCamera.of(frame.imageWidth, frame.imageHeight, frame.focalLengthPx));
+                camera = PinholeCamera.of(frame.imageWidth, frame.imageHeight, frame.focalLengthPx);
+                anchors = FaceGeometry.projectAnchors(pose, camera);
             }
             long emit = clock.nowMicros();
             if (outcome.annotatedJpeg != null && outcome.annotatedJpeg.length > maxAnnotatedJpegBytes) {
@@ -106,6 +111,10 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
                     outcome.yM = (float) pose.yM();
                     outcome.zM = (float) pose.zM();
                     outcome.anchors = anchors;
+                    if (rates != null) {
+                        outcome.poseRates = toFloats(rates);
+                        outcome.anchorVelocities = FaceGeometry.anchorVelocities(pose, rates, camera);
+                    }
                 }
                 outcome.emitUs = emit;
                 // the client's payload is not part of the response
@@ -121,6 +130,26 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
             session.idleCheckMs = IdleTimers.schedule(ctx.timerService(), session.lastSeenUs, idleTimeoutMs);
         }
         state.update(session);
+    }
+
+    /**
+     * Feeds the measured pose to the session's motion state (before any smoothing: the filter
+     * weighs the noise itself); its rates, or null while it does not know them.
+     */
+    private static double[] rates(InferenceOutcome outcome, RenderState session) {
+        if (session.motion == null) {
+            session.motion = new MotionFilter();
+        }
+        double[] measured = {outcome.yawDeg, outcome.pitchDeg, outcome.rollDeg, outcome.xM, outcome.yM, outcome.zM};
+        return session.motion.update(measured, outcome.frame.captureTimeUs) ? session.motion.rates() : null;
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] floats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            floats[i] = (float) values[i];
+        }
+        return floats;
     }
 
     private HeadPose smoothed(InferenceOutcome outcome, RenderState session) {

@@ -10,6 +10,7 @@ public class RenderState {
     /** Processing time, ms, of the session's one pending idle check; 0 when none is remembered. */
     public long idleCheckMs;
     public PoseSmoother smoother;
+    public MotionFilter motion;
 
     public RenderState() {}
 }

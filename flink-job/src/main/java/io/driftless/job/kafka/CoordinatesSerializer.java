@@ -6,8 +6,11 @@ import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.job.ReplyTopics;
 import io.driftless.job.ResponseTopicPattern;
 import io.driftless.proto.Anchor;
+import io.driftless.proto.AnchorVelocity;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.HeadPose;
+import io.driftless.proto.Motion;
+import io.driftless.proto.PoseRates;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -56,9 +59,33 @@ public class CoordinatesSerializer implements KafkaRecordSerializationSchema<Inf
                         .setY(anchors[2 * i + 1]));
             }
         }
+        if (outcome.poseRates != null && anchors != null) {
+            response.setMotion(motion(outcome, frame.captureTimeUs));
+        }
         return new ProducerRecord<>(
                 frame.replyTo != null ? ReplyTopics.coordinates(frame.replyTo) : topics.topicFor(frame.sessionId),
                 frame.sessionId.getBytes(StandardCharsets.UTF_8),
                 response.build().toByteArray());
+    }
+
+    private static Motion motion(InferenceOutcome outcome, long captureTimeUs) {
+        float[] rates = outcome.poseRates;
+        Motion.Builder motion = Motion.newBuilder()
+                .setCaptureTimeUs(captureTimeUs)
+                .setPoseRates(PoseRates.newBuilder()
+                        .setYawDegPerS(rates[0])
+                        .setPitchDegPerS(rates[1])
+                        .setRollDegPerS(rates[2])
+                        .setXMPerS(rates[3])
+                        .setYMPerS(rates[4])
+                        .setZMPerS(rates[5]));
+        float[] velocities = outcome.anchorVelocities;
+        for (int i = 0; i < velocities.length / 2; i++) {
+            motion.addAnchorVelocities(AnchorVelocity.newBuilder()
+                    .setName(FaceGeometry.AR_ANCHORS.get(i).name())
+                    .setXPxPerS(velocities[2 * i])
+                    .setYPxPerS(velocities[2 * i + 1]));
+        }
+        return motion.build();
     }
 }

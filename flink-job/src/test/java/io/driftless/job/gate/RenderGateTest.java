@@ -1,6 +1,7 @@
 package io.driftless.job.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.driftless.inference.service.InferenceOutcome;
 import io.driftless.inference.pose.FaceGeometry;
@@ -227,5 +228,104 @@ class RenderGateTest {
         render("alice", 1);
         assertThat(harness.extractOutputValues()).extracting(out -> out.frame.sequence).containsExactly(6L, 1L);
         assertThat(drops()).isEmpty();
+    }
+
+    /** A frame of a head turning at 90°/s and moving right at 0.2 m/s, captured {@code i} frames after T0 at 30 fps. */
+    private static InferenceOutcome turning(String session, long sequence, long captureUs) {
+        double t = (captureUs - T0) / 1e6;
+        InferenceOutcome outcome = Frames.posed(session, sequence, captureUs, captureUs + 33_000, -30 + 90 * t);
+        outcome.xM = (float) (-0.05 + 0.2 * t);
+        return outcome;
+    }
+
+    private void renderTurning(String session, long firstSequence, long firstCaptureUs, int count) throws Exception {
+        for (int i = 0; i < count; i++) {
+            long capture = firstCaptureUs + i * 33_333L;
+            clock.set(capture + 5_000);
+            harness.processElement(new StreamRecord<>(turning(session, firstSequence + i, capture)));
+        }
+    }
+
+    @Test
+    void givesTheRatesAndAnchorVelocitiesOfAConstantMotion() throws Exception {
+        open(Smoothing.NONE);
+        renderTurning("alice", 1, T0, 10);
+
+        List<InferenceOutcome> out = harness.extractOutputValues();
+        assertThat(out.get(0).poseRates).as("one frame tells no motion").isNull();
+        assertThat(out.get(0).anchorVelocities).isNull();
+        InferenceOutcome last = out.get(9);
+        assertThat(last.poseRates).containsExactly(new float[] {90, 0, 0, 0.2f, 0, 0}, within(0.05f));
+        // where the anchors are 10 ms on, from the true motion, against the velocities' step
+        double t = (last.frame.captureTimeUs - T0) / 1e6;
+        PinholeCamera camera = PinholeCamera.of(640, 480, 0);
+        float[] now = FaceGeometry.projectAnchors(new HeadPose(-30 + 90 * t, 0, 0, -0.05 + 0.2 * t, 0, 0.5), camera);
+        float[] later = FaceGeometry.projectAnchors(
+                new HeadPose(-30 + 90 * (t + 0.01), 0, 0, -0.05 + 0.2 * (t + 0.01), 0, 0.5), camera);
+        assertThat(last.anchorVelocities).hasSameSizeAs(now);
+        for (int i = 0; i < now.length; i++) {
+            assertThat(now[i] + 0.01f * last.anchorVelocities[i]).as("coordinate %d in 10 ms", i)
+                    .isCloseTo(later[i], within(0.05f));
+        }
+        assertThat(Math.abs(last.anchorVelocities[0])).as("an anchor of a turning head moves").isGreaterThan(100f);
+    }
+
+    @Test
+    void aGapOrAFrameCapturedOutOfOrderRestartsTheMotionState() throws Exception {
+        open(Smoothing.NONE);
+        renderTurning("alice", 1, T0, 5);
+        // 400 ms without frames, then a head standing still
+        long after = T0 + 4 * 33_333L + 400_000;
+        clock.set(after + 5_000);
+        harness.processElement(new StreamRecord<>(Frames.posed("alice", 6, after, after + 33_000, 10)));
+        clock.set(after + 38_333);
+        harness.processElement(new StreamRecord<>(Frames.posed("alice", 7, after + 33_333, after + 66_000, 10)));
+        // a newer sequence captured before the one rendered last: a client clock stepped back
+        clock.set(after + 40_000);
+        harness.processElement(new StreamRecord<>(Frames.posed("alice", 8, after + 20_000, after + 53_000, 10)));
+        clock.set(after + 60_000);
+        harness.processElement(new StreamRecord<>(Frames.posed("alice", 9, after + 53_333, after + 86_000, 10)));
+
+        List<InferenceOutcome> out = harness.extractOutputValues();
+        assertThat(out).extracting(o -> o.frame.sequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+        assertThat(out.get(5).poseRates).as("the first frame after the gap").isNull();
+        assertThat(out.get(6).poseRates).as("still, after the gap: no turn carried over")
+                .containsExactly(new float[] {0, 0, 0, 0, 0, 0}, within(1e-3f));
+        assertThat(out.get(7).poseRates).as("captured before the frame rendered last").isNull();
+        assertThat(out.get(8).poseRates).containsExactly(new float[] {0, 0, 0, 0, 0, 0}, within(1e-3f));
+    }
+
+    @Test
+    void aPoseThatIsNotANumberLeavesTheMotionStateAsItWas() throws Exception {
+        open(Smoothing.NONE);
+        renderTurning("alice", 1, T0, 5);
+        long capture = T0 + 5 * 33_333L;
+        InferenceOutcome broken = turning("alice", 6, capture);
+        broken.yawDeg = Float.NaN;
+        clock.set(capture + 5_000);
+        harness.processElement(new StreamRecord<>(broken));
+        clock.set(capture + 38_333);
+        harness.processElement(new StreamRecord<>(turning("alice", 7, capture + 33_333)));
+
+        List<InferenceOutcome> out = harness.extractOutputValues();
+        assertThat(out.get(5).poseRates).as("no rates from a broken pose").isNull();
+        assertThat(out.get(5).anchorVelocities).isNull();
+        assertThat(out.get(6).poseRates).containsExactly(new float[] {90, 0, 0, 0.2f, 0, 0}, within(0.05f));
+        for (float v : out.get(6).anchorVelocities) {
+            assertThat(v).isFinite();
+        }
+    }
+
+    @Test
+    void theMotionStateSurvivesARestartFromACheckpoint() throws Exception {
+        open(Smoothing.ONE_EURO);
+        renderTurning("alice", 1, T0, 5);
+        restartFromACheckpoint(Smoothing.ONE_EURO);
+        long capture = T0 + 5 * 33_333L;
+        clock.set(capture + 5_000);
+        harness.processElement(new StreamRecord<>(turning("alice", 6, capture)));
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(out ->
+                assertThat(out.poseRates).containsExactly(new float[] {90, 0, 0, 0.2f, 0, 0}, within(0.05f)));
     }
 }

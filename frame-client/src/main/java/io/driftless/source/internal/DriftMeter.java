@@ -24,8 +24,9 @@ import org.HdrHistogram.Histogram;
  * drawn to where the anchor truly is on it.
  *
  * <p>Uncompensated, the overlay sits where the answer put it. Compensated, the client carries it
- * forward to the shown frame's capture instant as {@link AnchorTrack} does (along a line fitted
- * through the last answers, at most {@link AnchorTrack#HORIZON} ahead, then held). Times are the
+ * forward to the shown frame's capture instant as {@link AnchorTrack} does (at the anchor
+ * velocities the job sent, or along a line fitted through the last answers for answers without
+ * them; at most {@link AnchorTrack#HORIZON} ahead, then held). Times are the
  * client's own: capture and receive instants on its monotonic clock.
  *
  * <p>Threads: {@link #shown} is called by the one sender thread, {@link #onCoordinates} by the one
@@ -67,6 +68,7 @@ public final class DriftMeter implements AnswerListener {
     private double uncompensatedSum;
     private long frames;
     private long framesWithoutOverlay;
+    private long framesAtJobVelocities;
     private long lastSweepNanos;
     private boolean sweptOnce;
 
@@ -111,7 +113,7 @@ public final class DriftMeter implements AnswerListener {
         if (capture == null) {
             return;
         }
-        view.received.add(capture, coordinates.getAnchorsList());
+        view.received.add(capture, coordinates.getAnchorsList(), coordinates.getMotion().getAnchorVelocitiesList());
     }
 
     /**
@@ -123,7 +125,7 @@ public final class DriftMeter implements AnswerListener {
             measureUntil(user, 0, true);
         }
         return new Drift(pixels(compensated, compensatedSum), pixels(uncompensated, uncompensatedSum),
-                frames, framesWithoutOverlay);
+                frames, framesWithoutOverlay, framesAtJobVelocities);
     }
 
     /** Frames taken in but not yet measured, across users: a test hook, consumer thread only. */
@@ -154,6 +156,9 @@ public final class DriftMeter implements AnswerListener {
             return;
         }
         frames++;
+        if (received.newestHasVelocities()) {
+            framesAtJobVelocities++;
+        }
         float[] answered = received.newest();
         float[] carried = received.at(frame.captureNanos());
         float[] truth = frame.truth();

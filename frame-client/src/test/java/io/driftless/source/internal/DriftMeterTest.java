@@ -7,7 +7,9 @@ import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
 import io.driftless.proto.Anchor;
+import io.driftless.proto.AnchorVelocity;
 import io.driftless.proto.ArCoordinates;
+import io.driftless.proto.Motion;
 import io.driftless.source.AnchorTrack;
 import io.driftless.source.RunSummary.Drift;
 import java.time.Duration;
@@ -31,6 +33,8 @@ class DriftMeterTest {
             t -> new HeadPose(10, -5, 3, -0.1 + 0.5 * t, 0.01, 0.5);
 
     private final SessionIds sessions = new SessionIds("drift", 1);
+    /** Whether the answers carry the anchors' true velocities, as the job's motion state sends them. */
+    private boolean answersWithVelocities;
 
     /**
      * Shows {@code frames} frames at 30 fps and answers each one in {@code answered} exactly
@@ -59,6 +63,16 @@ class DriftMeterTest {
         for (int i = 0; i < FaceGeometry.AR_ANCHORS.size(); i++) {
             answer.addAnchors(Anchor.newBuilder().setName(FaceGeometry.AR_ANCHORS.get(i).name())
                     .setX(xy[2 * i]).setY(xy[2 * i + 1]));
+        }
+        if (answersWithVelocities) {
+            // sliding at 0.5 m/s sideways, nothing else moving
+            float[] v = FaceGeometry.anchorVelocities(pose, new double[] {0, 0, 0, 0.5, 0, 0}, VGA);
+            Motion.Builder motion = answer.getMotionBuilder();
+            for (int i = 0; i < FaceGeometry.AR_ANCHORS.size(); i++) {
+                motion.addAnchorVelocities(AnchorVelocity.newBuilder()
+                        .setName(FaceGeometry.AR_ANCHORS.get(i).name())
+                        .setXPxPerS(v[2 * i]).setYPxPerS(v[2 * i + 1]));
+            }
         }
         return answer.build();
     }
@@ -94,6 +108,15 @@ class DriftMeterTest {
         // Only the first frame shown has a single answer to go on.
         assertThat(drift.compensated().p95()).isLessThan(0.05);
         assertThat(drift.compensated().mean()).isLessThan(drift.uncompensated().mean() / 50);
+    }
+
+    @Test
+    void carriesEvenASingleAnswerExactlyAtTheJobsVelocitiesAndCountsTheFramesItDid() {
+        answersWithVelocities = true;
+        Drift drift = run(new DriftMeter(sessions, VGA, Duration.ZERO), 60, 40 * MS, s -> true);
+
+        assertThat(drift.framesAtJobVelocities()).isEqualTo(drift.frames()).isEqualTo(58);
+        assertThat(drift.compensated().p99()).isLessThan(0.05);
     }
 
     @Test

@@ -277,7 +277,8 @@ public final class OverlayRenderer implements AnswerListener, AutoCloseable {
             if (e.getValue().receiveNanos() - frame.deadlineNanos() <= 0) {
                 Long capture = captures.get(e.getKey());
                 if (capture != null) {
-                    track.add(capture, e.getValue().value().getAnchorsList());
+                    ArCoordinates answer = e.getValue().value();
+                    track.add(capture, answer.getAnchorsList(), answer.getMotion().getAnchorVelocitiesList());
                     it.remove();
                 } else if (sequence != UNSENT && e.getKey() <= sequence) {
                     // its frame was never written (the queue was full): nothing to place it by

@@ -65,6 +65,13 @@ public class InferenceOutcome {
 
     /** Screen-space AR anchors, x0, y0, ..., set by the render gate after smoothing. */
     public float[] anchors;
+    /**
+     * The session's pose rates at the frame's capture (yaw, pitch, roll in °/s, x, y, z in m/s),
+     * set by the render gate; null while its motion state does not know them.
+     */
+    public float[] poseRates;
+    /** The anchors' velocities in pixels per second, vx0, vy0, ...; null with {@link #poseRates}. */
+    public float[] anchorVelocities;
     /** When the render gate emitted the response. */
     public long emitUs;
 
