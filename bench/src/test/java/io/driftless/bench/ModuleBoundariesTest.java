@@ -27,7 +27,7 @@ class ModuleBoundariesTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     /** Everything a user deploys: the job, the inference server, the web gateway and the camera client. */
-    private static final List<String> DEPLOYED = List.of("model-core", "inference-service", "inference-client",
+    private static final List<String> DEPLOYED = List.of("log-support", "model-core", "inference-service", "inference-client",
             "inference-server", "flink-job", "web-gateway", "frame-client", "frame-source");
 
     private static final String FLINK = "org.apache.flink..";
@@ -85,6 +85,15 @@ class ModuleBoundariesTest {
         noClasses().should().dependOnClassesThat(DescribedPredicate.describe("belong to another driftless module",
                         c -> c.getPackageName().startsWith("io.driftless.") && !c.getPackageName().equals("io.driftless.cli")))
                 .check(cliSupport);
+    }
+
+    @Test
+    void theLogSupportDependsOnNothingOfDriftless() {
+        JavaClasses logSupport = mainClassesOf("log-support");
+        assertThat(logSupport).as("log-support classes").isNotEmpty();
+        noClasses().should().dependOnClassesThat(DescribedPredicate.describe("belong to another driftless module",
+                        c -> c.getPackageName().startsWith("io.driftless.") && !c.getPackageName().equals("io.driftless.log")))
+                .check(logSupport);
     }
 
     @Test
