@@ -24,10 +24,9 @@ final class SessionHub {
     private static final int MAX_PENDING = 1024;
 
     final String sessionId;
-    final SessionStats stats = new SessionStats();
+    final SessionStats stats;
     private final TokenBucket rate;
     private final AnswerMessages messages;
-    private final GatewayMetrics metrics;
     private final Set<Session> viewers = ConcurrentHashMap.newKeySet();
     private final Map<Long, Pending> pending = new LinkedHashMap<>();
     private Session camera;
@@ -38,7 +37,7 @@ final class SessionHub {
         this.sessionId = sessionId;
         this.rate = new TokenBucket(maxFps, TimeUnit.SECONDS.toNanos(1), nowNanos);
         this.messages = messages;
-        this.metrics = metrics;
+        this.stats = new SessionStats(metrics);
     }
 
     /** @return false when another camera socket streams this session already */
@@ -79,7 +78,6 @@ final class SessionHub {
     /** Counts the frame in; @return false when it comes faster than the session's cap allows. */
     boolean admit(CameraMetadata frame, long nowNanos) {
         stats.received(nowNanos, frame.quality());
-        metrics.received();
         return rate.tryTake(nowNanos);
     }
 
@@ -98,14 +96,12 @@ final class SessionHub {
             pending.remove(seq);
         }
         stats.refused(reason);
-        metrics.refused(reason);
         sendToCamera(messages.refused(seq, reason, detail), null);
     }
 
     /** A message that is no usable frame: it counts in as one, refused, so that in = answered + dropped + refused. */
     void refuseMalformed(long seq, String detail, long nowNanos) {
         stats.received(nowNanos, null);
-        metrics.received();
         refuse(seq, "METADATA", detail);
     }
 
@@ -117,7 +113,6 @@ final class SessionHub {
             if (frame != null && frame.kind == CameraMetadata.Kind.LANDMARKS) {
                 pending.remove(answer.getSequence());
                 stats.answered(nowNanos, nowNanos - frame.receivedNanos);
-                metrics.answered(nowNanos - frame.receivedNanos);
             }
         }
         double rttMs = frame == null ? 0 : (nowNanos - frame.receivedNanos) / 1e6;
@@ -129,7 +124,6 @@ final class SessionHub {
             Pending frame = pending.remove(answer.getSequence());
             if (frame != null) {
                 stats.answered(nowNanos, nowNanos - frame.receivedNanos);
-                metrics.answered(nowNanos - frame.receivedNanos);
             }
         }
         String header = messages.annotated(answer);
@@ -144,7 +138,6 @@ final class SessionHub {
         synchronized (this) {
             if (pending.remove(drop.getSequence()) != null) {
                 stats.dropped(drop.getReason().name());
-                metrics.dropped(drop.getReason().name());
             }
         }
         sendToCamera(messages.dropped(drop), null);
