@@ -80,20 +80,12 @@ class ModuleBoundariesTest {
 
     @Test
     void theCommandLineSupportDependsOnNothingOfDriftless() {
-        JavaClasses cliSupport = mainClassesOf("cli-support");
-        assertThat(cliSupport).as("cli-support classes").isNotEmpty();
-        noClasses().should().dependOnClassesThat(DescribedPredicate.describe("belong to another driftless module",
-                        c -> c.getPackageName().startsWith("io.driftless.") && !c.getPackageName().equals("io.driftless.cli")))
-                .check(cliSupport);
+        checkDependsOnNothingOfDriftless("cli-support", "io.driftless.cli");
     }
 
     @Test
     void theLogSupportDependsOnNothingOfDriftless() {
-        JavaClasses logSupport = mainClassesOf("log-support");
-        assertThat(logSupport).as("log-support classes").isNotEmpty();
-        noClasses().should().dependOnClassesThat(DescribedPredicate.describe("belong to another driftless module",
-                        c -> c.getPackageName().startsWith("io.driftless.") && !c.getPackageName().equals("io.driftless.log")))
-                .check(logSupport);
+        checkDependsOnNothingOfDriftless("log-support", "io.driftless.log");
     }
 
     @Test
@@ -121,6 +113,15 @@ class ModuleBoundariesTest {
                     .as(module + "'s tests use JUnit 5 (org.junit.jupiter), not JUnit 4")
                     .check(classesIn(ROOT.resolve(module).resolve("target/test-classes")));
         }
+    }
+
+    /** {@code module}'s classes, all in {@code ownPackage}, use no other driftless class. */
+    private static void checkDependsOnNothingOfDriftless(String module, String ownPackage) {
+        JavaClasses classes = mainClassesOf(module);
+        assertThat(classes).as(module + " classes").isNotEmpty();
+        noClasses().should().dependOnClassesThat(DescribedPredicate.describe("belong to another driftless module",
+                        c -> c.getPackageName().startsWith("io.driftless.") && !c.getPackageName().equals(ownPackage)))
+                .check(classes);
     }
 
     private static JavaClasses mainClassesOf(String module) {
