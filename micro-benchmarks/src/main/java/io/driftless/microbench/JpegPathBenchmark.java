@@ -1,6 +1,5 @@
 package io.driftless.microbench;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -12,7 +11,6 @@ import io.driftless.inference.image.JpegCodec;
 import io.driftless.inference.image.JpegLimits;
 import io.driftless.source.SyntheticJpegFrames;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -84,12 +82,6 @@ public class JpegPathBenchmark {
     }
 
     private List<FaceDetection> detect(RgbImage image) throws OrtException {
-        List<RgbImage> batch = List.of(image);
-        Map<String, OnnxTensor> input = faces.encode(env, batch);
-        try (OrtSession.Result out = faceModel.run(input)) {
-            return faces.decode(out, batch).get(0);
-        } finally {
-            input.values().forEach(OnnxTensor::close);
-        }
+        return faces.run(env, faceModel, List.of(image)).get(0);
     }
 }

@@ -1,6 +1,5 @@
 package io.driftless.microbench;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -15,7 +14,6 @@ import io.driftless.source.internal.SessionIds;
 import io.driftless.source.internal.SyntheticUsers;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -66,12 +64,7 @@ public class PoseModelBenchmark {
 
     @Benchmark
     public List<PoseEstimate> call() throws OrtException {
-        Map<String, OnnxTensor> inputs = adapter.encode(env, batch);
-        try (OrtSession.Result out = session.run(inputs)) {
-            return adapter.decode(out, batch);
-        } finally {
-            inputs.values().forEach(OnnxTensor::close);
-        }
+        return adapter.run(env, session, batch);
     }
 
     /** The synthetic users' faces one second into a run: their true poses, projected by their camera. */
