@@ -27,7 +27,7 @@ class ModuleBoundariesTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     /** Everything a user deploys: the job, the inference server, the web gateway and the camera client. */
-    private static final List<String> DEPLOYED = List.of("model-core", "inference-service", "inference-client",
+    private static final List<String> DEPLOYED = List.of("log-support", "model-core", "inference-service", "inference-client",
             "inference-server", "flink-job", "web-gateway", "frame-client", "frame-source");
 
     private static final String FLINK = "org.apache.flink..";
@@ -80,11 +80,12 @@ class ModuleBoundariesTest {
 
     @Test
     void theCommandLineSupportDependsOnNothingOfDriftless() {
-        JavaClasses cliSupport = mainClassesOf("cli-support");
-        assertThat(cliSupport).as("cli-support classes").isNotEmpty();
-        noClasses().should().dependOnClassesThat(DescribedPredicate.describe("belong to another driftless module",
-                        c -> c.getPackageName().startsWith("io.driftless.") && !c.getPackageName().equals("io.driftless.cli")))
-                .check(cliSupport);
+        checkDependsOnNothingOfDriftless("cli-support", "io.driftless.cli");
+    }
+
+    @Test
+    void theLogSupportDependsOnNothingOfDriftless() {
+        checkDependsOnNothingOfDriftless("log-support", "io.driftless.log");
     }
 
     @Test
@@ -112,6 +113,15 @@ class ModuleBoundariesTest {
                     .as(module + "'s tests use JUnit 5 (org.junit.jupiter), not JUnit 4")
                     .check(classesIn(ROOT.resolve(module).resolve("target/test-classes")));
         }
+    }
+
+    /** {@code module}'s classes, all in {@code ownPackage}, use no other driftless class. */
+    private static void checkDependsOnNothingOfDriftless(String module, String ownPackage) {
+        JavaClasses classes = mainClassesOf(module);
+        assertThat(classes).as(module + " classes").isNotEmpty();
+        noClasses().should().dependOnClassesThat(DescribedPredicate.describe("belong to another driftless module",
+                        c -> c.getPackageName().startsWith("io.driftless.") && !c.getPackageName().equals(ownPackage)))
+                .check(classes);
     }
 
     private static JavaClasses mainClassesOf(String module) {

@@ -27,4 +27,18 @@ public interface ModelAdapter<I, O> {
 
     /** Unpacks the model's outputs into exactly {@code batch.size()} results, in batch order. */
     List<O> decode(OrtSession.Result outputs, List<I> batch) throws OrtException;
+
+    /**
+     * One call of the model on {@code batch} in {@code session}, on the caller's thread: encode,
+     * run, decode, the input tensors closed. For benchmarks and checks; the job's runners batch
+     * and time their calls themselves.
+     */
+    default List<O> run(OrtEnvironment env, OrtSession session, List<I> batch) throws OrtException {
+        Map<String, OnnxTensor> inputs = encode(env, batch);
+        try (OrtSession.Result outputs = session.run(inputs)) {
+            return decode(outputs, batch);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
 }

@@ -106,8 +106,8 @@ final class ApiHandler extends Handler.Abstract {
         boolean camera = hub != null && hub.cameraConnected();
         body.put("connection", camera ? "streaming" : hub != null ? "viewers only" : "not connected here");
         body.put("viewers", hub == null ? 0 : hub.viewerCount());
-        SessionStats.Snapshot s = (hub == null ? new SessionStats() : hub.stats)
-                .snapshot(gateway.nanoTime().getAsLong());
+        SessionStats.Snapshot s = hub == null ? SessionStats.Snapshot.NONE
+                : hub.stats.snapshot(gateway.nanoTime().getAsLong());
         body.put("framesIn", s.received());
         body.put("answered", s.answered());
         body.put("dropped", s.dropped());

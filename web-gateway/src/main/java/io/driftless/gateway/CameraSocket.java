@@ -1,6 +1,7 @@
 package io.driftless.gateway;
 
 import com.google.protobuf.ByteString;
+import io.driftless.log.ThrottledLog;
 import io.driftless.proto.Frame;
 import io.driftless.proto.Image;
 import io.driftless.proto.KeypointScheme;

@@ -1,6 +1,7 @@
 package io.driftless.gateway;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.driftless.log.ThrottledLog;
 import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.DroppedFrame;

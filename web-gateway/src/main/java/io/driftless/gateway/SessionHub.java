@@ -29,12 +29,11 @@ final class SessionHub {
     private static final double DEFAULT_JPEG_QUALITY = 0.8;
 
     final String sessionId;
-    final SessionStats stats = new SessionStats();
+    final SessionStats stats;
     private final TokenBucket rate;
     private final int maxFps;
     private final int deadlineMs;
     private final AnswerMessages messages;
-    private final GatewayMetrics metrics;
     private final Set<Session> viewers = ConcurrentHashMap.newKeySet();
     private final Map<Long, Pending> pending = new LinkedHashMap<>();
     private Session camera;
@@ -50,7 +49,7 @@ final class SessionHub {
         this.maxFps = maxFps;
         this.deadlineMs = deadlineMs;
         this.messages = messages;
-        this.metrics = metrics;
+        this.stats = new SessionStats(metrics);
     }
 
     /** @return false when another camera socket streams this session already */
@@ -91,7 +90,6 @@ final class SessionHub {
     /** Counts the frame in; @return false when it comes faster than the session's cap allows. */
     boolean admit(CameraMetadata frame, long nowNanos) {
         stats.received(nowNanos, frame.quality());
-        metrics.received();
         synchronized (this) {
             if (quality == null) {
                 quality = ladderFor(frame, nowNanos);
@@ -148,14 +146,12 @@ final class SessionHub {
             pending.remove(seq);
         }
         stats.refused(reason);
-        metrics.refused(reason);
         sendToCamera(messages.refused(seq, reason, detail), null);
     }
 
     /** A message that is no usable frame: it counts in as one, refused, so that in = answered + dropped + refused. */
     void refuseMalformed(long seq, String detail, long nowNanos) {
         stats.received(nowNanos, null);
-        metrics.received();
         refuse(seq, "METADATA", detail);
     }
 
@@ -167,7 +163,6 @@ final class SessionHub {
             if (frame != null && frame.kind == CameraMetadata.Kind.LANDMARKS) {
                 pending.remove(answer.getSequence());
                 stats.answered(nowNanos, nowNanos - frame.receivedNanos);
-                metrics.answered(nowNanos - frame.receivedNanos);
             }
         }
         double rttMs = frame == null ? 0 : (nowNanos - frame.receivedNanos) / 1e6;
@@ -183,7 +178,6 @@ final class SessionHub {
             frame = pending.remove(answer.getSequence());
             if (frame != null) {
                 stats.answered(nowNanos, nowNanos - frame.receivedNanos);
-                metrics.answered(nowNanos - frame.receivedNanos);
             }
         }
         String header = messages.annotated(answer);
@@ -203,7 +197,6 @@ final class SessionHub {
             frame = pending.remove(drop.getSequence());
             if (frame != null) {
                 stats.dropped(drop.getReason().name());
-                metrics.dropped(drop.getReason().name());
             }
         }
         sendToCamera(messages.dropped(drop), null);

@@ -10,13 +10,15 @@ import org.HdrHistogram.Histogram;
  * What one session's stats endpoint reports, as this instance saw it: frames in and out, round
  * trips from the gateway's receipt of a frame to the answer going out, drops by reason (the
  * job's and the gateway's own refusals), the quality the page last reported and the quality the
- * gateway last asked for. Thread-safe.
+ * gateway last asked for. Each event is passed on to the instance's metrics, so a frame is counted
+ * in one call. Thread-safe.
  */
 final class SessionStats {
 
     /** The window fps are measured over. */
     private static final long FPS_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    private final GatewayMetrics metrics;
     private final Histogram rttMicros = new Histogram(TimeUnit.SECONDS.toMicros(60), 2);
     private final ArrayDeque<Long> inTimes = new ArrayDeque<>();
     private final ArrayDeque<Long> outTimes = new ArrayDeque<>();
@@ -36,10 +38,18 @@ final class SessionStats {
     /** A read-out, for the stats endpoint. */
     record Snapshot(long received, long answered, long dropped, long refused, double fpsIn, double fpsOut,
             double rttP50Ms, double rttP95Ms, double onTimeRatio, Map<String, Long> dropsByReason, Quality quality,
-            AdaptiveQuality.Setting asked) {}
+            AdaptiveQuality.Setting asked) {
+        /** The read-out of a session this instance has not seen. */
+        static final Snapshot NONE = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), Quality.UNKNOWN, null);
+    }
+
+    SessionStats(GatewayMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     synchronized void received(long nowNanos, Quality reported) {
         received++;
+        metrics.received();
         inTimes.addLast(nowNanos);
         trim(inTimes, nowNanos);
         if (reported != null) {
@@ -49,6 +59,7 @@ final class SessionStats {
 
     synchronized void answered(long nowNanos, long rttNanos) {
         answered++;
+        metrics.answered(rttNanos);
         outTimes.addLast(nowNanos);
         trim(outTimes, nowNanos);
         rttMicros.recordValue(Math.min(rttMicros.getHighestTrackableValue(), Math.max(0, rttNanos / 1000)));
@@ -62,12 +73,14 @@ final class SessionStats {
     /** A frame the job dropped, by its reason. */
     synchronized void dropped(String reason) {
         dropped++;
+        metrics.dropped(reason);
         dropsByReason.merge(reason, 1L, Long::sum);
     }
 
     /** A frame the gateway refused before it reached Kafka. */
     synchronized void refused(String reason) {
         refused++;
+        metrics.refused(reason);
         dropsByReason.merge("GATEWAY_" + reason, 1L, Long::sum);
     }
 

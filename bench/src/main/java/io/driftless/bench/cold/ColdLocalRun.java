@@ -2,8 +2,8 @@ package io.driftless.bench.cold;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftless.bench.system.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,7 +88,7 @@ public final class ColdLocalRun {
             command.add(System.getProperty("java.class.path"));
             command.add("io.driftless.local.LocalDriftless");
             command.addAll(List.of("--duration", duration.toSeconds() + "s", "--warm-up-run", "0s",
-                    "--kafka-port", Integer.toString(freePort()), "--web-port", Integer.toString(freePort()),
+                    "--kafka-port", Integer.toString(FreePorts.pick()), "--web-port", Integer.toString(FreePorts.pick()),
                     "--prometheus-port", "0", "--gateway-port", "0", "--summary-json", summary.toString()));
             command.addAll(options);
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -119,9 +119,4 @@ public final class ColdLocalRun {
         return new Result(Seconds.of(root), jpeg == null ? null : Seconds.of(jpeg));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

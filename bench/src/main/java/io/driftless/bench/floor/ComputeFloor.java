@@ -1,6 +1,5 @@
 package io.driftless.bench.floor;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.driftless.inference.onnx.RunnerOptions;
@@ -12,7 +11,6 @@ import io.driftless.inference.pose.PoseModelAdapter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.HdrHistogram.Histogram;
 
@@ -67,12 +65,7 @@ public final class ComputeFloor {
         long calls = 0;
         while (System.nanoTime() < end) {
             long start = System.nanoTime();
-            Map<String, OnnxTensor> inputs = adapter.encode(env, batch);
-            try (OrtSession.Result out = session.run(inputs)) {
-                adapter.decode(out, batch);
-            } finally {
-                inputs.values().forEach(OnnxTensor::close);
-            }
+            adapter.run(env, session, batch);
             micros.recordValue((System.nanoTime() - start) / 1_000);
             calls++;
         }

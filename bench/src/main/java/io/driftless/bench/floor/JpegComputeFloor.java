@@ -1,6 +1,5 @@
 package io.driftless.bench.floor;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.driftless.inference.face.FaceDetection;
@@ -112,25 +111,13 @@ public final class JpegComputeFloor {
                 long t0 = System.nanoTime();
                 RgbImage image = codec.decode(jpeg, WIDTH, HEIGHT);
                 long t1 = System.nanoTime();
-                List<RgbImage> batch = List.of(image);
-                List<FaceDetection> found;
-                Map<String, OnnxTensor> input = faces.encode(env, batch);
-                try (OrtSession.Result out = faceModel.run(input)) {
-                    found = faces.decode(out, batch).get(0);
-                } finally {
-                    input.values().forEach(OnnxTensor::close);
-                }
+                List<FaceDetection> found = faces.run(env, faceModel, List.of(image)).get(0);
                 if (found.isEmpty()) {
                     throw new IllegalStateException("the face model found no face in the load generator's frame");
                 }
                 long t2 = System.nanoTime();
                 List<FaceKeypoints> keypoints = List.of(found.get(0).toFaceKeypoints(WIDTH, HEIGHT, 0));
-                Map<String, OnnxTensor> poseInput = poses.encode(env, keypoints);
-                try (OrtSession.Result out = poseModel.run(poseInput)) {
-                    poses.decode(out, keypoints);
-                } finally {
-                    poseInput.values().forEach(OnnxTensor::close);
-                }
+                poses.run(env, poseModel, keypoints);
                 long t3 = System.nanoTime();
                 annotator.draw(image, found);
                 long t4 = System.nanoTime();

@@ -7,8 +7,6 @@ import io.driftless.job.DriftlessJob;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.JobConfig;
 import io.driftless.job.kafka.KafkaEndpoints;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +57,7 @@ public final class FlinkSystem implements SystemUnderTest {
      */
     public static FlinkSystem pipelineWithPrometheus(BenchBroker broker, int parallelism, Duration scrapeInterval)
             throws Exception {
-        int port = freePort();
+        int port = FreePorts.pick();
         Configuration flink = new Configuration();
         flink.setString("metrics.reporter.prom.factory.class",
                 "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
@@ -138,11 +136,6 @@ public final class FlinkSystem implements SystemUnderTest {
         return new FlinkSystem(name, topics, job, sidecar, checkpoints);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static void awaitRunning(JobClient job) throws Exception {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();

@@ -3,7 +3,7 @@ package io.driftless.job.parse;
 import io.driftless.inference.MicroClock;
 import io.driftless.job.metrics.DriftlessMetricGroup;
 import io.driftless.inference.service.FrameEnvelope;
-import io.driftless.job.ThrottledLog;
+import io.driftless.log.ThrottledLog;
 import io.driftless.job.kafka.RawFrame;
 import io.driftless.job.metrics.DropCounters;
 import io.driftless.job.metrics.PayloadCounter;

@@ -1,6 +1,8 @@
 package io.driftless.inference.service;
 
+import io.driftless.inference.Inference;
 import io.driftless.inference.face.FaceDetection;
+import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.vision.ClassScore;
 import io.driftless.inference.vision.ImageAnswer;
 import io.driftless.inference.vision.ObjectDetection;
@@ -83,6 +85,38 @@ public class InferenceOutcome {
         outcome.dropReason = reason;
         outcome.detail = detail;
         return outcome;
+    }
+
+    /**
+     * What a model of this JVM made of {@code frame}: stamped with the model, the batch and its
+     * times, and dropped for the reason {@code result}'s status names unless it is OK. The caller
+     * packs an OK result.
+     */
+    public static InferenceOutcome of(FrameEnvelope frame, String model, Inference<?> result) {
+        InferenceOutcome outcome = switch (result.status()) {
+            case OK -> new InferenceOutcome();
+            case EXPIRED -> dropped(frame, DropReason.LATE_ON_ARRIVAL, result.detail());
+            case OVERLOADED -> dropped(frame, DropReason.OVERLOADED, result.detail());
+            case FAILED -> dropped(frame, DropReason.INFERENCE_FAILED, result.detail());
+            case INVALID -> dropped(frame, DropReason.INVALID, result.detail());
+        };
+        outcome.frame = frame;
+        outcome.model = model;
+        outcome.inferenceStartUs = result.startMicros();
+        outcome.inferenceEndUs = result.endMicros();
+        outcome.batchSize = result.batchSize();
+        return outcome;
+    }
+
+    /** Sets the pose fields from {@code pose} and the model's {@code confidence} in it. */
+    public void packPose(HeadPose pose, float confidence) {
+        yawDeg = (float) pose.yawDeg();
+        pitchDeg = (float) pose.pitchDeg();
+        rollDeg = (float) pose.rollDeg();
+        xM = (float) pose.xM();
+        yM = (float) pose.yM();
+        zM = (float) pose.zM();
+        this.confidence = confidence;
     }
 
     /** Packs {@code faces} into {@link #detections}. */

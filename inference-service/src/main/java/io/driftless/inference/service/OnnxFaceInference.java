@@ -9,7 +9,6 @@ import io.driftless.inference.image.JpegLimits;
 import io.driftless.inference.onnx.BatchListener;
 import io.driftless.inference.onnx.QueueOrder;
 import io.driftless.inference.onnx.RunnerOptions;
-import io.driftless.inference.pose.HeadPose;
 import io.driftless.proto.DropReason;
 import java.util.concurrent.CompletableFuture;
 
@@ -44,18 +43,7 @@ public final class OnnxFaceInference implements FrameInference {
     }
 
     private static InferenceOutcome toOutcome(FrameEnvelope frame, Inference<FaceAnalysis> result) {
-        InferenceOutcome outcome = switch (result.status()) {
-            case OK -> new InferenceOutcome();
-            case EXPIRED -> InferenceOutcome.dropped(frame, DropReason.LATE_ON_ARRIVAL, result.detail());
-            case OVERLOADED -> InferenceOutcome.dropped(frame, DropReason.OVERLOADED, result.detail());
-            case FAILED -> InferenceOutcome.dropped(frame, DropReason.INFERENCE_FAILED, result.detail());
-            case INVALID -> InferenceOutcome.dropped(frame, DropReason.INVALID, result.detail());
-        };
-        outcome.frame = frame;
-        outcome.model = FaceDetectionAdapter.MODEL_NAME;
-        outcome.inferenceStartUs = result.startMicros();
-        outcome.inferenceEndUs = result.endMicros();
-        outcome.batchSize = result.batchSize();
+        InferenceOutcome outcome = InferenceOutcome.of(frame, FaceDetectionAdapter.MODEL_NAME, result);
         if (result.isOk()) {
             FaceAnalysis analysis = result.result();
             outcome.annotatedJpeg = analysis.annotatedJpeg();
@@ -63,14 +51,7 @@ public final class OnnxFaceInference implements FrameInference {
             if (analysis.pose() == null) {
                 outcome.withoutPose = true;
             } else {
-                HeadPose pose = analysis.pose().pose();
-                outcome.yawDeg = (float) pose.yawDeg();
-                outcome.pitchDeg = (float) pose.pitchDeg();
-                outcome.rollDeg = (float) pose.rollDeg();
-                outcome.xM = (float) pose.xM();
-                outcome.yM = (float) pose.yM();
-                outcome.zM = (float) pose.zM();
-                outcome.confidence = analysis.pose().confidence();
+                outcome.packPose(analysis.pose().pose(), analysis.pose().confidence());
             }
         }
         return outcome;

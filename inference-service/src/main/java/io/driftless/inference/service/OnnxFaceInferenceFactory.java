@@ -13,9 +13,7 @@ public final class OnnxFaceInferenceFactory implements FrameInferenceFactory {
     private final String faceModelLocation;
     private final String poseModelLocation;
     private final RunnerOptions options;
-    private final int maxBytes;
-    private final int maxSide;
-    private final long maxPixels;
+    private final JpegLimits limits;
     private final int imageThreads;
     private final int quality;
 
@@ -31,23 +29,20 @@ public final class OnnxFaceInferenceFactory implements FrameInferenceFactory {
         this.faceModelLocation = faceModelLocation;
         this.poseModelLocation = poseModelLocation;
         this.options = options;
-        // JpegLimits is not serializable: ship its fields
-        this.maxBytes = limits.maxBytes();
-        this.maxSide = limits.maxSide();
-        this.maxPixels = limits.maxPixels();
+        this.limits = limits;
         this.imageThreads = imageThreads;
         this.quality = quality;
     }
 
     @Override
     public String key() {
-        return "onnx-face|" + faceModelLocation + "|" + poseModelLocation + "|" + options + "|" + maxBytes + "|"
-                + maxSide + "|" + maxPixels + "|" + imageThreads + "|" + quality;
+        return "onnx-face|" + faceModelLocation + "|" + poseModelLocation + "|" + options + "|" + limits + "|"
+                + imageThreads + "|" + quality;
     }
 
     @Override
     public FrameInference create(MicroClock clock) throws Exception {
         return new OnnxFaceInference(ModelFiles.read(faceModelLocation), ModelFiles.read(poseModelLocation), options,
-                new JpegLimits(maxBytes, maxSide, maxPixels), imageThreads, quality, clock);
+                limits, imageThreads, quality, clock);
     }
 }

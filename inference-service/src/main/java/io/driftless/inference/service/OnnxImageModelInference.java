@@ -43,18 +43,7 @@ public final class OnnxImageModelInference implements FrameInference {
     }
 
     private InferenceOutcome toOutcome(FrameEnvelope frame, Inference<ImageModelAnalysis> result) {
-        InferenceOutcome outcome = switch (result.status()) {
-            case OK -> new InferenceOutcome();
-            case EXPIRED -> InferenceOutcome.dropped(frame, DropReason.LATE_ON_ARRIVAL, result.detail());
-            case OVERLOADED -> InferenceOutcome.dropped(frame, DropReason.OVERLOADED, result.detail());
-            case FAILED -> InferenceOutcome.dropped(frame, DropReason.INFERENCE_FAILED, result.detail());
-            case INVALID -> InferenceOutcome.dropped(frame, DropReason.INVALID, result.detail());
-        };
-        outcome.frame = frame;
-        outcome.model = analyzer.modelName();
-        outcome.inferenceStartUs = result.startMicros();
-        outcome.inferenceEndUs = result.endMicros();
-        outcome.batchSize = result.batchSize();
+        InferenceOutcome outcome = InferenceOutcome.of(frame, analyzer.modelName(), result);
         if (result.isOk()) {
             outcome.annotatedJpeg = result.result().annotatedJpeg();
             outcome.packAnswer(result.result().answer());

@@ -17,9 +17,7 @@ public final class OnnxImageModelInferenceFactory implements FrameInferenceFacto
 
     private final String modelFolder;
     private final RunnerOptions options;
-    private final int maxBytes;
-    private final int maxSide;
-    private final long maxPixels;
+    private final JpegLimits limits;
     private final int imageThreads;
     private final int quality;
 
@@ -33,23 +31,20 @@ public final class OnnxImageModelInferenceFactory implements FrameInferenceFacto
             int imageThreads, int quality) {
         this.modelFolder = modelFolder;
         this.options = options;
-        // JpegLimits is not serializable: ship its fields
-        this.maxBytes = limits.maxBytes();
-        this.maxSide = limits.maxSide();
-        this.maxPixels = limits.maxPixels();
+        this.limits = limits;
         this.imageThreads = imageThreads;
         this.quality = quality;
     }
 
     @Override
     public String key() {
-        return "onnx-image-model|" + modelFolder + "|" + options + "|" + maxBytes + "|" + maxSide + "|" + maxPixels
-                + "|" + imageThreads + "|" + quality;
+        return "onnx-image-model|" + modelFolder + "|" + options + "|" + limits + "|" + imageThreads
+                + "|" + quality;
     }
 
     @Override
     public FrameInference create(MicroClock clock) throws Exception {
         return new OnnxImageModelInference(ModelFolder.load(Path.of(modelFolder)), options,
-                new JpegLimits(maxBytes, maxSide, maxPixels), imageThreads, quality, clock);
+                limits, imageThreads, quality, clock);
     }
 }

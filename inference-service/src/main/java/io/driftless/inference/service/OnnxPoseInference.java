@@ -55,27 +55,9 @@ public final class OnnxPoseInference implements FrameInference {
     }
 
     private InferenceOutcome toOutcome(FrameEnvelope frame, Inference<PoseEstimate> result) {
-        InferenceOutcome outcome = switch (result.status()) {
-            case OK -> new InferenceOutcome();
-            case EXPIRED -> InferenceOutcome.dropped(frame, DropReason.LATE_ON_ARRIVAL, result.detail());
-            case OVERLOADED -> InferenceOutcome.dropped(frame, DropReason.OVERLOADED, result.detail());
-            case FAILED -> InferenceOutcome.dropped(frame, DropReason.INFERENCE_FAILED, result.detail());
-            case INVALID -> InferenceOutcome.dropped(frame, DropReason.INVALID, result.detail());
-        };
-        outcome.frame = frame;
-        outcome.model = modelName;
-        outcome.inferenceStartUs = result.startMicros();
-        outcome.inferenceEndUs = result.endMicros();
-        outcome.batchSize = result.batchSize();
+        InferenceOutcome outcome = InferenceOutcome.of(frame, modelName, result);
         if (result.isOk()) {
-            PoseEstimate estimate = result.result();
-            outcome.yawDeg = (float) estimate.pose().yawDeg();
-            outcome.pitchDeg = (float) estimate.pose().pitchDeg();
-            outcome.rollDeg = (float) estimate.pose().rollDeg();
-            outcome.xM = (float) estimate.pose().xM();
-            outcome.yM = (float) estimate.pose().yM();
-            outcome.zM = (float) estimate.pose().zM();
-            outcome.confidence = estimate.confidence();
+            outcome.packPose(result.result().pose(), result.result().confidence());
         }
         return outcome;
     }

@@ -1,6 +1,7 @@
 package io.driftless.inference.image;
 
 import io.driftless.inference.face.RgbImage;
+import java.io.Serializable;
 
 /**
  * The largest JPEG accepted from a client, checked on the header before anything proportional to
@@ -11,7 +12,7 @@ import io.driftless.inference.face.RgbImage;
  * @param maxSide the largest width or height, in pixels
  * @param maxPixels the largest width times height
  */
-public record JpegLimits(int maxBytes, int maxSide, long maxPixels) {
+public record JpegLimits(int maxBytes, int maxSide, long maxPixels) implements Serializable {
 
     /** Room for a 4K frame at a generous quality; a 640 x 480 camera frame is about 50 KB. */
     public static final JpegLimits DEFAULTS = new JpegLimits(4 << 20, 4096, 4096L * 2160);

@@ -1,21 +1,17 @@
 package io.driftless.inference.vision;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.driftless.inference.ModelAdapter;
 import io.driftless.inference.face.RgbImage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
  * An image classifier: an RGB frame of any size in, its top classes with probabilities out.
  * Output {@code [N, classes]}, either logits (softmax is applied here) or probabilities.
  */
-public final class ClassificationAdapter implements ModelAdapter<RgbImage, List<ClassScore>> {
+public final class ClassificationAdapter extends ImageAdapter<List<ClassScore>> {
 
     /** What the model's output holds. */
     public enum Scores {
@@ -25,39 +21,18 @@ public final class ClassificationAdapter implements ModelAdapter<RgbImage, List<
         PROBABILITIES
     }
 
-    private final String modelName;
-    private final ImageInput input;
-    private final String outputName;
     private final Scores scores;
-    private final Labels labels;
     private final int topK;
 
     /** @param topK how many of the best classes are reported, at least 1 */
     public ClassificationAdapter(String modelName, ImageInput input, String outputName, Scores scores, Labels labels,
             int topK) {
-        this.modelName = Objects.requireNonNull(modelName, "modelName");
-        this.input = Objects.requireNonNull(input, "input");
-        this.outputName = Objects.requireNonNull(outputName, "outputName");
+        super(modelName, input, outputName, labels);
         this.scores = Objects.requireNonNull(scores, "scores");
-        this.labels = Objects.requireNonNull(labels, "labels");
         if (topK < 1) {
             throw new IllegalArgumentException("topK must be at least 1, got " + topK);
         }
         this.topK = topK;
-    }
-
-    @Override
-    public String modelName() {
-        return modelName;
-    }
-
-    public ImageInput input() {
-        return input;
-    }
-
-    @Override
-    public Map<String, OnnxTensor> encode(OrtEnvironment env, List<RgbImage> batch) throws OrtException {
-        return ImageTensors.encode(env, input, batch);
     }
 
     @Override

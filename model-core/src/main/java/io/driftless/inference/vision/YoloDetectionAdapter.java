@@ -1,14 +1,10 @@
 package io.driftless.inference.vision;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.driftless.inference.ModelAdapter;
 import io.driftless.inference.face.RgbImage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -34,7 +30,7 @@ import java.util.Objects;
  *
  * <p>Boxes are mapped back through the letterbox and clipped to the frame.
  */
-public final class YoloDetectionAdapter implements ModelAdapter<RgbImage, List<ObjectDetection>> {
+public final class YoloDetectionAdapter extends ImageAdapter<List<ObjectDetection>> {
 
     /** Where the model's output stands in YOLO's post-processing. */
     public enum OutputLayout {
@@ -46,11 +42,7 @@ public final class YoloDetectionAdapter implements ModelAdapter<RgbImage, List<O
         YOLOV5
     }
 
-    private final String modelName;
-    private final ImageInput input;
-    private final String outputName;
     private final OutputLayout layout;
-    private final Labels labels;
     private final float minScore;
     private final float maxIou;
     private final int maxDetections;
@@ -62,11 +54,8 @@ public final class YoloDetectionAdapter implements ModelAdapter<RgbImage, List<O
      */
     public YoloDetectionAdapter(String modelName, ImageInput input, String outputName, OutputLayout layout,
             Labels labels, float minScore, float maxIou, int maxDetections) {
-        this.modelName = Objects.requireNonNull(modelName, "modelName");
-        this.input = Objects.requireNonNull(input, "input");
-        this.outputName = Objects.requireNonNull(outputName, "outputName");
+        super(modelName, input, outputName, labels);
         this.layout = Objects.requireNonNull(layout, "layout");
-        this.labels = Objects.requireNonNull(labels, "labels");
         if (!(minScore > 0 && minScore < 1)) {
             throw new IllegalArgumentException("minScore must be between 0 and 1 (exclusive), got " + minScore);
         }
@@ -79,20 +68,6 @@ public final class YoloDetectionAdapter implements ModelAdapter<RgbImage, List<O
         this.minScore = minScore;
         this.maxIou = maxIou;
         this.maxDetections = maxDetections;
-    }
-
-    @Override
-    public String modelName() {
-        return modelName;
-    }
-
-    public ImageInput input() {
-        return input;
-    }
-
-    @Override
-    public Map<String, OnnxTensor> encode(OrtEnvironment env, List<RgbImage> batch) throws OrtException {
-        return ImageTensors.encode(env, input, batch);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.driftless.inference.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -10,7 +9,6 @@ import io.driftless.inference.face.FaceDetection;
 import io.driftless.inference.face.FaceDetectionAdapter;
 import io.driftless.inference.face.RgbImage;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,13 +81,7 @@ class JpegFaceDetectionTest {
     }
 
     private List<FaceDetection> detect(RgbImage image) throws OrtException {
-        List<RgbImage> batch = List.of(image);
-        Map<String, OnnxTensor> inputs = adapter.encode(env, batch);
-        try (OrtSession.Result outputs = session.run(inputs)) {
-            return adapter.decode(outputs, batch).get(0);
-        } finally {
-            inputs.values().forEach(OnnxTensor::close);
-        }
+        return adapter.run(env, session, List.of(image)).get(0);
     }
 
     private static void assertColour(RgbImage image, int x, int y, int expected) {

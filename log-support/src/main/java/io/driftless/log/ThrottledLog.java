@@ -1,27 +1,38 @@
-package io.driftless.job;
+package io.driftless.log;
 
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
- * A warning log that writes at most one line per interval and counts what it held back, so
- * a client sending garbage at 30 fps cannot flood the TaskManager's log. Not thread-safe: one
- * per operator instance.
+ * A warning log that writes at most one line per interval and counts what it held back, so a
+ * client sending garbage at 30 fps cannot flood the log of a TaskManager or of the gateway.
+ * Thread-safe: the gateway shares one across its connections; the job's operators, one each,
+ * pay an uncontended lock only on bad input.
  */
 public final class ThrottledLog {
 
     private final Logger log;
     private final long intervalNanos;
+    private final LongSupplier nanoTime;
     private long nextNanos;
     private long suppressed;
 
     public ThrottledLog(Logger log, long intervalMillis) {
-        this.log = log;
-        this.intervalNanos = intervalMillis * 1_000_000L;
-        this.nextNanos = System.nanoTime();
+        this(log, intervalMillis, System::nanoTime);
     }
 
-    public void warn(String format, Object... args) {
-        long now = System.nanoTime();
+    ThrottledLog(Logger log, long intervalMillis, LongSupplier nanoTime) {
+        if (intervalMillis < 0) {
+            throw new IllegalArgumentException("intervalMillis must be 0 or more, was " + intervalMillis);
+        }
+        this.log = log;
+        this.intervalNanos = intervalMillis * 1_000_000L;
+        this.nanoTime = nanoTime;
+        this.nextNanos = nanoTime.getAsLong();
+    }
+
+    public synchronized void warn(String format, Object... args) {
+        long now = nanoTime.getAsLong();
         if (now - nextNanos < 0) {
             suppressed++;
             return;
