@@ -1,6 +1,5 @@
 package io.driftless.inference.server;
 
-import com.google.protobuf.ByteString;
 import io.driftless.inference.Inference;
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.face.FaceDetection;
@@ -17,7 +16,6 @@ import io.driftless.proto.DropReason;
 import io.driftless.proto.Frame;
 import io.driftless.proto.InferResponse;
 import io.driftless.proto.Point;
-import io.driftless.proto.Timing;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -75,15 +73,8 @@ final class ServedFaceModel implements ServedModel {
     }
 
     private AnnotatedFrame annotated(Frame frame, FaceAnalysis analysis, int batchSize) {
-        AnnotatedFrame.Builder annotated = AnnotatedFrame.newBuilder()
-                .setSessionId(frame.getSessionId())
-                .setSequence(frame.getSequence())
-                .setCaptureTimeUs(frame.getCaptureTimeUs())
-                .setJpeg(ByteString.copyFrom(analysis.annotatedJpeg()))
-                .setWidth(analysis.width())
-                .setHeight(analysis.height())
-                .setModel(name())
-                .setTiming(Timing.newBuilder().setBatchSize(batchSize));
+        AnnotatedFrame.Builder annotated = ServedModel.annotated(frame, name(), analysis.annotatedJpeg(),
+                analysis.width(), analysis.height(), batchSize);
         for (FaceDetection face : analysis.faces()) {
             Detection.Builder detection = Detection.newBuilder()
                     .setLabel("face")

@@ -1,6 +1,5 @@
 package io.driftless.inference.server;
 
-import com.google.protobuf.ByteString;
 import io.driftless.inference.Inference;
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.image.ImageModelAnalysis;
@@ -19,7 +18,6 @@ import io.driftless.proto.Detection;
 import io.driftless.proto.DropReason;
 import io.driftless.proto.Frame;
 import io.driftless.proto.InferResponse;
-import io.driftless.proto.Timing;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -63,15 +61,8 @@ final class ServedImageModel implements ServedModel {
     }
 
     private AnnotatedFrame annotated(Frame frame, ImageModelAnalysis analysis, int batchSize) {
-        AnnotatedFrame.Builder annotated = AnnotatedFrame.newBuilder()
-                .setSessionId(frame.getSessionId())
-                .setSequence(frame.getSequence())
-                .setCaptureTimeUs(frame.getCaptureTimeUs())
-                .setJpeg(ByteString.copyFrom(analysis.annotatedJpeg()))
-                .setWidth(frame.getImage().getWidth())
-                .setHeight(frame.getImage().getHeight())
-                .setModel(name())
-                .setTiming(Timing.newBuilder().setBatchSize(batchSize));
+        AnnotatedFrame.Builder annotated = ServedModel.annotated(frame, name(), analysis.annotatedJpeg(),
+                frame.getImage().getWidth(), frame.getImage().getHeight(), batchSize);
         ImageAnswer answer = analysis.answer();
         for (ObjectDetection object : answer.objects()) {
             annotated.addDetections(Detection.newBuilder()

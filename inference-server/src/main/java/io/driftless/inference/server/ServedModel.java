@@ -1,8 +1,10 @@
 package io.driftless.inference.server;
 
+import com.google.protobuf.ByteString;
 import io.driftless.inference.Inference;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PoseEstimate;
+import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.DropReason;
 import io.driftless.proto.DroppedFrame;
@@ -74,6 +76,20 @@ interface ServedModel extends AutoCloseable {
                 .setComputeUs(Math.max(0, computeUs))
                 .setBatchSize(batchSize)
                 .build();
+    }
+
+    /** The annotated image {@code model} drew for {@code frame}, before its detections are added. */
+    static AnnotatedFrame.Builder annotated(Frame frame, String model, byte[] jpeg, int width, int height,
+            int batchSize) {
+        return AnnotatedFrame.newBuilder()
+                .setSessionId(frame.getSessionId())
+                .setSequence(frame.getSequence())
+                .setCaptureTimeUs(frame.getCaptureTimeUs())
+                .setJpeg(ByteString.copyFrom(jpeg))
+                .setWidth(width)
+                .setHeight(height)
+                .setModel(model)
+                .setTiming(Timing.newBuilder().setBatchSize(batchSize));
     }
 
     /** The coordinates of {@code estimate}, the pose {@code model} found for {@code frame}'s face. */
