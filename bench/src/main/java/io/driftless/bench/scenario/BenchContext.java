@@ -144,19 +144,24 @@ public final class BenchContext implements AutoCloseable {
     /** One run of users sending {@code payload}, for a search step. */
     public RunResult once(SystemKind kind, String label, int users, Duration duration, SendMode payload)
             throws Exception {
-        SystemUnderTest system = system(kind);
-        progress.step(String.format("%s: %s, %d users x %d fps", label, system.name(), users, plan.fps()));
-        RunResult run = checked(load.measure(system, users, plan.fps(), duration, payload));
-        progress.result(Point.of(label, List.of(run)));
-        return run;
+        return once(kind, label, users, system -> load.measure(system, users, plan.fps(), duration, payload));
     }
 
     /** One run of landmark users whose heads move as {@code motion}, with the drift they saw. */
     public RunResult once(SystemKind kind, String label, int users, Duration duration, MotionProfile motion)
             throws Exception {
+        return once(kind, label, users, system -> load.measure(system, users, plan.fps(), duration, motion));
+    }
+
+    /** How one measured run loads a system. */
+    private interface Measurement {
+        RunResult run(SystemUnderTest system) throws Exception;
+    }
+
+    private RunResult once(SystemKind kind, String label, int users, Measurement measurement) throws Exception {
         SystemUnderTest system = system(kind);
         progress.step(String.format("%s: %s, %d users x %d fps", label, system.name(), users, plan.fps()));
-        RunResult run = checked(load.measure(system, users, plan.fps(), duration, motion));
+        RunResult run = checked(measurement.run(system));
         progress.result(Point.of(label, List.of(run)));
         return run;
     }
