@@ -1,10 +1,20 @@
 package io.driftless.job.gate;
 
 /**
- * A session's head motion: one constant-velocity Kalman filter per pose value (yaw, pitch, roll
- * in degrees, then x, y, z in metres), each with state (value, rate) and a 2 × 2 covariance. It
- * takes the pose measured on each frame, at the frame's capture instant, so the rates are the
- * motion as the camera saw it, whatever the frames' queueing in between.
+ * A session's head motion, per pose value (yaw, pitch, roll in degrees, then x, y, z in metres):
+ * two constant-velocity Kalman filters ({@link ConstantVelocityModel}), an agile one that lets the
+ * rate change by about 30°/s from one frame to the next and a steady one with a hundredth of that
+ * process noise. Each is scored by how well it predicted the last few measurements, and the rate
+ * given out is their mix weighted by those scores: a head that is still or turns evenly gets the
+ * steady model's rate, which one frame's keypoint noise hardly moves; a turn that starts or stops
+ * shifts the weight to the agile model within a frame or two. (A two-model interacting multiple
+ * model filter without the state mixing: the models run side by side and only their outputs are
+ * mixed.) It takes the pose measured on each frame at the frame's capture instant, so the rates
+ * are the motion as the camera saw it, whatever the frames' queueing in between.
+ *
+ * <p>Against the agile model alone, on the synthetic users' motion with their keypoint noise
+ * through the pose model, anchors carried one frame ahead land nearer the face at every motion
+ * profile, most where the head moves least (docs/drift.md, "The drift floor").
  *
  * <p>The rates are known once two frames in a row have been measured. A frame captured at or
  * before the last one (out of order, or a client clock that stepped back) or more than {@link
@@ -33,16 +43,18 @@ public class MotionFilter {
      * the least at 1 Hz (at 0.5 Hz: 1.9° mean, against 2.1° for a line through the last three
      * frames and 4.2° without prediction). Positions 0.5 (m/s²)²·s: about 0.13 m/s a frame.
      */
-    private static final double[] ACCELERATION_DENSITY = {3e4, 3e4, 3e4, 0.5, 0.5, 0.5};
+    private static final double[] AGILE_ACCELERATION_DENSITY = {3e4, 3e4, 3e4, 0.5, 0.5, 0.5};
+    /**
+     * The steady model's: a hundredth of the agile one's. Tried on the drift floor (docs/drift.md):
+     * a tenth leaves more drift at every motion profile; a thousandth about as much, a little less
+     * at {@code calm} and a little more at {@code normal}.
+     */
+    private static final double[] STEADY_ACCELERATION_DENSITY = {3e2, 3e2, 3e2, 5e-3, 5e-3, 5e-3};
     /** Rate variance before the second frame: so wide that it is the two frames' difference. */
     private static final double[] INITIAL_RATE_VARIANCE = {1e8, 1e8, 1e8, 1e4, 1e4, 1e4};
 
-    public double[] value;
-    public double[] rate;
-    /** Covariance of each value's (value, rate): value variance, covariance, rate variance. */
-    public double[] valueVariance;
-    public double[] covariance;
-    public double[] rateVariance;
+    public ConstantVelocityModel agile;
+    public ConstantVelocityModel steady;
     public long lastCaptureUs;
 
     public MotionFilter() {}
@@ -60,44 +72,27 @@ public class MotionFilter {
             }
         }
         long gapUs = captureUs - lastCaptureUs;
-        if (value == null || gapUs <= 0 || gapUs > MAX_GAP_US) {
-            restart(pose, captureUs);
+        if (agile == null || steady == null || gapUs <= 0 || gapUs > MAX_GAP_US) {
+            agile = ConstantVelocityModel.startingAt(pose, MEASUREMENT_VARIANCE, INITIAL_RATE_VARIANCE);
+            steady = ConstantVelocityModel.startingAt(pose, MEASUREMENT_VARIANCE, INITIAL_RATE_VARIANCE);
+            lastCaptureUs = captureUs;
             return false;
         }
         double dt = gapUs / 1e6;
-        for (int i = 0; i < pose.length; i++) {
-            double q = ACCELERATION_DENSITY[i];
-            // predict: value moves on at its rate; uncertainty grows by the unknown acceleration
-            double p00 = valueVariance[i] + dt * (2 * covariance[i] + dt * rateVariance[i]) + q * dt * dt * dt / 3;
-            double p01 = covariance[i] + dt * rateVariance[i] + q * dt * dt / 2;
-            double p11 = rateVariance[i] + q * dt;
-            double predicted = value[i] + dt * rate[i];
-            // correct with the measurement
-            double innovationVariance = p00 + MEASUREMENT_VARIANCE[i];
-            double valueGain = p00 / innovationVariance;
-            double rateGain = p01 / innovationVariance;
-            double innovation = pose[i] - predicted;
-            value[i] = predicted + valueGain * innovation;
-            rate[i] += rateGain * innovation;
-            valueVariance[i] = (1 - valueGain) * p00;
-            covariance[i] = (1 - valueGain) * p01;
-            rateVariance[i] = p11 - rateGain * p01;
-        }
+        agile.update(pose, dt, MEASUREMENT_VARIANCE, AGILE_ACCELERATION_DENSITY);
+        steady.update(pose, dt, MEASUREMENT_VARIANCE, STEADY_ACCELERATION_DENSITY);
         lastCaptureUs = captureUs;
         return true;
     }
 
     /** The rates (°/s for angles, m/s for positions) at the last frame; valid after {@link #update} said so. */
     public double[] rates() {
-        return rate.clone();
-    }
-
-    private void restart(double[] pose, long captureUs) {
-        value = pose.clone();
-        rate = new double[pose.length];
-        valueVariance = MEASUREMENT_VARIANCE.clone();
-        covariance = new double[pose.length];
-        rateVariance = INITIAL_RATE_VARIANCE.clone();
-        lastCaptureUs = captureUs;
+        double[] rates = new double[agile.rate.length];
+        for (int i = 0; i < rates.length; i++) {
+            // the steady model's share: its likelihood over both models' (a logistic of the score difference)
+            double steadyWeight = 1 / (1 + Math.exp(agile.score[i] - steady.score[i]));
+            rates[i] = steadyWeight * steady.rate[i] + (1 - steadyWeight) * agile.rate[i];
+        }
+        return rates;
     }
 }
