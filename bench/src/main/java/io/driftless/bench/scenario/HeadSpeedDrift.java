@@ -3,6 +3,7 @@ package io.driftless.bench.scenario;
 import static io.driftless.bench.scenario.Figures.percent;
 import static io.driftless.bench.scenario.Figures.ratio;
 
+import io.driftless.bench.floor.DriftFloor;
 import io.driftless.bench.load.RunResult;
 import io.driftless.bench.report.Headline;
 import io.driftless.bench.report.Point;
@@ -13,6 +14,7 @@ import io.driftless.source.RunSummary.PixelError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * What the user sees: drift (the pixel distance at 640 × 480 from each AR anchor as drawn to where
@@ -28,6 +30,8 @@ public final class HeadSpeedDrift implements Scenario {
     public static final String ID = "drift";
     /** The profile whose drift the headline shows: the goal is stated at 120°/s and more. */
     static final MotionProfile HEADLINE_MOTION = MotionProfile.FAST;
+    private static final int FLOOR_USERS = 20;
+    private static final int FLOOR_SECONDS = 10;
 
     @Override
     public String id() {
@@ -41,6 +45,9 @@ public final class HeadSpeedDrift implements Scenario {
 
     @Override
     public ScenarioResult run(BenchContext context) throws Exception {
+        context.progress().step("drift floor: the pose model and the render gate's filters, every answer in by the"
+                + " next frame, " + FLOOR_USERS + " users x " + FLOOR_SECONDS + " s per motion profile");
+        List<DriftFloor.Result> floor = DriftFloor.measure(FLOOR_USERS, FLOOR_SECONDS);
         List<Integer> sizes = new ArrayList<>();
         List<String> loads = new ArrayList<>();
         sizes.add(context.plan().referenceUsers());
@@ -76,6 +83,7 @@ public final class HeadSpeedDrift implements Scenario {
                 answeredMean[m] = drift.uncompensated().mean();
                 rows.add(List.of(loads.get(load), Integer.toString(users), motion.cliName(),
                         String.format(Locale.ROOT, "%.0f", motion.peakDegPerS()), pixels(drift.compensated()),
+                        pixels(floor.get(m).atJobVelocities()),
                         pixels(drift.uncompensated()), percent(run.onTimeRatio()),
                         percent(drift.frames() == 0 ? Double.NaN
                                 : (double) drift.framesAtJobVelocities() / drift.frames())));
@@ -86,6 +94,14 @@ public final class HeadSpeedDrift implements Scenario {
                             "carried forward " + pixels(drift.compensated()),
                             "as answered " + pixels(drift.uncompensated()),
                             ratio(drift.compensated().mean(), drift.uncompensated().mean())));
+                    if (load == 0) {
+                        headline.add(new Headline(String.format(Locale.ROOT,
+                                        "drift at up to %.0f°/s, %s (%d users), against its floor", motion.peakDegPerS(),
+                                        loads.get(load), users),
+                                "carried forward " + pixels(drift.compensated()),
+                                "floor " + pixels(floor.get(m).atJobVelocities()),
+                                ratio(drift.compensated().mean(), floor.get(m).atJobVelocities().mean())));
+                    }
                 }
             }
             String at = String.format(Locale.ROOT, ", %s (%d users)", loads.get(load), users);
@@ -101,10 +117,25 @@ public final class HeadSpeedDrift implements Scenario {
                         + " then; drift is over every AR anchor of every frame shown with an overlay. Carried"
                         + " forward: at the anchor velocities the job sent (the line through the last answers for"
                         + " answers without them), at most 100 ms ahead. 'At job velocities': the share of those"
-                        + " frames carried at the job's velocities.",
-                List.of("load", "users", "motion", "peak °/s", "drift carried forward px", "drift as answered px",
+                        + " frames carried at the job's velocities. Floor: the same heads, keypoint noise, pose model and"
+                        + " render-gate filters without broker or queue, every answer in by the next frame"
+                        + " (DriftFloor; " + FLOOR_USERS + " users x " + FLOOR_SECONDS + " s), carried forward; as"
+                        + " answered there: " + floorAsAnswered(floor) + "; along the client's own line: "
+                        + floorAlongLine(floor) + ".",
+                List.of("load", "users", "motion", "peak °/s", "drift carried forward px", "floor px",
+                        "drift as answered px",
                         "on time", "at job velocities"),
                 rows, points, headline, series);
+    }
+
+    private static String floorAsAnswered(List<DriftFloor.Result> floor) {
+        return floor.stream().map(r -> r.motion().cliName() + " " + String.format(Locale.ROOT, "%.2f",
+                r.asAnswered().mean())).collect(Collectors.joining(", "));
+    }
+
+    private static String floorAlongLine(List<DriftFloor.Result> floor) {
+        return floor.stream().map(r -> r.motion().cliName() + " " + String.format(Locale.ROOT, "%.2f",
+                r.alongClientLine().mean())).collect(Collectors.joining(", "));
     }
 
     private static String pixels(PixelError e) {
