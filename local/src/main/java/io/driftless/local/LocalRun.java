@@ -224,6 +224,14 @@ public final class LocalRun {
     public void check() {
         new LocalSystem.Ports(kafkaPort, webPort, prometheusPort);
         new BrokerRetention(kafkaRetention);
+        if (users < 1 || users > SyntheticConfig.MAX_USERS) {
+            // the landmark users carry the run's on-time, pose and drift figures: at least one streams
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--users must be between 1 and %,d, got %d",
+                    SyntheticConfig.MAX_USERS, users));
+        }
+        if (fps < 1 || fps > SyntheticConfig.MAX_FPS) {
+            throw new IllegalArgumentException("--fps must be between 1 and " + SyntheticConfig.MAX_FPS + ", got " + fps);
+        }
         if (jpegUsers < 0) {
             throw new IllegalArgumentException("--jpeg-users must be 0 or more, got " + jpegUsers);
         }

@@ -53,6 +53,12 @@ class LocalDriftlessCliTest {
     }
 
     @Test
+    void refusesNoUsersOrNoFramesBeforeStartingAnything() {
+        assertThat(refused("--users", "0", "--jpeg-users", "4")).contains("--users must be between 1 and 100,000, got 0");
+        assertThat(refused("--fps", "0")).contains("--fps must be between 1 and 1000, got 0");
+    }
+
+    @Test
     void refusesANegativeWarmUpBeforeStartingAnything() {
         assertThat(refused("--warm-up-run", "-5s")).contains("--warm-up-run");
     }
