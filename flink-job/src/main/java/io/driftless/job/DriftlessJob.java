@@ -5,6 +5,7 @@ import io.driftless.inference.service.FrameEnvelope;
 import io.driftless.inference.service.FrameInferenceFactory;
 import io.driftless.job.inference.InferenceAsyncFunction;
 import io.driftless.inference.service.InferenceOutcome;
+import io.driftless.inference.service.ModelRoutedInferenceFactory;
 import io.driftless.inference.face.FaceDetectionAdapter;
 import io.driftless.inference.service.OnnxFaceInferenceFactory;
 import io.driftless.inference.service.OnnxImageModelInferenceFactory;
@@ -22,6 +23,8 @@ import io.driftless.job.parse.FrameDecoder;
 import io.driftless.job.parse.FrameParser;
 import io.driftless.job.record.Drops;
 import io.driftless.job.record.FrameDrop;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -123,35 +126,42 @@ public final class DriftlessJob {
         return switch (config.inferenceBackend) {
             case IN_PROCESS -> new OnnxPoseInferenceFactory(config.poseModel,
                     runnerOptions(config, config.maxBatchSize));
-            case REMOTE -> RemoteInferenceFactory.builder(config.inferenceTarget, PoseModelAdapter.MODEL_NAME)
-                    .tls(config.inferenceTls)
-                    .streamsPerServer(config.inferenceStreamsPerServer)
-                    .inFlightLimit(config.inferenceInFlightLimit)
-                    .build();
+            case REMOTE -> remote(config, PoseModelAdapter.MODEL_NAME);
         };
     }
 
     /**
-     * The model of image frames where {@link JobConfig#inferenceBackend} says: a user's image
-     * model when {@link JobConfig#imageModel} names one, else the face model (detector, then pose
-     * of the first face).
+     * The models of image frames where {@link JobConfig#inferenceBackend} says: the users' image
+     * models when {@link JobConfig#imageModels} names any, each frame served by the one it asks
+     * for; else the face model (detector, then pose of the first face).
      */
     public static FrameInferenceFactory faceInference(JobConfig config) {
-        return switch (config.inferenceBackend) {
-            case IN_PROCESS -> config.imageModel != null
-                    ? new OnnxImageModelInferenceFactory(config.imageModel,
-                            runnerOptions(config, config.maxImageBatchSize), config.inputLimits.jpegLimits(),
-                            config.imageThreads, config.annotatedQuality)
-                    : new OnnxFaceInferenceFactory(config.faceModel, config.poseModel,
-                            runnerOptions(config, config.maxImageBatchSize), config.inputLimits.jpegLimits(),
-                            config.imageThreads, config.annotatedQuality);
-            case REMOTE -> RemoteInferenceFactory.builder(config.inferenceTarget,
-                            config.imageModel != null ? config.imageModel : FaceDetectionAdapter.MODEL_NAME)
-                    .tls(config.inferenceTls)
-                    .streamsPerServer(config.inferenceStreamsPerServer)
-                    .inFlightLimit(config.inferenceInFlightLimit)
-                    .build();
-        };
+        if (config.imageModels.isEmpty()) {
+            return switch (config.inferenceBackend) {
+                case IN_PROCESS -> new OnnxFaceInferenceFactory(config.faceModel, config.poseModel,
+                        runnerOptions(config, config.maxImageBatchSize), config.inputLimits.jpegLimits(),
+                        config.imageThreads, config.annotatedQuality);
+                case REMOTE -> remote(config, FaceDetectionAdapter.MODEL_NAME);
+            };
+        }
+        List<FrameInferenceFactory> models = new ArrayList<>();
+        for (String model : config.imageModels) {
+            models.add(switch (config.inferenceBackend) {
+                case IN_PROCESS -> new OnnxImageModelInferenceFactory(model,
+                        runnerOptions(config, config.maxImageBatchSize), config.inputLimits.jpegLimits(),
+                        config.imageThreads, config.annotatedQuality);
+                case REMOTE -> remote(config, model);
+            });
+        }
+        return new ModelRoutedInferenceFactory(models);
+    }
+
+    private static FrameInferenceFactory remote(JobConfig config, String model) {
+        return RemoteInferenceFactory.builder(config.inferenceTarget, model)
+                .tls(config.inferenceTls)
+                .streamsPerServer(config.inferenceStreamsPerServer)
+                .inFlightLimit(config.inferenceInFlightLimit)
+                .build();
     }
 
     /** Options of an in-process model: the job's queue and threads, with the batch size of its kind of frame. */

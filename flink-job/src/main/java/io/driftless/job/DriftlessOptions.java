@@ -113,15 +113,17 @@ public final class DriftlessOptions {
             .withDescription("The face detector for image frames (BlazeFace short-range layout): a file path,"
                     + " or classpath:NAME for one inside the job jar.");
 
-    public static final ConfigOption<String> IMAGE_MODEL = key(PREFIX + "model.image")
+    public static final ConfigOption<List<String>> IMAGE_MODEL = key(PREFIX + "model.image")
             .stringType()
+            .asList()
             .noDefaultValue()
-            .withDescription("A folder holding a user's own image model for image frames, in place of the face"
-                    + " detector: a YOLO-layout object detector or a classifier, its ONNX file beside a"
-                    + " model.properties descriptor (see docs/bring-your-own-model.md). It must exist on every"
-                    + " TaskManager; it is checked against its descriptor when the job starts. With remote"
-                    + " inference, the name the inference server serves the model under instead (the server's"
-                    + " --image-model loads the folder). Short form: --model.");
+            .withDescription("Folders holding users' own image models for image frames, in place of the face"
+                    + " detector, separated by ';': each a YOLO-layout object detector or a classifier, its ONNX"
+                    + " file beside a model.properties descriptor (see docs/bring-your-own-model.md). Each must"
+                    + " exist on every TaskManager; each is checked against its descriptor when the job starts."
+                    + " A frame picks one by the name its descriptor gives (Image.model); a frame that names"
+                    + " none gets the first. With remote inference, the names the inference server serves the"
+                    + " models under instead (the server's --image-model loads the folders). Short form: --model.");
 
     public static final ConfigOption<InferenceBackend> INFERENCE_BACKEND = key(PREFIX + "inference.backend")
             .enumType(InferenceBackend.class)

@@ -55,10 +55,11 @@ public final class JobConfig implements Serializable {
     public final String poseModel;
     public final String faceModel;
     /**
-     * A user's image model serving image frames instead of the face detector, null for none: its
-     * folder in-process, the name the inference server serves it under with remote inference.
+     * Users' image models serving image frames instead of the face detector, empty for none, the
+     * first for frames that name none: their folders in-process, the names the inference server
+     * serves them under with remote inference.
      */
-    public final String imageModel;
+    public final List<String> imageModels;
     public final InferenceBackend inferenceBackend;
     /** The remote backend's servers, host:port[,host:port...]; null for in-process. */
     public final String inferenceTarget;
@@ -123,7 +124,7 @@ public final class JobConfig implements Serializable {
         this.faceModel = nonBlank(conf, FACE_MODEL);
         this.inferenceBackend = conf.get(INFERENCE_BACKEND);
         this.inferenceTarget = inferenceTarget(conf, inferenceBackend);
-        this.imageModel = imageModel(conf);
+        this.imageModels = imageModels(conf);
         this.inferenceTls = inferenceTls(conf);
         this.inferenceStreamsPerServer = conf.get(INFERENCE_STREAMS_PER_SERVER);
         this.inferenceInFlightLimit = inferenceInFlightLimit(conf);
@@ -311,8 +312,13 @@ public final class JobConfig implements Serializable {
         return String.valueOf(value);
     }
 
-    private static String imageModel(ReadableConfig conf) {
-        return conf.getOptional(IMAGE_MODEL).filter(f -> !f.isBlank()).orElse(null);
+    private static List<String> imageModels(ReadableConfig conf) {
+        List<String> models = conf.getOptional(IMAGE_MODEL).orElse(List.of()).stream()
+                .map(String::strip).filter(m -> !m.isEmpty()).toList();
+        if (models.size() != models.stream().distinct().count()) {
+            throw new IllegalArgumentException(IMAGE_MODEL.key() + " names a model twice: " + String.join(";", models));
+        }
+        return models;
     }
 
     private static String inferenceTarget(ReadableConfig conf, InferenceBackend backend) {

@@ -117,16 +117,20 @@ class ImageModelITCase {
     }
 
     private Path modelFolder(String descriptor, byte[] model) throws Exception {
-        Path folder = Files.createDirectories(dir.resolve("model"));
+        return modelFolder("model", descriptor, model);
+    }
+
+    private Path modelFolder(String name, String descriptor, byte[] model) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve(name));
         Files.write(folder.resolve("model.onnx"), model);
         Files.writeString(folder.resolve("model.properties"), descriptor);
         Files.writeString(folder.resolve("labels.txt"), String.join("\n", LABELS) + "\n");
         return folder;
     }
 
-    private JobConfig config(Path folder) {
+    private JobConfig config(Path... folders) {
         Configuration settings = CLUSTER.settings();
-        settings.set(DriftlessOptions.IMAGE_MODEL, folder.toString());
+        settings.set(DriftlessOptions.IMAGE_MODEL, java.util.Arrays.stream(folders).map(Path::toString).toList());
         return JobConfig.from(settings, Map.of());
     }
 
@@ -147,7 +151,7 @@ class ImageModelITCase {
             settings.set(DriftlessOptions.INFERENCE_BACKEND, DriftlessOptions.InferenceBackend.REMOTE);
             settings.set(DriftlessOptions.INFERENCE_TARGET, server.target());
             // remotely the job names the model the server serves; the folder is the server's
-            settings.set(DriftlessOptions.IMAGE_MODEL, "colours");
+            settings.set(DriftlessOptions.IMAGE_MODEL, List.of("colours"));
             assertColoursFound(run(JobConfig.from(settings, Map.of())));
         }
     }
@@ -170,18 +174,29 @@ class ImageModelITCase {
         }
     }
 
+    /**
+     * Two models served by one job, each frame answered by the one it names: the classifier for
+     * the sessions that ask for it, the first model (the detector) for those that name none.
+     */
     @Test
-    void aClassifierFromAModelFolderNamesTheFramesColourWithItsProbability() throws Exception {
-        Path folder = modelFolder("""
+    void aClassifierAskedForByTheFrameNamesTheFramesColourBesideTheDefaultDetector() throws Exception {
+        Path detector = modelFolder("detector", COLOUR_DETECTOR, colourDetector());
+        Path classifier = modelFolder("classifier", """
                 family = classification
                 name = colour-names
                 labels = labels.txt
                 classification.top-k = 2
                 """, colourClassifier());
-        Map<String, AnnotatedFrame> answered = run(config(folder));
+        Map<String, AnnotatedFrame> answered = run(config(detector, classifier), s -> s == 1 ? null : "colour-names");
         double top = Math.E / (Math.E + 2);
         for (Map.Entry<String, AnnotatedFrame> e : answered.entrySet()) {
             AnnotatedFrame frame = e.getValue();
+            if (e.getKey().startsWith("colour-1/")) {
+                assertThat(frame.getModel()).as("model of %s, which names none", e.getKey()).isEqualTo("colours");
+                assertThat(frame.getDetectionsList()).singleElement()
+                        .satisfies(d -> assertThat(d.getLabel()).isEqualTo(expectedLabel(e.getKey())));
+                continue;
+            }
             assertThat(frame.getModel()).isEqualTo("colour-names");
             assertThat(frame.getDetectionsCount()).isZero();
             List<Classification> classes = frame.getClassesList();
@@ -191,6 +206,8 @@ class ImageModelITCase {
             assertThat(classes.get(0).getScore()).isCloseTo((float) top, within(0.02f));
             assertThat(classes.get(1).getScore()).isLessThan(classes.get(0).getScore());
         }
+        assertThat(answered.keySet()).as("frames of the session that names no model")
+                .anyMatch(id -> id.startsWith("colour-1/"));
     }
 
     /** Session {@code s} sends frames of colour {@code s}. */
@@ -226,11 +243,17 @@ class ImageModelITCase {
     }
 
     /**
-     * Starts the job, sends {@link #ROUNDS} rounds of one solid frame per session and one broken
-     * JPEG; checks the broken one is refused and every frame is accounted for; returns the
-     * annotated frames by id.
+     * Starts the job, sends {@link #ROUNDS} rounds of one solid frame per session, one broken JPEG
+     * and one frame that asks for a model the job does not serve; checks those two are refused
+     * and every frame is accounted for; returns the annotated frames by id.
      */
     private Map<String, AnnotatedFrame> run(JobConfig config) throws Exception {
+        return run(config, s -> null);
+    }
+
+    /** As {@link #run(JobConfig)}, session {@code s}'s frames asking for the model {@code modelOf} gives (null: none). */
+    private Map<String, AnnotatedFrame> run(JobConfig config, java.util.function.IntFunction<String> modelOf)
+            throws Exception {
         String frames = CLUSTER.topics().frames();
         String coordinates = CLUSTER.topics().coordinates();
         String annotated = CLUSTER.topics().annotated();
@@ -244,7 +267,11 @@ class ImageModelITCase {
             for (int round = 1; round <= ROUNDS; round++) {
                 List<Frame> sent = new ArrayList<>();
                 for (int s = 0; s < SESSIONS; s++) {
-                    sent.add(FaceFrames.frame("colour-" + s, round, solid(COLOURS[s]), 640, 480).build());
+                    Frame.Builder frame = FaceFrames.frame("colour-" + s, round, solid(COLOURS[s]), 640, 480);
+                    if (modelOf.apply(s) != null) {
+                        frame.getImageBuilder().setModel(modelOf.apply(s));
+                    }
+                    sent.add(frame.build());
                 }
                 for (Frame frame : sent) {
                     ledger.sent(frame.getSessionId(), frame.getSequence());
@@ -260,6 +287,14 @@ class ImageModelITCase {
             DroppedFrame drop = log.drops.get(ResponseLog.id("broken", 1));
             assertThat(drop.getReason()).isEqualTo(DropReason.INVALID);
             assertThat(drop.getDetail()).contains("JPEG is truncated");
+            Frame.Builder unserved = FaceFrames.frame("unserved", 1, solid(0xFFFFFF), 640, 480);
+            unserved.getImageBuilder().setModel("no-such-model");
+            ledger.sent("unserved", 1);
+            producer.send(new ProducerRecord<>(frames, key("unserved"), unserved.build().toByteArray())).get();
+            log.awaitUntil(l -> l.drops.containsKey(ResponseLog.id("unserved", 1)), ROUND_TIMEOUT);
+            DroppedFrame refused = log.drops.get(ResponseLog.id("unserved", 1));
+            assertThat(refused.getReason()).isEqualTo(DropReason.INVALID);
+            assertThat(refused.getDetail()).contains("image model 'no-such-model'", "it serves ");
 
             for (int s = 0; s < SESSIONS; s++) {
                 for (int round = 1; round <= ROUNDS; round++) {
@@ -282,7 +317,7 @@ class ImageModelITCase {
         new AnswerReader(CLUSTER.bootstrapServers(), coordinates, annotated, dropped, Map.of(), Duration.ofSeconds(30))
                 .readInto(ledger, Duration.ofSeconds(30));
         AccountingReport report = ledger.report();
-        long sent = (long) SESSIONS * ROUNDS + 1;
+        long sent = (long) SESSIONS * ROUNDS + 2;
         assertThat(report.total().sent()).isEqualTo(sent);
         assertThat(report.total().answered() + report.total().droppedTotal()).as("in = responses + dropped")
                 .isEqualTo(sent);

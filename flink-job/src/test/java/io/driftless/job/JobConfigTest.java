@@ -45,16 +45,25 @@ class JobConfigTest {
 
     @Test
     void aUsersImageModelIsItsFolderInProcessAndTheNameTheServerServesRemotely() {
-        assertThat(fromArgs("--bootstrap-servers", "k:1").imageModel).isNull();
-        assertThat(fromArgs("--bootstrap-servers", "k:1", "--model", "/models/yolo11n").imageModel)
-                .isEqualTo("/models/yolo11n");
-        assertThat(fromArgs("--bootstrap-servers", "k:1", "--model.image", "/models/resnet").imageModel)
-                .isEqualTo("/models/resnet");
-        JobConfig remote = fromArgs("--bootstrap-servers", "k:1", "--model", "yolo11n", "--inference", "remote",
+        assertThat(fromArgs("--bootstrap-servers", "k:1").imageModels).isEmpty();
+        assertThat(fromArgs("--bootstrap-servers", "k:1", "--model", "/models/yolo11n").imageModels)
+                .containsExactly("/models/yolo11n");
+        assertThat(fromArgs("--bootstrap-servers", "k:1", "--model.image", "/models/resnet").imageModels)
+                .containsExactly("/models/resnet");
+        assertThat(fromArgs("--bootstrap-servers", "k:1", "--model", "/models/yolo11n;/models/resnet").imageModels)
+                .as("several, the first for frames that name none")
+                .containsExactly("/models/yolo11n", "/models/resnet");
+        JobConfig remote = fromArgs("--bootstrap-servers", "k:1", "--model", "yolo11n;resnet", "--inference", "remote",
                 "--inference-target", "localhost:50051");
-        assertThat(DriftlessJob.faceInference(remote).key()).contains("|yolo11n|");
+        assertThat(DriftlessJob.faceInference(remote).key()).contains("|yolo11n|", "|resnet|");
         assertThat(DriftlessJob.faceInference(fromArgs("--bootstrap-servers", "k:1", "--inference", "remote",
                 "--inference-target", "localhost:50051")).key()).contains("|blazeface-short-range|");
+    }
+
+    @Test
+    void refusesAnImageModelNamedTwice() {
+        assertThatThrownBy(() -> fromArgs("--bootstrap-servers", "k:1", "--model", "/models/a;/models/a"))
+                .hasMessageContaining("driftless.model.image names a model twice");
     }
 
     @Test

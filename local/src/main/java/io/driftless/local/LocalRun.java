@@ -389,8 +389,8 @@ public final class LocalRun {
         if (imageModel != null) {
             // the TaskManagers of --task-managers run from another working directory; remotely the server
             // loads the folder and the job names the model
-            settings.set(DriftlessOptions.IMAGE_MODEL, inference == InferenceBackend.REMOTE ? servedImageModel
-                    : imageModel.toAbsolutePath().toString());
+            settings.set(DriftlessOptions.IMAGE_MODEL, List.of(inference == InferenceBackend.REMOTE ? servedImageModel
+                    : imageModel.toAbsolutePath().toString()));
         }
         if (inference == InferenceBackend.REMOTE) {
             settings.set(DriftlessOptions.INFERENCE_TARGET, "localhost:" + inferencePort);

@@ -116,7 +116,7 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
                     + Long.toUnsignedString(session.lastSequence) + ", the newest admitted", now));
         } else {
             long remaining = frame.deadlineUs - now;
-            long expected = model.inference().expectedLatencyMicros(frame.payload());
+            long expected = model.inference().expectedLatencyMicros(frame);
             if (remaining < expected) {
                 dropped.dropped(frame.payload(), DropReason.LATE_ON_ARRIVAL);
                 ctx.output(Drops.TAG, FrameDrop.of(frame, DropReason.LATE_ON_ARRIVAL, remaining <= 0

@@ -28,6 +28,8 @@ public final class FrameDecoder implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Session ids double as Kafka keys and, with per-session topics, in topic names. */
+    /** A model name as a descriptor may give it: printable, no control characters, not too long. */
+    static final Pattern MODEL_NAME = Pattern.compile("[\\p{Graph} ]{1,128}");
     public static final Pattern SESSION_ID = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._-]{1,128}");
 
     public static final int MAX_SESSION_ID_LENGTH = 128;
@@ -213,6 +215,13 @@ public final class FrameDecoder implements Serializable {
             JpegHeader.read(jpeg, limits.jpegLimits()).requireSize(width, height);
         } catch (InvalidImageException e) {
             return e.getMessage();
+        }
+        String model = image.getModel();
+        if (!model.isEmpty()) {
+            if (!MODEL_NAME.matcher(model).matches()) {
+                return "model name must be 1-128 printable ASCII characters, got '" + abbreviate(model) + "'";
+            }
+            into.imageModel = model;
         }
         into.imageWidth = width;
         into.imageHeight = height;

@@ -228,6 +228,21 @@ class FrameDecoderTest {
     }
 
     @Test
+    void carriesTheImageModelTheFrameAsksForAndRefusesANameNoModelCanHave() {
+        FrameEnvelope frame = new FrameEnvelope();
+        Frame.Builder asks = image(FaceFrames.blank(), 640, 480);
+        asks.getImageBuilder().setModel("yolo11n");
+
+        assertThat(decoder.decode(raw("alice", asks.build().toByteArray()), frame)).isNull();
+        assertThat(frame.imageModel).isEqualTo("yolo11n");
+        assertThat(problemWith(f -> {
+            Frame.Builder bad = image(FaceFrames.blank(), 640, 480);
+            bad.getImageBuilder().setModel("yolo\n11");
+            return bad;
+        })).isEqualTo("model name must be 1-128 printable ASCII characters, got 'yolo\n11'");
+    }
+
+    @Test
     void refusesBytesThatAreNotAJpeg() {
         assertThat(problemWith(f -> image(new byte[] {'G', 'I', 'F', '8', '9', 'a', 0, 0}, 640, 480)))
                 .isEqualTo("not a JPEG: it does not start with the start-of-image marker FF D8");

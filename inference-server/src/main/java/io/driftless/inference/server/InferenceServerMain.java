@@ -16,6 +16,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,9 +50,9 @@ public final class InferenceServerMain implements Callable<Integer> {
     @Option(names = "--image-model", paramLabel = "FOLDER",
             description = "A user's image model, served beside the others under the name its descriptor gives:"
                     + " a folder with model.onnx and model.properties (a YOLO detector or a classifier; see"
-                    + " docs/bring-your-own-model.md). Checked at start; a model that does not match its"
-                    + " descriptor is refused with what differs.")
-    Path imageModel;
+                    + " docs/bring-your-own-model.md). Repeat it to serve several. Checked at start; a model"
+                    + " that does not match its descriptor is refused with what differs.")
+    List<Path> imageModels = new ArrayList<>();
 
     @Option(names = "--max-batch-size", defaultValue = "64",
             description = "Most requests one model call takes (default: ${DEFAULT-VALUE}).")
@@ -122,7 +124,7 @@ public final class InferenceServerMain implements Callable<Integer> {
         ModelCatalog models = modelDir == null
                 ? ModelCatalog.bundled(options, clock, metrics)
                 : ModelCatalog.fromDirectory(modelDir, options, clock, metrics);
-        if (imageModel != null) {
+        for (Path imageModel : imageModels) {
             try {
                 models = models.withImageModel(imageModel, options, clock, metrics);
             } catch (Exception e) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class InferenceServerMainTest {
@@ -50,6 +53,21 @@ class InferenceServerMainTest {
     void refusesAnImageModelFolderThatCannotBeServedWithAUsageError() {
         assertThat(run("--port", "0", "--metrics-port", "0", "--image-model", "/nonexistent/yolo")).isEqualTo(2);
         assertThat(err.toString()).contains("error: model folder /nonexistent/yolo is not a directory");
+    }
+
+    @Test
+    void loadsEveryImageModelGivenAndRefusesTwoOfOneName(@TempDir Path dir) throws Exception {
+        String[] folders = new String[2];
+        for (int i = 0; i < folders.length; i++) {
+            Path folder = Files.createDirectories(dir.resolve("pets-" + i));
+            Files.writeString(folder.resolve("model.properties"), "family = detection\nname = pets\nlabels = labels.txt\n");
+            Files.write(folder.resolve("model.onnx"), ServedImageModelTest.oneDogDetector());
+            Files.writeString(folder.resolve("labels.txt"), "cat\ndog\n");
+            folders[i] = folder.toString();
+        }
+        assertThat(run("--port", "0", "--metrics-port", "0", "--image-model", folders[0], "--image-model", folders[1]))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("is named 'pets', as a model this server already serves");
     }
 
     @Test

@@ -43,7 +43,7 @@ class ServedImageModelTest {
      * A detector of cats and dogs in YOLO's raw layout, 64 x 64 input, that finds one dog (score
      * 0.9) centred at (20, 30), 10 x 10 model pixels, in every image.
      */
-    private static byte[] oneDogDetector() {
+    static byte[] oneDogDetector() {
         float[] dog = {20, 30, 10, 10, 0.1f, 0.9f};
         return OnnxModelBuilder.forGraph("one-dog")
                 .input("images", DataType.FLOAT, OnnxModelBuilder.BATCH, 3, 64, 64)

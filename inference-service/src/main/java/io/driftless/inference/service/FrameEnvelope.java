@@ -40,6 +40,8 @@ public class FrameEnvelope {
      * limits and {@link #imageWidth} x {@link #imageHeight}; null for other payloads.
      */
     public byte[] jpeg;
+    /** Image payload: the image model the client asked for by name; null for the job's first. */
+    public String imageModel;
 
     public FrameEnvelope() {}
 

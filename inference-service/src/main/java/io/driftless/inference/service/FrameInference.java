@@ -31,6 +31,14 @@ public interface FrameInference extends AutoCloseable {
     }
 
     /**
+     * What {@code frame}, admitted now, should expect to wait, in microseconds: by its payload,
+     * and by the model it asks for where a backend serves several of one payload.
+     */
+    default long expectedLatencyMicros(FrameEnvelope frame) {
+        return expectedLatencyMicros(frame.payload());
+    }
+
+    /**
      * Reports the backend's own gauges to {@code gauges}, if it has any. Each operator that
      * uses the backend calls it; the backend is shared per TaskManager, so every operator
      * reports the same values.

@@ -39,6 +39,11 @@ public final class PayloadRoutedInference implements FrameInference {
     }
 
     @Override
+    public long expectedLatencyMicros(FrameEnvelope frame) {
+        return backend(frame.payload()).expectedLatencyMicros(frame);
+    }
+
+    @Override
     public void registerMetrics(InferenceGauges gauges) {
         landmarks.registerMetrics(gauges);
         images.registerMetrics(gauges);

@@ -2,52 +2,12 @@ package io.driftless.inference.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class PayloadRoutedInferenceTest {
 
-    /** A backend that answers at once and remembers what it served. */
-    private static final class Recording implements FrameInference {
-        final String name;
-        final long expectedMicros;
-        final List<FrameEnvelope> served = new ArrayList<>();
-        boolean closed;
-
-        Recording(String name, long expectedMicros) {
-            this.name = name;
-            this.expectedMicros = expectedMicros;
-        }
-
-        @Override
-        public String modelName() {
-            return name;
-        }
-
-        @Override
-        public CompletableFuture<InferenceOutcome> infer(FrameEnvelope frame) {
-            served.add(frame);
-            InferenceOutcome outcome = new InferenceOutcome();
-            outcome.frame = frame;
-            outcome.model = name;
-            return CompletableFuture.completedFuture(outcome);
-        }
-
-        @Override
-        public long expectedLatencyMicros() {
-            return expectedMicros;
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
-    }
-
-    private final Recording pose = new Recording("pose", 300);
-    private final Recording face = new Recording("face", 9_000);
+    private final RecordingInference pose = new RecordingInference("pose", 300);
+    private final RecordingInference face = new RecordingInference("face", 9_000);
     private final PayloadRoutedInference routed = new PayloadRoutedInference(pose, face);
 
     @Test
