@@ -9,14 +9,14 @@ class FrameSettingsTest {
 
     @Test
     void defaultsToLandmarkFramesWithA33MsBudget() {
-        assertThat(FrameSettings.DEFAULT).isEqualTo(new FrameSettings(SendMode.LANDMARKS, 33, 80));
+        assertThat(FrameSettings.DEFAULT).isEqualTo(new FrameSettings(SendMode.LANDMARKS, 33, 80, ""));
     }
 
     @Test
     void changesOneSettingAtATime() {
         FrameSettings jpeg = FrameSettings.DEFAULT.withSendMode(SendMode.JPEG).withJpegQuality(90).withDeadlineMs(50);
 
-        assertThat(jpeg).isEqualTo(new FrameSettings(SendMode.JPEG, 50, 90));
+        assertThat(jpeg).isEqualTo(new FrameSettings(SendMode.JPEG, 50, 90, ""));
         assertThat(FrameSettings.DEFAULT.sendMode()).isEqualTo(SendMode.LANDMARKS);
     }
 

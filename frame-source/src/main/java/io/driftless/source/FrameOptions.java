@@ -4,7 +4,7 @@ import picocli.CommandLine.Option;
 
 /**
  * What every sending subcommand puts into its frames besides the payload's kind: the budget each
- * carries, and the quality of JPEG frames.
+ * carries, and the quality and model of JPEG frames.
  */
 final class FrameOptions {
 
@@ -18,8 +18,13 @@ final class FrameOptions {
             description = "With --send jpeg: JPEG quality, 1 to 100 (default: ${DEFAULT-VALUE}).")
     private int jpegQuality;
 
+    @Option(names = "--image-model", paramLabel = "NAME", defaultValue = "",
+            description = "With --send jpeg: which of the job's image models answers the frames, by the name"
+                    + " its descriptor gives (default: the job's first).")
+    private String imageModel;
+
     /** These options for frames of {@code sendMode}; a bad value throws with a message naming it. */
     FrameSettings settings(SendMode sendMode) {
-        return new FrameSettings(sendMode, deadlineMs, jpegQuality);
+        return new FrameSettings(sendMode, deadlineMs, jpegQuality, imageModel);
     }
 }

@@ -23,6 +23,8 @@ public final class SyntheticUsers {
     private final PinholeCamera camera;
     private final int deadlineMs;
     private final double noisePx;
+    /** The image model the JPEG frames ask for; empty for the job's first. */
+    private final String imageModel;
     private final HeadMotion[] motions;
     private final SplittableRandom[] noise;
     private final long[] skewMicros;
@@ -32,6 +34,7 @@ public final class SyntheticUsers {
         this.camera = config.camera();
         this.deadlineMs = config.frames().deadlineMs();
         this.noisePx = config.noisePx();
+        this.imageModel = config.frames().imageModel();
         int users = sessions.users();
         this.motions = new HeadMotion[users];
         this.noise = new SplittableRandom[users];
@@ -78,7 +81,11 @@ public final class SyntheticUsers {
 
     /** The frame the user's camera client sends as a JPEG, stamped on the user's own clock. */
     public Frame frame(int user, long sequence, Image image, long captureMicros, long sendMicros) {
-        return stamped(user, sequence, captureMicros, sendMicros).setImage(image).build();
+        Frame.Builder frame = stamped(user, sequence, captureMicros, sendMicros).setImage(image);
+        if (!imageModel.isEmpty()) {
+            frame.getImageBuilder().setModel(imageModel);
+        }
+        return frame.build();
     }
 
     /** The user's frame without its payload: session, sequence, budget and stamps on its clock. */

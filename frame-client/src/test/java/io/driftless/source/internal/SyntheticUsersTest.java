@@ -9,6 +9,8 @@ import io.driftless.inference.pose.HeadPose;
 import io.driftless.proto.Frame;
 import io.driftless.proto.Image;
 import io.driftless.proto.KeypointScheme;
+import io.driftless.source.FrameSettings;
+import io.driftless.source.SendMode;
 import io.driftless.source.SyntheticConfig;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -87,5 +89,19 @@ class SyntheticUsersTest {
         assertThat(jpeg.getCaptureTimeUs()).isEqualTo(2_000_000 + users.skewMicros(5));
         assertThat(jpeg.getSessionId()).isEqualTo("rsu-u0005");
         assertThat(jpeg.getDeadlineMs()).isEqualTo(33);
+        assertThat(jpeg.getImage().getModel()).as("no model asked for: the job's first").isEmpty();
+    }
+
+    @Test
+    void asksForTheImageModelItsSettingsName() {
+        SyntheticConfig config = SyntheticConfig.builder().bootstrapServers("localhost:9092").users(20).seed(7)
+                .frames(FrameSettings.DEFAULT.withSendMode(SendMode.JPEG).withImageModel("resnet18")).build();
+        Image image = Image.newBuilder().setJpeg(ByteString.copyFrom(new byte[] {(byte) 0xFF, (byte) 0xD8}))
+                .setWidth(640).setHeight(480).build();
+
+        Frame jpeg = new SyntheticUsers(config, SESSIONS).frame(5, 9, image, 2_000_000, 2_000_300);
+
+        assertThat(jpeg.getImage().getModel()).isEqualTo("resnet18");
+        assertThat(jpeg.getImage().getJpeg()).isEqualTo(image.getJpeg());
     }
 }

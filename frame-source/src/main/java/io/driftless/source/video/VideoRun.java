@@ -172,6 +172,9 @@ public final class VideoRun implements AutoCloseable {
                 message.setLandmarks(payload.landmarks());
             } else {
                 message.setImage(payload.image());
+                if (!config.frames().imageModel().isEmpty()) {
+                    message.getImageBuilder().setModel(config.frames().imageModel());
+                }
             }
             tracker.expect(0, sequence,
                     new InFlight(sendNanos, frame.grabNanos(), deadlineMs, null));
