@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What one {@link SyntheticRun} saw. Every frame sent ends as exactly one of: a response, a drop,
@@ -48,6 +49,7 @@ import java.util.Map;
  *     carrying answers forward to the shown frame; undefined when the true pose is unknown
  * @param bySecond frames sent and answered on time per second of capture, from the first frame's:
  *     how the run warmed up
+ * @param stages where the answered frames' round trips went, by the job's stamps
  */
 public record RunSummary(
         String runId,
@@ -67,7 +69,8 @@ public record RunSummary(
         Map<String, List<PoseSample>> poses,
         List<Quantile> rttDistribution,
         Drift drift,
-        List<Second> bySecond) {
+        List<Second> bySecond,
+        Stages stages) {
 
     /** Seconds a cold start is given before its frames count: "from the 5th second". */
     private static final int FIRST_SECONDS_SKIPPED = 4;
@@ -121,6 +124,28 @@ public record RunSummary(
         /** No drift measured: the true pose is not known. */
         public static final Drift UNDEFINED =
                 new Drift(PixelError.UNDEFINED, PixelError.UNDEFINED, 0, 0, 0);
+    }
+
+    /**
+     * One stage of the round trip: its time at p50 and p99 in ms, and its share of the slow
+     * frames' time (NaN when no frame was slow).
+     */
+    public record Stage(String name, double p50Ms, double p99Ms, double shareOfSlow) {}
+
+    /**
+     * The round trips stage by stage, over the answered frames whose answers carried the job's
+     * stamps.
+     *
+     * @param frames frames booked by stage
+     * @param slowFrames of those, the ones whose round trip took more than half their budget
+     */
+    public record Stages(List<Stage> stages, long frames, long slowFrames) {
+        /** No answer carried the job's stamps. */
+        public static final Stages NONE = new Stages(List.of(), 0, 0);
+
+        public Stages {
+            stages = List.copyOf(stages);
+        }
     }
 
     /** One answered frame of one session: what was true and what came back. */
@@ -188,6 +213,14 @@ public record RunSummary(
         root.put("fps", fps);
         pixels(root.putObject("drift_px"), drift.compensated());
         pixels(root.putObject("drift_px_uncompensated"), drift.uncompensated());
+        ObjectNode stageNode = root.putObject("stages_ms");
+        for (Stage stage : stages.stages()) {
+            ObjectNode one = stageNode.putObject(stage.name().toLowerCase(Locale.ROOT).replace(' ', '_'));
+            number(one, "p50", stage.p50Ms());
+            number(one, "p99", stage.p99Ms());
+            number(one, "share_of_slow", stage.shareOfSlow());
+        }
+        root.put("slow_frames", stages.slowFrames());
         ArrayNode sentBySecond = root.putArray("sent_by_second");
         ArrayNode onTimeBySecond = root.putArray("on_time_by_second");
         for (Second s : bySecond) {
@@ -225,6 +258,17 @@ public record RunSummary(
         row(t, "round trip ms", String.format(Locale.ROOT, "p50 %s  p99 %s  p99.9 %s  max %s",
                 decimal(rttMs.p50()), decimal(rttMs.p99()), decimal(rttMs.p999()),
                 decimal(rttMs.max())));
+        if (!stages.stages().isEmpty()) {
+            row(t, "  by stage p50 / p99", stages.stages().stream()
+                    .map(st -> st.name() + " " + decimal(st.p50Ms()) + " / " + decimal(st.p99Ms()))
+                    .collect(Collectors.joining(", ")));
+            if (stages.slowFrames() > 0) {
+                row(t, "  slow frames' time", String.format(Locale.ROOT, "%s frames over half the budget: ",
+                        count(stages.slowFrames())) + stages.stages().stream()
+                        .map(st -> st.name() + " " + String.format(Locale.ROOT, "%.0f%%", 100 * st.shareOfSlow()))
+                        .collect(Collectors.joining(", ")));
+            }
+        }
         row(t, "pose error deg", String.format(Locale.ROOT, "mean %s  p95 %s",
                 decimal(poseErrorDeg.mean()), decimal(poseErrorDeg.p95())));
         row(t, "pose MAE deg", String.format(Locale.ROOT, "yaw %s  pitch %s  roll %s",

@@ -12,6 +12,8 @@ import io.driftless.source.RunSummary.Latency;
 import io.driftless.source.RunSummary.PoseError;
 import io.driftless.source.RunSummary.Quantile;
 import io.driftless.source.RunSummary.Second;
+import io.driftless.source.RunSummary.Stage;
+import io.driftless.source.RunSummary.Stages;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +39,10 @@ class RunSummaryTest {
                 List.of(new Quantile(0.5, 1.2), new Quantile(1, 20.3)),
                 new Drift(new PixelError(1.5, 3.25, 5.5), new PixelError(9.5, 20.25, 31.5),
                         238_000, 200, 237_000),
-                fortySeconds());
+                fortySeconds(),
+                new Stages(List.of(new Stage("Kafka and clients", 2.5, 9.25, 0.625),
+                        new Stage("job to model", 0.5, 6.75, 0.25), new Stage("model", 0.25, 0.5, 0.0625),
+                        new Stage("job to sink", 0.125, 2.5, 0.0625)), 239_980, 1_234));
     }
 
     /** 6,000 frames a second for 40 s, all on time but a thousand in the first second. */
@@ -63,7 +68,13 @@ class RunSummaryTest {
         assertThat(fieldNames(json)).containsExactlyInAnyOrder("sent", "responses", "dropped",
                 "unanswered", "rtt_ms", "on_time_ratio", "pose_error_deg", "duration_s",
                 "duplicates", "late_responses", "pose_mae_deg", "users", "fps", "drift_px",
-                "drift_px_uncompensated", "sent_by_second", "on_time_by_second");
+                "drift_px_uncompensated", "sent_by_second", "on_time_by_second", "stages_ms", "slow_frames");
+        assertThat(fieldNames(json.get("stages_ms"))).containsExactly("kafka_and_clients", "job_to_model", "model",
+                "job_to_sink");
+        assertThat(fieldNames(json.get("stages_ms").get("model"))).containsExactlyInAnyOrder("p50", "p99",
+                "share_of_slow");
+        assertThat(json.get("stages_ms").get("job_to_model").get("p99").asDouble()).isEqualTo(6.75);
+        assertThat(json.get("slow_frames").asLong()).isEqualTo(1_234);
         assertThat(fieldNames(json.get("drift_px"))).containsExactlyInAnyOrder("mean", "p95", "p99");
         assertThat(fieldNames(json.get("drift_px_uncompensated")))
                 .containsExactlyInAnyOrder("mean", "p95", "p99");
@@ -109,7 +120,7 @@ class RunSummaryTest {
                 new Latency(Double.NaN, Double.NaN, Double.NaN, Double.NaN),
                 new PoseError(Double.NaN, Double.NaN),
                 new AngleErrors(Double.NaN, Double.NaN, Double.NaN), Map.of(), List.of(),
-                Drift.UNDEFINED, List.of());
+                Drift.UNDEFINED, List.of(), Stages.NONE);
 
         JsonNode json = JSON.readTree(empty.toJson());
 
@@ -149,7 +160,11 @@ class RunSummaryTest {
                 .contains("uncompensated", "mean 9.50  p95 20.25  p99 31.50")
                 .contains("238,000 with overlay, 200 before any answer, 237,000 carried at the job's velocities")
                 .contains("from the 5th second", "100.00%")
-                .contains("by 5 s from start", "96.7 100.0 100.0 100.0 100.0 100.0 100.0 100.0 %");
+                .contains("by 5 s from start", "96.7 100.0 100.0 100.0 100.0 100.0 100.0 100.0 %")
+                .contains("by stage p50 / p99", "Kafka and clients 2.50 / 9.25, job to model 0.50 / 6.75, model"
+                        + " 0.25 / 0.50, job to sink 0.13 / 2.50")
+                .contains("1,234 frames over half the budget: Kafka and clients 63%, job to model 25%, model 6%,"
+                        + " job to sink 6%");
     }
 
     @Test
@@ -157,7 +172,7 @@ class RunSummaryTest {
         RunSummary camera = new RunSummary("cam", 1, 30, 1.0, 30, 30, Map.of(), 0, 0, 0, 30,
                 new Latency(1.2, 4.5, 9.1, 20.3), new PoseError(Double.NaN, Double.NaN),
                 new AngleErrors(Double.NaN, Double.NaN, Double.NaN), Map.of(), List.of(),
-                Drift.UNDEFINED, List.of());
+                Drift.UNDEFINED, List.of(), Stages.NONE);
 
         assertThat(camera.toTable()).doesNotContain("drift px", "frames shown");
     }

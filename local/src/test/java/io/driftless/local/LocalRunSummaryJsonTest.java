@@ -19,7 +19,7 @@ class LocalRunSummaryJsonTest {
     private static RunSummary summary(int users, long sent, long onTime) {
         return new RunSummary("run", users, 30, 1.0, sent, onTime, Map.of(), sent - onTime, 0, 0, onTime,
                 new Latency(5, 20, 30, 40), new PoseError(1, 2), new AngleErrors(1, 1, 1), Map.of(), List.of(),
-                Drift.UNDEFINED, List.of(new Second(sent, onTime)));
+                Drift.UNDEFINED, List.of(new Second(sent, onTime)), RunSummary.Stages.NONE);
     }
 
     @Test

@@ -79,6 +79,8 @@ public final class ResponseTracker {
     private final long[] droppedByReason = new long[DropReason.values().length];
     private final PerSecond onTimeBySecond = new PerSecond();
     private final Histogram rttMicros = new Histogram(3);
+    /** Consumer thread only. */
+    private final StageBooks stages = new StageBooks();
     private final Histogram poseErrorMilliDeg = new Histogram(3);
     private double poseErrorSum;
     private double yawErrorSum;
@@ -174,8 +176,11 @@ public final class ResponseTracker {
             onTime.incrementAndGet();
             onTimeBySecond.add(second(frame));
         }
-        if (timing != null && emittedLate(timing, captureTimeUs, frame.deadlineMs())) {
-            lateResponses++;
+        if (timing != null) {
+            if (emittedLate(timing, captureTimeUs, frame.deadlineMs())) {
+                lateResponses++;
+            }
+            stages.record(rtt, timing, frame.deadlineMs());
         }
         responses.incrementAndGet();
         settled();
@@ -239,7 +244,8 @@ public final class ResponseTracker {
                 : new AngleErrors(Double.NaN, Double.NaN, Double.NaN);
         return new RunSummary(sessions.runId(), sessions.users(), fps, durationS, sent.get(),
                 responses.get(), drops, outstanding.get(), duplicates.get(), lateResponses,
-                onTime.get(), rtt, poseError, mae, samples, distribution(rttMicros), drift, bySecond());
+                onTime.get(), rtt, poseError, mae, samples, distribution(rttMicros), drift, bySecond(),
+                stages.summary());
     }
 
     private List<Second> bySecond() {

@@ -160,6 +160,34 @@ class ResponseTrackerTest {
     }
 
     @Test
+    void booksEachRoundTripByStageFromTheJobsStampsAndSaysWhereTheSlowFramesSpentTheirTime() {
+        // sent at 1 ms; answered at 11 ms (fast) and at 31 ms (slow: over half the 33 ms budget)
+        send(0, 1);
+        send(0, 2);
+        Timing fast = Timing.newBuilder().setJobIngestUs(5_000_000).setInferenceStartUs(5_001_000)
+                .setInferenceEndUs(5_001_500).setEmitUs(5_002_000).build();
+        Timing slow = Timing.newBuilder().setJobIngestUs(7_000_000).setInferenceStartUs(7_012_000)
+                .setInferenceEndUs(7_013_000).setEmitUs(7_015_000).build();
+        tracker.onCoordinates(coordinates(0, 1, TRUTH).toBuilder().setTiming(fast).build(), 11 * MS);
+        tracker.onCoordinates(coordinates(0, 2, TRUTH).toBuilder().setTiming(slow).build(), 31 * MS);
+        // an answer whose stamps are out of order is left out of the stages, not of the books
+        send(0, 3);
+        tracker.onCoordinates(coordinates(0, 3, TRUTH).toBuilder().setTiming(fast.toBuilder().setEmitUs(1)).build(),
+                11 * MS);
+
+        RunSummary.Stages stages = tracker.summarize(30, 1.0, Drift.UNDEFINED).stages();
+        assertThat(stages.frames()).isEqualTo(2);
+        assertThat(stages.slowFrames()).isEqualTo(1);
+        assertThat(stages.stages()).extracting(RunSummary.Stage::name)
+                .containsExactly("Kafka and clients", "job to model", "model", "job to sink");
+        // the slow frame's 30 ms: 15 outside the job, 12 before the model, 1 in it, 2 after
+        assertThat(stages.stages()).extracting(RunSummary.Stage::shareOfSlow)
+                .containsExactly(0.5, 0.4, 1.0 / 30, 2.0 / 30);
+        assertThat(stages.stages().get(0).p99Ms()).isCloseTo(15, within(0.02));
+        assertThat(stages.stages().get(1).p50Ms()).isCloseTo(1, within(0.01));
+    }
+
+    @Test
     void judgesLateResponsesByTheJobsOwnTimingOnTheJobsClock() {
         send(0, 1);
         send(0, 2);
