@@ -2,6 +2,7 @@ package io.driftless.bench.load;
 
 import io.driftless.source.RunSummary.Drift;
 import io.driftless.source.RunSummary.Quantile;
+import io.driftless.source.RunSummary.Stages;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +34,8 @@ import java.util.Map;
  *     last quantile the maximum; empty when nothing was answered
  * @param drift how far the overlay was drawn from the synthetic faces, carried forward and as
  *     answered, on frames shown at their capture
+ * @param stages where the round trips went, stage by stage, by the job's stamps (none for the
+ *     floors that stamp no timing)
  */
 public record RunResult(
         String system,
@@ -55,7 +58,8 @@ public record RunResult(
         double generatorCpuShare,
         double generatorCores,
         List<Quantile> rttDistribution,
-        Drift drift) {
+        Drift drift,
+        Stages stages) {
 
     public RunResult {
         dropped = Map.copyOf(dropped);
@@ -66,7 +70,7 @@ public record RunResult(
     public RunResult named(String name) {
         return new RunResult(name, users, fps, offeredFps, durationS, sent, responses, dropped, unanswered,
                 unaccounted, lateResponses, onTimeRatio, goodputFps, p50Ms, p99Ms, p999Ms, maxMs, generatorCpuShare,
-                generatorCores, rttDistribution, drift);
+                generatorCores, rttDistribution, drift, stages);
     }
 
     public long droppedTotal() {

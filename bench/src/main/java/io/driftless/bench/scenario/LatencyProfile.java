@@ -8,9 +8,11 @@ import static io.driftless.bench.scenario.Figures.ratio;
 import io.driftless.bench.report.Headline;
 import io.driftless.bench.report.Point;
 import io.driftless.bench.report.ScenarioResult;
+import io.driftless.source.RunSummary.Stages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Scenario 1: round-trip latency and on-time ratio at each profile size, for the pipeline and
@@ -20,6 +22,15 @@ import java.util.Locale;
  * clients) would otherwise be charged to it alone.
  */
 public final class LatencyProfile implements Scenario {
+
+    /** The slow frames' time by stage, as shares, or a dash when no frame was slow. */
+    static String slowFramesTime(Stages stages) {
+        if (stages.slowFrames() == 0) {
+            return "-";
+        }
+        return stages.stages().stream().map(s -> String.format(Locale.ROOT, "%.0f%%", 100 * s.shareOfSlow()))
+                .collect(Collectors.joining(" / ")) + String.format(Locale.ROOT, " of %,d", stages.slowFrames());
+    }
 
     @Override
     public String id() {
@@ -54,7 +65,8 @@ public final class LatencyProfile implements Scenario {
                     ratio(pipeline.p99Ms().median(), transport.p99Ms().median()),
                     ms(kafka.p50Ms()), ms(kafka.p99Ms()),
                     ratio(pipeline.p99Ms().median(), kafka.p99Ms().median()),
-                    percent(pipeline.generatorCpuShare())));
+                    percent(pipeline.generatorCpuShare()),
+                    slowFramesTime(pipeline.runs().get(0).stages())));
         }
         int reference = context.plan().referenceUsers();
         Point pipeline = context.measured(SystemKind.PIPELINE, reference);
@@ -79,10 +91,13 @@ public final class LatencyProfile implements Scenario {
                         ratio(pipeline.onTimeRatio().median(), transport.onTimeRatio().median())));
         return new ScenarioResult(id(), title(), true,
                 "Round trips are client send to client receive of each frame's first answer, one clock."
-                        + " On time: answered within the 33 ms budget, over frames sent.",
+                        + " On time: answered within the 33 ms budget, over frames sent. Slow frames' time: of the"
+                        + " frames whose round trip took more than half the budget (first run of each point), the"
+                        + " share of their time outside the job (Kafka, clients, the frames topic's backlog),"
+                        + " in the job before the model, in the model and in the job after it, by the job's stamps.",
                 List.of("users", "offered /s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "on time", "unaccounted",
                         "transport p50", "transport p99", "p50 ratio", "p99 ratio", "Kafka p50", "Kafka p99",
-                        "p99 / Kafka", "generator CPU"),
+                        "p99 / Kafka", "generator CPU", "slow frames' time: outside job / to model / model / to sink"),
                 rows, points, headline);
     }
 }

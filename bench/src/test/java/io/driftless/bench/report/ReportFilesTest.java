@@ -9,6 +9,7 @@ import io.driftless.bench.floor.ComputeFloor;
 import io.driftless.bench.load.RunResult;
 import io.driftless.source.RunSummary.Drift;
 import io.driftless.source.RunSummary.Quantile;
+import io.driftless.source.RunSummary.Stages;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class ReportFilesTest {
         return new RunResult(system, users, 30, offered, 10, (long) offered * 10, (long) (offered * 10 * onTime),
                 Map.of("LATE_ON_ARRIVAL", 3L), 0, 0, 0, onTime, offered * onTime, p50, p99, p99 * 1.2, p99 * 1.5,
                 0.2, 0.3, Double.isNaN(p50) ? List.of() : List.of(new Quantile(0.5, p50), new Quantile(0.99, p99),
-                        new Quantile(0.999, p99 * 1.2), new Quantile(1, p99 * 1.5)), Drift.UNDEFINED);
+                        new Quantile(0.999, p99 * 1.2), new Quantile(1, p99 * 1.5)), Drift.UNDEFINED, Stages.NONE);
     }
 
     private static Report report() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.driftless.bench.load.RunResult;
 import io.driftless.bench.report.Point;
 import io.driftless.source.RunSummary.Drift;
+import io.driftless.source.RunSummary.Stages;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class CapacityTargetsTest {
 
     private static RunResult run(double p99Ms, double onTime, long unaccounted) {
         return new RunResult("pipeline", 100, 30, 3_000, 10, 30_000, 30_000, Map.of(), 0, unaccounted, 0, onTime,
-                3_000 * onTime, 5, p99Ms, p99Ms, p99Ms, 0.2, 0.4, List.of(), Drift.UNDEFINED);
+                3_000 * onTime, 5, p99Ms, p99Ms, p99Ms, 0.2, 0.4, List.of(), Drift.UNDEFINED, Stages.NONE);
     }
 
     @Test
