@@ -1,5 +1,6 @@
 package io.driftless.source.video;
 
+import io.driftless.inference.face.FaceDetectionAdapter;
 import io.driftless.inference.face.RgbImage;
 import io.driftless.proto.Anchor;
 import io.driftless.proto.AnnotatedFrame;
@@ -291,14 +292,19 @@ public final class OverlayRenderer implements AnswerListener, AutoCloseable {
         annotated.headMap(sequence).clear();
         BufferedImage picture = picture(frame.image());
         boolean imageInTime = image != null && image.receiveNanos() <= frame.deadlineNanos();
-        Box box = imageInTime && image.value().getDetectionsCount() > 0
-                ? image.value().getDetections(0).getBox() : null;
+        boolean faces = imageInTime && isFaceModel(image.value());
+        Box box = faces && image.value().getDetectionsCount() > 0 ? image.value().getDetections(0).getBox() : null;
         double confidence = track.confidence(frame.captureNanos());
         List<Anchor> anchors = confidence > 0 ? named(track.at(frame.captureNanos())) : List.of();
-        boolean drawn = !anchors.isEmpty() || box != null;
-        if (drawn) {
+        boolean objects = imageInTime && !faces
+                && (image.value().getDetectionsCount() > 0 || image.value().getClassesCount() > 0);
+        boolean drawn = !anchors.isEmpty() || box != null || objects;
+        if (!anchors.isEmpty() || box != null) {
             drawAnswer(picture, anchors, box, frame.answerWidth(), frame.answerHeight(),
                     box != null ? 1 : confidence);
+        }
+        if (objects) {
+            drawObjects(picture, image.value(), frame.answerWidth(), frame.answerHeight());
         }
         byte[] bgr = ((DataBufferByte) picture.getRaster().getDataBuffer()).getData();
         recorder.recordImage(picture.getWidth(), picture.getHeight(), Frame.DEPTH_UBYTE, 3,
@@ -323,6 +329,25 @@ public final class OverlayRenderer implements AnswerListener, AutoCloseable {
         } finally {
             g.dispose();
         }
+    }
+
+    /**
+     * Draws a user's image model's objects and classes, given in the pixels of an {@code
+     * answerWidth x answerHeight} frame, onto {@code picture} at its own size.
+     */
+    static void drawObjects(BufferedImage picture, AnnotatedFrame answer, int answerWidth, int answerHeight) {
+        Graphics2D g = picture.createGraphics();
+        try {
+            ObjectOverlay.draw(g, answer.getDetectionsList(), answer.getClassesList(),
+                    (double) picture.getWidth() / answerWidth, (double) picture.getHeight() / answerHeight);
+        } finally {
+            g.dispose();
+        }
+    }
+
+    /** Whether the answer is the face detector's (older jobs name no model): its one box is the face's. */
+    private static boolean isFaceModel(AnnotatedFrame answer) {
+        return answer.getModel().isEmpty() || answer.getModel().equals(FaceDetectionAdapter.MODEL_NAME);
     }
 
     /** The anchors in {@link FaceGeometry#AR_ANCHORS} order, by name, leaving out unknown ones. */

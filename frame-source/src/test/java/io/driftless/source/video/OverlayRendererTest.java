@@ -3,7 +3,10 @@ package io.driftless.source.video;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftless.proto.Anchor;
+import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.Box;
+import io.driftless.proto.Classification;
+import io.driftless.proto.Detection;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -66,6 +69,52 @@ class OverlayRendererTest {
 
         assertThat(isBoxGreen(picture, 300, 200)).isTrue();
         assertThat(isBoxGreen(picture, 337, 200)).isFalse();
+    }
+
+    @Test
+    void drawsEachObjectOfAUsersModelInItsClassColourWithItsLabelAtThePicturesScale() {
+        BufferedImage picture = white();
+        AnnotatedFrame answer = AnnotatedFrame.newBuilder().setModel("yolo11n")
+                .addDetections(Detection.newBuilder().setLabel("dog").setScore(0.9f).setClassId(16)
+                        .setBox(Box.newBuilder().setXMin(100).setYMin(100).setXMax(300).setYMax(300)))
+                .addDetections(Detection.newBuilder().setLabel("cat").setScore(0.8f).setClassId(15)
+                        .setBox(Box.newBuilder().setXMin(400).setYMin(200).setXMax(600).setYMax(400)))
+                .addClasses(Classification.newBuilder().setLabel("pets").setScore(0.7f))
+                .build();
+
+        OverlayRenderer.drawObjects(picture, answer, SENT_WIDTH, SENT_HEIGHT);
+
+        // class 16's colour at the dog's right edge (300 sent pixels: 337.5 on the picture), class 15's at the cat's
+        assertThat(isColour(picture, 337, 225, ObjectOverlay.classColour(16))).as("dog's right edge").isTrue();
+        assertThat(isColour(picture, 300, 225, ObjectOverlay.classColour(16))).as("not at the unscaled edge").isFalse();
+        assertThat(isColour(picture, 560, 337, ObjectOverlay.classColour(15))).as("inside the cat's box").isFalse();
+        assertThat(isColour(picture, 550, 225, ObjectOverlay.classColour(15))).as("cat's top edge").isTrue();
+        assertThat(darkPixels(picture, 0, 0, 120, 20)).as("the top class written top left").isGreaterThan(10);
+        assertThat(darkPixels(picture, 112, 95, 80, 15)).as("the dog's label above its box").isGreaterThan(5);
+    }
+
+    private static boolean isColour(BufferedImage picture, int x, int y, Color colour) {
+        for (int d = -1; d <= 1; d++) {
+            Color c = new Color(picture.getRGB(x, y + d));
+            if (Math.abs(c.getRed() - colour.getRed()) + Math.abs(c.getGreen() - colour.getGreen())
+                    + Math.abs(c.getBlue() - colour.getBlue()) < 60) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Pixels in the rectangle that are not white: text or lines drawn there. */
+    private static int darkPixels(BufferedImage picture, int x0, int y0, int width, int height) {
+        int n = 0;
+        for (int y = y0; y < y0 + height; y++) {
+            for (int x = x0; x < x0 + width; x++) {
+                if ((picture.getRGB(x, y) & 0xFFFFFF) != 0xFFFFFF) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     private static BufferedImage white() {
