@@ -78,7 +78,29 @@ public final class AnchorTrack {
                 velocity[2 * i + 1] = v.getYPxPerS();
             }
         }
-        answers.putIfAbsent(captureNanos, new Answer(xy, velocity));
+        add(captureNanos, new Answer(xy, velocity));
+    }
+
+    /**
+     * The same with the anchors as x0, y0, x1, ... in {@link FaceGeometry#AR_ANCHORS} order and
+     * their velocities in pixels per second in the same order, or null for an answer without them.
+     */
+    public void add(long captureNanos, float[] anchors, float[] velocities) {
+        if (anchors.length != 2 * ANCHORS || (velocities != null && velocities.length != 2 * ANCHORS)) {
+            throw new IllegalArgumentException("anchors and velocities take " + 2 * ANCHORS + " values each");
+        }
+        float[] velocity = new float[2 * ANCHORS];
+        Arrays.fill(velocity, Float.NaN);
+        if (velocities != null) {
+            for (int c = 0; c < velocity.length; c++) {
+                velocity[c] = Float.isFinite(velocities[c]) ? velocities[c] : Float.NaN;
+            }
+        }
+        add(captureNanos, new Answer(anchors.clone(), velocity));
+    }
+
+    private void add(long captureNanos, Answer answer) {
+        answers.putIfAbsent(captureNanos, answer);
         if (answers.size() > ANSWERS_KEPT) {
             answers.pollFirstEntry();
         }

@@ -132,4 +132,28 @@ class AnchorTrackTest {
         assertThat(track.at(100 * MS)[chin()]).isCloseTo((float) (100 + VX * 0.1), within(0.01f));
         assertThat(track.confidence(100 * MS)).isEqualTo(1);
     }
+
+    @Test
+    void takesAnswersAsArraysInAnchorOrderAsItTakesThemAsMessages() {
+        int anchors = io.driftless.inference.pose.FaceGeometry.AR_ANCHORS.size();
+        float[] xy = new float[2 * anchors];
+        float[] velocity = new float[2 * anchors];
+        java.util.Arrays.fill(xy, Float.NaN);
+        java.util.Arrays.fill(velocity, Float.NaN);
+        xy[chin()] = 100;
+        xy[chin() + 1] = 200;
+        velocity[chin()] = (float) VX;
+        velocity[chin() + 1] = (float) VY;
+        AnchorTrack arrays = new AnchorTrack();
+        arrays.add(0, xy, velocity);
+        AnchorTrack messages = new AnchorTrack();
+        messages.add(0, chinAt(0), chinVelocity());
+
+        assertThat(arrays.at(40 * MS)).containsExactly(messages.at(40 * MS));
+        assertThat(arrays.newestHasVelocities()).isTrue();
+        AnchorTrack without = new AnchorTrack();
+        without.add(0, xy, null);
+        assertThat(without.newestHasVelocities()).isFalse();
+        assertThat(without.at(40 * MS)[chin()]).as("drawn where answered").isEqualTo(100f);
+    }
 }

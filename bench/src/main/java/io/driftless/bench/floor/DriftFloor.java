@@ -11,8 +11,6 @@ import io.driftless.inference.pose.PoseEstimate;
 import io.driftless.inference.pose.PoseModelAdapter;
 import io.driftless.job.gate.MotionFilter;
 import io.driftless.job.gate.PoseSmoother;
-import io.driftless.proto.Anchor;
-import io.driftless.proto.AnchorVelocity;
 import io.driftless.source.AnchorTrack;
 import io.driftless.source.HeadMotion;
 import io.driftless.source.MotionProfile;
@@ -96,10 +94,10 @@ public final class DriftFloor {
                 boolean moving = filter.update(pose.clone(), captureUs);
                 smoother.apply(pose, captureUs);
                 HeadPose drawn = new HeadPose(pose[0], pose[1], pose[2], pose[3], pose[4], pose[5]);
-                List<Anchor> anchors = anchors(FaceGeometry.projectAnchors(drawn, camera));
-                atVelocities.add(captureNanos, anchors, moving
-                        ? velocities(FaceGeometry.anchorVelocities(drawn, filter.rates(), camera)) : List.of());
-                alongLine.add(captureNanos, anchors, List.of());
+                float[] anchors = FaceGeometry.projectAnchors(drawn, camera);
+                atVelocities.add(captureNanos, anchors,
+                        moving ? FaceGeometry.anchorVelocities(drawn, filter.rates(), camera) : null);
+                alongLine.add(captureNanos, anchors, null);
             }
         }
         return new Result(profile, answered.pixels(), carried.pixels(), line.pixels());
@@ -121,24 +119,6 @@ public final class DriftFloor {
             poses.addAll(adapter.run(env, model, keypoints.subList(from, Math.min(frames, from + BATCH))));
         }
         return poses;
-    }
-
-    private static List<Anchor> anchors(float[] xy) {
-        List<Anchor> anchors = new ArrayList<>();
-        for (int i = 0; i < FaceGeometry.AR_ANCHORS.size(); i++) {
-            anchors.add(Anchor.newBuilder().setName(FaceGeometry.AR_ANCHORS.get(i).name())
-                    .setX(xy[2 * i]).setY(xy[2 * i + 1]).build());
-        }
-        return anchors;
-    }
-
-    private static List<AnchorVelocity> velocities(float[] v) {
-        List<AnchorVelocity> velocities = new ArrayList<>();
-        for (int i = 0; i < FaceGeometry.AR_ANCHORS.size(); i++) {
-            velocities.add(AnchorVelocity.newBuilder().setName(FaceGeometry.AR_ANCHORS.get(i).name())
-                    .setXPxPerS(v[2 * i]).setYPxPerS(v[2 * i + 1]).build());
-        }
-        return velocities;
     }
 
     /** Each anchor's distance from where it truly is, one sample per anchor per frame shown. */
