@@ -47,7 +47,7 @@ public final class BenchCli implements Callable<Integer> {
 
     @Option(names = "--scenarios", paramLabel = "ID", split = ",", description = "Run only these scenarios, e.g."
             + " capacity,overload (default: all of cold-start, latency-profile, capacity, overload, session-skew,"
-            + " remote-inference, jpeg-streams, metrics-overhead, cluster-shape; overload needs capacity).")
+            + " remote-inference, jpeg-streams, gateway, metrics-overhead, cluster-shape; overload needs capacity).")
     private List<String> scenarios;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write the report (default:"

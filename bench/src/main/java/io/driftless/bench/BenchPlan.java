@@ -43,7 +43,7 @@ public record BenchPlan(
     /** Every scenario, in the order that keeps each system started once. */
     public static final List<String> ALL_SCENARIOS =
             List.of("cold-start", "latency-profile", "capacity", "drift", "overload", "session-skew", "remote-inference",
-                    "jpeg-streams", "metrics-overhead", "cluster-shape");
+                    "jpeg-streams", "gateway", "metrics-overhead", "cluster-shape");
 
     public BenchPlan {
         check(fps >= 1 && fps <= 1_000, "fps must be between 1 and 1000, got %d", fps);

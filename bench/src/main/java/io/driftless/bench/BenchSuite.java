@@ -14,6 +14,7 @@ import io.driftless.bench.report.Stat;
 import io.driftless.bench.scenario.BenchContext;
 import io.driftless.bench.scenario.Capacity;
 import io.driftless.bench.scenario.ClusterShape;
+import io.driftless.bench.scenario.GatewayPath;
 import io.driftless.bench.scenario.ColdStart;
 import io.driftless.bench.scenario.HeadSpeedDrift;
 import io.driftless.bench.scenario.JpegStreams;
@@ -69,7 +70,7 @@ public final class BenchSuite {
     static List<Scenario> scenarios() {
         return List.of(new ColdStart(), new LatencyProfile(), new Capacity(), new HeadSpeedDrift(), new Overload(),
                 new SessionSkew(),
-                new RemoteInference(), new JpegStreams(), new MetricsOverhead(), new ClusterShape());
+                new RemoteInference(), new JpegStreams(), new GatewayPath(), new MetricsOverhead(), new ClusterShape());
     }
 
     public Report run() throws Exception {
@@ -182,6 +183,10 @@ public final class BenchSuite {
             // up to three sizes on the remote system with its in-flight limit and without, and in-process
             total = total.plus(run.multipliedBy(3L * 3 * repeats));
             systems += 3;
+        }
+        if (plan.runs("gateway")) {
+            // a warm-up and a run through the gateway, a run straight to Kafka
+            total = total.plus(plan.warmUp()).plus(run.multipliedBy(2));
         }
         if (plan.runs("metrics-overhead")) {
             // every run starts its system afresh: off and on alternate

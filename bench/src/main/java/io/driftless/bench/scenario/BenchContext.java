@@ -75,6 +75,11 @@ public final class BenchContext implements AutoCloseable {
         return computeFloor;
     }
 
+    /** The benchmark's broker, for what a scenario starts beside the system, e.g. a web gateway. */
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
     public ProgressLine progress() {
         return progress;
     }

@@ -1,0 +1,126 @@
+package io.driftless.bench.scenario;
+
+import static io.driftless.bench.scenario.Figures.percent;
+import static io.driftless.bench.scenario.Figures.ratio;
+
+import io.driftless.bench.gateway.GatewayUsers;
+import io.driftless.bench.load.RunResult;
+import io.driftless.bench.report.Headline;
+import io.driftless.bench.report.ScenarioResult;
+import io.driftless.bench.system.SystemUnderTest;
+import io.driftless.gateway.GatewayConfig;
+import io.driftless.gateway.TokenKey;
+import io.driftless.gateway.WebGateway;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The browser path's cost: the plan's reference number of camera sessions sending landmark
+ * frames at the plan's frame rate through a web gateway (WebSocket in, Kafka to the job and back,
+ * WebSocket out), against the same number of frame-source users sending straight to Kafka just
+ * before, on the same warm pipeline. Round trips are send to receive on the client's clock
+ * either way. The process's CPU time per frame sent over each run gives what the gateway path costs
+ * beyond the Kafka path (the gateway and its WebSocket clients together, so an upper bound on the
+ * gateway's own share), and from it how many 30 fps sessions one core of gateway serves at most.
+ */
+public final class GatewayPath implements Scenario {
+
+    static final String ID = "gateway";
+    private static final int DEADLINE_MS = 33;
+    private static final Duration DRAIN = Duration.ofSeconds(10);
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String title() {
+        return "Through the web gateway";
+    }
+
+    @Override
+    public ScenarioResult run(BenchContext context) throws Exception {
+        int users = context.plan().referenceUsers();
+        int fps = context.plan().fps();
+        Duration measure = context.plan().measure();
+        SystemUnderTest system = context.system(SystemKind.PIPELINE);
+        // straight to Kafka first: a gateway run that overloads the job would leave it a backlog
+        long before = processCpuNanos();
+        RunResult direct = context.once(SystemKind.PIPELINE, "straight to Kafka", users, measure);
+        double directCpuMs = (processCpuNanos() - before) / 1e6 / Math.max(1, direct.sent());
+        GatewayUsers.Result viaGateway;
+        double gatewayCpuMs;
+        GatewayConfig config = GatewayConfig.builder()
+                .bootstrapServers(context.bootstrapServers())
+                .framesTopic(system.topics().frames())
+                .bindHost("127.0.0.1")
+                .port(0)
+                .metricsPort(-1)
+                .instanceId("bench")
+                .tokenKey(TokenKey.random())
+                // every session of the warm-up and of the run comes from this one client
+                .sessionsPerMinutePerClient(2 * users + 10)
+                .deadlineMs(DEADLINE_MS)
+                .build();
+        try (WebGateway gateway = WebGateway.start(config)) {
+            GatewayUsers sessions = new GatewayUsers(gateway.uri(), users, fps, DEADLINE_MS);
+            context.progress().step(String.format(Locale.ROOT, "warming up the web gateway: %d sessions x %d fps for"
+                    + " %d s (not measured)", users, fps, context.plan().warmUp().toSeconds()));
+            sessions.run(context.plan().warmUp(), DRAIN);
+            context.progress().step(String.format(Locale.ROOT, "through the web gateway: %d sessions x %d fps", users,
+                    fps));
+            before = processCpuNanos();
+            viaGateway = sessions.run(measure, DRAIN);
+            gatewayCpuMs = (processCpuNanos() - before) / 1e6 / Math.max(1, viaGateway.sent());
+        }
+        double gatewayP99 = viaGateway.roundTripMicros().getValueAtPercentile(99) / 1e3;
+        double extraCpuMs = gatewayCpuMs - directCpuMs;
+        double sessionsPerCore = extraCpuMs > 0 ? 1000 / (extraCpuMs * fps) : Double.NaN;
+        List<List<String>> rows = List.of(
+                List.of("web gateway (WebSocket)", Integer.toString(users), String.format("%,d", viaGateway.sent()),
+                        ms(viaGateway.roundTripMicros().getValueAtPercentile(50) / 1e3), ms(gatewayP99),
+                        ms(viaGateway.roundTripMicros().getValueAtPercentile(99.9) / 1e3),
+                        percent(viaGateway.onTimeRatio()), String.format("%,d", viaGateway.dropped()),
+                        String.format("%,d", viaGateway.refused()), String.format("%,d", viaGateway.unanswered()),
+                        ms(gatewayCpuMs)),
+                List.of("frame-source straight to Kafka", Integer.toString(users), String.format("%,d", direct.sent()),
+                        ms(direct.p50Ms()), ms(direct.p99Ms()), ms(direct.p999Ms()), percent(direct.onTimeRatio()),
+                        String.format("%,d", direct.droppedTotal()), "-", String.format("%,d", direct.unanswered()),
+                        ms(directCpuMs)));
+        List<Headline> headline = List.of(
+                new Headline(String.format(Locale.ROOT, "RTT p99 through the web gateway at %,d sessions × %d fps",
+                        users, fps),
+                        String.format(Locale.ROOT, "%.2f ms (%s on time)", gatewayP99, percent(viaGateway.onTimeRatio())),
+                        String.format(Locale.ROOT, "straight to Kafka %.2f ms (%s on time)", direct.p99Ms(),
+                                percent(direct.onTimeRatio())),
+                        ratio(gatewayP99, direct.p99Ms())),
+                new Headline("CPU per frame through the web gateway (gateway and WebSocket clients)",
+                        String.format(Locale.ROOT, "%.3f ms (at most %.0f sessions × %d fps a gateway core)", gatewayCpuMs,
+                                sessionsPerCore, fps),
+                        String.format(Locale.ROOT, "straight to Kafka %.3f ms", directCpuMs),
+                        ratio(gatewayCpuMs, directCpuMs)));
+        return new ScenarioResult(id(), title(), true, String.format(Locale.ROOT,
+                "%d frame-source users straight to Kafka, then as many camera sessions sending landmark frames"
+                        + " (JSON, a frontal face's six keypoints) at %d fps over WebSocket through a web gateway in"
+                        + " this process, each for %d s on the same warm pipeline. On time: coordinates within %d ms of"
+                        + " sending. CPU per frame: the process's CPU time over the run per frame sent; the"
+                        + " difference (%.3f ms) is the gateway path's cost beyond Kafka's, its WebSocket clients"
+                        + " included, so the sessions a gateway core serves are at least %.0f.",
+                users, fps, measure.toSeconds(), DEADLINE_MS, extraCpuMs, sessionsPerCore),
+                List.of("path", "sessions", "frames sent", "p50 ms", "p99 ms", "p99.9 ms", "on time", "dropped",
+                        "refused by the gateway", "unanswered", "CPU ms per frame"),
+                rows, List.of(), headline);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static String ms(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
+    }
+}
