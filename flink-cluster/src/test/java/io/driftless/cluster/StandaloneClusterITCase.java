@@ -177,11 +177,8 @@ class StandaloneClusterITCase {
 
         static Holdings of(TaskManagerProcess tm) {
             JvmProbe probe = new JvmProbe(tm.pid());
-            probe.fullGc();
-            long loaders = probe.instancesOf(CHILD_FIRST_LOADER);
-            // metaspace of collected classloaders is freed by the collection that unloads them
-            probe.fullGc();
-            return new Holdings(probe.metaspaceUsedBytes(), loaders,
+            JvmProbe.AfterFullGc collected = probe.afterFullGc();
+            return new Holdings(collected.metaspaceUsedBytes(), collected.instancesOf(CHILD_FIRST_LOADER),
                     probe.mappedFiles("libonnxruntime"), JvmProbe.filesNamed(tm.tmpDir(), "onnxruntime"));
         }
 
