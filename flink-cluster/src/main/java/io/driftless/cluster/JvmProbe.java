@@ -49,29 +49,51 @@ public final class JvmProbe {
         }
     }
 
-    /** A full garbage collection ({@code jcmd PID GC.run}), so that what is unreachable goes. */
-    public void fullGc() {
-        jcmd("GC.run");
-    }
-
-    /** Live instances of {@code className} ({@code GC.class_histogram}, itself after a full GC). */
-    public long instancesOf(String className) {
-        for (String row : jcmd("GC.class_histogram").split("\n")) {
-            String[] cells = row.trim().split("\\s+");
-            if (cells.length >= 4 && cells[3].equals(className)) {
-                return Long.parseLong(cells[1]);
+    /**
+     * What the JVM holds once everything unreachable is gone: a full garbage collection, the
+     * finalizers it made due (an object waiting for finalization keeps what it references, a
+     * job's classloader among them, through the next collection), a class histogram (itself after
+     * a full collection), one more full collection, which frees the metaspace of the classloaders
+     * the ones before unloaded, and the heap info. All in one {@code jcmd PID -f FILE}: each jcmd
+     * is a JVM start, about a second on a busy machine.
+     */
+    public AfterFullGc afterFullGc() {
+        try {
+            Path commands = Files.createTempFile("jcmd-", ".txt");
+            try {
+                Files.write(commands, List.of("GC.run", "GC.run_finalization", "GC.class_histogram", "GC.run",
+                        "GC.heap_info"));
+                return new AfterFullGc(jcmd("-f", commands.toString()));
+            } finally {
+                Files.delete(commands);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return 0;
     }
 
-    /** Metaspace in use, in bytes ({@code GC.heap_info}). */
-    public long metaspaceUsedBytes() {
-        Matcher used = METASPACE_USED.matcher(jcmd("GC.heap_info"));
-        if (!used.find()) {
-            throw new IllegalStateException("no 'Metaspace used' in jcmd " + pid + " GC.heap_info");
+    /** What {@link #afterFullGc()} printed: a class histogram and the heap info. */
+    public record AfterFullGc(String output) {
+
+        /** Live instances of {@code className}, from the class histogram. */
+        public long instancesOf(String className) {
+            for (String row : output.split("\n")) {
+                String[] cells = row.trim().split("\\s+");
+                if (cells.length >= 4 && cells[3].equals(className)) {
+                    return Long.parseLong(cells[1]);
+                }
+            }
+            return 0;
         }
-        return Long.parseLong(used.group(1)) * 1024;
+
+        /** Metaspace in use, in bytes, from the heap info. */
+        public long metaspaceUsedBytes() {
+            Matcher used = METASPACE_USED.matcher(output);
+            if (!used.find()) {
+                throw new IllegalStateException("no 'Metaspace used' in the heap info:\n" + output);
+            }
+            return Long.parseLong(used.group(1)) * 1024;
+        }
     }
 
     /** Distinct files mapped into the process whose path contains {@code name} ({@code /proc/PID/maps}). */

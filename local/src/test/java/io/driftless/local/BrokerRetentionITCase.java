@@ -28,6 +28,9 @@ class BrokerRetentionITCase {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
                 .brokerPort(0)
                 .brokerProperties(retention.brokerProperties())
+                // the first retention check comes after Kafka's initial task delay (30 s) and
+                // then every log.retention.check.interval.ms: start checking at once
+                .brokerProperty("log.initial.task.delay.ms", "0")
                 .build()) {
             broker.start();
             broker.createTopic(TOPIC, 1);

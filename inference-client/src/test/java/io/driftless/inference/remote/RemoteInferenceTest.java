@@ -51,6 +51,15 @@ class RemoteInferenceTest {
         return resource;
     }
 
+    /**
+     * A server started after its client, closed after it all the same: a server's graceful stop
+     * waits its whole grace for streams a client still holds open.
+     */
+    private RunningServer closingAfterTheClients(RunningServer server) {
+        toClose.add(0, server);
+        return server;
+    }
+
     private RemoteInference client(String target) {
         // no warm-up: these tests count the server's answers
         return client(target, 0, CLOCK);
@@ -227,7 +236,7 @@ class RemoteInferenceTest {
         assertThat(duringOutage).filteredOn(o -> o.detail.contains("circuit open")).isNotEmpty();
         assertThat(remote.circuitOpen()).isTrue();
 
-        RunningServer restarted = closing(RunningServer.start(port, InsecureServerCredentials.create(),
+        RunningServer restarted = closingAfterTheClients(RunningServer.start(port, InsecureServerCredentials.create(),
                 RunnerOptions.DEFAULTS));
         awaitAnsweredAgain(remote);
         assertThat(remote.circuitOpen()).isFalse();
@@ -315,7 +324,7 @@ class RemoteInferenceTest {
         }
         assertThat(remote.circuitOpen()).as("eight lost frames count as eight failed calls").isTrue();
 
-        RunningServer restarted = closing(RunningServer.start(port, InsecureServerCredentials.create(),
+        RunningServer restarted = closingAfterTheClients(RunningServer.start(port, InsecureServerCredentials.create(),
                 RunnerOptions.DEFAULTS));
         awaitAnsweredAgain(remote);
         assertThat(remote.circuitOpen()).isFalse();
@@ -337,8 +346,8 @@ class RemoteInferenceTest {
                 .create(CLOCK));
         assertThat(await(remote.infer(Faces.frames(1, 1, GENEROUS).get(0))).succeeded()).isTrue();
 
-        RunningServer later = closing(RunningServer.start(laterPort, InsecureServerCredentials.create(),
-                RunnerOptions.DEFAULTS));
+        RunningServer later = closingAfterTheClients(RunningServer.start(laterPort,
+                InsecureServerCredentials.create(), RunnerOptions.DEFAULTS));
         List<FrameEnvelope> frames = Faces.frames(64, 5, GENEROUS);
         AtomicInteger sent = new AtomicInteger();
         // one frame a poll, each of which must be answered (a failure ends the wait at once),
@@ -379,14 +388,8 @@ class RemoteInferenceTest {
 
     @Test
     void refusesFramesAsOverloadedOnceTheServerStopsReadingRatherThanBufferingThem() throws Exception {
-        Server stalled = stalledServer();
         // no in-flight limit: HTTP/2 flow control alone must bound what is sent
-        RemoteInference remote = closing((RemoteInference) RemoteInferenceFactory.builder("127.0.0.1:" + stalled.getPort(), PoseModelAdapter.MODEL_NAME)
-                .streamsPerServer(1)
-                .warmUpCalls(0)
-                .inFlightLimit(InFlightLimitOptions.OFF)
-                .build()
-                .create(CLOCK));
+        RemoteInference remote = clientOfStalledServer(InFlightLimitOptions.OFF);
 
         FrameEnvelope frame = Faces.frames(1, 51, 1_000_000).get(0);
         List<CompletableFuture<InferenceOutcome>> sent = new ArrayList<>();
@@ -415,13 +418,7 @@ class RemoteInferenceTest {
     @Test
     void sendsNoMoreThanItsInFlightLimitToAServerThatStopsAnsweringAndTakesThePlacesBackAtTheDeadlines()
             throws Exception {
-        Server stalled = stalledServer();
-        RemoteInference remote = closing((RemoteInference) RemoteInferenceFactory.builder("127.0.0.1:" + stalled.getPort(), PoseModelAdapter.MODEL_NAME)
-                .streamsPerServer(1)
-                .warmUpCalls(0)
-                .inFlightLimit(InFlightLimitOptions.VEGAS)
-                .build()
-                .create(CLOCK));
+        RemoteInference remote = clientOfStalledServer(InFlightLimitOptions.VEGAS);
         int limit = InFlightLimitOptions.VEGAS.initialLimit();
         assertThat(remote.inFlightLimit()).isEqualTo(limit);
 
@@ -446,8 +443,25 @@ class RemoteInferenceTest {
                 .startsWith("no answer from the inference server within the remaining budget");
     }
 
+    /**
+     * A client with one stream to a {@link #stalledServer()}. The server is shut down before the
+     * client closes: it never ends a stream, so the client's close would wait out its bounds.
+     */
+    private RemoteInference clientOfStalledServer(InFlightLimitOptions inFlightLimit) throws Exception {
+        Server stalled = stalledServer();
+        RemoteInference remote = closing((RemoteInference) RemoteInferenceFactory.builder("127.0.0.1:" + stalled.getPort(), PoseModelAdapter.MODEL_NAME)
+                .streamsPerServer(1)
+                .warmUpCalls(0)
+                .inFlightLimit(inFlightLimit)
+                .build()
+                .create(CLOCK));
+        // closed in the reverse order of registration: the server first
+        closing(() -> stalled.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        return remote;
+    }
+
     /** A server that takes the stream and never asks for a message: HTTP/2 flow control fills up. */
-    private Server stalledServer() throws Exception {
+    private static Server stalledServer() throws Exception {
         Server stalled = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                 .addService(new InferenceServiceGrpc.InferenceServiceImplBase() {
                     @Override
@@ -471,7 +485,6 @@ class RemoteInferenceTest {
                 })
                 .build()
                 .start();
-        toClose.add(() -> stalled.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
         return stalled;
     }
 }

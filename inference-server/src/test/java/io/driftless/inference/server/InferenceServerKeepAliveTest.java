@@ -18,11 +18,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A client that keeps its connection warm with pings keeps its streams: gRPC's default server
  * policy would end the connection with GOAWAY (too_many_pings) at the third ping.
+ *
+ * <p>Three pings take 30 s, gRPC's shortest client keepalive being 10 s; the test waits on them
+ * beside the module's other test classes, on a server of its own.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class InferenceServerKeepAliveTest {
 
     private static final long BUDGET_MICROS = 5_000_000;
