@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
         description = {
             "Benchmarks driftless on this machine: the Kafka, transport and compute floors, then cold starts"
                     + " second by second, the latency profile, capacity at the 33 ms deadline, overload, session skew, remote inference, JPEG"
-                    + " streams, the metrics' cost and the job on a standalone cluster, each pipeline figure next"
-                    + " to its floor. Writes report.md, report.json and PNG plots.",
+                    + " streams, the web gateway's cost, the metrics' cost and the job on a standalone cluster, each"
+                    + " pipeline figure next to its floor. Writes report.md, report.json and PNG plots.",
             "Exit code 0 when every frame of every run was accounted for and the job rendered none late, 3"
                     + " when not (the report says where), 2 for a usage error, 1 when the run failed.",
             "The soak command runs the local system for long with its memory sampled: driftless-bench soak --help."

@@ -43,7 +43,8 @@ class BenchCliTest {
     void anUnknownScenarioIsAUsageErrorThatListsTheScenarios() {
         assertThat(run("--scenarios", "capacity,speed")).isEqualTo(2);
         assertThat(err.toString()).contains("driftless-bench: unknown scenario 'speed': choose from [cold-start,"
-                + " latency-profile, capacity, drift, overload, session-skew, remote-inference, jpeg-streams, metrics-overhead,"
+                + " latency-profile, capacity, drift, overload, session-skew, remote-inference, jpeg-streams, gateway,"
+                + " metrics-overhead,"
                 + " cluster-shape]",
                 "Usage: driftless-bench");
     }
