@@ -14,6 +14,7 @@ import io.driftless.source.RunSummary.PixelError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -120,22 +121,19 @@ public final class HeadSpeedDrift implements Scenario {
                         + " frames carried at the job's velocities. Floor: the same heads, keypoint noise, pose model and"
                         + " render-gate filters without broker or queue, every answer in by the next frame"
                         + " (DriftFloor; " + FLOOR_USERS + " users x " + FLOOR_SECONDS + " s), carried forward; as"
-                        + " answered there: " + floorAsAnswered(floor) + "; along the client's own line: "
-                        + floorAlongLine(floor) + ".",
+                        + " answered there: " + floorMeans(floor, DriftFloor.Result::asAnswered)
+                        + "; along the client's own line: " + floorMeans(floor, DriftFloor.Result::alongClientLine)
+                        + ".",
                 List.of("load", "users", "motion", "peak °/s", "drift carried forward px", "floor px",
                         "drift as answered px",
                         "on time", "at job velocities"),
                 rows, points, headline, series);
     }
 
-    private static String floorAsAnswered(List<DriftFloor.Result> floor) {
+    /** Each profile's mean floor drift drawn one way, e.g. "calm 1.89, normal 2.70, ...". */
+    private static String floorMeans(List<DriftFloor.Result> floor, Function<DriftFloor.Result, PixelError> drawn) {
         return floor.stream().map(r -> r.motion().cliName() + " " + String.format(Locale.ROOT, "%.2f",
-                r.asAnswered().mean())).collect(Collectors.joining(", "));
-    }
-
-    private static String floorAlongLine(List<DriftFloor.Result> floor) {
-        return floor.stream().map(r -> r.motion().cliName() + " " + String.format(Locale.ROOT, "%.2f",
-                r.alongClientLine().mean())).collect(Collectors.joining(", "));
+                drawn.apply(r).mean())).collect(Collectors.joining(", "));
     }
 
     private static String pixels(PixelError e) {
