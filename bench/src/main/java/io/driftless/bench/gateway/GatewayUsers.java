@@ -173,7 +173,7 @@ public final class GatewayUsers {
                     JsonNode answer = JSON.readTree(partial.toString());
                     books.answered(user, answer.path("type").asText(), answer.path("seq").asLong(), now);
                 } catch (Exception e) {
-                    books.malformed.incrementAndGet();
+                    // an answer that does not parse settles no frame: its frame shows as unanswered
                 }
                 partial.setLength(0);
             }
@@ -195,7 +195,6 @@ public final class GatewayUsers {
         final AtomicLong dropped = new AtomicLong();
         final AtomicLong refused = new AtomicLong();
         final AtomicLong onTime = new AtomicLong();
-        final AtomicLong malformed = new AtomicLong();
         final Recorder roundTrips = new Recorder(3);
         final AtomicLongArray[] sendNanos;
         final long deadlineNanos;
