@@ -1,15 +1,12 @@
 package io.driftless.job;
 
-import static io.driftless.inference.onnx.OnnxModelBuilder.intAttribute;
-import static io.driftless.inference.onnx.OnnxModelBuilder.intsAttribute;
 import static io.driftless.job.testutils.JobUnderTest.key;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.driftless.inference.image.Annotator;
-import io.driftless.inference.onnx.OnnxModelBuilder;
-import io.driftless.inference.onnx.proto.Onnx.TensorProto.DataType;
 import io.driftless.inference.testutils.RunningServer;
+import io.driftless.job.testutils.ColourModels;
 import io.driftless.job.testutils.EndToEndCluster;
 import io.driftless.job.testutils.FaceFrames;
 import io.driftless.job.testutils.JobUnderTest;
@@ -58,7 +55,7 @@ class ImageModelITCase {
     private static final int SESSIONS = 3;
     private static final int ROUNDS = 4;
     private static final int[] COLOURS = {0xFF0000, 0x00FF00, 0x0000FF};
-    private static final List<String> LABELS = List.of("red", "green", "blue");
+    private static final List<String> LABELS = ColourModels.LABELS;
     private static final Duration ROUND_TIMEOUT = Duration.ofSeconds(60);
     private static final int SIZE = 64;
     /** The one anchor's box in model pixels: centre (32, 32), 20 x 10. */
@@ -83,49 +80,8 @@ class ImageModelITCase {
         CLUSTER.cancelJob();
     }
 
-    /**
-     * A YOLO raw-layout detector with one anchor at {@link #BOX} whose three class scores are the
-     * image's channel means: {@code output0 [N, 7, 1]}.
-     */
-    private static byte[] colourDetector() {
-        return OnnxModelBuilder.forGraph("colour-detector")
-                .input("images", DataType.FLOAT, OnnxModelBuilder.BATCH, 3, SIZE, SIZE)
-                .initializer("box", BOX, 1, 4, 1)
-                .initializer("zero", new float[] {0f}, 1)
-                .initializer("column", new long[] {0, 3, 1}, 3)
-                .node("ReduceMean", List.of("images"), List.of("means"), intsAttribute("axes", 2, 3),
-                        intAttribute("keepdims", 1))
-                .node("Reshape", List.of("means", "column"), List.of("scores"))
-                // [N, 1, 1] zeros added to the box: the box broadcast over the batch
-                .node("ReduceMean", List.of("scores"), List.of("any"), intsAttribute("axes", 1),
-                        intAttribute("keepdims", 1))
-                .node("Mul", List.of("any", "zero"), List.of("zeros"))
-                .node("Add", List.of("zeros", "box"), List.of("boxes"))
-                .node("Concat", List.of("boxes", "scores"), List.of("output0"), intAttribute("axis", 1))
-                .output("output0", DataType.FLOAT, OnnxModelBuilder.BATCH, 7, 1)
-                .toByteArray();
-    }
-
-    /** A classifier whose logits are the image's channel means, 224 x 224 NCHW. */
-    private static byte[] colourClassifier() {
-        return OnnxModelBuilder.forGraph("colour-classifier")
-                .input("pixels", DataType.FLOAT, OnnxModelBuilder.BATCH, 3, 224, 224)
-                .node("ReduceMean", List.of("pixels"), List.of("logits"), intsAttribute("axes", 2, 3),
-                        intAttribute("keepdims", 0))
-                .output("logits", DataType.FLOAT, OnnxModelBuilder.BATCH, 3)
-                .toByteArray();
-    }
-
     private Path modelFolder(String descriptor, byte[] model) throws Exception {
-        return modelFolder("model", descriptor, model);
-    }
-
-    private Path modelFolder(String name, String descriptor, byte[] model) throws Exception {
-        Path folder = Files.createDirectories(dir.resolve(name));
-        Files.write(folder.resolve("model.onnx"), model);
-        Files.writeString(folder.resolve("model.properties"), descriptor);
-        Files.writeString(folder.resolve("labels.txt"), String.join("\n", LABELS) + "\n");
-        return folder;
+        return ColourModels.folder(dir, "model", descriptor, model);
     }
 
     private JobConfig config(Path... folders) {
@@ -139,13 +95,13 @@ class ImageModelITCase {
 
     @Test
     void aDetectorFromAModelFolderFindsTheFramesColourWhereTheModelPutsIt() throws Exception {
-        Path folder = modelFolder(COLOUR_DETECTOR, colourDetector());
+        Path folder = modelFolder(COLOUR_DETECTOR, ColourModels.detector(SIZE, BOX));
         assertColoursFound(run(config(folder)));
     }
 
     @Test
     void aDetectorServedByTheInferenceServerAnswersTheJobsImageFramesAsInProcess() throws Exception {
-        Path folder = modelFolder(COLOUR_DETECTOR, colourDetector());
+        Path folder = modelFolder(COLOUR_DETECTOR, ColourModels.detector(SIZE, BOX));
         try (RunningServer server = RunningServer.withImageModel(folder)) {
             Configuration settings = CLUSTER.settings();
             settings.set(DriftlessOptions.INFERENCE_BACKEND, DriftlessOptions.InferenceBackend.REMOTE);
@@ -180,13 +136,13 @@ class ImageModelITCase {
      */
     @Test
     void aClassifierAskedForByTheFrameNamesTheFramesColourBesideTheDefaultDetector() throws Exception {
-        Path detector = modelFolder("detector", COLOUR_DETECTOR, colourDetector());
-        Path classifier = modelFolder("classifier", """
+        Path detector = ColourModels.folder(dir, "detector", COLOUR_DETECTOR, ColourModels.detector(SIZE, BOX));
+        Path classifier = ColourModels.folder(dir, "classifier", """
                 family = classification
                 name = colour-names
                 labels = labels.txt
                 classification.top-k = 2
-                """, colourClassifier());
+                """, ColourModels.classifier());
         Map<String, AnnotatedFrame> answered = run(config(detector, classifier), s -> s == 1 ? null : "colour-names");
         double top = Math.E / (Math.E + 2);
         for (Map.Entry<String, AnnotatedFrame> e : answered.entrySet()) {

@@ -9,6 +9,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 
 /**
@@ -30,15 +31,15 @@ public final class LocalInferenceServer implements AutoCloseable {
     /**
      * Serves gRPC on {@code grpcPort} and metrics on {@code metricsPort}; both must be free.
      *
-     * @param imageModel a user's image model folder to serve beside the bundled models, or null
+     * @param imageModels users' image model folders to serve beside the bundled models
      */
-    public static LocalInferenceServer start(int grpcPort, int metricsPort, Path imageModel) throws Exception {
+    public static LocalInferenceServer start(int grpcPort, int metricsPort, List<Path> imageModels) throws Exception {
         ServerMetrics metrics = new ServerMetrics();
         ModelCatalog models = ModelCatalog.bundled(RunnerOptions.DEFAULTS, MicroClock.system(), metrics);
         HTTPServer http = null;
         try {
-            if (imageModel != null) {
-                models = models.withImageModel(imageModel, RunnerOptions.DEFAULTS, MicroClock.system(), metrics);
+            for (Path folder : imageModels) {
+                models = models.withImageModel(folder, RunnerOptions.DEFAULTS, MicroClock.system(), metrics);
             }
             http = metrics.serve(metricsPort);
             InferenceServer server = new InferenceServer(

@@ -25,8 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -154,11 +156,13 @@ public final class LocalRun {
                     + " process, called over gRPC on --inference-port) (default: ${DEFAULT-VALUE}).")
     InferenceBackend inference;
 
-    @Option(names = "--model", paramLabel = "FOLDER",
-            description = "Your own image model for the JPEG users' frames, in place of the face detector: a folder"
-                    + " with model.onnx and model.properties (docs/bring-your-own-model.md), checked when the job"
-                    + " starts. With --inference remote the inference server serves it.")
-    Path imageModel;
+    @Option(names = "--model", paramLabel = "FOLDER", split = ";",
+            description = "Your own image model for image frames, in place of the face detector: a folder with"
+                    + " model.onnx and model.properties (docs/bring-your-own-model.md), checked before anything"
+                    + " starts. Repeat it (or separate folders with ';') to serve several: the JPEG users get the"
+                    + " first, the web page any of them by name (stream.html?model=NAME). With --inference remote"
+                    + " the inference server serves them.")
+    List<Path> imageModels = new ArrayList<>();
 
     @Option(names = "--inference-port", paramLabel = "PORT", defaultValue = "50051",
             description = "gRPC port of the inference server with --inference remote (default: ${DEFAULT-VALUE}).")
@@ -194,10 +198,11 @@ public final class LocalRun {
                     + " submitted with flink run. 0 runs it in this JVM on a MiniCluster (default: ${DEFAULT-VALUE}).")
     int taskManagers;
 
-    /** The --model folder's model, as the start-up lines name it; null without one. */
-    private String imageModelName;
-    /** The --model folder's model's name, which the job asks the inference server for; null without one. */
-    private String servedImageModel;
+    /**
+     * The --model folders' models by name, in the order given, each as the start-up lines describe
+     * it; the names are what the job asks the inference server for.
+     */
+    private final Map<String, String> servedImageModels = new LinkedHashMap<>();
     /** Set by Ctrl-C; the main thread checks it between start-up steps. */
     private volatile boolean stopping;
     private volatile SyntheticRun run;
@@ -248,18 +253,26 @@ public final class LocalRun {
         if (gatewayPort < 0 || gatewayPort > 65535) {
             throw new IllegalArgumentException("--gateway-port must be 0 (off) to 65535, got " + gatewayPort);
         }
-        if (imageModel != null && !Files.isDirectory(imageModel)) {
-            throw new IllegalArgumentException("--model " + imageModel + " is not a folder: give the folder that"
-                    + " holds model.onnx and model.properties");
-        }
-        if (imageModel != null) {
+        servedImageModels.clear();
+        for (Path folder : imageModels) {
+            if (!Files.isDirectory(folder)) {
+                throw new IllegalArgumentException("--model " + folder + " is not a folder: give the folder that"
+                        + " holds model.onnx and model.properties");
+            }
             // the job checks it too, but only once Kafka and Flink are up: refuse a bad one first
+            ImageModel model;
             try {
-                ImageModel model = ModelFolder.load(imageModel);
-                servedImageModel = model.name();
-                imageModelName = model.name() + " (" + model.family().name().toLowerCase(Locale.ROOT) + ")";
+                model = ModelFolder.load(folder);
             } catch (ModelFolderException e) {
                 throw new IllegalArgumentException("--model: " + e.getMessage(), e);
+            }
+            String described = model.name() + " (" + model.family().name().toLowerCase(Locale.ROOT) + ") from "
+                    + folder.toAbsolutePath();
+            String before = servedImageModels.putIfAbsent(model.name(), described);
+            if (before != null) {
+                throw new IllegalArgumentException("--model: two folders give the model name '" + model.name()
+                        + "': " + before + " and " + folder.toAbsolutePath() + "; frames pick a model by its name,"
+                        + " so give one of them another name in its model.properties");
             }
         }
         if (displayDelay.isNegative() || displayDelay.compareTo(SyntheticConfig.MAX_DISPLAY_DELAY) > 0) {
@@ -314,9 +327,10 @@ public final class LocalRun {
                     out.println("Web gateway:         http://localhost:" + gateway.port()
                             + "/ (open it, allow the camera: the filter on your own face)");
                 }
-                if (imageModelName != null) {
-                    out.println("Image model:         " + imageModelName + " from " + imageModel.toAbsolutePath()
-                            + ", for JPEG frames");
+                if (!servedImageModels.isEmpty()) {
+                    out.println("Image models:        " + String.join("\n                     ",
+                            servedImageModels.values()) + (servedImageModels.size() > 1
+                            ? "\n                     (the first for frames that name none)" : ""));
                 }
                 if (remote != null) {
                     out.println("Inference server:    localhost:" + inferencePort + " (gRPC), metrics on http://localhost:"
@@ -386,11 +400,12 @@ public final class LocalRun {
         Configuration settings = new Configuration();
         settings.set(DriftlessOptions.INFERENCE_BACKEND, inference);
         settings.set(DriftlessOptions.SMOOTHING, smoothing);
-        if (imageModel != null) {
+        if (!imageModels.isEmpty()) {
             // the TaskManagers of --task-managers run from another working directory; remotely the server
-            // loads the folder and the job names the model
-            settings.set(DriftlessOptions.IMAGE_MODEL, List.of(inference == InferenceBackend.REMOTE ? servedImageModel
-                    : imageModel.toAbsolutePath().toString()));
+            // loads the folders and the job names the models
+            settings.set(DriftlessOptions.IMAGE_MODEL, inference == InferenceBackend.REMOTE
+                    ? List.copyOf(servedImageModels.keySet())
+                    : imageModels.stream().map(folder -> folder.toAbsolutePath().toString()).toList());
         }
         if (inference == InferenceBackend.REMOTE) {
             settings.set(DriftlessOptions.INFERENCE_TARGET, "localhost:" + inferencePort);
@@ -400,7 +415,7 @@ public final class LocalRun {
 
     private LocalInferenceServer startInferenceServer(PrintStream out) throws Exception {
         out.println("Starting the inference server on port " + inferencePort + " ...");
-        return LocalInferenceServer.start(inferencePort, inferenceMetricsPort, imageModel);
+        return LocalInferenceServer.start(inferencePort, inferenceMetricsPort, imageModels);
     }
 
     /** What the landmark users and the JPEG users (null when there are none) of one stretch of streaming sum up to. */

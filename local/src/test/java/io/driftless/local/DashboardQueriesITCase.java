@@ -151,7 +151,7 @@ class DashboardQueriesITCase {
         RunSummary jpegSessions;
         // closed in reverse: load, Prometheus, the job, then the server the job calls
         try (LocalInferenceServer server = scenario == Scenario.REMOTE_INFERENCE
-                        ? LocalInferenceServer.start(serverPort, serverMetricsPort, null) : null;
+                        ? LocalInferenceServer.start(serverPort, serverMetricsPort, List.of()) : null;
                 LocalSystem system = LocalSystem.start(ports, 1, 2, jobSettings, BrokerRetention.DEFAULT,
                         JobShape.IN_PROCESS, () -> false);
                 WebGateway gateway = WebGateway.start(GatewayConfig.builder()

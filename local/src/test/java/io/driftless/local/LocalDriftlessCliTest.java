@@ -2,7 +2,7 @@ package io.driftless.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftless.local.testutils.ImageModelFolders;
+import io.driftless.job.testutils.ColourModels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -113,8 +113,20 @@ class LocalDriftlessCliTest {
     void refusesAModelFolderWhoseDescriptorDoesNotFitItsModelBeforeStartingAnything(@TempDir Path dir)
             throws Exception {
         // a classifier's [N, 3] output described as a detector's
-        Path folder = ImageModelFolders.colourClassifier(dir, "family = detection\nname = colours\n");
+        Path folder = ColourModels.folder(dir, "colours", "family = detection\nname = colours\n",
+                ColourModels.classifier());
         assertThat(refused("--model", folder.toString())).contains("--model: model folder " + folder.toAbsolutePath());
+    }
+
+    @Test
+    void refusesTwoModelFoldersOfOneNameBeforeStartingAnything(@TempDir Path dir) throws Exception {
+        String descriptor = "family = classification\nname = colour-names\nlabels = labels.txt\n";
+        Path one = ColourModels.folder(dir, "one", descriptor, ColourModels.classifier());
+        Path two = ColourModels.folder(dir, "two", descriptor, ColourModels.classifier());
+        assertThat(refused("--model", one + ";" + two)).contains("--model: two folders give the model name"
+                + " 'colour-names'", two.toAbsolutePath().toString());
+        assertThat(refused("--model", one.toString(), "--model", two.toString()))
+                .contains("two folders give the model name 'colour-names'");
     }
 
     @Test

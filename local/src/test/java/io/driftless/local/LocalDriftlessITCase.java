@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftless.job.testutils.ColourModels;
 import io.driftless.local.testutils.FreePorts;
-import io.driftless.local.testutils.ImageModelFolders;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -35,9 +35,13 @@ class LocalDriftlessITCase {
             exit = new CommandLine(new LocalDriftless()).execute(
                     "--users", Integer.toString(USERS), "--fps", Integer.toString(FPS),
                     "--duration", SECONDS + "s", "--warm-up-run", "3s",
-                    // one JPEG user served by a model of the user's own (--model); a cold JVM's JPEG
-                    // path misses 33 ms for long (docs/warm-up.md), so every frame gets a second
-                    "--jpeg-users", "1", "--jpeg-fps", "5", "--model", ImageModelFolders.colourClassifier(dir).toString(),
+                    // one JPEG user served by the first of two models of the user's own (--model); a
+                    // cold JVM's JPEG path misses 33 ms for long (docs/warm-up.md), so every frame gets a second
+                    "--jpeg-users", "1", "--jpeg-fps", "5",
+                    "--model", ColourModels.folder(dir, "classifier",
+                            "family = classification\nname = colour-names\nlabels = labels.txt\n", ColourModels.classifier())
+                            + ";" + ColourModels.folder(dir, "detector", "family = detection\nname = colours\n"
+                            + "labels = labels.txt\n", ColourModels.detector(64, new float[] {32, 32, 20, 10})),
                     "--deadline-ms", "1000",
                     "--kafka-port", Integer.toString(FreePorts.pick()), "--web-port", Integer.toString(FreePorts.pick()),
                     "--prometheus-port", "0", "--gateway-port", Integer.toString(FreePorts.pick()),
@@ -50,7 +54,9 @@ class LocalDriftlessITCase {
 
         assertThat(exit).as("exit code; it printed:%n%s", output).isZero();
         assertThat(output).contains(
-                "Image model:         colour-names (classification) from ",
+                "Image models:        colour-names (classification) from ",
+                "                     colours (detection) from ",
+                "                     (the first for frames that name none)",
                 "Warming up: 10 synthetic users at 30 fps and 1 JPEG users at 5 fps for 3 s, left out of the summary ...",
                 "Warm-up done: ",
                 "Streaming 10 synthetic users at 30 fps and 1 JPEG users at 5 fps for 5 s. Ctrl-C stops.",
@@ -81,7 +87,7 @@ class LocalDriftlessITCase {
         for (JsonNode count : jpeg.path("dropped")) {
             jpegDropped += count.asLong();
         }
-        assertThat(jpeg.path("responses").asLong()).as("JPEG frames answered by the --model folder's model: %s", jpeg)
+        assertThat(jpeg.path("responses").asLong()).as("JPEG frames answered by the first --model folder's model: %s", jpeg)
                 .isPositive();
         assertThat(jpeg.path("responses").asLong() + jpegDropped).as("JPEG in = responses + dropped: %s", jpeg)
                 .isEqualTo(jpeg.path("sent").asLong());

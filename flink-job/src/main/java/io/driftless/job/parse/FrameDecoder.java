@@ -27,9 +27,9 @@ public final class FrameDecoder implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** Session ids double as Kafka keys and, with per-session topics, in topic names. */
     /** A model name as a descriptor may give it: printable, no control characters, not too long. */
     static final Pattern MODEL_NAME = Pattern.compile("[\\p{Graph} ]{1,128}");
+    /** Session ids double as Kafka keys and, with per-session topics, in topic names. */
     public static final Pattern SESSION_ID = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._-]{1,128}");
 
     public static final int MAX_SESSION_ID_LENGTH = 128;
