@@ -59,6 +59,39 @@ function triangle(ctx, colour, a, b, c) {
   ctx.fill();
 }
 
+/** Object boxes' colours by class index, as the job's annotator and frame-source draw them. */
+const CLASS_COLOURS = ['#00E000', '#FF3030', '#3090FF', '#FFD000', '#FF40FF', '#00E0E0', '#FF8000', '#A060FF'];
+const CLASS_TEXT = '#FFFF00';
+
+/**
+ * Draws a user model's answer onto ctx, in the pixels of the frame it answered: each detected
+ * object's box in its class's colour with its label and score above it, and a classifier's top
+ * classes in the top-left corner. Returns how many things it drew.
+ */
+function drawObjects(ctx, answer) {
+  const line = Math.max(12, Math.round(answer.height / 32));
+  ctx.font = line + 'px sans-serif';
+  ctx.textBaseline = 'bottom';
+  ctx.lineWidth = Math.max(2, answer.width / 240);
+  for (const d of answer.detections) {
+    const colour = CLASS_COLOURS[((d.classId % CLASS_COLOURS.length) + CLASS_COLOURS.length) % CLASS_COLOURS.length];
+    const [x0, y0, x1, y1] = d.box;
+    ctx.strokeStyle = colour;
+    ctx.strokeRect(x0, y0, x1 - x0, y1 - y0);
+    caption(ctx, d.label + ' ' + d.score.toFixed(2), x0, Math.max(line, y0 - 2), colour);
+  }
+  answer.classes.forEach((c, i) => caption(ctx, c.label + ' ' + c.score.toFixed(2), 4, (i + 1) * (line + 2), CLASS_TEXT));
+  return answer.detections.length + answer.classes.length;
+}
+
+/** Text over a dark shadow, so that it reads on light and dark frames alike. */
+function caption(ctx, text, x, y, colour) {
+  ctx.fillStyle = 'black';
+  ctx.fillText(text, x + 1, y + 1);
+  ctx.fillStyle = colour;
+  ctx.fillText(text, x, y);
+}
+
 /** The p-th percentile (0..100) of numbers, or 0 when there are none. */
 function percentile(values, p) {
   if (values.length === 0) {

@@ -1,6 +1,8 @@
 // The streamer: the camera at the current fps and JPEG quality to the gateway, the live video
 // shown at once, and the filter drawn over it from the newest answer at hand. The gateway decides
 // the capture settings from how the frames fare ("quality" messages); the page applies them.
+// stream.html?model=NAME asks the job for one of its own image models (a detector or a
+// classifier) instead of its first, and draws that model's objects and classes over the video.
 'use strict';
 
 const DEADLINE_MS = 33;
@@ -28,6 +30,12 @@ const stats = window.driftless = {
   overlay: null,
   /** How many video frames were drawn with the filter on them. */
   drawnWithFilter: 0,
+  /** The image model the frames ask for (stream.html?model=NAME); null: the job's first. */
+  model: new URLSearchParams(location.search).get('model') || null,
+  /** With a model named: the newest answer's objects and classes in its frame's pixels. */
+  objects: null,
+  /** How many video frames were drawn with a model's objects or classes on them. */
+  drawnWithObjects: 0,
 };
 
 /** A capture setting from the address (stream.html?fps=10&quality=0.7), within its bounds. */
@@ -126,7 +134,7 @@ function send() {
     const sendUs = nowUs();
     socket.send(JSON.stringify({
       seq: frame, captureTimeUs: captureUs, sendTimeUs: sendUs, width, height,
-      kind: 'jpeg', fps: stats.quality.fps, jpegQuality: stats.quality.jpegQuality,
+      kind: 'jpeg', fps: stats.quality.fps, jpegQuality: stats.quality.jpegQuality, model: stats.model,
     }));
     socket.send(jpeg);
     pending.set(frame, captureUs);
@@ -159,6 +167,12 @@ function answer(message) {
     case 'annotated':
       settle(message.seq, captureUs);
       stats.answered++;
+      if (stats.model && (!stats.objects || message.seq > stats.objects.seq)) {
+        stats.objects = {
+          seq: message.seq, captureUs: message.captureTimeUs, width: message.width, height: message.height,
+          detections: message.detections, classes: message.classes,
+        };
+      }
       break;
     case 'quality':
       stats.quality.fps = message.fps;
@@ -210,6 +224,15 @@ function draw() {
     }
     ctx.restore();
   }
+  // objects are not carried: drawn where the model found them until the answer is too old
+  if (stats.objects && (nowUs() - stats.objects.captureUs) / 1000 < FADE_OUT_MS) {
+    ctx.save();
+    ctx.scale(overlay.width / stats.objects.width, overlay.height / stats.objects.height);
+    if (drawObjects(ctx, stats.objects) > 0) {
+      stats.drawnWithObjects++;
+    }
+    ctx.restore();
+  }
   requestAnimationFrame(draw);
 }
 
@@ -234,6 +257,7 @@ function perSecond(times) {
 function showStatus() {
   const q = stats.quality;
   text('state', stats.state);
+  text('model', stats.model || "the job's first");
   text('capture', q.width + '×' + q.height + ' · ' + q.fps + ' fps · JPEG ' + q.jpegQuality);
   const change = stats.qualityChanges[stats.qualityChanges.length - 1];
   text('quality', change ? change.reason : 'as started');

@@ -8,6 +8,7 @@ import io.driftless.proto.AnchorVelocity;
 import io.driftless.proto.AnnotatedFrame;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.Box;
+import io.driftless.proto.Classification;
 import io.driftless.proto.Detection;
 import io.driftless.proto.DroppedFrame;
 
@@ -21,7 +22,9 @@ import io.driftless.proto.DroppedFrame;
  *       when the job's motion state knew them, {@code velocities}: each anchor's {@code [vx, vy]}
  *       in pixels per second at the frame's capture;
  *   <li>{@code annotated}: {@code width}, {@code height}, {@code detections} (label, classId, score,
- *       box {@code [xMin, yMin, xMax, yMax]}); the next binary message is the annotated JPEG;
+ *       box {@code [xMin, yMin, xMax, yMax]} in the frame's pixels) and, from a classifier,
+ *       {@code classes} (label, classId, score; best first); the next binary message is the
+ *       annotated JPEG;
  *   <li>{@code dropped}: {@code reason} (the job's drop reason) and {@code detail};
  *   <li>{@code refused}: the gateway did not forward the frame: {@code reason} ({@code RATE},
  *       {@code METADATA}, {@code KAFKA}) and {@code detail};
@@ -70,6 +73,13 @@ final class AnswerMessages {
             d.put("score", detection.getScore());
             Box box = detection.getBox();
             d.putArray("box").add(box.getXMin()).add(box.getYMin()).add(box.getXMax()).add(box.getYMax());
+        }
+        ArrayNode classes = node.putArray("classes");
+        for (Classification top : answer.getClassesList()) {
+            ObjectNode c = classes.addObject();
+            c.put("label", top.getLabel());
+            c.put("classId", top.getClassId());
+            c.put("score", top.getScore());
         }
         return node.toString();
     }

@@ -16,9 +16,11 @@ import java.io.IOException;
  * message carries its six keypoints itself ({@code "keypoints": [[x, y], ...]}, BlazeFace order)
  * and optionally {@code "focalLengthPx"}. Times are microseconds on the page's clock;
  * {@code fps} and {@code jpegQuality} (optional) are what the page captures at now, for the stats.
+ * A JPEG frame may name the image model that is to answer it ({@code "model": "yolo11n"}); the
+ * job checks the name against the models it serves.
  */
 record CameraMetadata(long seq, long captureTimeUs, long sendTimeUs, int width, int height, Kind kind,
-        float[] keypoints, float focalLengthPx, SessionStats.Quality quality) {
+        float[] keypoints, float focalLengthPx, SessionStats.Quality quality, String model) {
 
     enum Kind {
         JPEG,
@@ -54,10 +56,14 @@ record CameraMetadata(long seq, long captureTimeUs, long sendTimeUs, int width, 
         SessionStats.Quality quality = node.has("fps") || node.has("jpegQuality")
                 ? new SessionStats.Quality(node.path("fps").asDouble(0), node.path("jpegQuality").asDouble(0), width, height)
                 : null;
+        String model = model(node);
         switch (kind) {
             case "jpeg":
-                return new CameraMetadata(seq, capture, send, width, height, Kind.JPEG, null, 0, quality);
+                return new CameraMetadata(seq, capture, send, width, height, Kind.JPEG, null, 0, quality, model);
             case "landmarks":
+                if (model != null) {
+                    throw new MalformedException("\"model\" names an image model; landmark frames go to the pose model");
+                }
                 JsonNode points = node.path("keypoints");
                 if (!points.isArray() || points.size() != 6) {
                     throw new MalformedException("landmarks metadata needs \"keypoints\": six [x, y] pairs");
@@ -72,10 +78,22 @@ record CameraMetadata(long seq, long captureTimeUs, long sendTimeUs, int width, 
                     xy[2 * i + 1] = (float) p.get(1).asDouble();
                 }
                 return new CameraMetadata(seq, capture, send, width, height, Kind.LANDMARKS, xy,
-                        (float) node.path("focalLengthPx").asDouble(0), quality);
+                        (float) node.path("focalLengthPx").asDouble(0), quality, null);
             default:
                 throw new MalformedException("\"kind\" must be \"jpeg\" or \"landmarks\"");
         }
+    }
+
+    /** The image model the frame asks for, or null for the job's first. */
+    private static String model(JsonNode node) throws MalformedException {
+        JsonNode value = node.get("model");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual() || value.asText().isEmpty()) {
+            throw new MalformedException("\"model\" must be the name of an image model the job serves");
+        }
+        return value.asText();
     }
 
     private static long positiveLong(JsonNode node, String field) throws MalformedException {

@@ -109,10 +109,14 @@ public final class CameraSocket implements Session.Listener.AutoDemanding {
         }
         ByteString jpeg = ByteString.copyFrom(payload);
         callback.succeed();
-        publish(frame, frameOf(frame).setImage(Image.newBuilder()
+        Image.Builder image = Image.newBuilder()
                 .setJpeg(jpeg)
                 .setWidth(frame.width())
-                .setHeight(frame.height())));
+                .setHeight(frame.height());
+        if (frame.model() != null) {
+            image.setModel(frame.model());
+        }
+        publish(frame, frameOf(frame).setImage(image));
     }
 
     private Frame.Builder frameOf(CameraMetadata frame) {

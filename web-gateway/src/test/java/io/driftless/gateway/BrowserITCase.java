@@ -1,14 +1,21 @@
 package io.driftless.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftless.gateway.testutils.FakeCamera;
 import io.driftless.gateway.testutils.GatewayApi;
 import io.driftless.job.DriftlessJob;
+import io.driftless.job.DriftlessOptions;
 import io.driftless.job.JobConfig;
+import io.driftless.job.testutils.ColourModels;
 import io.driftless.job.testutils.EndToEndCluster;
 import io.driftless.job.testutils.FaceFrames;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.net.URI;
 import java.nio.file.Files;
@@ -17,6 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
+import org.apache.flink.configuration.Configuration;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +56,11 @@ class BrowserITCase {
     /** The fake camera's face sways this far either side of its centre, once per this many frames. */
     private static final double SWAY_PX = 40;
     private static final int SWAY_FRAMES = 30;
+    /** The colour detector's input size and its one box (centre, size) in model pixels. */
+    private static final int COLOUR_MODEL_SIZE = 64;
+    private static final float[] COLOUR_MODEL_BOX = {32, 32, 20, 10};
+    /** That box in a 640 x 480 frame: letterboxed at 0.1 with 8 model pixels of border above. */
+    private static final double[] COLOUR_MODEL_FRAME_BOX = {220, 190, 420, 290};
 
     @RegisterExtension
     static final EndToEndCluster CLUSTER = EndToEndCluster.builder().build();
@@ -65,24 +79,14 @@ class BrowserITCase {
         if (gateway != null) {
             gateway.close();
         }
+        CLUSTER.cancelJob();
     }
 
     @Test
     void streamerPageGetsItsFramesAnsweredAndDrawsTheFilterOnTheFaceWhileTheViewerPlaysThem() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
                 "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
-        JobConfig config = CLUSTER.config();
-        CLUSTER.startJob(config, DriftlessJob.inference(config), Map.of()).awaitServing();
-        gateway = WebGateway.start(GatewayConfig.builder()
-                .bootstrapServers(CLUSTER.bootstrapServers())
-                .framesTopic(CLUSTER.topics().frames())
-                .instanceId("browser")
-                .bindHost("127.0.0.1")
-                .port(0)
-                .tokenKey(TokenKey.random())
-                // room for this shared machine, so that frames are answered and their content checked
-                .deadlineMs(1_000)
-                .build());
+        startJobAndGateway(CLUSTER.config());
 
         // the face near the middle, so that the ears standing on it stay in the picture, swaying
         // left and right, 80 px from end to end once a second: the filter must follow it
@@ -153,6 +157,72 @@ class BrowserITCase {
         screenshot("web-viewer.png");
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void streamerPageAsksForTheUsersOwnModelByNameAndDrawsItsObjectsWhereTheModelFoundThem() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
+                "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+        // the classifier first, so that the detector answers only frames that ask for it by name
+        Path classifier = ColourModels.folder(temp, "classifier",
+                "family = classification\nname = colour-names\nlabels = labels.txt\n", ColourModels.classifier());
+        Path detector = ColourModels.folder(temp, "detector",
+                "family = detection\nname = colours\nlabels = labels.txt\ndetection.min-score = 0.5\n",
+                ColourModels.detector(COLOUR_MODEL_SIZE, COLOUR_MODEL_BOX));
+        Configuration settings = CLUSTER.settings();
+        settings.set(DriftlessOptions.IMAGE_MODEL, List.of(classifier.toString(), detector.toString()));
+        startJobAndGateway(JobConfig.from(settings, Map.of()));
+
+        // a red camera: the detector finds "red" in the one box its graph puts every object in
+        browser = chromium(FakeCamera.write(temp.resolve("red.y4m"), List.of(solid(0xFF0000), solid(0xFF0000)), 30));
+        browser.get("http://127.0.0.1:" + gateway.port() + "/stream.html?fps=10&model=colours");
+        await("window.driftless.answered", ANSWERS);
+        await("window.driftless.drawnWithObjects", 1);
+
+        Map<String, Object> stats = stats("window.driftless");
+        assertThat(stats.get("error")).as("page error").isNull();
+        assertThat((Map<String, Object>) stats.get("dropsByReason")).as("frames the job refused")
+                .doesNotContainKey("INVALID");
+        Map<String, Object> object = stats("window.driftless.objects.detections[0]");
+        assertThat(object.get("label")).isEqualTo("red");
+        assertThat(((Number) object.get("score")).doubleValue()).isGreaterThan(0.8);
+        assertThat(stats("window.driftless.objects").get("classes")).as("a detector's answer").asList().isEmpty();
+        // in the camera's pixels, whatever size the frame was sent at
+        List<Number> box = (List<Number>) browser.executeScript("const o = window.driftless.objects;"
+                + " const scale = document.getElementById('video').videoWidth / o.width;"
+                + " return o.detections[0].box.map(v => v * scale)");
+        for (int i = 0; i < 4; i++) {
+            assertThat(box.get(i).doubleValue()).as("box %s", box).isCloseTo(COLOUR_MODEL_FRAME_BOX[i], within(4.0));
+        }
+        System.out.printf("browser: the page's own model answered %s frames, %s dropped %s; box %s%n",
+                stats.get("answered"), stats.get("dropped"), stats.get("dropsByReason"), box);
+        screenshot("web-streamer-model.png");
+    }
+
+    private void startJobAndGateway(JobConfig config) throws Exception {
+        CLUSTER.startJob(config, DriftlessJob.inference(config), Map.of()).awaitServing();
+        gateway = WebGateway.start(GatewayConfig.builder()
+                .bootstrapServers(CLUSTER.bootstrapServers())
+                .framesTopic(CLUSTER.topics().frames())
+                .instanceId("browser")
+                .bindHost("127.0.0.1")
+                .port(0)
+                .tokenKey(TokenKey.random())
+                // room for this shared machine, so that frames are answered and their content checked
+                .deadlineMs(1_000)
+                .build());
+    }
+
+    private static byte[] solid(int rgb) throws Exception {
+        BufferedImage image = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(new Color(rgb));
+        g.fillRect(0, 0, 640, 480);
+        g.dispose();
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpg", jpeg);
+        return jpeg.toByteArray();
+    }
+
     private ChromeDriver chromium(Path video) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -173,7 +243,6 @@ class BrowserITCase {
         return new ChromeDriver(service, options);
     }
 
-    /** Polls the page until {@code expression} reaches {@code atLeast}, failing with the page's state. */
     /**
      * Watches the filter's bridge anchor as answers come until it has been drawn at two places at
      * least {@code px} apart: a filter that follows the swaying face, not one stuck where it
@@ -196,6 +265,7 @@ class BrowserITCase {
         }
     }
 
+    /** Polls the page until {@code expression} reaches {@code atLeast}, failing with the page's state. */
     private long await(String expression, long atLeast) {
         try {
             // polled on this thread: the driver is the test's
@@ -224,8 +294,8 @@ class BrowserITCase {
         return (Map<String, Object>) browser.executeScript("return " + expression);
     }
 
-    @SuppressWarnings("unchecked")
     /** The anchor in the camera's pixels: the frame it came from may have been sent scaled down. */
+    @SuppressWarnings("unchecked")
     private List<Number> anchor(String name) {
         return (List<Number>) ((JavascriptExecutor) browser).executeScript("const o = window.driftless.overlay;"
                 + " const scale = document.getElementById('video').videoWidth / o.width;"

@@ -22,6 +22,14 @@ class CameraMetadataTest {
     }
 
     @Test
+    void carriesTheImageModelAJpegFrameAsksFor() throws Exception {
+        String jpeg = "{\"seq\":7,\"captureTimeUs\":1000,\"width\":640,\"height\":480,\"kind\":\"jpeg\"";
+        assertThat(CameraMetadata.parse(json, jpeg + ",\"model\":\"yolo11n\"}").model()).isEqualTo("yolo11n");
+        assertThat(CameraMetadata.parse(json, jpeg + "}").model()).as("none: the job's first").isNull();
+        assertThat(CameraMetadata.parse(json, jpeg + ",\"model\":null}").model()).isNull();
+    }
+
+    @Test
     void readsLandmarksWithTheirSixKeypoints() throws Exception {
         CameraMetadata m = CameraMetadata.parse(json, "{\"seq\":1,\"captureTimeUs\":1000,\"width\":640,"
                 + "\"height\":480,\"kind\":\"landmarks\",\"focalLengthPx\":554,"
@@ -49,6 +57,13 @@ class CameraMetadataTest {
                 + "\"keypoints\":[[1,2]]}", "landmarks metadata needs \"keypoints\": six [x, y] pairs");
         assertMalformed("{\"seq\":1,\"captureTimeUs\":1,\"width\":1,\"height\":1,\"kind\":\"landmarks\","
                 + "\"keypoints\":[[1,2],[3,4],[5,6],[7,8],[9,10],[\"a\",12]]}", "keypoint 5 must be [x, y]");
+        assertMalformed("{\"seq\":1,\"captureTimeUs\":1,\"width\":1,\"height\":1,\"kind\":\"jpeg\",\"model\":7}",
+                "\"model\" must be the name of an image model the job serves");
+        assertMalformed("{\"seq\":1,\"captureTimeUs\":1,\"width\":1,\"height\":1,\"kind\":\"jpeg\",\"model\":\"\"}",
+                "\"model\" must be the name of an image model the job serves");
+        assertMalformed("{\"seq\":1,\"captureTimeUs\":1,\"width\":1,\"height\":1,\"kind\":\"landmarks\","
+                + "\"keypoints\":[[1,2],[3,4],[5,6],[7,8],[9,10],[11,12]],\"model\":\"yolo11n\"}",
+                "\"model\" names an image model; landmark frames go to the pose model");
     }
 
     private void assertMalformed(String text, String reason) {
