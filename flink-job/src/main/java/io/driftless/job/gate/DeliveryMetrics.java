@@ -7,6 +7,9 @@ import io.driftless.job.metrics.DropCounters;
 import io.driftless.job.metrics.FrameCounters;
 import io.driftless.job.metrics.PayloadCounter;
 import io.driftless.proto.DropReason;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -18,9 +21,12 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * (waiting in Kafka, passing admission, waiting for the model, running it, rendering); for
  * each drop, its reason.
  *
- * <p>Image frames, whose model is the face detector, also have their own age, model time and
- * batch size under the {@value FrameCounters#IMAGE} group: mixed into the totals, a few slow
- * image frames would hide among many fast landmark frames.
+ * <p>Image frames also have their own age, model time and batch size under the
+ * {@value FrameCounters#IMAGE} group: mixed into the totals, a few slow image frames would hide
+ * among many fast landmark frames. A job may serve several image models, chosen per frame, so
+ * the same figures and the frames rendered come once more per model that answered, under
+ * {@code image.model=<name>} (a Prometheus label {@code model}); the names are those the job
+ * serves, never one a frame asked for.
  *
  * <p>The histograms keep the last {@value #WINDOW} values, so the reporter's quantiles are
  * exact percentiles of recent traffic. The render gate's task thread updates them and the
@@ -44,6 +50,8 @@ final class DeliveryMetrics {
     private final Histogram imageBatchSize;
     private final PayloadCounter rendered;
     private final DropCounters dropped;
+    private final MetricGroup image;
+    private final Map<String, ModelMetrics> byModel = new HashMap<>();
 
     /** Registers the metrics under {@code driftless}, the operator's driftless group. */
     DeliveryMetrics(MetricGroup driftless) {
@@ -58,7 +66,7 @@ final class DeliveryMetrics {
         this.inference = histogram(driftless, "inference_micros");
         this.render = histogram(driftless, "render_micros");
         this.batchSize = histogram(driftless, "batch_size");
-        MetricGroup image = FrameCounters.image(driftless);
+        this.image = FrameCounters.image(driftless);
         this.imageAgeAtEmit = histogram(image, "age_at_emit_micros");
         this.imageInference = histogram(image, "inference_micros");
         this.imageBatchSize = histogram(image, "batch_size");
@@ -91,10 +99,37 @@ final class DeliveryMetrics {
             imageAgeAtEmit.update(age);
             imageInference.update(model);
             imageBatchSize.update(outcome.batchSize);
+            if (outcome.model != null) {
+                byModel.computeIfAbsent(outcome.model, name -> new ModelMetrics(image.addGroup("model", name)))
+                        .responded(age, model, outcome.batchSize);
+            }
         }
     }
 
     void dropped(Payload payload, DropReason reason) {
         dropped.dropped(payload, reason);
+    }
+
+    /** One image model's answers. */
+    private static final class ModelMetrics {
+
+        private final Counter rendered;
+        private final Histogram ageAtEmit;
+        private final Histogram inference;
+        private final Histogram batchSize;
+
+        ModelMetrics(MetricGroup model) {
+            this.rendered = model.counter("frames_rendered");
+            this.ageAtEmit = histogram(model, "age_at_emit_micros");
+            this.inference = histogram(model, "inference_micros");
+            this.batchSize = histogram(model, "batch_size");
+        }
+
+        void responded(long age, long model, int batch) {
+            rendered.inc();
+            ageAtEmit.update(age);
+            inference.update(model);
+            batchSize.update(batch);
+        }
     }
 }

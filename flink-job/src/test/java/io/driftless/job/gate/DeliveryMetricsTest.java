@@ -35,6 +35,27 @@ class DeliveryMetricsTest {
     }
 
     @Test
+    void eachImageModelThatAnsweredHasItsOwnFramesModelTimeAndAge() {
+        metrics.responded(answeredBy("yolo11n", 1, 12_000), Payload.IMAGE);
+        metrics.responded(answeredBy("yolo11n", 2, 14_000), Payload.IMAGE);
+        metrics.responded(answeredBy("resnet18", 3, 3_000), Payload.IMAGE);
+        metrics.responded(answeredBy("pose-v1", 4, 400), Payload.LANDMARKS);
+
+        assertThat(count("image", "model", "yolo11n", "frames_rendered")).isEqualTo(2);
+        assertThat(count("image", "model", "resnet18", "frames_rendered")).isEqualTo(1);
+        assertThat(histogram("image", "model", "yolo11n", "inference_micros").getStatistics().getMax())
+                .isEqualTo(14_000);
+        assertThat(histogram("image", "model", "resnet18", "inference_micros").getStatistics().getMax())
+                .isEqualTo(3_000);
+        assertThat(histogram("image", "model", "resnet18", "age_at_emit_micros").getStatistics().getMax())
+                .isEqualTo(20_000);
+        assertThat(histogram("image", "model", "resnet18", "batch_size").getCount()).isEqualTo(1);
+        assertThat(listener.getCounter("image", "model", "pose-v1", "frames_rendered"))
+                .as("landmark frames are not an image model's").isEmpty();
+        assertThat(count("image", "frames_rendered")).as("every image model's together").isEqualTo(3);
+    }
+
+    @Test
     void landmarkResponsesLeaveTheImageMetricsEmpty() {
         metrics.responded(outcome(1, 4_000, 8), Payload.LANDMARKS);
 
@@ -59,6 +80,12 @@ class DeliveryMetricsTest {
         outcome.inferenceEndUs = outcome.inferenceStartUs + modelMicros;
         outcome.batchSize = batchSize;
         outcome.emitUs = T0 + 20_000;
+        return outcome;
+    }
+
+    private static InferenceOutcome answeredBy(String model, long sequence, long modelMicros) {
+        InferenceOutcome outcome = outcome(sequence, modelMicros, 1);
+        outcome.model = model;
         return outcome;
     }
 
