@@ -3,6 +3,8 @@
 // the capture settings from how the frames fare ("quality" messages); the page applies them.
 // stream.html?model=NAME asks the job for one of its own image models (a detector or a
 // classifier) instead of its first, and draws that model's objects and classes over the video.
+// stream.html?mode=landmarks finds the face in the page (facefinder.js) and sends its six
+// keypoints instead of the JPEG, as a phone does: far less to send, and no image for the job.
 'use strict';
 
 const DEADLINE_MS = 33;
@@ -30,8 +32,13 @@ const stats = window.driftless = {
   overlay: null,
   /** How many video frames were drawn with the filter on them. */
   drawnWithFilter: 0,
+  /** 'jpeg' (the default) or 'landmarks' (stream.html?mode=landmarks). */
+  mode: new URLSearchParams(location.search).get('mode') === 'landmarks' ? 'landmarks' : 'jpeg',
   /** The image model the frames ask for (stream.html?model=NAME); null: the job's first. */
-  model: new URLSearchParams(location.search).get('model') || null,
+  model: new URLSearchParams(location.search).get('mode') === 'landmarks' ? null
+    : new URLSearchParams(location.search).get('model') || null,
+  /** Landmark mode: the newest face the page found (keypoints in capture pixels), the time each search took. */
+  face: null, noFace: 0, detectMs: [],
   /** With a model named: the newest answer's objects and classes in its frame's pixels. */
   objects: null,
   /** How many video frames were drawn with a model's objects or classes on them. */
@@ -45,6 +52,9 @@ function setting(name, fallback, min, max) {
 }
 
 const pending = new Map();
+/** Landmark mode's face detector, and whether it is busy with the previous capture. */
+let finder = null;
+let finding = false;
 /** The size each frame was sent at, until its coordinates come: the quality may change it. */
 const frameSizes = new Map();
 let socket = null;
@@ -76,6 +86,11 @@ async function start() {
       link.href = stats.viewUrl;
       link.hidden = false;
     }
+    if (stats.mode === 'landmarks') {
+      await loadScript('ort/ort.wasm.min.js');
+      await loadScript('facefinder.js');
+      finder = await FaceFinder.load('models/face_detection_short_range.onnx');
+    }
     const stream = await navigator.mediaDevices.getUserMedia({
       video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: false });
     video.srcObject = stream;
@@ -85,6 +100,16 @@ async function start() {
   } catch (e) {
     fail(e.message || String(e));
   }
+}
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error('cannot load ' + src));
+    document.head.appendChild(script);
+  });
 }
 
 function connect(token) {
@@ -112,8 +137,10 @@ function tick() {
     return;
   }
   const started = performance.now();
-  if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+  if (socket.bufferedAmount > MAX_BUFFERED_BYTES || finding) {
     stats.skipped++;
+  } else if (finder) {
+    sendLandmarks();
   } else {
     send();
   }
@@ -144,6 +171,44 @@ function send() {
   }, 'image/jpeg', stats.quality.jpegQuality);
 }
 
+/** Landmark mode: finds the face in this capture and sends its keypoints; no face, no frame. */
+async function sendLandmarks() {
+  finding = true;
+  try {
+    const captureUs = nowUs();
+    const width = capture.width;
+    const height = capture.height;
+    capture.getContext('2d').drawImage(video, 0, 0, width, height);
+    const started = performance.now();
+    const face = await finder.find(capture, width, height);
+    stats.detectMs.push(performance.now() - started);
+    if (stats.detectMs.length > 300) {
+      stats.detectMs.shift();
+    }
+    if (!face) {
+      stats.noFace++;
+      return;
+    }
+    if (socket.readyState !== WebSocket.OPEN) {
+      return;
+    }
+    stats.face = { keypoints: face.keypoints, width, height };
+    const frame = ++seq;
+    socket.send(JSON.stringify({
+      seq: frame, captureTimeUs: captureUs, sendTimeUs: nowUs(), width, height,
+      kind: 'landmarks', keypoints: face.keypoints, fps: stats.quality.fps,
+    }));
+    pending.set(frame, captureUs);
+    frameSizes.set(frame, { width, height });
+    stats.sent++;
+    stats.sentTimes.push(performance.now());
+  } catch (e) {
+    fail('the face detector failed: ' + (e.message || e));
+  } finally {
+    finding = false;
+  }
+}
+
 function answer(message) {
   const captureUs = pending.get(message.seq);
   switch (message.type) {
@@ -154,6 +219,11 @@ function answer(message) {
         if (frame <= message.seq) {
           frameSizes.delete(frame);
         }
+      }
+      if (stats.mode === 'landmarks') {
+        // a landmark frame's answer is its coordinates; an image frame's is its annotated frame
+        settle(message.seq, captureUs);
+        stats.answered++;
       }
       // the newest frame's answer wins; an older one arriving late never moves the filter back
       if (!stats.overlay || message.seq > stats.overlay.seq) {
@@ -257,7 +327,11 @@ function perSecond(times) {
 function showStatus() {
   const q = stats.quality;
   text('state', stats.state);
-  text('model', stats.model || "the job's first");
+  text('mode', stats.mode === 'landmarks'
+    ? 'landmarks, face found in the page in ' + percentile(stats.detectMs, 50).toFixed(1) + ' ms (p50)'
+      + (stats.noFace ? ', no face in ' + stats.noFace : '')
+    : 'JPEG frames');
+  text('model', stats.mode === 'landmarks' ? 'the pose model' : stats.model || "the job's first");
   text('capture', q.width + '×' + q.height + ' · ' + q.fps + ' fps · JPEG ' + q.jpegQuality);
   const change = stats.qualityChanges[stats.qualityChanges.length - 1];
   text('quality', change ? change.reason : 'as started');

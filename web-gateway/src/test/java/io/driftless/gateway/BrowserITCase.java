@@ -30,6 +30,7 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +72,12 @@ class BrowserITCase {
     private WebGateway gateway;
     private ChromeDriver browser;
 
+    @BeforeEach
+    void needsChromium() {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
+                "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+    }
+
     @AfterEach
     void close() throws Exception {
         if (browser != null) {
@@ -84,24 +91,11 @@ class BrowserITCase {
 
     @Test
     void streamerPageGetsItsFramesAnsweredAndDrawsTheFilterOnTheFaceWhileTheViewerPlaysThem() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
-                "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
         startJobAndGateway(CLUSTER.config());
 
-        // the face near the middle, so that the ears standing on it stay in the picture, swaying
-        // left and right, 80 px from end to end once a second: the filter must follow it
-        List<FaceFrames.Shot> shots = new ArrayList<>();
-        for (int i = 0; i < SWAY_FRAMES; i++) {
-            shots.add(FaceFrames.shot(1.0, 90 + SWAY_PX * Math.sin(2 * Math.PI * i / SWAY_FRAMES), 60));
-        }
-        // wherever the face was when the answered frame was captured
-        double[] face = shots.get(0).faceBox().clone();
-        for (FaceFrames.Shot shot : shots) {
-            face[0] = Math.min(face[0], shot.faceBox()[0]);
-            face[2] = Math.max(face[2], shot.faceBox()[2]);
-        }
-        Path video = FakeCamera.write(temp.resolve("face.y4m"), shots.stream().map(FaceFrames.Shot::jpeg).toList(), 30);
-        browser = chromium(video);
+        List<FaceFrames.Shot> shots = swayingFace();
+        double[] face = sweptFaceBox(shots);
+        browser = chromium(camera(shots));
         String base = "http://127.0.0.1:" + gateway.port() + "/";
         browser.get(base + "stream.html?fps=10");
 
@@ -159,9 +153,42 @@ class BrowserITCase {
 
     @Test
     @SuppressWarnings("unchecked")
+    void streamerPageInLandmarkModeFindsTheFaceItselfAndSendsItsKeypointsForTheFilter() throws Exception {
+        startJobAndGateway(CLUSTER.config());
+        List<FaceFrames.Shot> shots = swayingFace();
+        double[] face = sweptFaceBox(shots);
+        browser = chromium(camera(shots));
+        browser.get("http://127.0.0.1:" + gateway.port() + "/stream.html?fps=10&mode=landmarks");
+
+        // in landmark mode an answer is a frame's coordinates: the job saw keypoints, no image
+        long answered = await("window.driftless.answered", ANSWERS);
+        await("window.driftless.drawnWithFilter", 1);
+        Map<String, Object> stats = stats("window.driftless");
+        assertThat(stats.get("error")).as("page error").isNull();
+        assertThat(stats.get("mode")).isEqualTo("landmarks");
+
+        // the page's own detector found the face where it is: every keypoint on the face
+        List<List<Number>> keypoints = (List<List<Number>>) browser.executeScript("const f = window.driftless.face;"
+                + " const scale = document.getElementById('video').videoWidth / f.width;"
+                + " return f.keypoints.map(p => [p[0] * scale, p[1] * scale])");
+        assertThat(keypoints).hasSize(6).allSatisfy(p -> {
+            assertThat(p.get(0).doubleValue()).as("keypoint x").isBetween(face[0], face[2]);
+            assertThat(p.get(1).doubleValue()).as("keypoint y").isBetween(face[1], face[3]);
+        });
+        List<Number> bridge = anchor("glasses_bridge");
+        assertThat(bridge.get(0).doubleValue()).as("bridge x").isBetween(face[0], face[2]);
+        assertThat(bridge.get(1).doubleValue()).as("bridge y").isBetween(face[1], face[3]);
+        double followed = awaitBridgeSpread(SWAY_PX / 2);
+        System.out.printf("browser, landmark mode: %s frames sent, %d answered, %s dropped %s, %s without a face;"
+                        + " the page's face search p50 %.1f ms; the filter moved %.1f px with the face%n",
+                stats.get("sent"), answered, stats.get("dropped"), stats.get("dropsByReason"), stats.get("noFace"),
+                ((Number) browser.executeScript("return percentile(window.driftless.detectMs, 50)")).doubleValue(),
+                followed);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void streamerPageAsksForTheUsersOwnModelByNameAndDrawsItsObjectsWhereTheModelFoundThem() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
-                "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
         // the classifier first, so that the detector answers only frames that ask for it by name
         Path classifier = ColourModels.folder(temp, "classifier",
                 "family = classification\nname = colour-names\nlabels = labels.txt\n", ColourModels.classifier());
@@ -196,6 +223,33 @@ class BrowserITCase {
         System.out.printf("browser: the page's own model answered %s frames, %s dropped %s; box %s%n",
                 stats.get("answered"), stats.get("dropped"), stats.get("dropsByReason"), box);
         screenshot("web-streamer-model.png");
+    }
+
+    /**
+     * The face near the middle, so that the ears standing on it stay in the picture, swaying left
+     * and right, 80 px from end to end once a second: the filter must follow it.
+     */
+    private static List<FaceFrames.Shot> swayingFace() {
+        List<FaceFrames.Shot> shots = new ArrayList<>();
+        for (int i = 0; i < SWAY_FRAMES; i++) {
+            shots.add(FaceFrames.shot(1.0, 90 + SWAY_PX * Math.sin(2 * Math.PI * i / SWAY_FRAMES), 60));
+        }
+        return shots;
+    }
+
+    /** The fake camera's video: the shots in a loop at 30 fps. */
+    private Path camera(List<FaceFrames.Shot> shots) throws Exception {
+        return FakeCamera.write(temp.resolve("face.y4m"), shots.stream().map(FaceFrames.Shot::jpeg).toList(), 30);
+    }
+
+    /** Wherever the face was when an answered frame was captured: the face boxes' union. */
+    private static double[] sweptFaceBox(List<FaceFrames.Shot> shots) {
+        double[] face = shots.get(0).faceBox().clone();
+        for (FaceFrames.Shot shot : shots) {
+            face[0] = Math.min(face[0], shot.faceBox()[0]);
+            face[2] = Math.max(face[2], shot.faceBox()[2]);
+        }
+        return face;
     }
 
     private void startJobAndGateway(JobConfig config) throws Exception {
