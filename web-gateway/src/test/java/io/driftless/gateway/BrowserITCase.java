@@ -9,7 +9,9 @@ import io.driftless.gateway.testutils.GatewayApi;
 import io.driftless.job.DriftlessJob;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.JobConfig;
+import io.driftless.inference.service.FrameInferenceFactory;
 import io.driftless.job.testutils.ColourModels;
+import io.driftless.job.testutils.DelayedInference;
 import io.driftless.job.testutils.EndToEndCluster;
 import io.driftless.job.testutils.FaceFrames;
 import java.awt.Color;
@@ -188,6 +190,38 @@ class BrowserITCase {
 
     @Test
     @SuppressWarnings("unchecked")
+    void streamerPageLowersItsCaptureWhileTheJobIsTooSlowAndRaisesItBackOnceTheJobKeepsUp() throws Exception {
+        JobConfig config = CLUSTER.config();
+        // slower than the gateway's deadline while switched on: every frame comes back a drop
+        DelayedInference model = new DelayedInference(DriftlessJob.inference(config), 1_500, false);
+        model.delaying(false);
+        startJobAndGateway(config, model);
+        browser = chromium(camera(swayingFace()));
+        browser.get("http://127.0.0.1:" + gateway.port() + "/stream.html?fps=10");
+        await("window.driftless.answered", ANSWERS);
+
+        model.delaying(true);
+        await("window.driftless.qualityChanges.length", 1);
+        model.delaying(false);
+        Map<String, Object> lowered = stats("window.driftless.qualityChanges[0]");
+        assertThat(((Number) lowered.get("fps")).doubleValue()).as("the first step down: %s", lowered).isEqualTo(5);
+        assertThat((String) lowered.get("reason")).endsWith("% of frames on time over the last second");
+
+        // once the job keeps up again, back up one step at a time to where the page started
+        await("(q => q.fps === 10 && q.jpegQuality === 0.8 && q.scale === 1 ? 1 : 0)(window.driftless.quality)", 1);
+        List<Map<String, Object>> changes = (List<Map<String, Object>>) browser.executeScript(
+                "return window.driftless.qualityChanges");
+        assertThat(changes.get(changes.size() - 1).get("reason").toString()).as("the last change: %s", changes)
+                .doesNotEndWith("% of frames on time over the last second");
+        Map<String, Object> stats = stats("window.driftless");
+        assertThat(stats.get("error")).as("page error").isNull();
+        System.out.printf("browser, a slow job: the gateway asked the page for %s; drops %s%n",
+                changes.stream().map(c -> c.get("fps") + " fps, JPEG " + c.get("jpegQuality") + ", scale "
+                        + c.get("scale")).toList(), stats.get("dropsByReason"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void streamerPageAsksForTheUsersOwnModelByNameAndDrawsItsObjectsWhereTheModelFoundThem() throws Exception {
         // the classifier first, so that the detector answers only frames that ask for it by name
         Path classifier = ColourModels.folder(temp, "classifier",
@@ -253,7 +287,11 @@ class BrowserITCase {
     }
 
     private void startJobAndGateway(JobConfig config) throws Exception {
-        CLUSTER.startJob(config, DriftlessJob.inference(config), Map.of()).awaitServing();
+        startJobAndGateway(config, DriftlessJob.inference(config));
+    }
+
+    private void startJobAndGateway(JobConfig config, FrameInferenceFactory inference) throws Exception {
+        CLUSTER.startJob(config, inference, Map.of()).awaitServing();
         gateway = WebGateway.start(GatewayConfig.builder()
                 .bootstrapServers(CLUSTER.bootstrapServers())
                 .framesTopic(CLUSTER.topics().frames())
