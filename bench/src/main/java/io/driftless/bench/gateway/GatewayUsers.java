@@ -6,6 +6,8 @@ import io.driftless.gateway.WebGateway;
 import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
+import io.driftless.source.SendMode;
+import io.driftless.source.SyntheticJpegFrames;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,13 +27,15 @@ import org.HdrHistogram.Recorder;
 import org.HdrHistogram.Histogram;
 
 /**
- * Camera sessions through a web gateway, as the streamer page sends in landmark mode: each creates
- * a session ({@code POST /api/sessions}), opens its camera socket and sends a frontal face's six
- * keypoints as a JSON frame at a steady rate, and books each answer on that socket by its
- * sequence: the round trip from send to receive on this JVM's clock, coordinates within the
- * deadline as on time, drops and the gateway's refusals by count. The JDK's HTTP and WebSocket
- * clients; one scheduler paces every session, their start instants spread over a frame period; a
- * session whose turn comes a whole frame late skips that frame, as a camera would.
+ * Camera sessions through a web gateway, as the streamer page sends: each creates a session
+ * ({@code POST /api/sessions}), opens its camera socket and sends at a steady rate either a
+ * frontal face's six keypoints as a JSON frame (landmark mode) or a JSON frame and the JPEG of
+ * the synthetic users' face photo (640 x 480, quality 80), and books each answer on that socket
+ * by its sequence: the round trip from send to receive on this JVM's clock, an answer (a
+ * landmark frame's coordinates, an image frame's annotated frame) within the deadline as on
+ * time, drops and the gateway's refusals by count. The JDK's HTTP and WebSocket clients; one
+ * scheduler paces every session, their start instants spread over a frame period; a session
+ * whose turn comes a whole frame late skips that frame, as a camera would.
  */
 public final class GatewayUsers {
 
@@ -50,23 +54,31 @@ public final class GatewayUsers {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int WIDTH = 640;
     private static final int HEIGHT = 480;
+    private static final int JPEG_QUALITY = 80;
 
     private final URI gateway;
     private final int users;
     private final int fps;
     private final int deadlineMs;
+    private final SendMode payload;
     private final String keypoints;
     private final double focalPx;
+    /** The JPEG frames of an image run, encoded before it starts; null for landmarks. */
+    private final SyntheticJpegFrames jpegs;
 
     /**
      * @param gateway the gateway's base address, e.g. {@code http://127.0.0.1:8080/}
      * @param deadlineMs the budget a frame is on time within, from its send (its capture here)
      */
-    public GatewayUsers(URI gateway, int users, int fps, int deadlineMs) {
+    public GatewayUsers(URI gateway, int users, int fps, int deadlineMs, SendMode payload) {
         this.gateway = gateway;
         this.users = users;
         this.fps = fps;
         this.deadlineMs = deadlineMs;
+        this.payload = payload;
+        this.jpegs = payload == SendMode.JPEG
+                ? SyntheticJpegFrames.encode(SyntheticJpegFrames.bundled(), users, WIDTH, HEIGHT, JPEG_QUALITY, 1)
+                : null;
         PinholeCamera lens = PinholeCamera.withHorizontalFov(WIDTH, HEIGHT, PinholeCamera.DEFAULT_HORIZONTAL_FOV_DEG);
         float[] xy = FaceGeometry.projectKeypoints(new HeadPose(0, 0, 0, 0, 0, 0.5), lens);
         StringBuilder points = new StringBuilder("[");
@@ -80,7 +92,8 @@ public final class GatewayUsers {
     /** Streams for {@code duration}, waits up to {@code drain} for the last answers, and books it all. */
     public Result run(Duration duration, Duration drain) throws Exception {
         int frames = (int) (duration.toMillis() * fps / 1000);
-        Books books = new Books(users, frames + 1, deadlineMs);
+        Books books = new Books(users, frames + 1, deadlineMs,
+                payload == SendMode.JPEG ? "annotated" : "coordinates");
         HttpClient http = HttpClient.newHttpClient();
         List<WebSocket> sockets = new ArrayList<>();
         ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2, r -> {
@@ -146,11 +159,16 @@ public final class GatewayUsers {
 
     private void send(WebSocket socket, int user, long seq, Books books) {
         long nowUs = System.currentTimeMillis() * 1000;
-        String frame = String.format(Locale.ROOT, "{\"seq\":%d,\"captureTimeUs\":%d,\"sendTimeUs\":%d,\"width\":%d,"
-                        + "\"height\":%d,\"kind\":\"landmarks\",\"focalLengthPx\":%.2f,\"keypoints\":%s}",
-                seq, nowUs, nowUs, WIDTH, HEIGHT, focalPx, keypoints);
+        String header = String.format(Locale.ROOT, "{\"seq\":%d,\"captureTimeUs\":%d,\"sendTimeUs\":%d,\"width\":%d,"
+                + "\"height\":%d,", seq, nowUs, nowUs, WIDTH, HEIGHT);
         books.sent(user, seq);
-        socket.sendText(frame, true).join();
+        if (jpegs == null) {
+            socket.sendText(header + String.format(Locale.ROOT, "\"kind\":\"landmarks\",\"focalLengthPx\":%.2f,"
+                    + "\"keypoints\":%s}", focalPx, keypoints), true).join();
+            return;
+        }
+        socket.sendText(header + "\"kind\":\"jpeg\",\"fps\":" + fps + "}", true).join();
+        socket.sendBinary(jpegs.image(user, seq).getJpeg().asReadOnlyByteBuffer(), true).join();
     }
 
     /** One session's socket: each whole message is an answer (or a quality request, which is ignored). */
@@ -198,13 +216,16 @@ public final class GatewayUsers {
         final Recorder roundTrips = new Recorder(3);
         final AtomicLongArray[] sendNanos;
         final long deadlineNanos;
+        /** The message that answers a frame: an image frame's coordinates may come before it. */
+        final String answerType;
 
-        Books(int users, int frames, int deadlineMs) {
+        Books(int users, int frames, int deadlineMs, String answerType) {
             sendNanos = new AtomicLongArray[users];
             for (int u = 0; u < users; u++) {
                 sendNanos[u] = new AtomicLongArray(frames + 1);
             }
             deadlineNanos = deadlineMs * 1_000_000L;
+            this.answerType = answerType;
         }
 
         void sent(int user, long seq) {
@@ -221,15 +242,16 @@ public final class GatewayUsers {
             if (sentAt == 0) {
                 return;
             }
-            switch (type) {
-                case "coordinates" -> {
-                    long rtt = receiveNanos - sentAt;
-                    roundTrips.recordValue(Math.max(0, rtt / 1_000));
-                    answered.incrementAndGet();
-                    if (rtt <= deadlineNanos) {
-                        onTime.incrementAndGet();
-                    }
+            if (type.equals(answerType)) {
+                long rtt = receiveNanos - sentAt;
+                roundTrips.recordValue(Math.max(0, rtt / 1_000));
+                answered.incrementAndGet();
+                if (rtt <= deadlineNanos) {
+                    onTime.incrementAndGet();
                 }
+                return;
+            }
+            switch (type) {
                 case "dropped" -> dropped.incrementAndGet();
                 case "refused" -> refused.incrementAndGet();
                 default -> sendNanos[user].set((int) seq, sentAt);

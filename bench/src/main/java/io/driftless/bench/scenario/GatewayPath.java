@@ -11,25 +11,29 @@ import io.driftless.bench.system.SystemUnderTest;
 import io.driftless.gateway.GatewayConfig;
 import io.driftless.gateway.TokenKey;
 import io.driftless.gateway.WebGateway;
+import io.driftless.source.SendMode;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The browser path's cost: camera sessions sending landmark frames at the plan's frame rate, at
- * 70% of the measured capacity (half the plan's reference size when the capacity scenario did not
- * run), through a web gateway (WebSocket in, Kafka to the job and back,
- * WebSocket out), against the same number of frame-source users sending straight to Kafka just
- * before, on the same warm pipeline. Round trips are send to receive on the client's clock
- * either way. The process's CPU time per frame sent over each run gives what the gateway path costs
- * beyond the Kafka path (the gateway and its WebSocket clients together, so an upper bound on the
- * gateway's own share), and from it how many 30 fps sessions one core of gateway serves at most.
+ * The browser path's cost: camera sessions at the plan's frame rate through a web gateway
+ * (WebSocket in, Kafka to the job and back, WebSocket out), against the same number of
+ * frame-source users sending straight to Kafka just before, on the same warm pipeline: landmark
+ * frames at 35% of the measured capacity (a quarter of the plan's reference size when the
+ * capacity scenario did not run), then JPEG frames at {@value #JPEG_SESSIONS} sessions, below what the
+ * machine's JPEG path serves. Round trips are send to receive on the client's clock either way.
+ * The process's CPU time per frame sent over each run gives what the gateway path costs beyond
+ * the Kafka path (the gateway and its WebSocket clients together, so an upper bound on the
+ * gateway's own share), and from it how many 30 fps sessions one core of gateway serves at least.
  */
 public final class GatewayPath implements Scenario {
 
     static final String ID = "gateway";
     private static final int DEADLINE_MS = 33;
+    private static final int JPEG_SESSIONS = 2;
     private static final Duration DRAIN = Duration.ofSeconds(10);
 
     @Override
@@ -44,14 +48,47 @@ public final class GatewayPath implements Scenario {
 
     @Override
     public ScenarioResult run(BenchContext context) throws Exception {
-        // below capacity, where a cost shows in the round trip; beyond it both sides miss most deadlines
-        int users = context.belowCapacityUsers().orElse(context.plan().referenceUsers() / 2);
+        // below capacity, where a cost shows in the round trip; beyond it both sides miss most deadlines.
+        // Half the pipeline's below-capacity size: the gateway and its WebSocket clients share this
+        // process's cores with it, and at the full size the gateway run sat at the machine's limit
+        int users = context.belowCapacityUsers().orElse(context.plan().referenceUsers() / 2) / 2;
+        Comparison landmarks = compare(context, SendMode.LANDMARKS, users);
+        context.warmUp(SystemKind.PIPELINE, JPEG_SESSIONS, context.plan().warmUp(), SendMode.JPEG);
+        Comparison jpeg = compare(context, SendMode.JPEG, JPEG_SESSIONS);
+        List<List<String>> rows = new ArrayList<>(landmarks.rows());
+        rows.addAll(jpeg.rows());
+        List<Headline> headline = new ArrayList<>(landmarks.headline());
+        headline.addAll(jpeg.headline());
+        return new ScenarioResult(id(), title(), true, String.format(Locale.ROOT,
+                "%d frame-source users straight to Kafka, then as many camera sessions sending landmark frames"
+                        + " (JSON, a frontal face's six keypoints) over WebSocket through a web gateway in this"
+                        + " process; then %d of each sending JPEG frames (the synthetic users' face photo, 640 x 480,"
+                        + " quality 80; through the gateway a JSON frame and the JPEG), each run %d s at %d fps on the"
+                        + " same warm pipeline. On time: the answer (coordinates for landmarks, the annotated frame"
+                        + " for JPEG) within %d ms of sending. CPU per frame: the process's CPU time over the run per"
+                        + " frame sent (over a run of few frames, the idle process's own time weighs in); the"
+                        + " difference (landmarks %.3f ms, JPEG %.3f ms) is the gateway path's cost beyond Kafka's,"
+                        + " its WebSocket clients included, so a gateway core serves %s (landmarks) and %s (JPEG).",
+                users, JPEG_SESSIONS, context.plan().measure().toSeconds(), context.plan().fps(), DEADLINE_MS,
+                landmarks.extraCpuMs(), jpeg.extraCpuMs(),
+                sessionsPerCore(landmarks.extraCpuMs(), context.plan().fps()),
+                sessionsPerCore(jpeg.extraCpuMs(), context.plan().fps())),
+                List.of("path", "frames", "sessions", "frames sent", "p50 ms", "p99 ms", "p99.9 ms", "on time",
+                        "dropped", "refused by the gateway", "unanswered", "CPU ms per frame"),
+                rows, List.of(), headline);
+    }
+
+    /** One payload's two runs, straight to Kafka then through a gateway, as table rows and headlines. */
+    private record Comparison(List<List<String>> rows, List<Headline> headline, double extraCpuMs) {}
+
+    private static Comparison compare(BenchContext context, SendMode payload, int users) throws Exception {
         int fps = context.plan().fps();
         Duration measure = context.plan().measure();
+        String frames = payload == SendMode.JPEG ? "JPEG" : "landmarks";
         SystemUnderTest system = context.system(SystemKind.PIPELINE);
         // straight to Kafka first: a gateway run that overloads the job would leave it a backlog
         long before = processCpuNanos();
-        RunResult direct = context.once(SystemKind.PIPELINE, "straight to Kafka", users, measure);
+        RunResult direct = context.once(SystemKind.PIPELINE, "straight to Kafka, " + frames, users, measure, payload);
         double directCpuMs = (processCpuNanos() - before) / 1e6 / Math.max(1, direct.sent());
         GatewayUsers.Result viaGateway;
         double gatewayCpuMs;
@@ -61,60 +98,59 @@ public final class GatewayPath implements Scenario {
                 .bindHost("127.0.0.1")
                 .port(0)
                 .metricsPort(-1)
-                .instanceId("bench")
+                .instanceId("bench-" + frames.toLowerCase(Locale.ROOT))
                 .tokenKey(TokenKey.random())
                 // every session of the warm-up and of the run comes from this one client
                 .sessionsPerMinutePerClient(2 * users + 10)
                 .deadlineMs(DEADLINE_MS)
                 .build();
         try (WebGateway gateway = WebGateway.start(config)) {
-            GatewayUsers sessions = new GatewayUsers(gateway.uri(), users, fps, DEADLINE_MS);
-            context.progress().step(String.format(Locale.ROOT, "warming up the web gateway: %d sessions x %d fps for"
-                    + " %d s (not measured)", users, fps, context.plan().warmUp().toSeconds()));
+            GatewayUsers sessions = new GatewayUsers(gateway.uri(), users, fps, DEADLINE_MS, payload);
+            context.progress().step(String.format(Locale.ROOT, "warming up the web gateway: %d sessions x %d fps of"
+                    + " %s for %d s (not measured)", users, fps, frames, context.plan().warmUp().toSeconds()));
             sessions.run(context.plan().warmUp(), DRAIN);
-            context.progress().step(String.format(Locale.ROOT, "through the web gateway: %d sessions x %d fps", users,
-                    fps));
+            context.progress().step(String.format(Locale.ROOT, "through the web gateway: %d sessions x %d fps of %s",
+                    users, fps, frames));
             before = processCpuNanos();
             viaGateway = sessions.run(measure, DRAIN);
             gatewayCpuMs = (processCpuNanos() - before) / 1e6 / Math.max(1, viaGateway.sent());
         }
         double gatewayP99 = viaGateway.roundTripMicros().getValueAtPercentile(99) / 1e3;
         double extraCpuMs = gatewayCpuMs - directCpuMs;
-        double sessionsPerCore = extraCpuMs > 0 ? 1000 / (extraCpuMs * fps) : Double.NaN;
         List<List<String>> rows = List.of(
-                List.of("web gateway (WebSocket)", Integer.toString(users), String.format("%,d", viaGateway.sent()),
+                List.of("web gateway (WebSocket)", frames, Integer.toString(users),
+                        String.format("%,d", viaGateway.sent()),
                         ms(viaGateway.roundTripMicros().getValueAtPercentile(50) / 1e3), ms(gatewayP99),
                         ms(viaGateway.roundTripMicros().getValueAtPercentile(99.9) / 1e3),
                         percent(viaGateway.onTimeRatio()), String.format("%,d", viaGateway.dropped()),
                         String.format("%,d", viaGateway.refused()), String.format("%,d", viaGateway.unanswered()),
                         ms(gatewayCpuMs)),
-                List.of("frame-source straight to Kafka", Integer.toString(users), String.format("%,d", direct.sent()),
-                        ms(direct.p50Ms()), ms(direct.p99Ms()), ms(direct.p999Ms()), percent(direct.onTimeRatio()),
+                List.of("frame-source straight to Kafka", frames, Integer.toString(users),
+                        String.format("%,d", direct.sent()), ms(direct.p50Ms()), ms(direct.p99Ms()),
+                        ms(direct.p999Ms()), percent(direct.onTimeRatio()),
                         String.format("%,d", direct.droppedTotal()), "-", String.format("%,d", direct.unanswered()),
                         ms(directCpuMs)));
         List<Headline> headline = List.of(
-                new Headline(String.format(Locale.ROOT, "RTT p99 through the web gateway at %,d sessions × %d fps",
-                        users, fps),
+                new Headline(String.format(Locale.ROOT, "RTT p99 of %s through the web gateway at %,d sessions × %d fps",
+                        frames, users, fps),
                         String.format(Locale.ROOT, "%.2f ms (%s on time)", gatewayP99, percent(viaGateway.onTimeRatio())),
                         String.format(Locale.ROOT, "straight to Kafka %.2f ms (%s on time)", direct.p99Ms(),
                                 percent(direct.onTimeRatio())),
                         ratio(gatewayP99, direct.p99Ms())),
-                new Headline("CPU per frame through the web gateway (gateway and WebSocket clients)",
-                        String.format(Locale.ROOT, "%.3f ms (at most %.0f sessions × %d fps a gateway core)", gatewayCpuMs,
-                                sessionsPerCore, fps),
+                new Headline(String.format(Locale.ROOT, "CPU per %s frame through the web gateway (gateway and WebSocket"
+                        + " clients)", frames),
+                        String.format(Locale.ROOT, "%.3f ms (a gateway core serves %s)", gatewayCpuMs,
+                                sessionsPerCore(extraCpuMs, fps)),
                         String.format(Locale.ROOT, "straight to Kafka %.3f ms", directCpuMs),
                         ratio(gatewayCpuMs, directCpuMs)));
-        return new ScenarioResult(id(), title(), true, String.format(Locale.ROOT,
-                "%d frame-source users straight to Kafka, then as many camera sessions sending landmark frames"
-                        + " (JSON, a frontal face's six keypoints) at %d fps over WebSocket through a web gateway in"
-                        + " this process, each for %d s on the same warm pipeline. On time: coordinates within %d ms of"
-                        + " sending. CPU per frame: the process's CPU time over the run per frame sent; the"
-                        + " difference (%.3f ms) is the gateway path's cost beyond Kafka's, its WebSocket clients"
-                        + " included, so the sessions a gateway core serves are at least %.0f.",
-                users, fps, measure.toSeconds(), DEADLINE_MS, extraCpuMs, sessionsPerCore),
-                List.of("path", "sessions", "frames sent", "p50 ms", "p99 ms", "p99.9 ms", "on time", "dropped",
-                        "refused by the gateway", "unanswered", "CPU ms per frame"),
-                rows, List.of(), headline);
+        return new Comparison(rows, headline, extraCpuMs);
+    }
+
+    /** What one core of gateway serves when each frame costs {@code extraCpuMs} more through it. */
+    private static String sessionsPerCore(double extraCpuMs, int fps) {
+        return extraCpuMs > 0
+                ? String.format(Locale.ROOT, "at least %.0f sessions × %d fps", 1000 / (extraCpuMs * fps), fps)
+                : "sessions without a measurable cost (the gateway path took no more CPU per frame than Kafka's)";
     }
 
     private static long processCpuNanos() {
