@@ -186,6 +186,7 @@ class BrowserITCase {
                 stats.get("sent"), answered, stats.get("dropped"), stats.get("dropsByReason"), stats.get("noFace"),
                 ((Number) browser.executeScript("return percentile(window.driftless.detectMs, 50)")).doubleValue(),
                 followed);
+        screenshot("web-streamer-landmarks.png");
     }
 
     @Test
