@@ -20,6 +20,10 @@ const overlay = document.getElementById('overlay');
 const capture = document.createElement('canvas');
 
 /** What the page knows, for its status panel and for anyone reading window.driftless. */
+/** The page's address options (stream.html?fps=10&quality=0.7&model=NAME&mode=landmarks). */
+const query = new URLSearchParams(location.search);
+const LANDMARK_MODE = query.get('mode') === 'landmarks';
+
 const stats = window.driftless = {
   state: 'starting', sessionId: null, viewUrl: null,
   quality: { fps: setting('fps', 30, 1, 30), jpegQuality: setting('quality', 0.8, 0.1, 1), scale: 1,
@@ -33,10 +37,9 @@ const stats = window.driftless = {
   /** How many video frames were drawn with the filter on them. */
   drawnWithFilter: 0,
   /** 'jpeg' (the default) or 'landmarks' (stream.html?mode=landmarks). */
-  mode: new URLSearchParams(location.search).get('mode') === 'landmarks' ? 'landmarks' : 'jpeg',
+  mode: LANDMARK_MODE ? 'landmarks' : 'jpeg',
   /** The image model the frames ask for (stream.html?model=NAME); null: the job's first. */
-  model: new URLSearchParams(location.search).get('mode') === 'landmarks' ? null
-    : new URLSearchParams(location.search).get('model') || null,
+  model: LANDMARK_MODE ? null : query.get('model') || null,
   /** Landmark mode: the newest face the page found (keypoints in capture pixels), the time each search took. */
   face: null, noFace: 0, detectMs: [],
   /** With a model named: the newest answer's objects and classes in its frame's pixels. */
@@ -47,7 +50,7 @@ const stats = window.driftless = {
 
 /** A capture setting from the address (stream.html?fps=10&quality=0.7), within its bounds. */
 function setting(name, fallback, min, max) {
-  const value = Number(new URLSearchParams(location.search).get(name));
+  const value = Number(query.get(name));
   return value ? Math.min(max, Math.max(min, value)) : fallback;
 }
 

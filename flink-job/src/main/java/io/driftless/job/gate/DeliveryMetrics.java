@@ -45,13 +45,11 @@ final class DeliveryMetrics {
     private final Histogram inference;
     private final Histogram render;
     private final Histogram batchSize;
-    private final Histogram imageAgeAtEmit;
-    private final Histogram imageInference;
-    private final Histogram imageBatchSize;
     private final PayloadCounter rendered;
     private final DropCounters dropped;
     private final MetricGroup image;
-    private final Map<String, ModelMetrics> byModel = new HashMap<>();
+    private final ImageFigures allImages;
+    private final Map<String, ModelFigures> byModel = new HashMap<>();
 
     /** Registers the metrics under {@code driftless}, the operator's driftless group. */
     DeliveryMetrics(MetricGroup driftless) {
@@ -67,9 +65,7 @@ final class DeliveryMetrics {
         this.render = histogram(driftless, "render_micros");
         this.batchSize = histogram(driftless, "batch_size");
         this.image = FrameCounters.image(driftless);
-        this.imageAgeAtEmit = histogram(image, "age_at_emit_micros");
-        this.imageInference = histogram(image, "inference_micros");
-        this.imageBatchSize = histogram(image, "batch_size");
+        this.allImages = new ImageFigures(image);
         this.rendered = new PayloadCounter(driftless, "frames_rendered");
         this.dropped = new DropCounters(driftless);
     }
@@ -96,12 +92,14 @@ final class DeliveryMetrics {
         render.update(outcome.emitUs - outcome.inferenceEndUs);
         batchSize.update(outcome.batchSize);
         if (payload == Payload.IMAGE) {
-            imageAgeAtEmit.update(age);
-            imageInference.update(model);
-            imageBatchSize.update(outcome.batchSize);
+            allImages.update(age, model, outcome.batchSize);
             if (outcome.model != null) {
-                byModel.computeIfAbsent(outcome.model, name -> new ModelMetrics(image.addGroup("model", name)))
-                        .responded(age, model, outcome.batchSize);
+                ModelFigures served = byModel.computeIfAbsent(outcome.model, name -> {
+                    MetricGroup group = image.addGroup("model", name);
+                    return new ModelFigures(group.counter("frames_rendered"), new ImageFigures(group));
+                });
+                served.rendered().inc();
+                served.figures().update(age, model, outcome.batchSize);
             }
         }
     }
@@ -110,26 +108,26 @@ final class DeliveryMetrics {
         dropped.dropped(payload, reason);
     }
 
-    /** One image model's answers. */
-    private static final class ModelMetrics {
+    /** Age at emit, model time and batch size of image frames: all of them, or one model's. */
+    private static final class ImageFigures {
 
-        private final Counter rendered;
         private final Histogram ageAtEmit;
         private final Histogram inference;
         private final Histogram batchSize;
 
-        ModelMetrics(MetricGroup model) {
-            this.rendered = model.counter("frames_rendered");
-            this.ageAtEmit = histogram(model, "age_at_emit_micros");
-            this.inference = histogram(model, "inference_micros");
-            this.batchSize = histogram(model, "batch_size");
+        ImageFigures(MetricGroup group) {
+            this.ageAtEmit = histogram(group, "age_at_emit_micros");
+            this.inference = histogram(group, "inference_micros");
+            this.batchSize = histogram(group, "batch_size");
         }
 
-        void responded(long age, long model, int batch) {
-            rendered.inc();
+        void update(long age, long model, int batch) {
             ageAtEmit.update(age);
             inference.update(model);
             batchSize.update(batch);
         }
     }
+
+    /** One image model's frames rendered and figures. */
+    private record ModelFigures(Counter rendered, ImageFigures figures) {}
 }
