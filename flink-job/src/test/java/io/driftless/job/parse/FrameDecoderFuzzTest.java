@@ -73,7 +73,7 @@ class FrameDecoderFuzzTest {
             MAX_SEND_DELAY_US,
             InputLimits.DEFAULTS);
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void decodeKeepsItsContractForAnyRecord(FuzzedDataProvider data) {
         RawFrame raw = data.consumeBoolean() ? builtFrame(data) : arbitraryValue(data);
         FrameEnvelope envelope = new FrameEnvelope();

@@ -22,7 +22,7 @@ class JpegDecodeFuzzTest {
 
     private final JpegCodec codec = new JpegCodec(LIMITS);
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void decodeRefusesOrReturnsTheDeclaredSize(byte[] bytes) {
         JpegHeader header;
         try {
