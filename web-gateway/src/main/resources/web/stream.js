@@ -7,9 +7,14 @@
 // keypoints instead of the JPEG, as a phone does: far less to send, and no image for the job.
 'use strict';
 
-const DEADLINE_MS = 33;
 /** How far past its frame's capture an answer is carried at the job's velocities, then held. */
 const HORIZON_MS = 100;
+/**
+ * How far back from the newest answer's frame the page's own velocity fit reaches, for anchors the
+ * job sent no velocity for (a session's first frames, or the first after a gap): three answers at
+ * 30 fps, as frame-source's AnchorTrack.
+ */
+const FIT_WINDOW_MS = 67;
 /** How old past its frame's capture the newest answer may be and still be drawn, fading from the horizon. */
 const FADE_OUT_MS = 300;
 /** Frames the socket may have queued before the page skips one rather than fall behind. */
@@ -30,6 +35,8 @@ const stats = window.driftless = {
     width: 640, height: 480 },
   /** The gateway's quality messages, newest last. */
   qualityChanges: [],
+  /** The deadline the job holds this session's frames to, as the gateway's first message says. */
+  deadlineMs: 33,
   sent: 0, skipped: 0, answered: 0, onTime: 0, dropped: 0, refused: 0, dropsByReason: {},
   rttMs: [], sentTimes: [], answerTimes: [],
   /** The newest answer's anchors in capture pixels, and the frame they belong to. */
@@ -54,6 +61,8 @@ function setting(name, fallback, min, max) {
   return value ? Math.min(max, Math.max(min, value)) : fallback;
 }
 
+/** The newest answers: their frame's capture and anchors as fractions of that frame's size. */
+const recentAnswers = [];
 const pending = new Map();
 /** Landmark mode's face detector, and whether it is busy with the previous capture. */
 let finder = null;
@@ -215,6 +224,9 @@ async function sendLandmarks() {
 function answer(message) {
   const captureUs = pending.get(message.seq);
   switch (message.type) {
+    case 'session':
+      stats.deadlineMs = message.deadlineMs;
+      break;
     case 'coordinates': {
       // anchors are in the pixels of the frame as sent, whose size the quality may have changed since
       const size = frameSizes.get(message.seq) || { width: capture.width, height: capture.height };
@@ -230,10 +242,12 @@ function answer(message) {
       }
       // the newest frame's answer wins; an older one arriving late never moves the filter back
       if (!stats.overlay || message.seq > stats.overlay.seq) {
+        remember(recentAnswers, message.captureTimeUs, message.anchors, size);
         stats.overlay = {
           seq: message.seq, captureUs: message.captureTimeUs, anchors: message.anchors,
           velocities: message.velocities || {}, receivedAt: performance.now(), width: size.width, height: size.height,
         };
+        stats.overlay.fitted = fitMotion(recentAnswers, stats.overlay);
       }
       break;
     }
@@ -277,7 +291,7 @@ function settle(frame, captureUs) {
     stats.rttMs.shift();
   }
   stats.answerTimes.push(performance.now());
-  if (rtt <= DEADLINE_MS) {
+  if (rtt <= stats.deadlineMs) {
     stats.onTime++;
   }
 }
@@ -309,14 +323,68 @@ function draw() {
   requestAnimationFrame(draw);
 }
 
-/** The overlay's anchors {@code seconds} past its frame, at the job's velocities; as answered without them. */
+/**
+ * The overlay's anchors {@code seconds} past its frame: at the job's velocities; for an anchor
+ * without one, along the page's own fit through the newest answers; as answered when neither is known.
+ */
 function carried(answer, seconds) {
   const anchors = {};
   for (const [name, xy] of Object.entries(answer.anchors)) {
     const v = answer.velocities[name];
-    anchors[name] = v ? [xy[0] + v[0] * seconds, xy[1] + v[1] * seconds] : xy;
+    const line = answer.fitted && answer.fitted[name];
+    anchors[name] = v ? [xy[0] + v[0] * seconds, xy[1] + v[1] * seconds]
+      : line ? [line.at[0] + line.v[0] * seconds, line.at[1] + line.v[1] * seconds]
+        : xy;
   }
   return anchors;
+}
+
+/** Keeps an answer for the velocity fit, as fractions of its frame's size: the capture size may change between frames. */
+function remember(answers, captureUs, anchors, size) {
+  const scaled = {};
+  for (const [name, xy] of Object.entries(anchors)) {
+    scaled[name] = [xy[0] / size.width, xy[1] / size.height];
+  }
+  answers.push({ captureUs, anchors: scaled });
+  answers.sort((a, b) => a.captureUs - b.captureUs);
+  const newest = answers[answers.length - 1].captureUs;
+  while (newest - answers[0].captureUs > FIT_WINDOW_MS * 1000) {
+    answers.shift();
+  }
+}
+
+/**
+ * For each anchor of {@code answer} that the job sent no velocity for, the least-squares line
+ * through the remembered answers of the last FIT_WINDOW_MS before it: {at: [x, y] at the answer's
+ * capture, v: [vx, vy] in its frame's pixels per second}. Fewer than two answers give no line.
+ */
+function fitMotion(answers, answer) {
+  const fitted = {};
+  const inWindow = answers.filter(a => a.captureUs <= answer.captureUs
+    && answer.captureUs - a.captureUs <= FIT_WINDOW_MS * 1000);
+  for (const name of Object.keys(answer.anchors)) {
+    if (answer.velocities[name]) {
+      continue;
+    }
+    const points = inWindow.filter(a => a.anchors[name])
+      .map(a => ({ t: (a.captureUs - answer.captureUs) / 1e6, x: a.anchors[name][0] * answer.width,
+        y: a.anchors[name][1] * answer.height }));
+    if (points.length < 2) {
+      continue;
+    }
+    const n = points.length;
+    const meanT = points.reduce((sum, p) => sum + p.t, 0) / n;
+    const meanX = points.reduce((sum, p) => sum + p.x, 0) / n;
+    const meanY = points.reduce((sum, p) => sum + p.y, 0) / n;
+    const stt = points.reduce((sum, p) => sum + (p.t - meanT) ** 2, 0);
+    if (stt === 0) {
+      continue;
+    }
+    const vx = points.reduce((sum, p) => sum + (p.t - meanT) * (p.x - meanX), 0) / stt;
+    const vy = points.reduce((sum, p) => sum + (p.t - meanT) * (p.y - meanY), 0) / stt;
+    fitted[name] = { at: [meanX - vx * meanT, meanY - vy * meanT], v: [vx, vy] };
+  }
+  return fitted;
 }
 
 function perSecond(times) {
@@ -341,6 +409,7 @@ function showStatus() {
   text('fps', perSecond(stats.sentTimes) + ' / ' + perSecond(stats.answerTimes));
   text('rtt', percentile(stats.rttMs, 50).toFixed(1) + ' / ' + percentile(stats.rttMs, 95).toFixed(1) + ' ms');
   const decided = stats.answered + stats.dropped;
+  text('deadline', stats.deadlineMs + ' ms');
   text('ontime', decided ? (100 * stats.onTime / decided).toFixed(1) + ' %' : '–');
   text('counts', stats.sent + ' · ' + stats.answered + ' · ' + (stats.dropped + stats.refused));
   text('drops', Object.entries(stats.dropsByReason).map(([r, n]) => r + ' ' + n).join('\n') || 'none');

@@ -29,7 +29,10 @@ import io.driftless.proto.DroppedFrame;
  *   <li>{@code refused}: the gateway did not forward the frame: {@code reason} ({@code RATE},
  *       {@code METADATA}, {@code KAFKA}) and {@code detail};
  *   <li>{@code quality}, without {@code seq}: the capture settings the gateway asks the camera
- *       for ({@code fps}, {@code jpegQuality}, {@code scale}) and the {@code reason}.
+ *       for ({@code fps}, {@code jpegQuality}, {@code scale}) and the {@code reason};
+ *   <li>{@code session}, without {@code seq}, first on a camera socket: the {@code deadlineMs} the
+ *       job holds the session's frames to and the {@code maxFps} the gateway takes from it, so
+ *       that the page judges its round trips by the deadline the job applies.
  * </ul>
  */
 final class AnswerMessages {
@@ -97,6 +100,15 @@ final class AnswerMessages {
         node.put("seq", seq);
         node.put("reason", reason);
         node.put("detail", detail);
+        return node.toString();
+    }
+
+    /** What a camera is held to: the deadline of its frames and their rate cap. */
+    String session(int deadlineMs, int maxFps) {
+        ObjectNode node = json.createObjectNode();
+        node.put("type", "session");
+        node.put("deadlineMs", deadlineMs);
+        node.put("maxFps", maxFps);
         return node.toString();
     }
 

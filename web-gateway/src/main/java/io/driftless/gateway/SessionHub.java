@@ -52,12 +52,17 @@ final class SessionHub {
         this.stats = new SessionStats(metrics);
     }
 
-    /** @return false when another camera socket streams this session already */
+    /**
+     * Takes the socket as this session's camera and tells it what its frames are held to.
+     *
+     * @return false when another camera socket streams this session already
+     */
     synchronized boolean attachCamera(Session socket) {
         if (camera != null && camera.isOpen()) {
             return false;
         }
         camera = socket;
+        send(socket, messages.session(deadlineMs, maxFps), null);
         return true;
     }
 

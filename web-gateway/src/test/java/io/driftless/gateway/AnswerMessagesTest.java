@@ -45,6 +45,13 @@ class AnswerMessagesTest {
     }
 
     @Test
+    void tellsTheCameraItsDeadlineAndRateCapWithoutASequence() throws Exception {
+        JsonNode message = json.readTree(messages.session(250, 15));
+
+        assertThat(message.toString()).isEqualTo("{\"type\":\"session\",\"deadlineMs\":250,\"maxFps\":15}");
+    }
+
+    @Test
     void givesThePageAnAnnotatedFramesObjectsAndClassesForItToDraw() throws Exception {
         AnnotatedFrame frame = AnnotatedFrame.newBuilder().setSequence(9).setCaptureTimeUs(2_000)
                 .setWidth(640).setHeight(480)

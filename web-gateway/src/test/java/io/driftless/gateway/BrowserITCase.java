@@ -56,6 +56,8 @@ class BrowserITCase {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(120);
     private static final int ANSWERS = 10;
+    /** Generous: the shared test machine's round trip through Chromium, the gateway and the job tops 100 ms. */
+    private static final int DEADLINE_MS = 1_000;
     /** The fake camera's face sways this far either side of its centre, once per this many frames. */
     private static final double SWAY_PX = 40;
     private static final int SWAY_FRAMES = 30;
@@ -126,6 +128,33 @@ class BrowserITCase {
                 stats.get("refused"),
                 bx, by, error, followed, ((Number) browser.executeScript(
                         "return percentile(window.driftless.rttMs, 50)")).doubleValue());
+        // an answer without the job's velocities is carried along the page's own fit through the
+        // newest answers (300 px/s right, 90 px/s up; the first one sent at half the size), and one
+        // with them at the job's
+        List<Number> fitted = (List<Number>) browser.executeScript("""
+                const answers = [];
+                remember(answers, 900000, { glasses_bridge: [0, 0] }, { width: 640, height: 480 });
+                remember(answers, 1000000, { glasses_bridge: [50, 100] }, { width: 320, height: 240 });
+                remember(answers, 1033000, { glasses_bridge: [109.9, 197.03] }, { width: 640, height: 480 });
+                remember(answers, 1066000, { glasses_bridge: [119.8, 194.06] }, { width: 640, height: 480 });
+                const answer = { captureUs: 1066000, anchors: { glasses_bridge: [119.8, 194.06] }, velocities: {},
+                  width: 640, height: 480 };
+                answer.fitted = fitMotion(answers, answer);
+                return carried(answer, 0.05).glasses_bridge;""");
+        assertThat(fitted.get(0).doubleValue()).as("x carried 50 ms at the fitted velocity").isCloseTo(134.8, within(0.01));
+        assertThat(fitted.get(1).doubleValue()).as("y carried 50 ms at the fitted velocity").isCloseTo(189.56, within(0.01));
+        List<Number> atTheJobs = (List<Number>) browser.executeScript("""
+                const answer = { captureUs: 1066000, anchors: { glasses_bridge: [120, 194] },
+                  velocities: { glasses_bridge: [-100, 0] }, width: 640, height: 480 };
+                answer.fitted = fitMotion([], answer);
+                return carried(answer, 0.05).glasses_bridge;""");
+        assertThat(atTheJobs.get(0).doubleValue()).as("x at the job's velocity").isCloseTo(115, within(0.01));
+
+        // the page judges its round trips by the deadline the gateway gives its frames, not by 33 ms
+        assertThat(((Number) browser.executeScript("return window.driftless.deadlineMs")).intValue())
+                .isEqualTo(DEADLINE_MS);
+        assertThat(((Number) browser.executeScript("return window.driftless.onTime")).longValue())
+                .as("frames settled within the gateway's deadline").isPositive();
         screenshot("web-streamer.png");
 
         // the gateway's stats agree with the page's accounting
@@ -301,7 +330,7 @@ class BrowserITCase {
                 .port(0)
                 .tokenKey(TokenKey.random())
                 // room for this shared machine, so that frames are answered and their content checked
-                .deadlineMs(1_000)
+                .deadlineMs(DEADLINE_MS)
                 .build());
     }
 

@@ -162,6 +162,13 @@ class GatewayEndToEndITCase {
         SocketClient aliceViewer = SocketClient.open(sockets, apiA.socket(WebGateway.VIEWER_PATH, alice.viewToken()), null);
         open.add(aliceViewer);
 
+        // before any frame, the gateway tells each camera what its frames are held to
+        SocketClient.Message hello = aliceCamera.await(m -> m.type().equals("session"), ANSWER_TIMEOUT,
+                "the session message");
+        assertThat(hello.json.path("deadlineMs").asInt()).isEqualTo(DEADLINE_MS);
+        assertThat(hello.json.path("maxFps").asInt()).isEqualTo(40);
+        assertThat(aliceCamera.messages().get(0)).as("the camera's first message").isSameAs(hello);
+
         Random random = new Random(20261206L);
         Map<Long, double[]> aliceBoxes = new HashMap<>();
         int answered = 0;
@@ -226,6 +233,7 @@ class GatewayEndToEndITCase {
         shared.addAll(keys(CLUSTER.topics().dropped()));
         assertThat(shared).doesNotContain(alice.sessionId(), bob.sessionId());
         assertThat(bobCamera.messages()).as("bob's socket hears bob's frames only")
+                .filteredOn(m -> !m.type().equals("session"))
                 .allSatisfy(m -> assertThat(m.seq()).isBetween(1L, (long) FRAMES));
     }
 
