@@ -8,6 +8,8 @@ import io.driftless.inference.face.RgbImage;
 import io.driftless.inference.onnx.OnnxBatchRunner;
 import io.driftless.inference.onnx.OnnxModelBuilder;
 import io.driftless.inference.onnx.proto.Onnx.TensorProto.DataType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +23,9 @@ import java.util.Random;
  * real layouts with known output: YOLO's {@code [1, 84, 8400]} at 640 x 640 (80 classes, 20
  * objects of 5 anchors each over low-score noise) and a 1000-class classifier at 224 x 224. The
  * adapter's cost is that of a real model of the same layout; the stand-in's run is not a real
- * network's (a YOLO11n takes tens of milliseconds on one CPU thread). Not a test: run it by hand
+ * network's (a YOLO11n takes tens of milliseconds on one CPU thread). One real network follows
+ * once the module's tests have fetched it: PaddleOCR's text-orientation classifier, whose run is
+ * a real compute floor. Not a test: run it by hand
  * on a quiet machine, from the repository root:
  *
  * <pre>
@@ -119,6 +123,23 @@ public final class ImageModelAdapterBenchmark {
         measure("YOLO raw 640x640, 84x8400", yolo, detector, frame);
         measure("YOLOv5 640x640, 25200x85", yolov5, v5Detector, frame);
         measure("classifier 224x224, 1000", classifierModel, classifier, frame);
+
+        // a real network: PaddleOCR's text-orientation classifier, which the build fetches for the tests
+        Path textOrientation = Path.of("model-tools/target/real-models/ch_ppocr_mobile_v2.0_cls_infer.onnx");
+        if (Files.isRegularFile(textOrientation)) {
+            byte[] model = Files.readAllBytes(textOrientation);
+            String inputName;
+            String outputName;
+            try (OrtSession session = OnnxBatchRunner.environment().createSession(model)) {
+                inputName = session.getInputNames().iterator().next();
+                outputName = session.getOutputNames().iterator().next();
+            }
+            ImageInput textInput = new ImageInput(inputName, 192, 48, ImageInput.TensorLayout.NCHW,
+                    ImageInput.ChannelOrder.BGR, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f},
+                    ImageInput.Resize.STRETCH, 0);
+            measure("text orientation 192x48, 2", model, new ClassificationAdapter("text-orientation", textInput,
+                    outputName, ClassificationAdapter.Scores.PROBABILITIES, Labels.NONE, 2), frame);
+        }
     }
 
     private static <O> void measure(String name, byte[] model, ModelAdapter<RgbImage, List<O>> adapter, RgbImage frame)
