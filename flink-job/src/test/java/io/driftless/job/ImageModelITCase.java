@@ -35,6 +35,8 @@ import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -69,8 +71,14 @@ class ImageModelITCase {
      */
     private static final float LETTERBOXED_MEAN = (48 + 16 * 114 / 255f) / 64;
 
+    /** The model that serves the frames that name none, in every run: the first folder's (or name's). */
+    private static final String FIRST_MODEL = "colours";
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
-    static final EndToEndCluster CLUSTER = EndToEndCluster.builder().build();
+    static final EndToEndCluster CLUSTER = EndToEndCluster.builder()
+            .flinkConfiguration(METRICS.addToConfiguration(new Configuration()))
+            .build();
 
     @TempDir
     Path dir;
@@ -214,7 +222,8 @@ class ImageModelITCase {
         String coordinates = CLUSTER.topics().coordinates();
         String annotated = CLUSTER.topics().annotated();
         String dropped = CLUSTER.topics().dropped();
-        CLUSTER.startJob(config, DriftlessJob.inference(config), Map.of()).awaitServing();
+        JobUnderTest job = CLUSTER.startJob(config, DriftlessJob.inference(config), Map.of());
+        job.awaitServing();
         FrameLedger ledger = new FrameLedger();
         Map<String, AnnotatedFrame> answered = new LinkedHashMap<>();
         Map<String, String> drops = new LinkedHashMap<>();
@@ -251,6 +260,21 @@ class ImageModelITCase {
             DroppedFrame refused = log.drops.get(ResponseLog.id("unserved", 1));
             assertThat(refused.getReason()).isEqualTo(DropReason.INVALID);
             assertThat(refused.getDetail()).contains("image model 'no-such-model'", "it serves ");
+            // captured five seconds ago: dropped at admission, before any model runs
+            Frame.Builder late = FaceFrames.frame("late", 1, solid(0xFFFFFF), 640, 480);
+            late.setCaptureTimeUs(late.getSendTimeUs() - 5_000_000);
+            ledger.sent("late", 1);
+            producer.send(new ProducerRecord<>(frames, key("late"), late.build().toByteArray())).get();
+            log.awaitUntil(l -> l.drops.containsKey(ResponseLog.id("late", 1)), ROUND_TIMEOUT);
+            assertThat(log.drops.get(ResponseLog.id("late", 1)).getReason()).isEqualTo(DropReason.LATE_ON_ARRIVAL);
+
+            // a drop counts under the model that served the frame, or was to: the late frame under
+            // the first model; the broken frame (refused at parse) and the unserved one under none
+            long lateForFirst = 1 + countDrops(log, DropReason.LATE_ON_ARRIVAL, s -> modelOf.apply(s) == null);
+            assertThat(droppedUnder(job, FIRST_MODEL, DropReason.LATE_ON_ARRIVAL)).isEqualTo(lateForFirst);
+            assertThat(droppedUnder(job, ".*", DropReason.INVALID)).as("invalid frames under a model").isZero();
+            assertThat(counted(job, ".*driftless\\.image\\.reason\\.INVALID\\.frames_dropped"))
+                    .as("invalid image frames").isEqualTo(2);
 
             for (int s = 0; s < SESSIONS; s++) {
                 for (int round = 1; round <= ROUNDS; round++) {
@@ -273,13 +297,38 @@ class ImageModelITCase {
         new AnswerReader(CLUSTER.bootstrapServers(), coordinates, annotated, dropped, Map.of(), Duration.ofSeconds(30))
                 .readInto(ledger, Duration.ofSeconds(30));
         AccountingReport report = ledger.report();
-        long sent = (long) SESSIONS * ROUNDS + 2;
+        long sent = (long) SESSIONS * ROUNDS + 3;
         assertThat(report.total().sent()).isEqualTo(sent);
         assertThat(report.total().answered() + report.total().droppedTotal()).as("in = responses + dropped")
                 .isEqualTo(sent);
         assertThat(report.total().unaccounted()).as("unaccounted frames").isZero();
         assertThat(report.balanced()).as(report.toTable(20)).isTrue();
         return answered;
+    }
+
+    /** Drops of {@code reason} among the colour sessions' frames, of the sessions {@code which} picks. */
+    private static long countDrops(ResponseLog log, DropReason reason, java.util.function.IntPredicate which) {
+        long count = 0;
+        for (int s = 0; s < SESSIONS; s++) {
+            for (int round = 1; round <= ROUNDS; round++) {
+                DroppedFrame drop = log.drops.get(ResponseLog.id("colour-" + s, round));
+                if (which.test(s) && drop != null && drop.getReason() == reason) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    /** The job's image frames dropped for {@code reason} under the image models {@code model} matches. */
+    private static long droppedUnder(JobUnderTest job, String model, DropReason reason) {
+        return counted(job, ".*driftless\\.image\\.model\\." + model + "\\.reason\\." + reason + "\\.frames_dropped");
+    }
+
+    /** The sum of the job's counters whose names match {@code pattern}, over its subtasks. */
+    private static long counted(JobUnderTest job, String pattern) {
+        return METRICS.findMetrics(job.client().getJobID(), pattern).values().stream()
+                .mapToLong(m -> ((Counter) m).getCount()).sum();
     }
 
     private static byte[] solid(int rgb) throws Exception {

@@ -110,7 +110,7 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
         frame.deadlineUs = frame.captureJobUs() + frame.deadlineMs * 1000L;
 
         if (session.admittedAny && Long.compareUnsigned(frame.sequence, session.lastSequence) <= 0) {
-            dropped.dropped(frame.payload(), DropReason.STALE);
+            dropped.dropped(frame.payload(), model.inference().imageModelFor(frame), DropReason.STALE);
             ctx.output(Drops.TAG, FrameDrop.of(frame, DropReason.STALE, "sequence "
                     + Long.toUnsignedString(frame.sequence) + " is not newer than "
                     + Long.toUnsignedString(session.lastSequence) + ", the newest admitted", now));
@@ -118,13 +118,13 @@ public class AdmissionGate extends KeyedProcessFunction<String, FrameEnvelope, F
             long remaining = frame.deadlineUs - now;
             long expected = model.inference().expectedLatencyMicros(frame);
             if (remaining < expected) {
-                dropped.dropped(frame.payload(), DropReason.LATE_ON_ARRIVAL);
+                dropped.dropped(frame.payload(), model.inference().imageModelFor(frame), DropReason.LATE_ON_ARRIVAL);
                 ctx.output(Drops.TAG, FrameDrop.of(frame, DropReason.LATE_ON_ARRIVAL, remaining <= 0
                         ? "already " + (-remaining) + " us past its " + frame.deadlineMs + " ms deadline on arrival"
                         : "only " + remaining + " us left of its " + frame.deadlineMs
                                 + " ms budget; inference currently takes ~" + expected + " us", now));
             } else if (!session.rate.tryTake(now, rateCap)) {
-                dropped.dropped(frame.payload(), DropReason.OVERLOADED);
+                dropped.dropped(frame.payload(), model.inference().imageModelFor(frame), DropReason.OVERLOADED);
                 ctx.output(Drops.TAG, FrameDrop.of(frame, DropReason.OVERLOADED, "session sends ~"
                         + session.rate.fps() + " fps, over its cap of " + rateCap.maxFps() + " fps (burst "
                         + rateCap.burst() + "); raise " + DriftlessOptions.MAX_SESSION_FPS.key()

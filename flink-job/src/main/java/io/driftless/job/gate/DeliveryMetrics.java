@@ -25,8 +25,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * {@value FrameCounters#IMAGE} group: mixed into the totals, a few slow image frames would hide
  * among many fast landmark frames. A job may serve several image models, chosen per frame, so
  * the same figures and the frames rendered come once more per model that answered, under
- * {@code image.model=<name>} (a Prometheus label {@code model}); the names are those the job
- * serves, never one a frame asked for.
+ * {@code image.model=<name>} (a Prometheus label {@code model}), and so do the drops of the
+ * frames a model answered; the names are those the job serves, never one a frame asked for.
  *
  * <p>The histograms keep the last {@value #WINDOW} values, so the reporter's quantiles are
  * exact percentiles of recent traffic. The render gate's task thread updates them and the
@@ -104,8 +104,9 @@ final class DeliveryMetrics {
         }
     }
 
-    void dropped(Payload payload, DropReason reason) {
-        dropped.dropped(payload, reason);
+    /** @param model the image model that answered the frame, or null */
+    void dropped(Payload payload, String model, DropReason reason) {
+        dropped.dropped(payload, model, reason);
     }
 
     /** Age at emit, model time and batch size of image frames: all of them, or one model's. */

@@ -65,7 +65,7 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
         FrameEnvelope frame = outcome.frame;
         Payload payload = frame.payload();
         if (!outcome.succeeded()) {
-            metrics.dropped(payload, outcome.dropReason);
+            metrics.dropped(payload, outcome.model, outcome.dropReason);
             ctx.output(Drops.TAG, FrameDrop.of(outcome, outcome.dropReason, outcome.detail, clock.nowMicros()));
             return;
         }
@@ -75,7 +75,7 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
         }
         session.lastSeenUs = clock.nowMicros();
         if (session.renderedAny && Long.compareUnsigned(frame.sequence, session.lastSequence) <= 0) {
-            metrics.dropped(payload, DropReason.STALE);
+            metrics.dropped(payload, outcome.model, DropReason.STALE);
             ctx.output(Drops.TAG, FrameDrop.of(outcome, DropReason.STALE, "sequence "
                     + Long.toUnsignedString(frame.sequence) + " finished after sequence "
                     + Long.toUnsignedString(session.lastSequence) + " was already rendered", session.lastSeenUs));
@@ -93,13 +93,13 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
             }
             long emit = clock.nowMicros();
             if (outcome.annotatedJpeg != null && outcome.annotatedJpeg.length > maxAnnotatedJpegBytes) {
-                metrics.dropped(payload, DropReason.INVALID);
+                metrics.dropped(payload, outcome.model, DropReason.INVALID);
                 ctx.output(Drops.TAG, FrameDrop.of(outcome, DropReason.INVALID, "the annotated frame is "
                         + outcome.annotatedJpeg.length + " bytes, over the " + maxAnnotatedJpegBytes
                         + " a response may carry: send smaller or more compressible frames, or raise "
                         + "driftless.input.max-frame-size (and the annotated topic's max.message.bytes)", emit));
             } else if (emit > frame.deadlineUs) {
-                metrics.dropped(payload, DropReason.DEADLINE_EXCEEDED);
+                metrics.dropped(payload, outcome.model, DropReason.DEADLINE_EXCEEDED);
                 ctx.output(Drops.TAG, FrameDrop.of(outcome, DropReason.DEADLINE_EXCEEDED, "result ready "
                         + (emit - frame.deadlineUs) + " us after the " + frame.deadlineMs + " ms deadline", emit));
             } else {

@@ -66,11 +66,24 @@ class DeliveryMetricsTest {
 
     @Test
     void imageDropsCountByReasonUnderTheImageGroupAndInTheTotal() {
-        metrics.dropped(Payload.IMAGE, DropReason.DEADLINE_EXCEEDED);
-        metrics.dropped(Payload.LANDMARKS, DropReason.DEADLINE_EXCEEDED);
+        metrics.dropped(Payload.IMAGE, null, DropReason.DEADLINE_EXCEEDED);
+        metrics.dropped(Payload.LANDMARKS, null, DropReason.DEADLINE_EXCEEDED);
 
         assertThat(count("reason", "DEADLINE_EXCEEDED", "frames_dropped")).isEqualTo(2);
         assertThat(count("image", "reason", "DEADLINE_EXCEEDED", "frames_dropped")).isEqualTo(1);
+    }
+
+    @Test
+    void aModelsDropsCountBesideItsRenderedFrames() {
+        metrics.responded(answeredBy("yolo11n", 1, 12_000), Payload.IMAGE);
+        metrics.dropped(Payload.IMAGE, "yolo11n", DropReason.DEADLINE_EXCEEDED);
+        metrics.dropped(Payload.IMAGE, "yolo11n", DropReason.DEADLINE_EXCEEDED);
+        metrics.dropped(Payload.IMAGE, "resnet18", DropReason.STALE);
+
+        assertThat(count("image", "model", "yolo11n", "frames_rendered")).isEqualTo(1);
+        assertThat(count("image", "model", "yolo11n", "reason", "DEADLINE_EXCEEDED", "frames_dropped")).isEqualTo(2);
+        assertThat(count("image", "model", "resnet18", "reason", "STALE", "frames_dropped")).isEqualTo(1);
+        assertThat(count("image", "reason", "DEADLINE_EXCEEDED", "frames_dropped")).isEqualTo(2);
     }
 
     private static InferenceOutcome outcome(long sequence, long modelMicros, int batchSize) {

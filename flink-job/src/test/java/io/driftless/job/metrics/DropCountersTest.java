@@ -27,6 +27,26 @@ class DropCountersTest {
     }
 
     @Test
+    void countsAnImageDropOnceMoreUnderTheModelThatServedItAndNeverUnderNone() {
+        DropCounters dropped = new DropCounters(metrics.getMetricGroup());
+
+        dropped.dropped(Payload.IMAGE, "text-orientation", DropReason.LATE_ON_ARRIVAL);
+        dropped.dropped(Payload.IMAGE, "text-orientation", DropReason.LATE_ON_ARRIVAL);
+        dropped.dropped(Payload.IMAGE, "yolo11n", DropReason.OVERLOADED);
+        // a frame that asked for a model not served, and a landmark frame
+        dropped.dropped(Payload.IMAGE, null, DropReason.INVALID);
+        dropped.dropped(Payload.LANDMARKS, "pose-v1", DropReason.STALE);
+
+        assertThat(count("image", "model", "text-orientation", "reason", "LATE_ON_ARRIVAL", "frames_dropped"))
+                .isEqualTo(2);
+        assertThat(count("image", "model", "yolo11n", "reason", "OVERLOADED", "frames_dropped")).isEqualTo(1);
+        assertThat(count("image", "reason", "INVALID", "frames_dropped")).isEqualTo(1);
+        assertThat(count("reason", "STALE", "frames_dropped")).isEqualTo(1);
+        assertThat(metrics.getCounter("image", "model", "pose-v1", "reason", "STALE", "frames_dropped"))
+                .as("landmark frames are not an image model's").isEmpty();
+    }
+
+    @Test
     void registersTheNamedReasonsAtZeroBeforeTheFirstDrop() {
         new DropCounters(metrics.getMetricGroup(), DropReason.LATE_ON_ARRIVAL);
 

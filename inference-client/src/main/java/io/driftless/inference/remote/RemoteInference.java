@@ -6,6 +6,7 @@ import io.driftless.inference.service.FrameEnvelope;
 import io.driftless.inference.service.FrameInference;
 import io.driftless.inference.service.InferenceGauges;
 import io.driftless.inference.service.InferenceOutcome;
+import io.driftless.inference.service.Payload;
 import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
@@ -138,6 +139,12 @@ public final class RemoteInference implements FrameInference {
     @Override
     public String modelName() {
         return model;
+    }
+
+    /** The model this client asks the server for, for an image frame. */
+    @Override
+    public String imageModelFor(FrameEnvelope frame) {
+        return frame.payload() == Payload.IMAGE ? model : null;
     }
 
     /** How many streams it keeps open. */

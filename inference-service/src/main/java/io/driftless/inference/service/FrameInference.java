@@ -39,6 +39,15 @@ public interface FrameInference extends AutoCloseable {
     }
 
     /**
+     * The name of the image model that serves {@code frame}, for per-model metrics: null for a
+     * landmark frame, for a frame that asks for a model not served, and where the backend cannot
+     * tell before it answers.
+     */
+    default String imageModelFor(FrameEnvelope frame) {
+        return null;
+    }
+
+    /**
      * Reports the backend's own gauges to {@code gauges}, if it has any. Each operator that
      * uses the backend calls it; the backend is shared per TaskManager, so every operator
      * reports the same values.

@@ -68,6 +68,12 @@ public final class ModelRoutedInference implements FrameInference {
     }
 
     @Override
+    public String imageModelFor(FrameEnvelope frame) {
+        FrameInference model = servingModel(frame);
+        return model == null ? null : model.imageModelFor(frame);
+    }
+
+    @Override
     public void registerMetrics(InferenceGauges gauges) {
         for (FrameInference model : models.values()) {
             model.registerMetrics(gauges);

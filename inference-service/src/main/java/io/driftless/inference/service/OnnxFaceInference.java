@@ -32,6 +32,12 @@ public final class OnnxFaceInference implements FrameInference {
         return FaceDetectionAdapter.MODEL_NAME;
     }
 
+    /** The face detector: it answers every image frame it is given. */
+    @Override
+    public String imageModelFor(FrameEnvelope frame) {
+        return frame.payload() == Payload.IMAGE ? FaceDetectionAdapter.MODEL_NAME : null;
+    }
+
     @Override
     public CompletableFuture<InferenceOutcome> infer(FrameEnvelope frame) {
         if (frame.jpeg == null) {

@@ -32,6 +32,12 @@ public final class OnnxImageModelInference implements FrameInference {
         return analyzer.modelName();
     }
 
+    /** This model: it answers every image frame it is given. */
+    @Override
+    public String imageModelFor(FrameEnvelope frame) {
+        return frame.payload() == Payload.IMAGE ? analyzer.modelName() : null;
+    }
+
     @Override
     public CompletableFuture<InferenceOutcome> infer(FrameEnvelope frame) {
         if (frame.jpeg == null) {

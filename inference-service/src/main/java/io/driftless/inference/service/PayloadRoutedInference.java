@@ -44,6 +44,11 @@ public final class PayloadRoutedInference implements FrameInference {
     }
 
     @Override
+    public String imageModelFor(FrameEnvelope frame) {
+        return frame.payload() == Payload.IMAGE ? images.imageModelFor(frame) : null;
+    }
+
+    @Override
     public void registerMetrics(InferenceGauges gauges) {
         landmarks.registerMetrics(gauges);
         images.registerMetrics(gauges);

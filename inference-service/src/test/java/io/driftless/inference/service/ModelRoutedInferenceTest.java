@@ -52,6 +52,18 @@ class ModelRoutedInferenceTest {
     }
 
     @Test
+    void namesTheModelThatServesEachFrameForItsMetrics() {
+        FrameEnvelope landmarks = new FrameEnvelope();
+        landmarks.keypoints = new float[12];
+        PayloadRoutedInference job = new PayloadRoutedInference(new RecordingInference("pose", 300), routed);
+
+        assertThat(job.imageModelFor(image("resnet18"))).isEqualTo("resnet18");
+        assertThat(job.imageModelFor(image(null))).as("the first serves a frame that names none").isEqualTo("yolo11n");
+        assertThat(job.imageModelFor(image("resnet50"))).as("not served: no model's").isNull();
+        assertThat(job.imageModelFor(landmarks)).as("a landmark frame is no image model's").isNull();
+    }
+
+    @Test
     void refusesTwoModelsOfOneNameAndClosesEveryModel() throws Exception {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new ModelRoutedInference(List.of(detector, new RecordingInference("yolo11n", 1))))

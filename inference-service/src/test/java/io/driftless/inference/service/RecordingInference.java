@@ -22,6 +22,12 @@ final class RecordingInference implements FrameInference {
         return name;
     }
 
+    /** As a single model: its own name for every image frame. */
+    @Override
+    public String imageModelFor(FrameEnvelope frame) {
+        return frame.payload() == Payload.IMAGE ? name : null;
+    }
+
     @Override
     public CompletableFuture<InferenceOutcome> infer(FrameEnvelope frame) {
         served.add(frame);
