@@ -10,9 +10,10 @@ import java.util.List;
 /**
  * Real ONNX models in the layouts user models come in, whose outputs are known: the detectors
  * answer every image with the same constant tensor (broadcast over the batch), the classifier's
- * logits are the image's mean per channel.
+ * logits are the image's mean per channel. The adapters' tests check their decoding against
+ * them; the adapters' benchmark runs them as stand-ins of real networks of those layouts.
  */
-final class KnownOutputModels {
+public final class KnownOutputModels {
 
     private KnownOutputModels() {}
 
@@ -21,12 +22,12 @@ final class KnownOutputModels {
      * {@code constant} of shape {@code [1, rows, columns]} for every image. {@code batch} is
      * {@link OnnxModelBuilder#BATCH} for a dynamic batch.
      */
-    static OnnxModelBuilder detector(int size, long batch, float[] constant, int rows, int columns) {
+    public static OnnxModelBuilder detector(int size, long batch, float[] constant, int rows, int columns) {
         return detector(size, size, batch, constant, rows, columns);
     }
 
     /** As above with the input's height and width given apart; {@link OnnxModelBuilder#BATCH} leaves a side open. */
-    static OnnxModelBuilder detector(long height, long width, long batch, float[] constant, int rows, int columns) {
+    public static OnnxModelBuilder detector(long height, long width, long batch, float[] constant, int rows, int columns) {
         return OnnxModelBuilder.forGraph("detector")
                 .input("images", DataType.FLOAT, batch, 3, height, width)
                 .initializer("zero", new float[] {0f}, 1)
@@ -45,7 +46,7 @@ final class KnownOutputModels {
      * The YOLO layout {@code [N, 4 + classes, anchors]} from boxes given per anchor as {@code cx,
      * cy, w, h, score of class 0, score of class 1, ...}.
      */
-    static float[] rawLayout(float[][] anchors) {
+    public static float[] rawLayout(float[][] anchors) {
         int rows = anchors[0].length;
         float[] out = new float[rows * anchors.length];
         for (int a = 0; a < anchors.length; a++) {
@@ -57,7 +58,7 @@ final class KnownOutputModels {
     }
 
     /** A layout with a row an anchor (YOLOv5's {@code [N, anchors, 5 + classes]}) from its rows. */
-    static float[] rowPerAnchor(float[][] anchors) {
+    public static float[] rowPerAnchor(float[][] anchors) {
         int columns = anchors[0].length;
         float[] out = new float[columns * anchors.length];
         for (int a = 0; a < anchors.length; a++) {
@@ -67,7 +68,7 @@ final class KnownOutputModels {
     }
 
     /** A classifier whose logits are the mean of each input channel, in the layout given. */
-    static OnnxModelBuilder channelMeans(ImageInput.TensorLayout layout, int size) {
+    public static OnnxModelBuilder channelMeans(ImageInput.TensorLayout layout, int size) {
         boolean nchw = layout == ImageInput.TensorLayout.NCHW;
         OnnxModelBuilder b = OnnxModelBuilder.forGraph("classifier");
         if (nchw) {
