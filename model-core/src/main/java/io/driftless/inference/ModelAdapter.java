@@ -22,7 +22,11 @@ public interface ModelAdapter<I, O> {
     /** A short stable name, used in responses, metrics and logs (e.g. {@code pose-v1}). */
     String modelName();
 
-    /** Packs a batch into the model's named input tensors. The caller closes the tensors. */
+    /**
+     * Packs a batch into the model's named input tensors. The caller closes the tensors, and does
+     * so before it encodes the next batch on the same thread: an adapter may pack each batch into
+     * the memory of the one before ({@link io.driftless.inference.onnx.InputTensorMemory}).
+     */
     Map<String, OnnxTensor> encode(OrtEnvironment env, List<I> batch) throws OrtException;
 
     /** Unpacks the model's outputs into exactly {@code batch.size()} results, in batch order. */

@@ -7,8 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.driftless.inference.ModelAdapter;
 import io.driftless.inference.ModelFiles;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.driftless.inference.onnx.InputTensorMemory;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,6 +55,7 @@ public final class FaceDetectionAdapter implements ModelAdapter<RgbImage, List<F
 
     private final float minScore;
     private final float minSuppressionIou;
+    private final InputTensorMemory inputMemory = new InputTensorMemory();
 
     /** The detector with MediaPipe's thresholds. */
     public FaceDetectionAdapter() {
@@ -94,10 +94,8 @@ public final class FaceDetectionAdapter implements ModelAdapter<RgbImage, List<F
             throw new IllegalArgumentException("a batch needs at least one image");
         }
         int perImage = INPUT_SIZE * INPUT_SIZE * 3;
-        // one direct, native-order buffer: ONNX Runtime reads it in place, without a copy
-        FloatBuffer pixels = ByteBuffer.allocateDirect(batch.size() * perImage * Float.BYTES)
-                .order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
+        // direct and native-order: ONNX Runtime reads it in place, without a copy
+        FloatBuffer pixels = inputMemory.take(batch.size() * perImage);
         for (RgbImage image : batch) {
             Letterbox.fit(image.width(), image.height(), INPUT_SIZE).write(image, pixels);
         }

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import io.driftless.inference.ModelAdapter;
 import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.onnx.InputTensorMemory;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +22,7 @@ public abstract sealed class ImageAdapter<R> implements ModelAdapter<RgbImage, R
     final ImageInput input;
     final String outputName;
     final Labels labels;
+    private final InputTensorMemory inputMemory = new InputTensorMemory();
 
     ImageAdapter(String modelName, ImageInput input, String outputName, Labels labels) {
         this.modelName = Objects.requireNonNull(modelName, "modelName");
@@ -40,6 +42,6 @@ public abstract sealed class ImageAdapter<R> implements ModelAdapter<RgbImage, R
 
     @Override
     public final Map<String, OnnxTensor> encode(OrtEnvironment env, List<RgbImage> batch) throws OrtException {
-        return ImageTensors.encode(env, input, batch);
+        return ImageTensors.encode(env, input, batch, inputMemory);
     }
 }

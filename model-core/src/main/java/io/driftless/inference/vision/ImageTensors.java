@@ -6,8 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.driftless.inference.face.RgbImage;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.driftless.inference.onnx.InputTensorMemory;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -18,16 +17,14 @@ final class ImageTensors {
 
     private ImageTensors() {}
 
-    /** A batch of frames as {@code input}'s tensor, each fitted by {@link ImageFit#of}. */
-    static Map<String, OnnxTensor> encode(OrtEnvironment env, ImageInput input, List<RgbImage> batch)
-            throws OrtException {
+    /** A batch of frames as {@code input}'s tensor in {@code memory}, each fitted by {@link ImageFit#of}. */
+    static Map<String, OnnxTensor> encode(OrtEnvironment env, ImageInput input, List<RgbImage> batch,
+            InputTensorMemory memory) throws OrtException {
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("a batch needs at least one image");
         }
-        // one direct, native-order buffer: ONNX Runtime reads it in place, without a copy
-        FloatBuffer pixels = ByteBuffer.allocateDirect(batch.size() * input.floatsPerImage() * Float.BYTES)
-                .order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
+        // direct and native-order: ONNX Runtime reads it in place, without a copy
+        FloatBuffer pixels = memory.take(batch.size() * input.floatsPerImage());
         for (int i = 0; i < batch.size(); i++) {
             RgbImage image = batch.get(i);
             ImageFit.of(input, image.width(), image.height()).write(image, pixels, i);
