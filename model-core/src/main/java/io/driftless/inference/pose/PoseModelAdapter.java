@@ -6,10 +6,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.driftless.inference.ModelAdapter;
+import io.driftless.inference.onnx.InputTensorMemory;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,6 +47,8 @@ public final class PoseModelAdapter implements ModelAdapter<FaceKeypoints, PoseE
     public static final int FEATURE_COUNT = PoseFeatures.COUNT;
     public static final int OUTPUT_COUNT = PoseOutputs.COUNT;
 
+    private final InputTensorMemory inputMemory = new InputTensorMemory();
+
     /** The bytes of {@link #BUNDLED_MODEL}, for {@code OrtEnvironment.createSession(byte[], ...)}. */
     public static byte[] bundledModel() throws IOException {
         try (InputStream in = PoseModelAdapter.class.getClassLoader().getResourceAsStream(BUNDLED_MODEL)) {
@@ -69,10 +70,8 @@ public final class PoseModelAdapter implements ModelAdapter<FaceKeypoints, PoseE
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("a batch needs at least one request");
         }
-        // one direct, native-order buffer: ONNX Runtime reads it in place, without a copy
-        FloatBuffer features = ByteBuffer.allocateDirect(batch.size() * FEATURE_COUNT * Float.BYTES)
-                .order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
+        // direct and native-order: ONNX Runtime reads it in place, without a copy
+        FloatBuffer features = inputMemory.take(batch.size() * FEATURE_COUNT);
         for (FaceKeypoints keypoints : batch) {
             PoseFeatures.write(keypoints, features);
         }
