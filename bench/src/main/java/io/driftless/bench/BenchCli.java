@@ -46,8 +46,9 @@ public final class BenchCli implements Callable<Integer> {
     private Mode mode = new Mode();
 
     @Option(names = "--scenarios", paramLabel = "ID", split = ",", description = "Run only these scenarios, e.g."
-            + " capacity,overload (default: all of cold-start, latency-profile, capacity, overload, session-skew,"
-            + " remote-inference, jpeg-streams, gateway, metrics-overhead, cluster-shape; overload needs capacity).")
+            + " capacity,overload (default: all of cold-start, latency-profile, capacity, drift, overload,"
+            + " session-skew, remote-inference, jpeg-streams, gateway, metrics-overhead, cluster-shape; overload"
+            + " needs capacity).")
     private List<String> scenarios;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write the report (default:"

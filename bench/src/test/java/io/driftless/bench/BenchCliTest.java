@@ -31,6 +31,8 @@ class BenchCliTest {
         // picocli wraps the description at 80 columns
         assertThat(out.toString().replaceAll("\\s+", " ")).contains("Usage: driftless-bench", "--quick", "--full",
                 "--out=DIR", "report.md, report.json and PNG plots", "the job on a standalone cluster");
+        assertThat(out.toString().replaceAll("\\s+", " ")).as("the default scenarios, every one in its order")
+                .contains("(default: all of " + String.join(", ", BenchPlan.ALL_SCENARIOS) + ";");
     }
 
     @Test
