@@ -13,24 +13,23 @@ import org.apache.flink.metrics.MetricGroup;
  * served it, or was to, in {@code image_model_reason_frames_dropped} (Prometheus labels {@code
  * model} and {@code reason}). The model names are those the job serves, never one a frame asked
  * for: a frame that names a model the job does not serve, and one refused at parse, count in the
- * totals alone. Each
- * counter is looked up once; the reasons given to the constructor are registered at once, so
- * they report 0 before the first drop instead of appearing only then.
+ * totals alone. Each counter is looked up once; the reasons given to the constructor are
+ * registered at once, so they report 0 before the first drop instead of appearing only then.
  */
 public final class DropCounters {
 
-    private final MetricGroup all;
     private final MetricGroup image;
-    private final Counter[] allByReason = new Counter[DropReason.values().length];
-    private final Counter[] imageByReason = new Counter[DropReason.values().length];
-    private final Map<String, Counter[]> byModel = new HashMap<>();
+    private final ByReason all;
+    private final ByReason allImages;
+    private final Map<String, ByReason> byModel = new HashMap<>();
 
     public DropCounters(MetricGroup driftless, DropReason... registered) {
-        this.all = driftless;
         this.image = FrameCounters.image(driftless);
+        this.all = new ByReason(driftless);
+        this.allImages = new ByReason(image);
         for (DropReason reason : registered) {
-            counter(allByReason, all, reason);
-            counter(imageByReason, image, reason);
+            all.counter(reason);
+            allImages.counter(reason);
         }
     }
 
@@ -40,27 +39,33 @@ public final class DropCounters {
 
     /** @param model the image model that served the frame, or was to; null when there is none */
     public void dropped(Payload payload, String model, DropReason reason) {
-        counter(allByReason, all, reason).inc();
+        all.counter(reason).inc();
         if (payload == Payload.IMAGE) {
-            counter(imageByReason, image, reason).inc();
+            allImages.counter(reason).inc();
             if (model != null) {
-                Counter[] modelByReason = byModel.computeIfAbsent(model, m -> new Counter[DropReason.values().length]);
-                Counter counter = modelByReason[reason.ordinal()];
-                if (counter == null) {
-                    counter = FrameCounters.dropped(image.addGroup("model", model), reason);
-                    modelByReason[reason.ordinal()] = counter;
-                }
-                counter.inc();
+                byModel.computeIfAbsent(model, name -> new ByReason(image.addGroup("model", name)))
+                        .counter(reason).inc();
             }
         }
     }
 
-    private static Counter counter(Counter[] byReason, MetricGroup group, DropReason reason) {
-        Counter counter = byReason[reason.ordinal()];
-        if (counter == null) {
-            counter = FrameCounters.dropped(group, reason);
-            byReason[reason.ordinal()] = counter;
+    /** The drop counters of one group, each registered on its first use. */
+    private static final class ByReason {
+
+        private final MetricGroup group;
+        private final Counter[] counters = new Counter[DropReason.values().length];
+
+        ByReason(MetricGroup group) {
+            this.group = group;
         }
-        return counter;
+
+        Counter counter(DropReason reason) {
+            Counter counter = counters[reason.ordinal()];
+            if (counter == null) {
+                counter = FrameCounters.dropped(group, reason);
+                counters[reason.ordinal()] = counter;
+            }
+            return counter;
+        }
     }
 }
