@@ -7,8 +7,8 @@ import java.nio.FloatBuffer;
 /**
  * The direct memory an adapter packs its input tensor into, kept from one batch to the next.
  * A fresh direct buffer per batch costs more than filling it: the new mapping is zeroed and
- * faulted in page by page (a 640 x 640 YOLO input, 4.9 MB, took 18 ms a batch that way against
- * 2.8 ms with the memory kept), and it is returned only when a GC runs its cleaner.
+ * faulted in page by page (a 640 x 640 YOLO input, 4.9 MB, took 28 ms a batch that way against
+ * 2.5 ms with the memory kept, in micro-benchmarks' ImageModelAdapterBenchmark), and it is returned only when a GC runs its cleaner.
  *
  * <p>The memory is kept for the thread that asked last: one runner's worker encodes its batches
  * one after another and closes each batch's tensors before it encodes the next, which is the
