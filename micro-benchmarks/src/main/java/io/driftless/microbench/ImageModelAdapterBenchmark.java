@@ -13,12 +13,16 @@ import io.driftless.inference.vision.ClassificationAdapter;
 import io.driftless.inference.vision.ImageInput;
 import io.driftless.inference.vision.KnownOutputModels;
 import io.driftless.inference.vision.Labels;
+import io.driftless.inference.vision.ModelDescriptor;
+import io.driftless.inference.vision.ModelFolder;
 import io.driftless.inference.vision.YoloDetectionAdapter;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -59,6 +63,17 @@ public class ImageModelAdapterBenchmark {
             Path.of("model-tools/target/real-models/ch_ppocr_mobile_v2.0_cls_infer.onnx"),
             Path.of("../model-tools/target/real-models/ch_ppocr_mobile_v2.0_cls_infer.onnx"));
 
+    private static final String TEXT_ORIENTATION_DESCRIPTOR = """
+            family = classification
+            input.width = 192
+            input.height = 48
+            input.channels = bgr
+            input.mean = 0.5, 0.5, 0.5
+            input.std = 0.5, 0.5, 0.5
+            output.layout = probabilities
+            classification.top-k = 2
+            """;
+
     @Param({"yolo", "yolov5", "classifier", "text-orientation"})
     String adapter;
 
@@ -89,13 +104,6 @@ public class ImageModelAdapterBenchmark {
         options.setInterOpNumThreads(1);
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         session = env.createSession(onnx, options);
-        if (adapter.equals("text-orientation")) {
-            model = new ClassificationAdapter(adapter, new ImageInput(session.getInputNames().iterator().next(), 192,
-                    48, ImageInput.TensorLayout.NCHW, ImageInput.ChannelOrder.BGR, new float[] {0.5f, 0.5f, 0.5f},
-                    new float[] {0.5f, 0.5f, 0.5f}, ImageInput.Resize.STRETCH, 0),
-                    session.getOutputNames().iterator().next(), ClassificationAdapter.Scores.PROBABILITIES,
-                    Labels.NONE, 2);
-        }
         inputs = model.encode(env, batch);
         outputs = session.run(inputs);
     }
@@ -203,10 +211,18 @@ public class ImageModelAdapterBenchmark {
                 .toByteArray();
     }
 
-    private static byte[] textOrientation() throws IOException {
+    /**
+     * The real classifier, with its adapter made from a descriptor as a user's model folder gives
+     * it (docs/bring-your-own-model.md); sets {@link #model} to that adapter.
+     */
+    private byte[] textOrientation() throws IOException {
         for (Path path : TEXT_ORIENTATION) {
             if (Files.isRegularFile(path)) {
-                return Files.readAllBytes(path);
+                byte[] onnx = Files.readAllBytes(path);
+                Properties descriptor = new Properties();
+                descriptor.load(new StringReader(TEXT_ORIENTATION_DESCRIPTOR));
+                model = ModelFolder.check(ModelDescriptor.parse(descriptor, adapter), onnx, Labels.NONE).adapter();
+                return onnx;
             }
         }
         throw new IllegalStateException("no " + TEXT_ORIENTATION.get(0) + ": build model-tools first"
