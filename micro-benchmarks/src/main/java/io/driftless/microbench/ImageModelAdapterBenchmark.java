@@ -15,6 +15,7 @@ import io.driftless.inference.vision.KnownOutputModels;
 import io.driftless.inference.vision.Labels;
 import io.driftless.inference.vision.ModelDescriptor;
 import io.driftless.inference.vision.ModelFolder;
+import io.driftless.inference.vision.TextOrientationClassifier;
 import io.driftless.inference.vision.YoloDetectionAdapter;
 import java.io.IOException;
 import java.io.StringReader;
@@ -60,19 +61,8 @@ public class ImageModelAdapterBenchmark {
 
     /** Where model-tools' build leaves the real classifier, from the repository root or a module. */
     private static final List<Path> TEXT_ORIENTATION = List.of(
-            Path.of("model-tools/target/real-models/ch_ppocr_mobile_v2.0_cls_infer.onnx"),
-            Path.of("../model-tools/target/real-models/ch_ppocr_mobile_v2.0_cls_infer.onnx"));
-
-    private static final String TEXT_ORIENTATION_DESCRIPTOR = """
-            family = classification
-            input.width = 192
-            input.height = 48
-            input.channels = bgr
-            input.mean = 0.5, 0.5, 0.5
-            input.std = 0.5, 0.5, 0.5
-            output.layout = probabilities
-            classification.top-k = 2
-            """;
+            Path.of("model-tools/target", TextOrientationClassifier.FILE),
+            Path.of("../model-tools/target", TextOrientationClassifier.FILE));
 
     @Param({"yolo", "yolov5", "classifier", "text-orientation"})
     String adapter;
@@ -220,8 +210,9 @@ public class ImageModelAdapterBenchmark {
             if (Files.isRegularFile(path)) {
                 byte[] onnx = Files.readAllBytes(path);
                 Properties descriptor = new Properties();
-                descriptor.load(new StringReader(TEXT_ORIENTATION_DESCRIPTOR));
-                model = ModelFolder.check(ModelDescriptor.parse(descriptor, adapter), onnx, Labels.NONE).adapter();
+                descriptor.load(new StringReader(TextOrientationClassifier.DESCRIPTOR));
+                model = ModelFolder.check(ModelDescriptor.parse(descriptor, adapter), onnx,
+                        Labels.fromLines(TextOrientationClassifier.LABELS)).adapter();
                 return onnx;
             }
         }

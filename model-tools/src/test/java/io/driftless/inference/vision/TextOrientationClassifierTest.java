@@ -36,20 +36,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class TextOrientationClassifierTest {
 
-    private static final Path MODEL = Path.of("target/real-models/ch_ppocr_mobile_v2.0_cls_infer.onnx");
-    /** PaddleOCR's preprocessing: BGR as OpenCV reads it, (p / 255 - 0.5) / 0.5, 48 pixels high. */
-    private static final String DESCRIPTOR = """
-            family = classification
-            name = text-orientation
-            input.width = 192
-            input.height = 48
-            input.channels = bgr
-            input.mean = 0.5, 0.5, 0.5
-            input.std = 0.5, 0.5, 0.5
-            output.layout = probabilities
-            labels = labels.txt
-            classification.top-k = 2
-            """;
+    private static final Path MODEL = Path.of("target", TextOrientationClassifier.FILE);
+    private static final String DESCRIPTOR = TextOrientationClassifier.DESCRIPTOR;
 
     @TempDir
     Path folder;
@@ -57,7 +45,7 @@ class TextOrientationClassifierTest {
     private Path modelFolder(String descriptor) throws IOException {
         Files.copy(MODEL, folder.resolve("model.onnx"));
         Files.writeString(folder.resolve(ModelDescriptor.FILE_NAME), descriptor);
-        Files.writeString(folder.resolve("labels.txt"), "upright\nupside down\n");
+        Files.writeString(folder.resolve("labels.txt"), TextOrientationClassifier.LABELS);
         return folder;
     }
 
