@@ -1,0 +1,148 @@
+package io.driftless.microbench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.driftless.inference.face.FaceDetection;
+import io.driftless.inference.face.FaceDetectionAdapter;
+import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.image.Annotator;
+import io.driftless.inference.image.JpegCodec;
+import io.driftless.inference.image.JpegLimits;
+import io.driftless.inference.pose.FaceKeypoints;
+import io.driftless.inference.pose.PoseEstimate;
+import io.driftless.inference.pose.PoseModelAdapter;
+import io.driftless.source.SyntheticJpegFrames;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Where one 640 x 480 camera frame's time goes on the JPEG path, stage by stage, one thread,
+ * batch of one: decode (libjpeg-turbo), pre-process (the face adapter's letterbox into its input
+ * tensor), the face model alone, post-process (anchors and weighted NMS), the pose model on the
+ * first face, the boxes drawn, encode at the job's default annotated quality. Beside them,
+ * Leptonica's smoothed resize to the detector's scale, which the letterbox replaces. The stages
+ * add up to about {@link JpegPathBenchmark}'s whole path; each one measured alone shows what a
+ * change to it can shed.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class JpegPathStagesBenchmark {
+
+    private static final int WIDTH = 640;
+    private static final int HEIGHT = 480;
+    private static final int SOURCE_QUALITY = 80;
+    /** The job's default {@code driftless.output.annotated-quality}. */
+    private static final int ANNOTATED_QUALITY = 80;
+    private static final long SEED = 20_261_121L;
+
+    private final FaceDetectionAdapter faces = new FaceDetectionAdapter();
+    private final PoseModelAdapter poses = new PoseModelAdapter();
+    private final JpegCodec codec = new JpegCodec(JpegLimits.DEFAULTS);
+    private final Annotator annotator = new Annotator(3, 3);
+    private OrtEnvironment env;
+    private OrtSession.SessionOptions options;
+    private OrtSession faceModel;
+    private OrtSession poseModel;
+    private byte[][] jpegs;
+    private int next;
+    private List<RgbImage> frame;
+    private Map<String, OnnxTensor> faceInput;
+    private OrtSession.Result faceOutput;
+    private List<FaceDetection> detections;
+    private List<FaceKeypoints> firstFace;
+
+    @Setup
+    public void open() throws Exception {
+        jpegs = SyntheticJpegFrames.encode(SyntheticJpegFrames.bundled(), 4, WIDTH, HEIGHT, SOURCE_QUALITY, SEED)
+                .distinctJpegs();
+        env = OrtEnvironment.getEnvironment();
+        options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(1);
+        options.setInterOpNumThreads(1);
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        faceModel = env.createSession(FaceDetectionAdapter.bundledModel(), options);
+        poseModel = env.createSession(PoseModelAdapter.bundledModel(), options);
+        frame = List.of(codec.decode(jpegs[0], WIDTH, HEIGHT));
+        faceInput = faces.encode(env, frame);
+        faceOutput = faceModel.run(faceInput);
+        detections = faces.decode(faceOutput, frame).get(0);
+        // a frame without a face would skip the pose model and the drawing, and measure less than the job does
+        if (detections.isEmpty()) {
+            throw new IllegalStateException("the face model found no face in a load generator frame");
+        }
+        firstFace = List.of(detections.get(0).toFaceKeypoints(WIDTH, HEIGHT, 0));
+    }
+
+    @TearDown
+    public void close() throws OrtException {
+        faceOutput.close();
+        faceInput.values().forEach(OnnxTensor::close);
+        poseModel.close();
+        faceModel.close();
+        options.close();
+    }
+
+    @Benchmark
+    public RgbImage decode() {
+        byte[] jpeg = jpegs[next];
+        next = (next + 1) % jpegs.length;
+        return codec.decode(jpeg, WIDTH, HEIGHT);
+    }
+
+    /** The adapter keeps its input memory per thread: this writes the same frame into {@code faceInput}'s. */
+    @Benchmark
+    public long preProcess() throws OrtException {
+        Map<String, OnnxTensor> input = faces.encode(env, frame);
+        try {
+            return input.get(FaceDetectionAdapter.INPUT_NAME).getInfo().getShape()[0];
+        } finally {
+            input.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    @Benchmark
+    public int faceModel() throws OrtException {
+        try (OrtSession.Result out = faceModel.run(faceInput)) {
+            return out.size();
+        }
+    }
+
+    @Benchmark
+    public List<List<FaceDetection>> postProcess() throws OrtException {
+        return faces.decode(faceOutput, frame);
+    }
+
+    @Benchmark
+    public List<PoseEstimate> poseModel() throws OrtException {
+        return poses.run(env, poseModel, firstFace);
+    }
+
+    @Benchmark
+    public RgbImage annotate() {
+        RgbImage image = frame.get(0);
+        annotator.draw(image, detections);
+        return image;
+    }
+
+    @Benchmark
+    public byte[] encode() {
+        return codec.encode(frame.get(0), ANNOTATED_QUALITY);
+    }
+
+    @Benchmark
+    public RgbImage leptonicaResize() {
+        return codec.resize(frame.get(0), FaceDetectionAdapter.INPUT_SIZE, FaceDetectionAdapter.INPUT_SIZE * HEIGHT / WIDTH);
+    }
+}
