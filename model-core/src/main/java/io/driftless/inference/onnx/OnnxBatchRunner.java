@@ -66,13 +66,16 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
         this.listener = listener;
         this.options = options;
         this.clock = clock;
+        long start = System.nanoTime();
         this.env = environment();
+        long loaded = System.nanoTime();
         try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
             sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
             sessionOptions.setInterOpNumThreads(1);
             sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             this.session = env.createSession(model, sessionOptions);
         }
+        long created = System.nanoTime();
         this.queue = new DeadlineQueue<>(options.queueCapacity(), order, p -> p.deadlineMicros);
         this.runTime = new LatencyTracker(256, 0.95, options.initialLatencyMicros(), 5_000_000, clock);
         try {
@@ -81,6 +84,11 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
             session.close();
             throw e;
         }
+        long warm = System.nanoTime();
+        // what a (re)started job waits for before it serves: the figure to look at after a failover
+        LOG.info("model {} ready in {} ms: ONNX Runtime {} ms, session {} ms, warm-up {} ms",
+                adapter.modelName(), millis(warm - start), millis(loaded - start), millis(created - loaded),
+                millis(warm - created));
         this.worker = new Thread(this::work, "onnx-" + adapter.modelName());
         worker.setDaemon(true);
         worker.start();
@@ -274,6 +282,10 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
         // runs what waits on it here, unless that asked for another executor, as the server does),
         // so that time belongs in what the queue expects
         runTime.record(clock.nowMicros() - start);
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     /** One model call: the batch encoded, run and decoded, its tensors freed. */
