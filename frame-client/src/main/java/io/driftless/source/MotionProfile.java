@@ -12,6 +12,8 @@ public enum MotionProfile {
     CALM(20, 0, 0),
     /** A person talking into a phone: at most 60 degrees per second. */
     NORMAL(60, 0, 0),
+    /** Brisk head turns: at most 120 degrees per second, the speed the drift goal is stated at. */
+    BRISK(120, 0, 0),
     /** Quick head turns: at most 160 degrees per second, and above 120 within any 20 s. */
     FAST(160, 0, 0),
     /**
@@ -68,6 +70,6 @@ public enum MotionProfile {
             }
         }
         throw new IllegalArgumentException("'" + text + "' is not a motion profile: write calm,"
-                + " normal, fast or shake");
+                + " normal, brisk, fast or shake");
     }
 }

@@ -82,7 +82,7 @@ class SyntheticConfigTest {
                 bad(b -> b.runId("run/1"), "runId must be 1 to 64 characters of [A-Za-z0-9._-]"),
                 bad(b -> b.sendMode(null), "sendMode must be LANDMARKS or JPEG, got null"),
                 bad(b -> b.motion(null),
-                        "motion must be one of [CALM, NORMAL, FAST, SHAKE], got null"),
+                        "motion must be one of [CALM, NORMAL, BRISK, FAST, SHAKE], got null"),
                 bad(b -> b.displayDelay(Duration.ofMillis(-1)),
                         "displayDelay must be between 0 and PT1S, got PT-0.001S"),
                 bad(b -> b.displayDelay(Duration.ofSeconds(2)),

@@ -85,8 +85,8 @@ final class SyntheticCommand implements Callable<Integer> {
 
     @Option(names = "--motion", paramLabel = "PROFILE", defaultValue = "normal",
             converter = MotionConverter.class,
-            description = "How fast the heads turn: calm (at most 20 deg/s), normal (60), fast"
-                    + " (160, above 120 within seconds) or shake (normal plus a 3 Hz head shake,"
+            description = "How fast the heads turn: calm (at most 20 deg/s), normal (60), brisk"
+                    + " (120), fast (160, above 120 within seconds) or shake (normal plus a 3 Hz head shake,"
                     + " 248) (default: ${DEFAULT-VALUE}).")
     private MotionProfile motion;
 

@@ -74,7 +74,7 @@ class FrameSourceCliTest {
         "--send jpeg --jpeg-quality 0 | jpegQuality must be between 1 and 100, got 0",
         "--send jpeg --image no-such-photo.jpg | image 'no-such-photo.jpg' does not exist or is not a file",
         "--send jpeg --annotated-topic-pattern driftless.dropped | the coordinates, annotated and dropped topics must differ",
-        "--motion wild | Invalid value for option '--motion': 'wild' is not a motion profile: write calm, normal, fast or shake",
+        "--motion wild | Invalid value for option '--motion': 'wild' is not a motion profile: write calm, normal, brisk, fast or shake",
         "--display-delay 2s | displayDelay must be between 0 and PT1S, got PT2S",
         "--userz 3 | Unknown options: '--userz', '3'"})
     void failsWithExitCode2AndAClearMessageOnBadArguments(String args, String message) {

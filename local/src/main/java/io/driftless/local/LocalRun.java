@@ -118,7 +118,8 @@ public final class LocalRun {
     Duration clockSkewMax;
 
     @Option(names = "--motion", paramLabel = "PROFILE", defaultValue = "normal", converter = MotionConverter.class,
-            description = "How fast the synthetic heads turn: calm (at most 20 deg/s), normal (60), fast (160)"
+            description = "How fast the synthetic heads turn: calm (at most 20 deg/s), normal (60), brisk"
+                    + " (120), fast (160)"
                     + " or shake (normal plus a 3 Hz head shake) (default: ${DEFAULT-VALUE}).")
     MotionProfile motion;
 
@@ -468,7 +469,7 @@ public final class LocalRun {
         return source;
     }
 
-    /** Accepts calm, normal, fast or shake, in any case. */
+    /** Accepts calm, normal, brisk, fast or shake, in any case. */
     static final class MotionConverter implements CommandLine.ITypeConverter<MotionProfile> {
         @Override
         public MotionProfile convert(String value) {

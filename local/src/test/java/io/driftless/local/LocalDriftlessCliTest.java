@@ -95,7 +95,7 @@ class LocalDriftlessCliTest {
     @Test
     void refusesAMotionProfileItDoesNotKnowAndNamesThoseThereAre() {
         assertThat(refused("--motion", "wild"))
-                .contains("'wild' is not a motion profile: write calm, normal, fast or shake");
+                .contains("'wild' is not a motion profile: write calm, normal, brisk, fast or shake");
     }
 
     @Test
