@@ -122,7 +122,7 @@ class DriftlessOptionsTest {
         assertThatThrownBy(() -> job("--inference.queue-capacity", "10"))
                 .hasMessage("driftless.inference.queue-capacity must be at least 64, got 10: the queue must hold"
                         + " a whole batch of driftless.inference.max-batch-size (64) and of"
-                        + " driftless.inference.max-image-batch-size (4)");
+                        + " driftless.inference.max-image-batch-size (1)");
     }
 
     @Test
