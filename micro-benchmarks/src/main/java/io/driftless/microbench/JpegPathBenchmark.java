@@ -1,5 +1,6 @@
 package io.driftless.microbench;
 
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -9,8 +10,12 @@ import io.driftless.inference.face.RgbImage;
 import io.driftless.inference.image.Annotator;
 import io.driftless.inference.image.JpegCodec;
 import io.driftless.inference.image.JpegLimits;
+import io.driftless.inference.pose.FaceKeypoints;
+import io.driftless.inference.pose.PoseEstimate;
+import io.driftless.inference.pose.PoseModelAdapter;
 import io.driftless.source.SyntheticJpegFrames;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,14 +27,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * One 640 x 480 camera frame through the JPEG path's stages back to back, one thread, batch of
- * one: decode (libjpeg-turbo), the face model (letterbox, run, anchors and NMS), the boxes drawn,
- * encode at the job's default annotated quality. The frames are the load generator's own; the
- * face model runs on one intra-op thread, as each of the job's image threads does.
+ * One 640 x 480 camera frame on the JPEG path, one thread, batch of one: {@link #decodeDetectEncode}
+ * runs it whole (decode, the face model with its letterbox and NMS, the boxes drawn, encode at the
+ * job's default annotated quality); the other benchmarks time each stage alone, to show what a
+ * change to it can shed: decode (libjpeg-turbo), pre-process (the face adapter's letterbox into
+ * its input tensor), the face model alone, post-process (anchors and weighted NMS), the pose model
+ * on the first face, the boxes drawn, encode; beside them, Leptonica's smoothed resize to the
+ * detector's scale, which the letterbox replaces. The frames are the load generator's own; the
+ * models run on one intra-op thread, as each of the job's image threads does.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class JpegPathBenchmark {
 
     private static final int WIDTH = 640;
@@ -40,13 +49,20 @@ public class JpegPathBenchmark {
     private static final long SEED = 20_261_121L;
 
     private final FaceDetectionAdapter faces = new FaceDetectionAdapter();
+    private final PoseModelAdapter poses = new PoseModelAdapter();
     private final JpegCodec codec = new JpegCodec(JpegLimits.DEFAULTS);
     private final Annotator annotator = new Annotator(3, 3);
     private OrtEnvironment env;
     private OrtSession.SessionOptions options;
     private OrtSession faceModel;
+    private OrtSession poseModel;
     private byte[][] jpegs;
     private int next;
+    private List<RgbImage> frame;
+    private Map<String, OnnxTensor> faceInput;
+    private OrtSession.Result faceOutput;
+    private List<FaceDetection> detections;
+    private List<FaceKeypoints> firstFace;
 
     @Setup
     public void open() throws Exception {
@@ -58,30 +74,83 @@ public class JpegPathBenchmark {
         options.setInterOpNumThreads(1);
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         faceModel = env.createSession(FaceDetectionAdapter.bundledModel(), options);
-        // a path that finds no face would skip the drawing and measure less than the job does
-        for (byte[] jpeg : jpegs) {
-            if (detect(codec.decode(jpeg, WIDTH, HEIGHT)).isEmpty()) {
-                throw new IllegalStateException("the face model found no face in a load generator frame");
-            }
+        poseModel = env.createSession(PoseModelAdapter.bundledModel(), options);
+        frame = List.of(codec.decode(jpegs[0], WIDTH, HEIGHT));
+        faceInput = faces.encode(env, frame);
+        faceOutput = faceModel.run(faceInput);
+        detections = faces.decode(faceOutput, frame).get(0);
+        // a frame without a face would skip the pose model and the drawing, and measure less than the job does
+        if (detections.isEmpty()) {
+            throw new IllegalStateException("the face model found no face in a load generator frame");
         }
+        firstFace = List.of(detections.get(0).toFaceKeypoints(WIDTH, HEIGHT, 0));
     }
 
     @TearDown
     public void close() throws OrtException {
+        faceOutput.close();
+        faceInput.values().forEach(OnnxTensor::close);
+        poseModel.close();
         faceModel.close();
         options.close();
     }
 
     @Benchmark
     public byte[] decodeDetectEncode() throws OrtException {
-        byte[] jpeg = jpegs[next];
-        next = (next + 1) % jpegs.length;
-        RgbImage image = codec.decode(jpeg, WIDTH, HEIGHT);
-        annotator.draw(image, detect(image));
+        RgbImage image = decode();
+        annotator.draw(image, faces.run(env, faceModel, List.of(image)).get(0));
         return codec.encode(image, ANNOTATED_QUALITY);
     }
 
-    private List<FaceDetection> detect(RgbImage image) throws OrtException {
-        return faces.run(env, faceModel, List.of(image)).get(0);
+    @Benchmark
+    public RgbImage decode() {
+        byte[] jpeg = jpegs[next];
+        next = (next + 1) % jpegs.length;
+        return codec.decode(jpeg, WIDTH, HEIGHT);
+    }
+
+    /** The adapter keeps its input memory per thread: this writes the same frame into {@code faceInput}'s. */
+    @Benchmark
+    public long preProcess() throws OrtException {
+        Map<String, OnnxTensor> input = faces.encode(env, frame);
+        try {
+            return input.get(FaceDetectionAdapter.INPUT_NAME).getInfo().getShape()[0];
+        } finally {
+            input.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    @Benchmark
+    public int faceModel() throws OrtException {
+        try (OrtSession.Result out = faceModel.run(faceInput)) {
+            return out.size();
+        }
+    }
+
+    @Benchmark
+    public List<List<FaceDetection>> postProcess() throws OrtException {
+        return faces.decode(faceOutput, frame);
+    }
+
+    @Benchmark
+    public List<PoseEstimate> poseModel() throws OrtException {
+        return poses.run(env, poseModel, firstFace);
+    }
+
+    @Benchmark
+    public RgbImage annotate() {
+        RgbImage image = frame.get(0);
+        annotator.draw(image, detections);
+        return image;
+    }
+
+    @Benchmark
+    public byte[] encode() {
+        return codec.encode(frame.get(0), ANNOTATED_QUALITY);
+    }
+
+    @Benchmark
+    public RgbImage leptonicaResize() {
+        return codec.resize(frame.get(0), FaceDetectionAdapter.INPUT_SIZE, FaceDetectionAdapter.INPUT_SIZE * HEIGHT / WIDTH);
     }
 }
