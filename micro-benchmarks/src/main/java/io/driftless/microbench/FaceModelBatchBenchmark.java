@@ -8,7 +8,7 @@ import io.driftless.inference.face.FaceDetectionAdapter;
 import io.driftless.inference.face.RgbImage;
 import io.driftless.inference.image.JpegCodec;
 import io.driftless.inference.image.JpegLimits;
-import io.driftless.source.SyntheticJpegFrames;
+import io.driftless.inference.onnx.RunnerOptions;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,14 +41,10 @@ public class FaceModelBatchBenchmark {
 
     @Setup
     public void open() throws Exception {
-        byte[] jpeg = SyntheticJpegFrames.encode(SyntheticJpegFrames.bundled(), 1, 640, 480, 80, 20_261_121L)
-                .distinctJpegs()[0];
-        RgbImage frame = new JpegCodec(JpegLimits.DEFAULTS).decode(jpeg, 640, 480);
+        RgbImage frame = new JpegCodec(JpegLimits.DEFAULTS).decode(CameraFrames.jpegs(1)[0], CameraFrames.WIDTH,
+                CameraFrames.HEIGHT);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        options = new OrtSession.SessionOptions();
-        options.setIntraOpNumThreads(1);
-        options.setInterOpNumThreads(1);
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options = RunnerOptions.builder().intraOpThreads(1).build().sessionOptions();
         session = env.createSession(FaceDetectionAdapter.bundledModel(), options);
         input = new FaceDetectionAdapter().encode(env, Collections.nCopies(batchSize, frame));
     }

@@ -1,9 +1,12 @@
 package io.driftless.microbench;
 
+import static io.driftless.microbench.CameraFrames.HEIGHT;
+import static io.driftless.microbench.CameraFrames.QUALITY;
+import static io.driftless.microbench.CameraFrames.WIDTH;
+
 import io.driftless.inference.face.RgbImage;
 import io.driftless.inference.image.JpegCodec;
 import io.driftless.inference.image.JpegLimits;
-import io.driftless.source.SyntheticJpegFrames;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
@@ -34,11 +37,6 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class JpegCodecBenchmark {
 
-    private static final int WIDTH = 640;
-    private static final int HEIGHT = 480;
-    private static final int QUALITY = 80;
-    private static final long SEED = 20_261_121L;
-
     private final JpegCodec codec = new JpegCodec(JpegLimits.DEFAULTS);
     private byte[] jpeg;
     private RgbImage frame;
@@ -46,8 +44,7 @@ public class JpegCodecBenchmark {
 
     @Setup
     public void encodeFrames() {
-        jpeg = SyntheticJpegFrames.encode(SyntheticJpegFrames.bundled(), 1, WIDTH, HEIGHT, QUALITY, SEED)
-                .distinctJpegs()[0];
+        jpeg = CameraFrames.jpegs(1)[0];
         frame = codec.decode(jpeg, WIDTH, HEIGHT);
         large = codec.resize(frame, 2 * WIDTH, 2 * HEIGHT);
     }

@@ -1,5 +1,8 @@
 package io.driftless.microbench;
 
+import static io.driftless.microbench.CameraFrames.HEIGHT;
+import static io.driftless.microbench.CameraFrames.WIDTH;
+
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -10,10 +13,10 @@ import io.driftless.inference.face.RgbImage;
 import io.driftless.inference.image.Annotator;
 import io.driftless.inference.image.JpegCodec;
 import io.driftless.inference.image.JpegLimits;
+import io.driftless.inference.onnx.RunnerOptions;
 import io.driftless.inference.pose.FaceKeypoints;
 import io.driftless.inference.pose.PoseEstimate;
 import io.driftless.inference.pose.PoseModelAdapter;
-import io.driftless.source.SyntheticJpegFrames;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,12 +44,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class JpegPathBenchmark {
 
-    private static final int WIDTH = 640;
-    private static final int HEIGHT = 480;
-    private static final int SOURCE_QUALITY = 80;
     /** The job's default {@code driftless.output.annotated-quality}. */
     private static final int ANNOTATED_QUALITY = 80;
-    private static final long SEED = 20_261_121L;
 
     private final FaceDetectionAdapter faces = new FaceDetectionAdapter();
     private final PoseModelAdapter poses = new PoseModelAdapter();
@@ -66,13 +65,9 @@ public class JpegPathBenchmark {
 
     @Setup
     public void open() throws Exception {
-        jpegs = SyntheticJpegFrames.encode(SyntheticJpegFrames.bundled(), 4, WIDTH, HEIGHT, SOURCE_QUALITY, SEED)
-                .distinctJpegs();
+        jpegs = CameraFrames.jpegs(4);
         env = OrtEnvironment.getEnvironment();
-        options = new OrtSession.SessionOptions();
-        options.setIntraOpNumThreads(1);
-        options.setInterOpNumThreads(1);
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options = RunnerOptions.builder().intraOpThreads(1).build().sessionOptions();
         faceModel = env.createSession(FaceDetectionAdapter.bundledModel(), options);
         poseModel = env.createSession(PoseModelAdapter.bundledModel(), options);
         frame = List.of(codec.decode(jpegs[0], WIDTH, HEIGHT));

@@ -48,10 +48,7 @@ public class PoseModelBenchmark {
     @Setup
     public void open() throws Exception {
         env = OrtEnvironment.getEnvironment();
-        options = new OrtSession.SessionOptions();
-        options.setIntraOpNumThreads(RunnerOptions.DEFAULTS.intraOpThreads());
-        options.setInterOpNumThreads(1);
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options = RunnerOptions.DEFAULTS.sessionOptions();
         session = env.createSession(PoseModelAdapter.bundledModel(), options);
         batch = faces(batchSize);
     }

@@ -42,10 +42,7 @@ public final class ComputeFloor {
         PoseModelAdapter adapter = new PoseModelAdapter();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<FaceKeypoints> batch = faces(batchSize);
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(RunnerOptions.DEFAULTS.intraOpThreads());
-            options.setInterOpNumThreads(1);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        try (OrtSession.SessionOptions options = RunnerOptions.DEFAULTS.sessionOptions()) {
             try (OrtSession session = env.createSession(PoseModelAdapter.bundledModel(), options)) {
                 loop(adapter, env, session, batch, warmUp, new Histogram(3));
                 Histogram micros = new Histogram(3);

@@ -8,6 +8,7 @@ import io.driftless.inference.face.RgbImage;
 import io.driftless.inference.image.Annotator;
 import io.driftless.inference.image.JpegCodec;
 import io.driftless.inference.image.JpegLimits;
+import io.driftless.inference.onnx.RunnerOptions;
 import io.driftless.inference.pose.FaceKeypoints;
 import io.driftless.inference.pose.PoseModelAdapter;
 import io.driftless.job.DriftlessOptions;
@@ -62,11 +63,8 @@ public final class JpegComputeFloor {
         byte[][] jpegs = SyntheticJpegFrames.encode(SyntheticJpegFrames.bundled(), SOURCE_USERS, WIDTH, HEIGHT,
                 QUALITY, SEED).distinctJpegs();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            // one thread per frame, so that the cores multiply the single-thread figure
-            options.setIntraOpNumThreads(1);
-            options.setInterOpNumThreads(1);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        // one thread per frame, so that the cores multiply the single-thread figure
+        try (OrtSession.SessionOptions options = RunnerOptions.builder().intraOpThreads(1).build().sessionOptions()) {
             try (OrtSession faceModel = env.createSession(FaceDetectionAdapter.bundledModel(), options);
                     OrtSession poseModel = env.createSession(PoseModelAdapter.bundledModel(), options)) {
                 Stages stages = new Stages(env, faceModel, poseModel);

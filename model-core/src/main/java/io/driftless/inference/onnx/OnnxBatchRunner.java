@@ -69,10 +69,7 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
         long start = System.nanoTime();
         this.env = environment();
         long loaded = System.nanoTime();
-        try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
-            sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
-            sessionOptions.setInterOpNumThreads(1);
-            sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        try (OrtSession.SessionOptions sessionOptions = options.sessionOptions()) {
             this.session = env.createSession(model, sessionOptions);
         }
         long created = System.nanoTime();

@@ -1,5 +1,7 @@
 package io.driftless.inference.onnx;
 
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import java.io.Serializable;
 
 /**
@@ -42,6 +44,24 @@ public record RunnerOptions(
     /** A builder that starts from these options, e.g. to cap one of them. */
     public Builder toBuilder() {
         return new Builder(this);
+    }
+
+    /**
+     * ONNX Runtime's session options for these: {@link #intraOpThreads}, one inter-op thread,
+     * every graph optimisation. What a runner opens its model with, and so what a measurement of
+     * the bare model opens it with too. The caller closes them.
+     */
+    public OrtSession.SessionOptions sessionOptions() throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
+            options.setIntraOpNumThreads(intraOpThreads);
+            options.setInterOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            return options;
+        } catch (OrtException | RuntimeException e) {
+            options.close();
+            throw e;
+        }
     }
 
     private static int checkMaxBatchSize(int maxBatchSize) {
