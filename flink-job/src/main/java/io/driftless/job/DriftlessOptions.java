@@ -293,11 +293,13 @@ public final class DriftlessOptions {
 
     public static final ConfigOption<Smoothing> SMOOTHING = key(PREFIX + "render.smoothing")
             .enumType(Smoothing.class)
-            .defaultValue(Smoothing.ONE_EURO)
-            .withDescription("Per-session smoothing of the head pose before anchors are projected: ONE_EURO"
-                    + " damps jitter while the head is still at the cost of some lag while it moves, NONE"
-                    + " returns the pose as measured (docs/drift.md compares the two). Pose rates and anchor"
-                    + " velocities come from the session's motion state either way.");
+            .defaultValue(Smoothing.MOTION_STATE)
+            .withDescription("The pose a session's anchors are projected from: MOTION_STATE the pose the"
+                    + " session's motion state estimates at the frame's capture, consistent with the rates it"
+                    + " sends (the least drift, docs/drift.md); ONE_EURO the measured pose through a One-Euro"
+                    + " filter, which damps jitter while the head is still at the cost of lag while it moves;"
+                    + " NONE the pose as measured. Pose rates and anchor velocities come from the motion state"
+                    + " either way.");
 
     /**
      * Every option above, in key order: each public static {@code ConfigOption} field of this class,
@@ -373,8 +375,9 @@ public final class DriftlessOptions {
         LATEST
     }
 
-    /** How the render gate smooths a session's pose. */
+    /** Which pose the render gate draws a session's anchors from. */
     public enum Smoothing {
+        MOTION_STATE,
         ONE_EURO,
         NONE
     }

@@ -45,6 +45,6 @@ class ConfigurationReferenceTest {
         for (var option : DriftlessOptions.ALL) {
             assertThat(table).contains("| `" + option.key() + "` |");
         }
-        assertThat(table).doesNotContain("Description@").contains("Per-session smoothing of the head pose");
+        assertThat(table).doesNotContain("Description@").contains("The pose a session's anchors are projected from");
     }
 }

@@ -123,9 +123,9 @@ public final class LocalRun {
                     + " or shake (normal plus a 3 Hz head shake) (default: ${DEFAULT-VALUE}).")
     MotionProfile motion;
 
-    @Option(names = "--smoothing", paramLabel = "MODE", defaultValue = "one_euro", converter = SmoothingConverter.class,
-            description = "The job's smoothing of each session's pose (driftless.render.smoothing): one_euro or"
-                    + " none, to measure what smoothing costs in drift (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--smoothing", paramLabel = "MODE", defaultValue = "motion_state", converter = SmoothingConverter.class,
+            description = "The pose the job draws each session's anchors from (driftless.render.smoothing):"
+                    + " motion_state, one_euro or none, to compare them in drift (default: ${DEFAULT-VALUE}).")
     Smoothing smoothing;
 
     @Option(names = "--display-delay", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -502,7 +502,7 @@ public final class LocalRun {
                     return mode;
                 }
             }
-            throw new CommandLine.TypeConversionException("'" + value + "' is not one_euro or none");
+            throw new CommandLine.TypeConversionException("'" + value + "' is not motion_state, one_euro or none");
         }
     }
 }

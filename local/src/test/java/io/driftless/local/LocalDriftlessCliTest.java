@@ -100,7 +100,7 @@ class LocalDriftlessCliTest {
 
     @Test
     void refusesASmoothingModeItDoesNotKnowAndNamesThoseThereAre() {
-        assertThat(refused("--smoothing", "kalman")).contains("'kalman' is not one_euro or none");
+        assertThat(refused("--smoothing", "kalman")).contains("'kalman' is not motion_state, one_euro or none");
     }
 
     @Test

@@ -9,6 +9,8 @@ import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
 import io.driftless.inference.pose.PoseEstimate;
 import io.driftless.inference.pose.PoseModelAdapter;
+import io.driftless.job.DriftlessOptions;
+import io.driftless.job.DriftlessOptions.Smoothing;
 import io.driftless.job.gate.MotionFilter;
 import io.driftless.job.gate.PoseSmoother;
 import io.driftless.source.AnchorTrack;
@@ -24,8 +26,8 @@ import java.util.SplittableRandom;
 /**
  * The drift floor: what drift is left when nothing is late. The synthetic users' heads, their
  * keypoints with the synthetic users' noise, the bundled pose model, then what the render gate
- * does by default (One-Euro smoothing, the session's {@link MotionFilter}, anchors and their velocities),
- * every answer in before the next frame is shown: each frame shown carries the previous frame's
+ * does (the session's {@link MotionFilter}, the pose drawn as {@link Smoothing} says, anchors and
+ * their velocities), every answer in before the next frame is shown: each frame shown carries the previous frame's
  * answer one frame period ahead. No broker, no queue, no clock: the same figures on any machine,
  * so a change to the filters can be judged apart from load. Three ways to draw:
  * <ul>
@@ -50,21 +52,26 @@ public final class DriftFloor {
 
     private DriftFloor() {}
 
-    /** The floor of each profile over {@code users} users' first {@code seconds} seconds. */
+    /** The floor of each profile over {@code users} users' first {@code seconds} seconds, as the job draws by default. */
     public static List<Result> measure(int users, int seconds) throws Exception {
+        return measure(users, seconds, DriftlessOptions.SMOOTHING.defaultValue());
+    }
+
+    /** The floor of each profile with the pose drawn as {@code smoothing} says. */
+    public static List<Result> measure(int users, int seconds, Smoothing smoothing) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
                 OrtSession model = env.createSession(PoseModelAdapter.bundledModel(), options)) {
             List<Result> results = new ArrayList<>();
             for (MotionProfile motion : MotionProfile.values()) {
-                results.add(measure(env, model, motion, users, seconds * FPS));
+                results.add(measure(env, model, motion, users, seconds * FPS, smoothing));
             }
             return results;
         }
     }
 
-    private static Result measure(OrtEnvironment env, OrtSession model, MotionProfile profile, int users, int frames)
-            throws OrtException {
+    private static Result measure(OrtEnvironment env, OrtSession model, MotionProfile profile, int users, int frames,
+            Smoothing smoothing) throws OrtException {
         PinholeCamera camera = PinholeCamera.withHorizontalFov(WIDTH, HEIGHT, PinholeCamera.DEFAULT_HORIZONTAL_FOV_DEG);
         PoseModelAdapter adapter = new PoseModelAdapter();
         Errors answered = new Errors();
@@ -92,7 +99,11 @@ public final class DriftFloor {
                     measured.yM(), measured.zM()};
                 long captureUs = captureNanos / 1_000;
                 boolean moving = filter.update(pose.clone(), captureUs);
-                smoother.apply(pose, captureUs);
+                switch (smoothing) {
+                    case MOTION_STATE -> pose = moving ? filter.pose() : pose;
+                    case ONE_EURO -> smoother.apply(pose, captureUs);
+                    case NONE -> { }
+                }
                 HeadPose drawn = new HeadPose(pose[0], pose[1], pose[2], pose[3], pose[4], pose[5]);
                 float[] anchors = FaceGeometry.projectAnchors(drawn, camera);
                 atVelocities.add(captureNanos, anchors,

@@ -2,15 +2,18 @@ package io.driftless.bench.floor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftless.job.DriftlessOptions.Smoothing;
 import io.driftless.source.MotionProfile;
+import io.driftless.source.RunSummary.PixelError;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The drift floor, which needs no clock: carrying the answers at the job's velocities must beat
- * drawing them as answered and beat the client's own line through its last answers, at every
- * head speed. (With one agile motion model alone, the client's line was the better at calm and
+ * drawing them as answered at every head speed, and match the client's own line through its last
+ * answers (beat it under a shake); drawing the motion state's pose, the default, must beat One-Euro
+ * smoothing. (With one agile motion model alone, the client's line was the better at calm and
  * normal speeds, and drawing as answered the better under a shake.)
  */
 class DriftFloorTest {
@@ -33,12 +36,34 @@ class DriftFloorTest {
     }
 
     @Test
-    void theJobsVelocitiesBeatTheAnswerAsItIsAndTheClientsOwnLine() {
+    void theJobsVelocitiesBeatTheAnswerAsItIsAndMatchTheClientsOwnLine() {
         for (DriftFloor.Result r : floor) {
             assertThat(r.atJobVelocities().mean()).as("%s: at the job's velocities against as answered", r.motion())
                     .isLessThan(r.asAnswered().mean());
+            // through answers drawn from the motion state, the client's line is nearly as good at steady speeds
             assertThat(r.atJobVelocities().mean()).as("%s: at the job's velocities against the client's line", r.motion())
-                    .isLessThan(r.alongClientLine().mean());
+                    .isLessThan(1.02 * r.alongClientLine().mean());
+        }
+        DriftFloor.Result shake = floor.get(MotionProfile.SHAKE.ordinal());
+        assertThat(shake.atJobVelocities().mean()).as("a line through the last answers overshoots every reversal")
+                .isLessThan(0.8 * shake.alongClientLine().mean());
+    }
+
+    @Test
+    void drawingTheMotionStatesPoseDriftsLessThanOneEuroSmoothing() throws Exception {
+        List<DriftFloor.Result> oneEuro = DriftFloor.measure(10, 8, Smoothing.ONE_EURO);
+        oneEuro.forEach(r -> System.out.println("one-euro " + r));
+        for (int m = 0; m < floor.size(); m++) {
+            MotionProfile motion = floor.get(m).motion();
+            PixelError drawn = floor.get(m).atJobVelocities();
+            PixelError smoothed = oneEuro.get(m).atJobVelocities();
+            if (motion == MotionProfile.SHAKE) {
+                // a 3 Hz shake: the two are within a few percent of each other
+                assertThat(drawn.mean()).as("%s: mean", motion).isLessThan(1.03 * smoothed.mean());
+            } else {
+                assertThat(drawn.mean()).as("%s: mean", motion).isLessThan(0.95 * smoothed.mean());
+                assertThat(drawn.p99()).as("%s: p99", motion).isLessThan(smoothed.p99());
+            }
         }
     }
 

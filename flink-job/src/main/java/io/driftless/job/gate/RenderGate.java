@@ -23,10 +23,11 @@ import org.apache.flink.util.Collector;
  * frame older than one already rendered is {@code STALE} (inference is unordered, so an older
  * frame can finish after a newer one); a result that is ready after its deadline is
  * {@code DEADLINE_EXCEEDED}. What remains updates the session's motion state ({@link
- * MotionFilter}), is smoothed, gets its AR anchors and, once the motion state knows them, the pose
- * rates and anchor velocities at its capture instant, and is emitted. An
+ * MotionFilter}), is drawn at the pose that state estimates (or as {@link Smoothing} says), gets its
+ * AR anchors and, once the motion state knows them, the pose rates and anchor velocities at its
+ * capture instant, and is emitted. An
  * image frame's response is its annotated frame plus, when a face was found, the coordinates of
- * the first face: one response, smoothed and checked like a landmark frame's. An annotated JPEG
+ * the first face: one response, drawn and checked like a landmark frame's. An annotated JPEG
  * larger than a response record may be is {@code INVALID}: the sink would fail on it, and the
  * job with it, on every replay.
  */
@@ -87,7 +88,7 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
             PinholeCamera camera = null;
             if (!outcome.withoutPose) {
                 rates = rates(outcome, session);
-                pose = smoothed(outcome, session);
+                pose = drawn(outcome, session, rates != null);
                 camera = PinholeCamera.of(frame.imageWidth, frame.imageHeight, frame.focalLengthPx);
                 anchors = FaceGeometry.projectAnchors(pose, camera);
             }
@@ -152,13 +153,22 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
         return floats;
     }
 
-    private HeadPose smoothed(InferenceOutcome outcome, RenderState session) {
+    /** The pose the anchors are projected from, after {@link #rates} has fed the motion state. */
+    private HeadPose drawn(InferenceOutcome outcome, RenderState session, boolean motionKnown) {
         double[] pose = {outcome.yawDeg, outcome.pitchDeg, outcome.rollDeg, outcome.xM, outcome.yM, outcome.zM};
-        if (smoothing == Smoothing.ONE_EURO) {
-            if (session.smoother == null) {
-                session.smoother = new PoseSmoother();
+        switch (smoothing) {
+            case MOTION_STATE -> {
+                if (motionKnown) {
+                    pose = session.motion.pose();
+                }
             }
-            session.smoother.apply(pose, outcome.frame.captureTimeUs);
+            case ONE_EURO -> {
+                if (session.smoother == null) {
+                    session.smoother = new PoseSmoother();
+                }
+                session.smoother.apply(pose, outcome.frame.captureTimeUs);
+            }
+            case NONE -> { }
         }
         return new HeadPose(pose[0], pose[1], pose[2], pose[3], pose[4], pose[5]);
     }

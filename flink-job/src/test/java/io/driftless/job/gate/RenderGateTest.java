@@ -170,6 +170,41 @@ class RenderGateTest {
         assertThat(last.yawDeg).isCloseTo(-45f + 87f, org.assertj.core.data.Offset.offset(2.0f));
     }
 
+    @Test
+    void theMotionStatesPoseDampsJitterWhileTheHeadIsStill() throws Exception {
+        open(Smoothing.MOTION_STATE);
+        // a still head measured with +-2 degrees of alternating noise at 30 fps
+        for (int i = 0; i < 60; i++) {
+            long capture = T0 + i * 33_333L;
+            clock.set(capture + 5_000);
+            harness.processElement(new StreamRecord<>(Frames.posed("alice", i, capture, capture + 33_000, i % 2 == 0 ? 2 : -2)));
+        }
+        List<InferenceOutcome> out = harness.extractOutputValues();
+        assertThat(out).hasSize(60);
+        assertThat(out.get(0).yawDeg).as("the first frame: nothing to weigh it against").isEqualTo(2f);
+        for (InferenceOutcome o : out.subList(30, 60)) {
+            assertThat(Math.abs(o.yawDeg)).isLessThan(0.5f);
+            assertThat(Math.abs(o.poseRates[0])).as("yaw rate").isLessThan(10f);
+        }
+    }
+
+    @Test
+    void theMotionStatesPoseFollowsATurnThatStartsAndStopsWithoutLag() throws Exception {
+        open(Smoothing.MOTION_STATE);
+        // still for a second, then 120 degrees per second for half a second, then still; noise-free
+        for (int i = 0; i < 75; i++) {
+            long capture = T0 + i * 33_333L;
+            double yaw = -30 + 120 * Math.min(0.5, Math.max(0, i / 30.0 - 1));
+            clock.set(capture + 5_000);
+            harness.processElement(new StreamRecord<>(Frames.posed("alice", i, capture, capture + 33_000, yaw)));
+        }
+        List<InferenceOutcome> out = harness.extractOutputValues();
+        assertThat(out.get(45).yawDeg).as("the turn's last frame").isCloseTo(30f, within(1.5f));
+        assertThat(out.get(45).poseRates[0]).as("its rate").isCloseTo(120f, within(10f));
+        assertThat(out.get(74).yawDeg).as("a second after the turn").isCloseTo(30f, within(0.5f));
+        assertThat(out.get(74).poseRates[0]).isCloseTo(0f, within(3f));
+    }
+
     /** {@code count} results of {@code session} captured at 30 fps, each ready 5 ms after its capture. */
     private void renderAt30Fps(String session, long firstSequence, int count) throws Exception {
         for (int i = 0; i < count; i++) {
@@ -318,14 +353,16 @@ class RenderGateTest {
 
     @Test
     void theMotionStateSurvivesARestartFromACheckpoint() throws Exception {
-        open(Smoothing.ONE_EURO);
+        open(Smoothing.MOTION_STATE);
         renderTurning("alice", 1, T0, 5);
-        restartFromACheckpoint(Smoothing.ONE_EURO);
+        restartFromACheckpoint(Smoothing.MOTION_STATE);
         long capture = T0 + 5 * 33_333L;
         clock.set(capture + 5_000);
         harness.processElement(new StreamRecord<>(turning("alice", 6, capture)));
 
-        assertThat(harness.extractOutputValues()).singleElement().satisfies(out ->
-                assertThat(out.poseRates).containsExactly(new float[] {90, 0, 0, 0.2f, 0, 0}, within(0.05f)));
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(out -> {
+            assertThat(out.poseRates).containsExactly(new float[] {90, 0, 0, 0.2f, 0, 0}, within(0.05f));
+            assertThat(out.yawDeg).isCloseTo(-30f + 90f * 5 / 30, within(0.05f));
+        });
     }
 }

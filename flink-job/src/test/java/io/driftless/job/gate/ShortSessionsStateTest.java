@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A million short sessions over hours of job time through the two operators that keep state per
  * session, the admission gate feeding the render gate as in the job, with the job's defaults
- * (a 60 s idle timeout, a 64-frame clock window, One-Euro smoothing). Sessions start at a steady
+ * (a 60 s idle timeout, a 64-frame clock window, the motion state's pose drawn). Sessions start at a steady
  * rate, send a few frames at 30 fps and go silent; the job clock and the operators' processing
  * time move one frame interval at a time, so the idle timers fire as they would. Per-session state
  * must then stay bounded by the sessions seen within one idle timeout, in keys, timers (one per
@@ -82,7 +82,7 @@ class ShortSessionsStateTest {
                 IDLE_TIMEOUT_MS, clock), new DriftlessJob.SessionKey());
         render = harness(new RenderGate(DriftlessOptions.SMOOTHING.defaultValue(), IDLE_TIMEOUT_MS, 1 << 20, clock),
                 new DriftlessJob.OutcomeSessionKey());
-        assertThat(DriftlessOptions.SMOOTHING.defaultValue()).isEqualTo(Smoothing.ONE_EURO);
+        assertThat(DriftlessOptions.SMOOTHING.defaultValue()).isEqualTo(Smoothing.MOTION_STATE);
     }
 
     private <I> KeyedOneInputStreamOperatorTestHarness<String, I, I> harness(
