@@ -14,7 +14,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -120,6 +123,33 @@ class OnnxFaceInferenceTest {
 
         assertThat(outcome.dropReason).isEqualTo(DropReason.LATE_ON_ARRIVAL);
         assertThat(outcome.detail).startsWith("deadline passed").endsWith("us before decoding");
+    }
+
+    @Test
+    void expectsLongerWhileFramesAreAheadAndNoLongerOnceTheyAreServed() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertThat(infer(frame(photo, 512, 512)).succeeded()).isTrue();
+        }
+        long idle = inference.expectedLatencyMicros();
+
+        List<CompletableFuture<InferenceOutcome>> burst = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            burst.add(inference.infer(frame(photo, 512, 512)));
+        }
+        long behindTheBurst = inference.expectedLatencyMicros();
+        for (CompletableFuture<InferenceOutcome> outcome : burst) {
+            assertThat(outcome.get(60, TimeUnit.SECONDS).succeeded()).isTrue();
+        }
+        // frames served alone again: within the burst each waited for the others' decoding too
+        for (int i = 0; i < 16; i++) {
+            assertThat(infer(frame(photo, 512, 512)).succeeded()).isTrue();
+        }
+        long after = inference.expectedLatencyMicros();
+
+        // one image thread: each frame still in the path adds a frame's time
+        assertThat(behindTheBurst).as("behind the burst, against %d us idle", idle).isGreaterThan(4 * idle);
+        assertThat(after).as("once the burst is served, against %d us behind it", behindTheBurst)
+                .isLessThan(behindTheBurst / 4);
     }
 
     private static InferenceOutcome infer(FrameEnvelope frame) throws Exception {

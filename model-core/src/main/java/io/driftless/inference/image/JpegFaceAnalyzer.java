@@ -2,7 +2,6 @@ package io.driftless.inference.image;
 
 import io.driftless.inference.Inference;
 import io.driftless.inference.InferenceStatus;
-import io.driftless.inference.LatencyTracker;
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.face.FaceDetection;
 import io.driftless.inference.face.FaceDetectionAdapter;
@@ -55,7 +54,7 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
     private final Annotator annotator = new Annotator(3, 3);
     private final int quality;
     private final ImageThreads imageThreads;
-    private final LatencyTracker latency;
+    private final ImagePathLatency latency;
     private final MicroClock clock;
 
     /**
@@ -74,7 +73,7 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
         this.quality = quality;
         this.codec = new LazyJpegCodec(limits, quality, List.of());
         this.clock = clock;
-        this.latency = new LatencyTracker(256, 0.95, INITIAL_ESTIMATE_MICROS, 5_000_000, clock);
+        this.latency = new ImagePathLatency(imageThreads, INITIAL_ESTIMATE_MICROS, clock);
         RgbImage blank = new RgbImage(640, 480, new byte[640 * 480 * 3]);
         this.detector = new OnnxBatchRunner<>(faceModel, new FaceDetectionAdapter(), options, clock, blank, order,
                 listener);
@@ -108,15 +107,17 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
             return CompletableFuture.completedFuture(Inference.notRun(InferenceStatus.EXPIRED,
                     "deadline passed " + (job.arrivalMicros - deadlineMicros) + " us before decoding"));
         }
+        latency.entered();
         if (!imageThreads.submit(job::decodeAndDetect)) {
+            latency.abandoned();
             return CompletableFuture.completedFuture(imageThreads.queueFull());
         }
         return job.result;
     }
 
-    /** A high percentile of recent frames' time from {@link #analyze} to the result, queues included. */
+    /** What a frame handed to {@link #analyze} now should expect to wait for its result ({@link ImagePathLatency}). */
     public long expectedLatencyMicros() {
-        return latency.micros();
+        return latency.expectedMicros();
     }
 
     /** Frames waiting for an image thread or the face detector now. */
@@ -221,7 +222,9 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
 
         private void finish(Inference<FaceAnalysis> outcome) {
             if (outcome.isOk()) {
-                latency.record(clock.nowMicros() - arrivalMicros);
+                latency.served(clock.nowMicros() - startMicros);
+            } else {
+                latency.abandoned();
             }
             result.complete(outcome);
         }

@@ -2,7 +2,6 @@ package io.driftless.inference.image;
 
 import io.driftless.inference.Inference;
 import io.driftless.inference.InferenceStatus;
-import io.driftless.inference.LatencyTracker;
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.face.RgbImage;
 import io.driftless.inference.onnx.BatchListener;
@@ -32,7 +31,7 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
     private final Annotator annotator = new Annotator(2, 0);
     private final int quality;
     private final ImageThreads imageThreads;
-    private final LatencyTracker latency;
+    private final ImagePathLatency latency;
     private final MicroClock clock;
 
     /**
@@ -51,7 +50,7 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
         this.codec = new LazyJpegCodec(limits, quality, List.of(new Caption("warm up 0.99", 2, 20, 0)));
         this.clock = clock;
         this.modelName = imageModel.name();
-        this.latency = new LatencyTracker(256, 0.95, JpegFaceAnalyzer.INITIAL_ESTIMATE_MICROS, 5_000_000, clock);
+        this.latency = new ImagePathLatency(imageThreads, JpegFaceAnalyzer.INITIAL_ESTIMATE_MICROS, clock);
         RunnerOptions capped = options.toBuilder()
                 .maxBatchSize(Math.min(options.maxBatchSize(), imageModel.maxBatchSize()))
                 .build();
@@ -74,10 +73,19 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
                     "deadline passed " + (arrival - deadlineMicros) + " us before decoding"));
         }
         CompletableFuture<Inference<ImageModelAnalysis>> result = new CompletableFuture<>();
-        if (!imageThreads.submit(() -> decodeAndRun(jpeg, width, height, deadlineMicros, arrival, result))) {
+        latency.entered();
+        if (!imageThreads.submit(() -> decodeAndRun(jpeg, width, height, deadlineMicros, result))) {
+            latency.abandoned();
             return CompletableFuture.completedFuture(imageThreads.queueFull());
         }
-        return result;
+        // every way out of the path completes the result, once
+        return result.whenComplete((outcome, error) -> {
+            if (outcome != null && outcome.isOk()) {
+                latency.served(outcome.endMicros() - outcome.startMicros());
+            } else {
+                latency.abandoned();
+            }
+        });
     }
 
     /** Frames waiting: to be decoded, annotated or encoded, or for the model. */
@@ -85,12 +93,12 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
         return imageThreads.queueSize() + model.queueSize();
     }
 
-    /** A high percentile of recent frames' time from {@link #analyze} to the result, queues included. */
+    /** What a frame handed to {@link #analyze} now should expect to wait for its result ({@link ImagePathLatency}). */
     public long expectedLatencyMicros() {
-        return latency.micros();
+        return latency.expectedMicros();
     }
 
-    private void decodeAndRun(byte[] jpeg, int width, int height, long deadlineMicros, long arrival,
+    private void decodeAndRun(byte[] jpeg, int width, int height, long deadlineMicros,
             CompletableFuture<Inference<ImageModelAnalysis>> result) {
         try {
             long start = clock.nowMicros();
@@ -114,7 +122,7 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
                     return;
                 }
                 // the model is done with the pixels: drawing on them is safe now
-                if (!imageThreads.submit(() -> annotate(image, answer, start, arrival, result))) {
+                if (!imageThreads.submit(() -> annotate(image, answer, start, result))) {
                     result.complete(imageThreads.queueFull());
                 }
             });
@@ -123,13 +131,12 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
         }
     }
 
-    private void annotate(RgbImage image, Inference<ImageAnswer> answer, long start, long arrival,
+    private void annotate(RgbImage image, Inference<ImageAnswer> answer, long start,
             CompletableFuture<Inference<ImageModelAnalysis>> result) {
         try {
             List<Caption> captions = annotator.draw(image, answer.result());
             byte[] annotated = codec.get().encode(image, quality, captions);
             long end = clock.nowMicros();
-            latency.record(end - arrival);
             result.complete(Inference.ok(new ImageModelAnalysis(answer.result(), annotated), start, end,
                     answer.batchSize()));
         } catch (RuntimeException | Error e) {

@@ -1,0 +1,52 @@
+package io.driftless.inference.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ImagePathLatencyTest {
+
+    private final AtomicLong now = new AtomicLong(0);
+    /** Two image threads, 10 ms assumed before the first frame. */
+    private final ImagePathLatency path = new ImagePathLatency(2, 10_000, now::get);
+
+    private void serve(long... serviceMicros) {
+        for (long micros : serviceMicros) {
+            now.addAndGet(1_000);
+            path.entered();
+            path.served(micros);
+        }
+    }
+
+    @Test
+    void startsFromThePrior() {
+        assertThat(path.expectedMicros()).isEqualTo(10_000);
+    }
+
+    @Test
+    void anEmptyPathExpectsTheMedianServiceTimeNotTheSlowestFrames() {
+        serve(4_000, 5_000, 6_000, 30_000, 40_000);
+
+        assertThat(path.inPath()).isZero();
+        assertThat(path.expectedMicros()).isEqualTo(6_000);
+    }
+
+    @Test
+    void addsTheFramesAheadSpreadOverTheThreadsAndForgetsThemAsTheyLeave() {
+        serve(8_000);
+        for (int i = 0; i < 4; i++) {
+            path.entered();
+        }
+        assertThat(path.expectedMicros()).as("own 8 ms, then 4 frames of 8 ms on 2 threads").isEqualTo(24_000);
+
+        path.abandoned();
+        path.abandoned();
+        assertThat(path.expectedMicros()).isEqualTo(16_000);
+
+        path.served(8_000);
+        path.served(8_000);
+        assertThat(path.inPath()).isZero();
+        assertThat(path.expectedMicros()).as("the backlog cleared: the estimate with it").isEqualTo(8_000);
+    }
+}
