@@ -141,10 +141,8 @@ class RenderGateTest {
         });
     }
 
-    @Test
-    void smoothingDampsJitterWhileTheHeadIsStill() throws Exception {
-        open(Smoothing.ONE_EURO);
-        // a still head measured with +-2 degrees of alternating noise at 30 fps
+    /** Two seconds of a still head measured with +-2 degrees of alternating noise at 30 fps. */
+    private List<InferenceOutcome> renderAStillHeadWithJitter() throws Exception {
         for (int i = 0; i < 60; i++) {
             long capture = T0 + i * 33_333L;
             clock.set(capture + 5_000);
@@ -152,6 +150,13 @@ class RenderGateTest {
         }
         List<InferenceOutcome> out = harness.extractOutputValues();
         assertThat(out).hasSize(60);
+        return out;
+    }
+
+    @Test
+    void smoothingDampsJitterWhileTheHeadIsStill() throws Exception {
+        open(Smoothing.ONE_EURO);
+        List<InferenceOutcome> out = renderAStillHeadWithJitter();
         for (InferenceOutcome o : out.subList(30, 60)) {
             assertThat(Math.abs(o.yawDeg)).isLessThan(1.0f);
         }
@@ -173,14 +178,7 @@ class RenderGateTest {
     @Test
     void theMotionStatesPoseDampsJitterWhileTheHeadIsStill() throws Exception {
         open(Smoothing.MOTION_STATE);
-        // a still head measured with +-2 degrees of alternating noise at 30 fps
-        for (int i = 0; i < 60; i++) {
-            long capture = T0 + i * 33_333L;
-            clock.set(capture + 5_000);
-            harness.processElement(new StreamRecord<>(Frames.posed("alice", i, capture, capture + 33_000, i % 2 == 0 ? 2 : -2)));
-        }
-        List<InferenceOutcome> out = harness.extractOutputValues();
-        assertThat(out).hasSize(60);
+        List<InferenceOutcome> out = renderAStillHeadWithJitter();
         assertThat(out.get(0).yawDeg).as("the first frame: nothing to weigh it against").isEqualTo(2f);
         for (InferenceOutcome o : out.subList(30, 60)) {
             assertThat(Math.abs(o.yawDeg)).isLessThan(0.5f);
