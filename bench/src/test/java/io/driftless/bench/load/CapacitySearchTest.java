@@ -49,8 +49,7 @@ class CapacitySearchTest {
 
         assertThat(result.bracketed()).isTrue();
         assertThat(result.users()).isBetween((int) (truth(system) / 1.05), truth(system));
-        assertThat(result.steps().get(0).users()).isEqualTo(500);
-        assertThat(result.steps().get(1).users()).isEqualTo(250);
+        assertThat(result.steps()).extracting(CapacitySearch.Step::users).startsWith(500, 500, 250);
     }
 
     @Test
@@ -69,7 +68,7 @@ class CapacitySearchTest {
 
         assertThat(result.users()).isZero();
         assertThat(result.bracketed()).isTrue();
-        assertThat(result.steps()).extracting(CapacitySearch.Step::users).containsExactly(8, 4, 2, 1);
+        assertThat(result.steps()).extracting(CapacitySearch.Step::users).containsExactly(8, 8, 4, 4, 2, 2, 1, 1);
     }
 
     @Test
@@ -89,6 +88,21 @@ class CapacitySearchTest {
         assertThat(result.steps()).hasSize(3);
         assertThat(result.users()).isEqualTo(40);
         assertThat(result.bracketed()).isFalse();
+    }
+
+    @Test
+    void aSizeFailsOnlyWhenItsSecondProbeFailsToo() throws Exception {
+        IntPredicate system = queueWithCapacity(1_234);
+        int[] probesOf100 = {0};
+        // the first probe of 100 users hits a hiccup; the second does not
+        CapacitySearch.Probe<Double> hiccup = users -> new CapacitySearch.Step<>(users,
+                system.test(users) && !(users == 100 && probesOf100[0]++ == 0), (double) users);
+
+        CapacitySearch.Result<Double> result = new CapacitySearch(100, 10_000, 20, 0.05).search(hiccup);
+
+        assertThat(result.steps()).extracting(CapacitySearch.Step::users).startsWith(100, 100, 200);
+        assertThat(result.users()).isGreaterThanOrEqualTo((int) (truth(system) / 1.05));
+        assertThat(result.bracketed()).isTrue();
     }
 
     @Test
