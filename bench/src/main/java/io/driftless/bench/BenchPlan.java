@@ -72,7 +72,7 @@ public record BenchPlan(
     /** A few minutes: smaller sizes, one run per point. */
     public static BenchPlan quick() {
         return new BenchPlan("quick", 30, List.of(50, 200, 500), 200, Duration.ofSeconds(20),
-                Duration.ofSeconds(10), Duration.ofSeconds(8), 1, 100, 3_000, 6,
+                Duration.ofSeconds(10), Duration.ofSeconds(8), 1, 100, 3_000, 8,
                 Duration.ofSeconds(3), 64, ALL_SCENARIOS);
     }
 
@@ -83,7 +83,7 @@ public record BenchPlan(
      */
     public static BenchPlan full() {
         return new BenchPlan("full", 30, List.of(200, 1_000, 3_000), 1_000, Duration.ofSeconds(30),
-                Duration.ofSeconds(10), Duration.ofSeconds(10), 3, 100, 10_000, 7,
+                Duration.ofSeconds(10), Duration.ofSeconds(10), 3, 100, 10_000, 9,
                 Duration.ofSeconds(5), 64, ALL_SCENARIOS);
     }
 

@@ -11,6 +11,7 @@ import io.driftless.bench.load.RunResult;
 import io.driftless.source.RunSummary.Quantile;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -75,13 +76,16 @@ public final class ReportPlots {
 
     private static JFreeChart distribution(ScenarioResult scenario) {
         XYSeriesCollection data = new XYSeriesCollection();
+        // a capacity search probes a failed size again: the same system, label and load twice
+        Map<String, Integer> probes = new HashMap<>();
         for (Point p : scenario.points()) {
             List<double[]> tail = tail(typical(p.runs()));
             if (tail.isEmpty()) {
                 continue;
             }
-            XYSeries s = new XYSeries(String.format(Locale.ROOT, "%s, %s, %,.0f/s", p.system(), p.label(),
-                    p.offeredFps()), false, true);
+            String key = String.format(Locale.ROOT, "%s, %s, %,.0f/s", p.system(), p.label(), p.offeredFps());
+            int probe = probes.merge(key, 1, Integer::sum);
+            XYSeries s = new XYSeries(probe == 1 ? key : key + ", probe " + probe, false, true);
             tail.forEach(xy -> s.add(xy[0], xy[1]));
             data.addSeries(s);
         }

@@ -124,6 +124,19 @@ class ReportFilesTest {
     }
 
     @Test
+    void plotsASizeTheCapacitySearchProbedTwice() throws Exception {
+        Point first = Point.of("capacity search", List.of(run("pipeline", 100, 6.3, 19.6, 0.998)));
+        Point again = Point.of("capacity search", List.of(run("pipeline", 100, 3.2, 11.9, 1.0)));
+        ScenarioResult capacity = new ScenarioResult("capacity", "Capacity at the deadline", true, "a note",
+                List.of(), List.of(), List.of(first, again), List.of());
+
+        List<String> plots = ReportPlots.write(out, List.of(capacity));
+
+        assertThat(plots).contains("latency-capacity.png");
+        assertThat(ImageIO.read(out.resolve("latency-capacity.png").toFile())).isNotNull();
+    }
+
+    @Test
     void plotsDriftAgainstHeadSpeedUnderItsOwnName() throws Exception {
         double[] speed = {20, 60, 160, 248};
         ScenarioResult drift = new ScenarioResult("drift", "Drift against head speed", true, "a note", List.of(),
