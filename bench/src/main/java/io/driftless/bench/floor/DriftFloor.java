@@ -27,9 +27,9 @@ import java.util.SplittableRandom;
  * The drift floor: what drift is left when nothing is late. The synthetic users' heads, their
  * keypoints with the synthetic users' noise, the bundled pose model, then what the render gate
  * does (the session's {@link MotionFilter}, the pose drawn as {@link Smoothing} says, anchors and
- * their velocities), every answer in before the next frame is shown: each frame shown carries the previous frame's
- * answer one frame period ahead. No broker, no queue, no clock: the same figures on any machine,
- * so a change to the filters can be judged apart from load. Three ways to draw:
+ * their velocities), every answer in before the next frame is shown: each frame shown carries the
+ * previous frame's answer one frame period ahead. No broker, no queue, no clock: the same figures
+ * on any machine, so a change to the filters can be judged apart from load. Three ways to draw:
  * <ul>
  *   <li>as answered: the anchors where the answer put them;
  *   <li>carried at the job's velocities, as clients draw ({@link AnchorTrack});
@@ -52,7 +52,10 @@ public final class DriftFloor {
 
     private DriftFloor() {}
 
-    /** The floor of each profile over {@code users} users' first {@code seconds} seconds, as the job draws by default. */
+    /**
+     * The floor of each profile over {@code users} users' first {@code seconds} seconds, the pose
+     * drawn as the job draws it by default.
+     */
     public static List<Result> measure(int users, int seconds) throws Exception {
         return measure(users, seconds, DriftlessOptions.SMOOTHING.defaultValue());
     }
