@@ -11,8 +11,8 @@ import io.driftless.inference.pose.PoseEstimate;
 import io.driftless.inference.pose.PoseModelAdapter;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.DriftlessOptions.Smoothing;
-import io.driftless.job.gate.MotionFilter;
-import io.driftless.job.gate.PoseSmoother;
+import io.driftless.job.gate.RenderState;
+import io.driftless.job.gate.TrackedPose;
 import io.driftless.source.AnchorTrack;
 import io.driftless.source.HeadMotion;
 import io.driftless.source.MotionProfile;
@@ -26,10 +26,11 @@ import java.util.SplittableRandom;
 /**
  * The drift floor: what drift is left when nothing is late. The synthetic users' heads, their
  * keypoints with the synthetic users' noise, the bundled pose model, then what the render gate
- * does (the session's {@link MotionFilter}, the pose drawn as {@link Smoothing} says, anchors and
- * their velocities), every answer in before the next frame is shown: each frame shown carries the
- * previous frame's answer one frame period ahead. No broker, no queue, no clock: the same figures
- * on any machine, so a change to the filters can be judged apart from load. Three ways to draw:
+ * does ({@link RenderState#track}: the session's motion state, the pose drawn as {@link Smoothing}
+ * says; then anchors and their velocities), every answer in before the next frame is shown: each
+ * frame shown carries the previous frame's answer one frame period ahead. No broker, no queue, no
+ * clock: the same figures on any machine, so a change to the filters can be judged apart from
+ * load. Three ways to draw:
  * <ul>
  *   <li>as answered: the anchors where the answer put them;
  *   <li>carried at the job's velocities, as clients draw ({@link AnchorTrack});
@@ -84,8 +85,7 @@ public final class DriftFloor {
         for (int user = 0; user < users; user++) {
             HeadMotion head = HeadMotion.forUser(SEED, user, camera, profile);
             List<PoseEstimate> poses = measuredPoses(env, model, adapter, head, camera, frames, new SplittableRandom(SEED + user));
-            PoseSmoother smoother = new PoseSmoother();
-            MotionFilter filter = new MotionFilter();
+            RenderState session = new RenderState();
             AnchorTrack atVelocities = new AnchorTrack();
             AnchorTrack alongLine = new AnchorTrack();
             for (int f = 0; f < frames; f++) {
@@ -100,17 +100,10 @@ public final class DriftFloor {
                 HeadPose measured = poses.get(f).pose();
                 double[] pose = {measured.yawDeg(), measured.pitchDeg(), measured.rollDeg(), measured.xM(),
                     measured.yM(), measured.zM()};
-                long captureUs = captureNanos / 1_000;
-                boolean moving = filter.update(pose.clone(), captureUs);
-                switch (smoothing) {
-                    case MOTION_STATE -> pose = moving ? filter.pose() : pose;
-                    case ONE_EURO -> smoother.apply(pose, captureUs);
-                    case NONE -> { }
-                }
-                HeadPose drawn = new HeadPose(pose[0], pose[1], pose[2], pose[3], pose[4], pose[5]);
-                float[] anchors = FaceGeometry.projectAnchors(drawn, camera);
-                atVelocities.add(captureNanos, anchors,
-                        moving ? FaceGeometry.anchorVelocities(drawn, filter.rates(), camera) : null);
+                TrackedPose tracked = session.track(pose, captureNanos / 1_000, smoothing);
+                float[] anchors = FaceGeometry.projectAnchors(tracked.drawn(), camera);
+                atVelocities.add(captureNanos, anchors, tracked.rates() == null ? null
+                        : FaceGeometry.anchorVelocities(tracked.drawn(), tracked.rates(), camera));
                 alongLine.add(captureNanos, anchors, null);
             }
         }

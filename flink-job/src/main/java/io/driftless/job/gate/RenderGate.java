@@ -87,8 +87,11 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
             double[] rates = null;
             PinholeCamera camera = null;
             if (!outcome.withoutPose) {
-                rates = rates(outcome, session);
-                pose = drawn(outcome, session, rates != null);
+                double[] measured = {outcome.yawDeg, outcome.pitchDeg, outcome.rollDeg, outcome.xM, outcome.yM,
+                    outcome.zM};
+                TrackedPose tracked = session.track(measured, outcome.frame.captureTimeUs, smoothing);
+                pose = tracked.drawn();
+                rates = tracked.rates();
                 camera = PinholeCamera.of(frame.imageWidth, frame.imageHeight, frame.focalLengthPx);
                 anchors = FaceGeometry.projectAnchors(pose, camera);
             }
@@ -133,44 +136,12 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
         state.update(session);
     }
 
-    /**
-     * Feeds the measured pose to the session's motion state (before any smoothing: the filter
-     * weighs the noise itself); its rates, or null while it does not know them.
-     */
-    private static double[] rates(InferenceOutcome outcome, RenderState session) {
-        if (session.motion == null) {
-            session.motion = new MotionFilter();
-        }
-        double[] measured = {outcome.yawDeg, outcome.pitchDeg, outcome.rollDeg, outcome.xM, outcome.yM, outcome.zM};
-        return session.motion.update(measured, outcome.frame.captureTimeUs) ? session.motion.rates() : null;
-    }
-
     private static float[] toFloats(double[] values) {
         float[] floats = new float[values.length];
         for (int i = 0; i < values.length; i++) {
             floats[i] = (float) values[i];
         }
         return floats;
-    }
-
-    /** The pose the anchors are projected from, after {@link #rates} has fed the motion state. */
-    private HeadPose drawn(InferenceOutcome outcome, RenderState session, boolean motionKnown) {
-        double[] pose = {outcome.yawDeg, outcome.pitchDeg, outcome.rollDeg, outcome.xM, outcome.yM, outcome.zM};
-        switch (smoothing) {
-            case MOTION_STATE -> {
-                if (motionKnown) {
-                    pose = session.motion.pose();
-                }
-            }
-            case ONE_EURO -> {
-                if (session.smoother == null) {
-                    session.smoother = new PoseSmoother();
-                }
-                session.smoother.apply(pose, outcome.frame.captureTimeUs);
-            }
-            case NONE -> { }
-        }
-        return new HeadPose(pose[0], pose[1], pose[2], pose[3], pose[4], pose[5]);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.driftless.job.gate;
 
+import io.driftless.inference.pose.HeadPose;
+import io.driftless.job.DriftlessOptions.Smoothing;
+
 /** What the render gate remembers of one session. A Flink POJO. */
 public class RenderState {
 
@@ -13,4 +16,34 @@ public class RenderState {
     public MotionFilter motion;
 
     public RenderState() {}
+
+    /**
+     * Feeds the pose measured on the frame captured at {@code captureUs} (yaw, pitch, roll, x, y,
+     * z) to the session's motion state, before any smoothing (the filter weighs the noise
+     * itself), and picks the pose to draw as {@code smoothing} says. The render gate does this for
+     * every pose it renders, and the benchmarks' drift floor replays it.
+     */
+    public TrackedPose track(double[] measured, long captureUs, Smoothing smoothing) {
+        if (motion == null) {
+            motion = new MotionFilter();
+        }
+        boolean known = motion.update(measured, captureUs);
+        double[] pose = measured.clone();
+        switch (smoothing) {
+            case MOTION_STATE -> {
+                if (known) {
+                    pose = motion.pose();
+                }
+            }
+            case ONE_EURO -> {
+                if (smoother == null) {
+                    smoother = new PoseSmoother();
+                }
+                smoother.apply(pose, captureUs);
+            }
+            case NONE -> { }
+        }
+        return new TrackedPose(new HeadPose(pose[0], pose[1], pose[2], pose[3], pose[4], pose[5]),
+                known ? motion.rates() : null);
+    }
 }
