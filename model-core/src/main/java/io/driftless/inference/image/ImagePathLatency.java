@@ -1,8 +1,10 @@
 package io.driftless.inference.image;
 
+import io.driftless.inference.Inference;
 import io.driftless.inference.LatencyTracker;
 import io.driftless.inference.MicroClock;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * What a frame handed to an image analyzer now should expect to wait for its result: its own
@@ -31,19 +33,29 @@ final class ImagePathLatency {
         this.service = new LatencyTracker(256, 0.5, initialMicros, 5_000_000, clock);
     }
 
-    /** A frame entered the path: it is queued for an image thread. */
-    void entered() {
+    /**
+     * Takes a frame into the path if {@code submit} hands it to an image thread. Counted before the
+     * hand-off, so that a frame served at once never leaves the count below zero.
+     *
+     * @return false, and the frame not counted, when {@code submit} refused it
+     */
+    boolean enter(BooleanSupplier submit) {
         inPath.incrementAndGet();
-    }
-
-    /** A frame that {@link #entered} left the path with a result, served in {@code serviceMicros}. */
-    void served(long serviceMicros) {
-        service.record(serviceMicros);
+        if (submit.getAsBoolean()) {
+            return true;
+        }
         inPath.decrementAndGet();
+        return false;
     }
 
-    /** A frame that {@link #entered} left the path without a result (expired, refused, failed). */
-    void abandoned() {
+    /**
+     * A frame that {@link #enter}ed left the path with {@code outcome}: a result counts its service
+     * time (its start to its end); a frame without one (expired, refused, failed) just leaves.
+     */
+    void left(Inference<?> outcome) {
+        if (outcome != null && outcome.isOk()) {
+            service.record(outcome.endMicros() - outcome.startMicros());
+        }
         inPath.decrementAndGet();
     }
 

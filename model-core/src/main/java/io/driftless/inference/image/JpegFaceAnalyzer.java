@@ -107,9 +107,7 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
             return CompletableFuture.completedFuture(Inference.notRun(InferenceStatus.EXPIRED,
                     "deadline passed " + (job.arrivalMicros - deadlineMicros) + " us before decoding"));
         }
-        latency.entered();
-        if (!imageThreads.submit(job::decodeAndDetect)) {
-            latency.abandoned();
+        if (!latency.enter(() -> imageThreads.submit(job::decodeAndDetect))) {
             return CompletableFuture.completedFuture(imageThreads.queueFull());
         }
         return job.result;
@@ -221,11 +219,7 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
         }
 
         private void finish(Inference<FaceAnalysis> outcome) {
-            if (outcome.isOk()) {
-                latency.served(clock.nowMicros() - startMicros);
-            } else {
-                latency.abandoned();
-            }
+            latency.left(outcome);
             result.complete(outcome);
         }
     }

@@ -73,19 +73,12 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
                     "deadline passed " + (arrival - deadlineMicros) + " us before decoding"));
         }
         CompletableFuture<Inference<ImageModelAnalysis>> result = new CompletableFuture<>();
-        latency.entered();
-        if (!imageThreads.submit(() -> decodeAndRun(jpeg, width, height, deadlineMicros, result))) {
-            latency.abandoned();
+        Runnable decode = () -> decodeAndRun(jpeg, width, height, deadlineMicros, result);
+        if (!latency.enter(() -> imageThreads.submit(decode))) {
             return CompletableFuture.completedFuture(imageThreads.queueFull());
         }
         // every way out of the path completes the result, once
-        return result.whenComplete((outcome, error) -> {
-            if (outcome != null && outcome.isOk()) {
-                latency.served(outcome.endMicros() - outcome.startMicros());
-            } else {
-                latency.abandoned();
-            }
-        });
+        return result.whenComplete((outcome, error) -> latency.left(outcome));
     }
 
     /** Frames waiting: to be decoded, annotated or encoded, or for the model. */

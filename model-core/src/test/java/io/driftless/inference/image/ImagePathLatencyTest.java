@@ -2,6 +2,8 @@ package io.driftless.inference.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftless.inference.Inference;
+import io.driftless.inference.InferenceStatus;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -14,9 +16,21 @@ class ImagePathLatencyTest {
     private void serve(long... serviceMicros) {
         for (long micros : serviceMicros) {
             now.addAndGet(1_000);
-            path.entered();
-            path.served(micros);
+            path.enter(() -> true);
+            path.left(served(micros));
         }
+    }
+
+    private static Inference<String> served(long serviceMicros) {
+        return Inference.ok("answer", 1_000_000, 1_000_000 + serviceMicros, 1);
+    }
+
+    @Test
+    void aFrameTheImageThreadsRefuseIsNotCounted() {
+        assertThat(path.enter(() -> false)).isFalse();
+
+        assertThat(path.inPath()).isZero();
+        assertThat(path.expectedMicros()).isEqualTo(10_000);
     }
 
     @Test
@@ -36,16 +50,16 @@ class ImagePathLatencyTest {
     void addsTheFramesAheadSpreadOverTheThreadsAndForgetsThemAsTheyLeave() {
         serve(8_000);
         for (int i = 0; i < 4; i++) {
-            path.entered();
+            assertThat(path.enter(() -> true)).isTrue();
         }
         assertThat(path.expectedMicros()).as("own 8 ms, then 4 frames of 8 ms on 2 threads").isEqualTo(24_000);
 
-        path.abandoned();
-        path.abandoned();
+        path.left(Inference.notRun(InferenceStatus.EXPIRED, "deadline passed"));
+        path.left(Inference.notRun(InferenceStatus.OVERLOADED, "image queue full"));
         assertThat(path.expectedMicros()).isEqualTo(16_000);
 
-        path.served(8_000);
-        path.served(8_000);
+        path.left(served(8_000));
+        path.left(served(8_000));
         assertThat(path.inPath()).isZero();
         assertThat(path.expectedMicros()).as("the backlog cleared: the estimate with it").isEqualTo(8_000);
     }
