@@ -12,6 +12,8 @@ const LATE_MS = 34;
 const screen = document.getElementById('screen');
 const stats = window.driftlessViewer = {
   state: 'starting', received: 0, played: 0, skippedLate: 0, shownTimes: [], latencyMs: [],
+  /** The newest frames shown: their sequence, capture time and when shown (page clock), oldest first. */
+  plays: [],
 };
 
 /** Frames waiting for their slot, in capture order. */
@@ -88,6 +90,10 @@ function play() {
     stats.played++;
     stats.lastSeq = due.seq;
     stats.shownTimes.push(now);
+    stats.plays.push({ seq: due.seq, captureMs: due.captureMs, shownMs: now });
+    if (stats.plays.length > 300) {
+      stats.plays.shift();
+    }
     stats.latencyMs.push(performance.timeOrigin + now - due.captureMs);
     if (stats.latencyMs.length > 300) {
       stats.latencyMs.shift();

@@ -66,9 +66,11 @@ final class ApiHandler extends Handler.Abstract {
         TokenBucket bucket = creations.computeIfAbsent(client, c -> new TokenBucket(
                 gateway.config().sessionsPerMinutePerClient, TimeUnit.MINUTES.toNanos(1), now));
         if (!bucket.tryTake(now)) {
+            String why = "more than " + gateway.config().sessionsPerMinutePerClient + " sessions a minute from "
+                    + client;
+            gateway.refusals().warn("refusing a session: {}", why);
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "60");
-            error(response, callback, HttpStatus.TOO_MANY_REQUESTS_429, "more than "
-                    + gateway.config().sessionsPerMinutePerClient + " sessions a minute from " + client);
+            error(response, callback, HttpStatus.TOO_MANY_REQUESTS_429, why);
             return;
         }
         byte[] id = new byte[16];

@@ -9,12 +9,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import io.driftless.log.ThrottledLog;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
@@ -25,6 +27,8 @@ import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One web gateway instance: the pages, the HTTP API and the camera and viewer sockets on one
@@ -45,6 +49,8 @@ public final class WebGateway implements AutoCloseable {
 
     /** Metadata messages are small; a larger text message is no metadata. */
     private static final int MAX_TEXT_MESSAGE_BYTES = 16 << 10;
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebGateway.class);
 
     private final Server server;
     private final FramePublisher frames;
@@ -78,7 +84,8 @@ public final class WebGateway implements AutoCloseable {
             throw e;
         }
         GatewayContext gateway = new GatewayContext(config, json,
-                new SessionTokens(config.tokenKey, config.tokenLifetime, Clock.systemUTC()), sessions, frames, nanoTime);
+                new SessionTokens(config.tokenKey, config.tokenLifetime, Clock.systemUTC()), sessions, frames, nanoTime,
+                new ThrottledLog(LOG, 10_000));
         Server server = new Server();
         ServerConnector connector = config.tls() ? tlsConnector(server, config) : new ServerConnector(server);
         connector.setHost(config.bindHost);
@@ -132,7 +139,7 @@ public final class WebGateway implements AutoCloseable {
             container.addMapping(CAMERA_PATH, (request, response, callback) -> {
                 String origin = refusedOrigin(gateway.config(), request);
                 if (origin != null) {
-                    gateway.sessions().metrics().socketRefused("origin");
+                    refused(gateway, request, "origin", origin);
                     Response.writeError(request, response, callback, 403, origin);
                     return null;
                 }
@@ -140,14 +147,14 @@ public final class WebGateway implements AutoCloseable {
                     return CameraSocket.accepted(gateway, gateway.tokens()
                             .verify(ApiHandler.bearer(request), SessionTokens.Scope.CAMERA, null).sessionId());
                 } catch (SessionTokens.InvalidTokenException e) {
-                    gateway.sessions().metrics().socketRefused("token");
+                    refused(gateway, request, "token", e.getMessage());
                     return CameraSocket.refused(gateway, e.getMessage());
                 }
             });
             container.addMapping(VIEWER_PATH, (request, response, callback) -> {
                 String origin = refusedOrigin(gateway.config(), request);
                 if (origin != null) {
-                    gateway.sessions().metrics().socketRefused("origin");
+                    refused(gateway, request, "origin", origin);
                     Response.writeError(request, response, callback, 403, origin);
                     return null;
                 }
@@ -155,7 +162,7 @@ public final class WebGateway implements AutoCloseable {
                     return new ViewerSocket(gateway, gateway.tokens().verify(ApiHandler.bearer(request),
                             EnumSet.allOf(SessionTokens.Scope.class), null).sessionId(), null);
                 } catch (SessionTokens.InvalidTokenException e) {
-                    gateway.sessions().metrics().socketRefused("token");
+                    refused(gateway, request, "token", e.getMessage());
                     return new ViewerSocket(gateway, null, e.getMessage());
                 }
             });
@@ -163,6 +170,16 @@ public final class WebGateway implements AutoCloseable {
         sockets.setHandler(new Handler.Sequence(new ApiHandler(gateway), pages));
         context.setHandler(sockets);
         return context;
+    }
+
+    /**
+     * Counts a refused socket and logs why, at most one line per interval: the path and the
+     * client's address, never the query that carries the token.
+     */
+    private static void refused(GatewayContext gateway, ServerUpgradeRequest request, String kind, String why) {
+        gateway.sessions().metrics().socketRefused(kind);
+        gateway.refusals().warn("refusing a socket on {} from {}: {}", Request.getPathInContext(request),
+                Request.getRemoteAddr(request), why);
     }
 
     /**

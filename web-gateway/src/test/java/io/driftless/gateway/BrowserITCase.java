@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -58,6 +59,8 @@ class BrowserITCase {
     private static final int ANSWERS = 10;
     /** Generous: the shared test machine's round trip through Chromium, the gateway and the job tops 100 ms. */
     private static final int DEADLINE_MS = 1_000;
+    /** The viewer's {@code LATE_MS}: a frame shown later than this after its slot would be shown late. */
+    private static final double VIEWER_LATE_MS = 34;
     /** The fake camera's face sways this far either side of its centre, once per this many frames. */
     private static final double SWAY_PX = 40;
     private static final int SWAY_FRAMES = 30;
@@ -94,6 +97,7 @@ class BrowserITCase {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void streamerPageGetsItsFramesAnsweredAndDrawsTheFilterOnTheFaceWhileTheViewerPlaysThem() throws Exception {
         startJobAndGateway(CLUSTER.config());
 
@@ -166,6 +170,12 @@ class BrowserITCase {
         assertThat(gatewayStats.get("answered").asLong()).isGreaterThanOrEqualTo(answered);
         assertThat(gatewayStats.get("answered").asLong() + gatewayStats.get("dropped").asLong()
                 + gatewayStats.get("refused").asLong()).isLessThanOrEqualTo(gatewayStats.get("framesIn").asLong());
+        // over the last second: the page sends at most 10 fps, and its frames make the deadline
+        assertThat(gatewayStats.get("fpsIn").asDouble()).as("fps in").isBetween(1.0, 15.0);
+        assertThat(gatewayStats.get("fpsOut").asDouble()).as("fps out").isBetween(1.0, 15.0);
+        assertThat(gatewayStats.get("onTimeRatio").asDouble()).as("on time").isBetween(0.5, 1.0);
+        assertThat(gatewayStats.get("rttP95Ms").asDouble()).isGreaterThanOrEqualTo(gatewayStats.get("rttP50Ms")
+                .asDouble()).isLessThanOrEqualTo(DEADLINE_MS);
         // the gateway sets the page's capture rate, starting from the page's own 10 fps; a busy
         // machine may have had it lowered, and the page captures at what it was last told
         List<Number> asked = (List<Number>) browser.executeScript(
@@ -175,11 +185,97 @@ class BrowserITCase {
         assertThat(gatewayStats.path("quality").path("fps").asDouble()).isBetween(5.0, 10.0);
         System.out.printf("browser: the gateway asked for %s fps%n", asked);
 
+        String streamer = browser.getWindowHandle();
         String viewUrl = (String) browser.executeScript("return window.driftless.viewUrl");
         browser.switchTo().newWindow(WindowType.TAB);
+        String viewer = browser.getWindowHandle();
         browser.get(viewUrl);
         await("window.driftlessViewer.played", 5);
         screenshot("web-viewer.png");
+
+        // the viewer plays at the cadence of capture, neither faster nor slower: every frame is
+        // shown the same time after its capture, give or take less than a frame's slot
+        List<Map<String, Object>> plays = (List<Map<String, Object>>) browser.executeScript(
+                "return window.driftlessViewer.plays");
+        double[] delays = plays.stream().mapToDouble(play -> ((Number) play.get("shownMs")).doubleValue()
+                - ((Number) play.get("captureMs")).doubleValue()).toArray();
+        double spread = Arrays.stream(delays).max().orElseThrow() - Arrays.stream(delays).min().orElseThrow();
+        assertThat(spread).as("spread of the delays from capture to screen over %d frames", plays.size())
+                .isLessThanOrEqualTo(VIEWER_LATE_MS + 1);
+        List<Long> played = plays.stream().map(play -> ((Number) play.get("seq")).longValue()).toList();
+        assertThat(played).as("frames shown in capture order").isSorted().doesNotHaveDuplicates();
+        // a frame that comes after its slot has passed is skipped, not shown late
+        Map<String, Object> late = stats("""
+                const v = window.driftlessViewer;
+                const skipped = v.skippedLate;
+                arrived({ seq: -1, captureTimeUs: (v.plays[v.plays.length - 1].captureMs - 5000) * 1000 },
+                  new ArrayBuffer(0));
+                return { skipped: v.skippedLate - skipped, queued: queue.some(f => f.seq === -1) };""");
+        assertThat(((Number) late.get("skipped")).longValue()).as("the late frame skipped").isEqualTo(1);
+        assertThat(late.get("queued")).as("the late frame queued for showing").isEqualTo(false);
+        long viewerPlayed = numberAt("window.driftlessViewer.played");
+        await("window.driftlessViewer.played", viewerPlayed + 3);
+        assertThat((List<Long>) browser.executeScript("return window.driftlessViewer.plays.map(p => p.seq)"))
+                .as("frames shown").doesNotContain(-1L);
+        System.out.printf("browser viewer: %s shown, %s skipped as late, delay from capture spread over %.1f ms%n",
+                numberAt("window.driftlessViewer.played"), numberAt("window.driftlessViewer.skippedLate"), spread);
+
+        // a page's bad sockets are refused with their reasons while the streamer is served
+        browser.switchTo().window(streamer);
+        long answeredBefore = numberAt("window.driftless.answered");
+        browser.switchTo().window(viewer);
+        Map<String, Object> refusals = (Map<String, Object>) browser.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const cameraToken = arguments[0];
+                const viewToken = location.hash.slice(1);
+                const dot = cameraToken.lastIndexOf('.');
+                const forged = cameraToken.slice(0, dot + 1)
+                  + [...cameraToken.slice(dot + 1)].reverse().join('');
+                const closed = (url, onOpen) => new Promise((resolve) => {
+                  const socket = new WebSocket(url);
+                  socket.binaryType = 'arraybuffer';
+                  socket.onopen = () => onOpen && onOpen(socket);
+                  socket.onclose = (event) => resolve({ code: event.code, reason: event.reason });
+                });
+                (async () => {
+                  const session = await (await fetch('/api/sessions', { method: 'POST' })).json();
+                  done({
+                    forged: await closed(socketUrl('/ws/camera', forged)),
+                    viewToken: await closed(socketUrl('/ws/camera', viewToken)),
+                    oversized: await closed(socketUrl('/ws/camera', session.cameraToken), (socket) => {
+                      socket.send(JSON.stringify({ seq: 1, captureTimeUs: Date.now() * 1000,
+                        sendTimeUs: Date.now() * 1000, width: 640, height: 480, kind: 'jpeg' }));
+                      socket.send(new Uint8Array((1 << 20) + 1));
+                    }),
+                  });
+                })().catch((e) => done({ error: String(e) }));""", cameraToken);
+        assertThat(refusals).as("refusals").doesNotContainKey("error");
+        assertThat((Map<String, Object>) refusals.get("forged")).containsEntry("code", 1008L)
+                .containsEntry("reason", "the token's signature does not check out");
+        assertThat((Map<String, Object>) refusals.get("viewToken")).containsEntry("code", 1008L)
+                .containsEntry("reason", "a view token cannot be used here: this needs a camera token");
+        assertThat((Map<String, Object>) refusals.get("oversized")).containsEntry("code", 1009L);
+        browser.switchTo().window(streamer);
+        await("window.driftless.answered", answeredBefore + 3);
+        Map<String, Object> served = stats("window.driftless");
+        assertThat(served.get("state")).isEqualTo("streaming");
+        assertThat(served.get("error")).as("page error").isNull();
+
+        // once the camera stops and every frame is settled, the page and the stats agree exactly
+        browser.executeScript("send = function () {};");
+        Awaitility.await("every frame the page sent settled").atMost(PAGE_TIMEOUT).pollInSameThread()
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> numberAt("(d => d.sent - d.answered - d.dropped - d.refused)(window.driftless)") == 0
+                        && numberAt("pending.size") == 0);
+        Map<String, Object> page = stats("window.driftless");
+        JsonNode settled = new GatewayApi(URI.create(base)).get("/api/sessions/" + sessionId + "/stats", cameraToken)
+                .body();
+        assertThat(settled.get("framesIn").asLong()).as("frames in").isEqualTo(((Number) page.get("sent")).longValue());
+        assertThat(settled.get("answered").asLong()).as("answered")
+                .isEqualTo(((Number) page.get("answered")).longValue());
+        assertThat(settled.get("dropped").asLong()).as("dropped").isEqualTo(((Number) page.get("dropped")).longValue());
+        assertThat(settled.get("refused").asLong()).as("refused").isEqualTo(((Number) page.get("refused")).longValue());
+        System.out.printf("browser: stats after the camera stopped %s; the page sent %s%n", settled, page.get("sent"));
     }
 
     @Test
@@ -415,7 +511,8 @@ class BrowserITCase {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> stats(String expression) {
-        return (Map<String, Object>) browser.executeScript("return " + expression);
+        return (Map<String, Object>) browser.executeScript(expression.contains("return ") ? expression
+                : "return " + expression);
     }
 
     /** The anchor in the camera's pixels: the frame it came from may have been sent scaled down. */

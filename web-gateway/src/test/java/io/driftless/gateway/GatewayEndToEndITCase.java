@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.driftless.gateway.testutils.CapturedLog;
 import io.driftless.gateway.testutils.GatewayApi;
 import io.driftless.gateway.testutils.GatewayApi.CreatedSession;
 import io.driftless.gateway.testutils.SelfSignedTls;
@@ -23,13 +24,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -67,7 +71,9 @@ class GatewayEndToEndITCase {
     @RegisterExtension
     static final EndToEndCluster CLUSTER = EndToEndCluster.builder().build();
 
-    private final TokenKey key = TokenKey.random();
+    /** The signing key's bytes, to check that no log line ever shows them. */
+    private final byte[] keyBytes = randomKey();
+    private final TokenKey key = TokenKey.of(keyBytes);
     private final List<AutoCloseable> open = new ArrayList<>();
     private WebSocketClient sockets;
 
@@ -240,6 +246,7 @@ class GatewayEndToEndITCase {
     @Test
     void refusesBadTokensOversizedAndMalformedMessagesWhileAnotherSessionIsServed() throws Exception {
         startJob();
+        CapturedLog log = CapturedLog.start();
         WebGateway gateway = gateway("it-bad", 40);
         GatewayApi api = new GatewayApi(gateway.uri());
         CreatedSession good = api.createSession();
@@ -311,6 +318,20 @@ class GatewayEndToEndITCase {
         assertThat(stats.get("answered").asLong() + stats.get("dropped").asLong()).isEqualTo(2);
         assertThat(scrape(gateway)).containsEntry("driftless_gateway_sockets_refused_total{reason=\"origin\"}", 1.0)
                 .hasEntrySatisfying("driftless_gateway_cameras_connected", n -> assertThat(n).isGreaterThanOrEqualTo(1));
+
+        // the log says why, at a sane rate (one line per 10 s for this burst), and never shows a token or the key
+        String logged = log.text();
+        assertThat(logged).contains("refusing a socket on /ws/camera from 127.0.0.1: the token's signature does not"
+                + " check out");
+        assertThat(logged.lines().filter(line -> line.contains("refusing a socket"))).as("refused sockets logged")
+                .hasSize(1);
+        for (String secret : List.of(forged, good.cameraToken(), good.viewToken(), other.cameraToken(),
+                other.viewToken(), Base64.getEncoder().encodeToString(keyBytes),
+                Base64.getUrlEncoder().withoutPadding().encodeToString(keyBytes), HexFormat.of().formatHex(keyBytes))) {
+            assertThat(logged).as("the log").doesNotContain(secret);
+            // a JWT's signature alone would let nobody forge one, but it is the token's secret part
+            assertThat(logged).doesNotContain(secret.substring(secret.lastIndexOf('.') + 1));
+        }
     }
 
     @Test
@@ -462,6 +483,12 @@ class GatewayEndToEndITCase {
         GatewayApi.Reply refused = api.post("/api/sessions");
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.body().get("error").asText()).startsWith("more than 3 sessions a minute from ");
+    }
+
+    private static byte[] randomKey() {
+        byte[] bytes = new byte[TokenKey.MIN_BYTES];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 
     private void assertRefused(GatewayApi api, String token, String reason) throws Exception {
