@@ -44,6 +44,14 @@ public final class GatewayConfig {
     public final int maxSessionFps;
     /** Sessions one client address may create per minute. */
     public final int sessionsPerMinutePerClient;
+    /**
+     * Whether the client's address and scheme come from the {@code Forwarded} and
+     * {@code X-Forwarded-*} headers a reverse proxy or ingress in front sets: behind one, every
+     * request would otherwise come from the proxy, and all clients would share one session limit.
+     * Only where every request passes that proxy: a client that reaches the gateway directly could
+     * name any address.
+     */
+    public final boolean trustForwardedHeaders;
     /** Origins a browser may open the sockets from; empty: only the gateway's own (same host). */
     public final List<String> allowedOrigins;
     /** The deadline each frame carries; 0: the job's default. */
@@ -71,6 +79,7 @@ public final class GatewayConfig {
         this.maxMessageBytes = b.maxMessageBytes;
         this.maxSessionFps = b.maxSessionFps;
         this.sessionsPerMinutePerClient = b.sessionsPerMinutePerClient;
+        this.trustForwardedHeaders = b.trustForwardedHeaders;
         this.allowedOrigins = b.allowedOrigins;
         this.deadlineMs = b.deadlineMs;
         this.idleTimeout = b.idleTimeout;
@@ -112,6 +121,7 @@ public final class GatewayConfig {
         private int maxMessageBytes = 1 << 20;
         private int maxSessionFps = 40;
         private int sessionsPerMinutePerClient = 10;
+        private boolean trustForwardedHeaders;
         private List<String> allowedOrigins = List.of();
         private int deadlineMs = 0;
         private Duration idleTimeout = Duration.ofSeconds(60);
@@ -196,6 +206,12 @@ public final class GatewayConfig {
 
         public Builder sessionsPerMinutePerClient(int sessions) {
             this.sessionsPerMinutePerClient = atLeast("sessions per minute per client", sessions, 1);
+            return this;
+        }
+
+        /** See {@link GatewayConfig#trustForwardedHeaders}; off by default. */
+        public Builder trustForwardedHeaders(boolean trust) {
+            this.trustForwardedHeaders = trust;
             return this;
         }
 

@@ -80,6 +80,13 @@ public final class GatewayMain implements Callable<Integer> {
             description = "Sessions one client address may create per minute (default: ${DEFAULT-VALUE}).")
     int sessionsPerMinute;
 
+    @Option(names = "--trust-forwarded-headers",
+            description = "Take the client's address and scheme from the Forwarded and X-Forwarded-* headers of a"
+                    + " reverse proxy or ingress in front, so that each client has its own session limit. Only"
+                    + " where every request passes that proxy: a client reaching the gateway directly could name"
+                    + " any address.")
+    boolean trustForwardedHeaders;
+
     @Option(names = "--allowed-origin", paramLabel = "URL",
             description = "Another origin whose pages may open the sockets, e.g. https://app.example.com"
                     + " (repeatable). The gateway's own origin is always allowed.")
@@ -128,6 +135,7 @@ public final class GatewayMain implements Callable<Integer> {
                 .maxMessageBytes(maxMessageBytes)
                 .maxSessionFps(maxSessionFps)
                 .sessionsPerMinutePerClient(sessionsPerMinute)
+                .trustForwardedHeaders(trustForwardedHeaders)
                 .allowedOrigins(allowedOrigins)
                 .deadlineMs(deadlineMs);
         if (instanceId != null) {

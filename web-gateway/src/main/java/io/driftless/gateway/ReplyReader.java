@@ -72,7 +72,7 @@ final class ReplyReader implements AutoCloseable {
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
-        this.thread = new Thread(this::run, "reply-reader-" + config.instanceId);
+        this.thread = new Thread(this::run, WebGateway.threadName(config, "replies"));
     }
 
     /** An annotated record is as large as the largest frame plus room for detections. */

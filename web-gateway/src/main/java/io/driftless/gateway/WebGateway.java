@@ -13,6 +13,7 @@ import io.driftless.log.ThrottledLog;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -25,6 +26,8 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
@@ -86,8 +89,17 @@ public final class WebGateway implements AutoCloseable {
         GatewayContext gateway = new GatewayContext(config, json,
                 new SessionTokens(config.tokenKey, config.tokenLifetime, Clock.systemUTC()), sessions, frames, nanoTime,
                 new ThrottledLog(LOG, 10_000));
-        Server server = new Server();
-        ServerConnector connector = config.tls() ? tlsConnector(server, config) : new ServerConnector(server);
+        // threads named by the instance, for thread dumps and for what the gateway's own CPU time is
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName(threadName(config, "http"));
+        Server server = new Server(threads);
+        server.addBean(new ScheduledExecutorScheduler(threadName(config, "scheduler"), true));
+        HttpConfiguration http = new HttpConfiguration();
+        if (config.trustForwardedHeaders) {
+            http.addCustomizer(new ForwardedRequestCustomizer());
+        }
+        ServerConnector connector = config.tls() ? tlsConnector(server, config, http)
+                : new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.bindHost);
         connector.setPort(config.port);
         server.addConnector(connector);
@@ -107,7 +119,7 @@ public final class WebGateway implements AutoCloseable {
                     + e.getMessage() + " (is the port in use? set --port / --metrics-port)", e);
         }
         ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "gateway-keep-alive");
+            Thread thread = new Thread(task, threadName(config, "keep-alive"));
             thread.setDaemon(true);
             return thread;
         });
@@ -116,9 +128,18 @@ public final class WebGateway implements AutoCloseable {
         return new WebGateway(server, frames, replies, metrics, keepAlive, config.tls());
     }
 
+    /**
+     * The name of one of an instance's threads: every thread the gateway starts has the instance id
+     * in its name ({@code gateway-ID-http-N}, {@code gateway-ID-replies}, and the Kafka clients'
+     * {@code ... | driftless-web-gateway-ID}).
+     */
+    static String threadName(GatewayConfig config, String role) {
+        return "gateway-" + config.instanceId + "-" + role;
+    }
+
     /** HTTPS and WSS: requests carry the https scheme, so the links the API hands out do too. */
-    private static ServerConnector tlsConnector(Server server, GatewayConfig config) {
-        HttpConfiguration https = new HttpConfiguration();
+    private static ServerConnector tlsConnector(Server server, GatewayConfig config, HttpConfiguration http) {
+        HttpConfiguration https = new HttpConfiguration(http);
         https.addCustomizer(new SecureRequestCustomizer());
         return new ServerConnector(server,
                 new SslConnectionFactory(GatewayTls.fromPem(config.tlsCertificate, config.tlsKey),

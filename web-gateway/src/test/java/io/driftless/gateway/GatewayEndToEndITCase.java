@@ -483,6 +483,23 @@ class GatewayEndToEndITCase {
         GatewayApi.Reply refused = api.post("/api/sessions");
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.body().get("error").asText()).startsWith("more than 3 sessions a minute from ");
+        // a client cannot name another address to escape its limit
+        assertThat(api.postForwardedFor("/api/sessions", "198.51.100.7").status()).isEqualTo(429);
+    }
+
+    @Test
+    void behindAProxyThatItTrustsLimitsEachForwardedClientOnItsOwn() throws Exception {
+        WebGateway gateway = gateway("it-proxied", builder -> builder.sessionsPerMinutePerClient(2)
+                .trustForwardedHeaders(true));
+        GatewayApi api = new GatewayApi(gateway.uri());
+        for (int i = 0; i < 2; i++) {
+            assertThat(api.postForwardedFor("/api/sessions", "198.51.100.7").status()).isEqualTo(201);
+        }
+        GatewayApi.Reply refused = api.postForwardedFor("/api/sessions", "198.51.100.7");
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.body().get("error").asText()).isEqualTo("more than 2 sessions a minute from 198.51.100.7");
+        assertThat(api.postForwardedFor("/api/sessions", "203.0.113.9").status())
+                .as("another client behind the same proxy").isEqualTo(201);
     }
 
     private static byte[] randomKey() {

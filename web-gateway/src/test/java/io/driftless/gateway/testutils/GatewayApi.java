@@ -41,6 +41,12 @@ public final class GatewayApi {
         return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** A POST as a reverse proxy in front would send it for the client at {@code clientAddress}. */
+    public Reply postForwardedFor(String path, String clientAddress) throws Exception {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("X-Forwarded-For", clientAddress)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     public Reply get(String path, String bearer) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).GET();
         if (bearer != null) {
