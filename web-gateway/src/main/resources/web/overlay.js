@@ -106,7 +106,23 @@ function nowUs() {
   return Math.round((performance.timeOrigin + performance.now()) * 1000);
 }
 
+/** The session a token is for (its subject; not secret), or null when it cannot be read. */
+function sessionOf(token) {
+  try {
+    return JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).sub || null;
+  } catch (e) {
+    return null;
+  }
+}
+
+/**
+ * A socket's address. The session rides beside the token so that a proxy in front of several
+ * gateway instances can send a session's camera and viewers to one instance by it; the gateway
+ * itself goes by the token alone.
+ */
 function socketUrl(path, token) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return scheme + '//' + location.host + path + '?token=' + encodeURIComponent(token);
+  const session = sessionOf(token);
+  return scheme + '//' + location.host + path + '?token=' + encodeURIComponent(token)
+    + (session ? '&session=' + encodeURIComponent(session) : '');
 }

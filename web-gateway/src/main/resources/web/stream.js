@@ -85,7 +85,7 @@ async function session() {
     stats.viewUrl = body.viewUrl;
   }
   // the session id is the token's subject; the token itself is checked by the gateway
-  stats.sessionId = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).sub;
+  stats.sessionId = sessionOf(token);
   return token;
 }
 

@@ -224,6 +224,18 @@ class KubernetesManifestsTest {
                 .containsAllEntriesOf(labels(service.path("spec").path("selector")));
         assertThat(namedPorts(container)).containsKey(service.path("spec").path("ports").get(0).path("targetPort").asText());
 
+        // a session's camera and viewers reach one pod: the Ingress hashes on the session the pages send
+        JsonNode ingress = k8s.named("Ingress", "web-gateway");
+        assertThat(ingress.path("metadata").path("annotations").path("nginx.ingress.kubernetes.io/upstream-hash-by")
+                .asText()).isEqualTo("$arg_session");
+        JsonNode backend = ingress.path("spec").path("rules").get(0).path("http").path("paths").get(0).path("backend")
+                .path("service");
+        assertThat(backend.path("name").asText()).isEqualTo("web-gateway");
+        assertThat(backend.path("port").path("name").asText())
+                .isEqualTo(service.path("spec").path("ports").get(0).path("name").asText());
+        assertThat(ingress.path("spec").path("tls")).as("browsers allow the camera only on https").isNotEmpty();
+        assertThat(args).as("the client's address from the Ingress's headers").contains("--trust-forwarded-headers");
+
         JsonNode monitor = podMonitorSelecting("app.kubernetes.io/name", "web-gateway");
         Integer metricsPort = namedPorts(container).get(endpointPort(monitor));
         assertThat(metricsPort).as("the port the gateway's PodMonitor names").isNotNull();

@@ -164,6 +164,9 @@ class BrowserITCase {
         // the gateway's stats agree with the page's accounting
         String sessionId = (String) browser.executeScript("return window.driftless.sessionId");
         String cameraToken = (String) browser.executeScript("return location.hash.slice(1)");
+        // the session rides beside the token, for a proxy that sends a session's sockets to one instance
+        assertThat((String) browser.executeScript("return socketUrl('/ws/camera', location.hash.slice(1))"))
+                .endsWith("&session=" + sessionId);
         JsonNode gatewayStats = new GatewayApi(URI.create(base))
                 .get("/api/sessions/" + sessionId + "/stats", cameraToken).body();
         assertThat(gatewayStats.get("connection").asText()).isEqualTo("streaming");
