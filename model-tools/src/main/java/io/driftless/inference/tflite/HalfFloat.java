@@ -1,11 +1,11 @@
 package io.driftless.inference.tflite;
 
 /** IEEE 754 half precision to single precision, exactly (every half is a float). */
-final class HalfFloat {
+public final class HalfFloat {
 
     private HalfFloat() {}
 
-    static float toFloat(short half) {
+    public static float toFloat(short half) {
         int bits = half & 0xFFFF;
         int sign = (bits & 0x8000) << 16;
         int exponent = (bits >>> 10) & 0x1F;

@@ -446,7 +446,7 @@ public final class TfliteToOnnxConverter {
     }
 
     /** Permutes a row-major rank-4 array: output axis i is input axis {@code perm[i]}. */
-    static float[] transpose4(float[] in, int[] shape, int[] perm) {
+    public static float[] transpose4(float[] in, int[] shape, int[] perm) {
         int[] outShape = {shape[perm[0]], shape[perm[1]], shape[perm[2]], shape[perm[3]]};
         int[] inStrides = {shape[1] * shape[2] * shape[3], shape[2] * shape[3], shape[3], 1};
         float[] out = new float[in.length];
