@@ -17,6 +17,7 @@ import io.driftless.job.testutils.FaceFrames;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.net.URI;
@@ -64,6 +65,16 @@ class BrowserITCase {
     /** The fake camera's face sways this far either side of its centre, once per this many frames. */
     private static final double SWAY_PX = 40;
     private static final int SWAY_FRAMES = 30;
+    /** The camera's frame marker: enough bits for {@link #SWAY_FRAMES} shots, squares of this many px. */
+    private static final int MARKER_BITS = 5;
+    private static final int MARKER_PX = 16;
+    /**
+     * How far the bridge may lie from the face's centre line in its own frame on average: a fifth
+     * of the face's width (85 px), for the pose model's error, the motion filter's lag behind a
+     * face sweeping at up to 250 px/s (the more, the fewer frames a busy machine lets the page
+     * send), and the hand-drawn face box's. Each one must lie on its frame's face.
+     */
+    private static final double MEAN_BRIDGE_ERROR_PX = 17;
     /** The colour detector's input size and its one box (centre, size) in model pixels. */
     private static final int COLOUR_MODEL_SIZE = 64;
     private static final float[] COLOUR_MODEL_BOX = {32, 32, 20, 10};
@@ -106,11 +117,51 @@ class BrowserITCase {
         browser = chromium(camera(shots));
         String base = "http://127.0.0.1:" + gateway.port() + "/";
         browser.get(base + "stream.html?fps=10");
+        // which shot of the video each frame was captured from, by the marker the camera draws in it
+        browser.executeScript("""
+                window.shotOfFrame = new Map();
+                const sendFrame = send;
+                send = function () {
+                  sendFrame();
+                  const k = capture.width / 640;
+                  const pixels = capture.getContext('2d');
+                  let shot = 0;
+                  for (let bit = 0; bit < %d; bit++) {
+                    const p = pixels.getImageData(Math.floor((bit + 0.5) * %d * k), Math.floor(%d * k / 2), 1, 1).data;
+                    if (p[0] + p[1] + p[2] > 3 * 128) {
+                      shot |= 1 << bit;
+                    }
+                  }
+                  window.shotOfFrame.set(seq, shot);
+                };""".formatted(MARKER_BITS, MARKER_PX, MARKER_PX));
 
         long answered = await("window.driftless.answered", ANSWERS);
         Map<String, Object> stats = stats("window.driftless");
         assertThat(stats.get("error")).as("page error").isNull();
         await("window.driftless.drawnWithFilter", 1);
+
+        // each answer's bridge against the face where it was in the frame that answer is for
+        List<Double> errors = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Map<String, Object> newest = stats("""
+                    const o = window.driftless.overlay;
+                    const scale = document.getElementById('video').videoWidth / o.width;
+                    return { seq: o.seq, shot: window.shotOfFrame.get(o.seq),
+                      x: o.anchors.glasses_bridge[0] * scale, y: o.anchors.glasses_bridge[1] * scale };""");
+            assertThat(newest.get("shot")).as("the marker of frame %s", newest.get("seq")).isNotNull();
+            double[] shotFace = shots.get(((Number) newest.get("shot")).intValue()).faceBox();
+            double x = ((Number) newest.get("x")).doubleValue();
+            assertThat(x).as("bridge x on the face of frame %s", newest.get("seq")).isBetween(shotFace[0], shotFace[2]);
+            assertThat(((Number) newest.get("y")).doubleValue()).as("bridge y").isBetween(shotFace[1], shotFace[3]);
+            errors.add(Math.abs(x - (shotFace[0] + shotFace[2]) / 2));
+            Thread.sleep(150);
+        }
+        double meanError = errors.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double maxError = errors.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        assertThat(meanError).as("bridge x from the face's centre line in its own frame, px: %s", errors)
+                .isLessThanOrEqualTo(MEAN_BRIDGE_ERROR_PX);
+        System.out.printf("browser: the bridge from the face's centre line in the answered frame: mean %.1f px,"
+                + " max %.1f px over %d answers%n", meanError, maxError, errors.size());
 
         // the filter is drawn from the newest answer: its anchors lie on the known face
         List<Number> bridge = anchor("glasses_bridge");
@@ -402,9 +453,25 @@ class BrowserITCase {
         return shots;
     }
 
-    /** The fake camera's video: the shots in a loop at 30 fps. */
+    /**
+     * The fake camera's video: the shots in a loop at 30 fps, each with its index written in the
+     * top left corner, where the background is, as {@value #MARKER_BITS} black or white squares.
+     */
     private Path camera(List<FaceFrames.Shot> shots) throws Exception {
-        return FakeCamera.write(temp.resolve("face.y4m"), shots.stream().map(FaceFrames.Shot::jpeg).toList(), 30);
+        List<byte[]> pictures = new ArrayList<>();
+        for (int i = 0; i < shots.size(); i++) {
+            BufferedImage picture = ImageIO.read(new ByteArrayInputStream(shots.get(i).jpeg()));
+            Graphics2D g = picture.createGraphics();
+            for (int bit = 0; bit < MARKER_BITS; bit++) {
+                g.setColor((i >> bit & 1) == 1 ? Color.WHITE : Color.BLACK);
+                g.fillRect(bit * MARKER_PX, 0, MARKER_PX, MARKER_PX);
+            }
+            g.dispose();
+            ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+            ImageIO.write(picture, "jpg", jpeg);
+            pictures.add(jpeg.toByteArray());
+        }
+        return FakeCamera.write(temp.resolve("face.y4m"), pictures, 30);
     }
 
     /** Wherever the face was when an answered frame was captured: the face boxes' union. */
