@@ -1,15 +1,13 @@
 package io.driftless.inference.tfjs;
 
 import io.driftless.cli.Commands;
+import io.driftless.inference.onnx.ConvertedModelFile;
 import io.driftless.inference.vision.ImageInput.TensorLayout;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +15,6 @@ import java.util.OptionalInt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * The TF.js converter's command line: reads a TF.js graph model folder, optionally checks its
@@ -74,26 +71,13 @@ public final class TfjsToOnnxCommand {
             err.println("error: cannot convert " + options.in + ": " + e.getMessage());
             return EXIT_FAILURE;
         }
-        try {
-            Path parent = options.out.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Files.write(options.out, onnx);
-        } catch (IOException e) {
-            err.println("error: cannot write " + options.out + ": " + e);
+        if (!ConvertedModelFile.write(options.out, onnx, err)) {
             return EXIT_FAILURE;
         }
         out.printf(Locale.ROOT, "converted %s (sha256 %s)%n       to %s (%,d bytes, sha256 %s) in %d ms%n",
-                folder, model.sha256(), options.out, onnx.length, sha256(onnx),
+                folder, model.sha256(), options.out, onnx.length, ConvertedModelFile.sha256(onnx),
                 (System.nanoTime() - start) / 1_000_000);
         return 0;
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 
     /** The command line. */
@@ -139,9 +123,7 @@ public final class TfjsToOnnxCommand {
         boolean help;
 
         void validate(CommandLine commandLine) {
-            if (sha256 != null && !sha256.matches("[0-9a-fA-F]{64}")) {
-                throw new ParameterException(commandLine, "--sha256 must be 64 hex digits, got '" + sha256 + "'");
-            }
+            ConvertedModelFile.checkSha256Option(commandLine, sha256);
         }
     }
 

@@ -1,13 +1,11 @@
 package io.driftless.inference.tflite;
 
 import io.driftless.cli.Commands;
+import io.driftless.inference.onnx.ConvertedModelFile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -15,7 +13,6 @@ import java.util.OptionalInt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * The converter's command line: reads a {@code .tflite} file, optionally checks its SHA-256,
@@ -46,7 +43,7 @@ public final class TfliteToOnnxCommand {
             err.println("error: cannot read " + options.in + ": " + e);
             return EXIT_FAILURE;
         }
-        String sha256 = sha256(source);
+        String sha256 = ConvertedModelFile.sha256(source);
         if (options.sha256 != null && !options.sha256.equalsIgnoreCase(sha256)) {
             err.println("error: " + options.in + " has SHA-256 " + sha256 + ", expected " + options.sha256
                     + "; it is not the model this conversion is pinned to");
@@ -64,25 +61,12 @@ public final class TfliteToOnnxCommand {
             err.println("error: cannot convert " + options.in + ": " + e.getMessage());
             return EXIT_FAILURE;
         }
-        try {
-            Path parent = options.out.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Files.write(options.out, onnx);
-        } catch (IOException e) {
-            err.println("error: cannot write " + options.out + ": " + e);
+        if (!ConvertedModelFile.write(options.out, onnx, err)) {
             return EXIT_FAILURE;
         }
         out.printf(Locale.ROOT, "converted %s (%,d bytes, sha256 %s)%n       to %s (%,d bytes, sha256 %s)%n",
-                options.in, source.length, sha256, options.out, onnx.length, sha256(onnx));
+                options.in, source.length, sha256, options.out, onnx.length, ConvertedModelFile.sha256(onnx));
         return 0;
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 
     /** The command line. */
@@ -114,9 +98,7 @@ public final class TfliteToOnnxCommand {
         boolean help;
 
         void validate(CommandLine commandLine) {
-            if (sha256 != null && !sha256.matches("[0-9a-fA-F]{64}")) {
-                throw new ParameterException(commandLine, "--sha256 must be 64 hex digits, got '" + sha256 + "'");
-            }
+            ConvertedModelFile.checkSha256Option(commandLine, sha256);
         }
     }
 }

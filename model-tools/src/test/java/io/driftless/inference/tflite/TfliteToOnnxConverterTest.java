@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.google.flatbuffers.FlatBufferBuilder;
 import io.driftless.inference.ModelFiles;
+import io.driftless.inference.onnx.ConvertedModelFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.FloatBuffer;
@@ -52,7 +53,7 @@ class TfliteToOnnxConverterTest {
         for (String line : lines) {
             String[] parts = line.split(" +");
             byte[] file = ModelFiles.read(ModelFiles.CLASSPATH + "models/face/" + parts[1]);
-            assertThat(TfliteToOnnxCommand.sha256(file)).as("SHA-256 of %s", parts[1]).isEqualTo(parts[0]);
+            assertThat(ConvertedModelFile.sha256(file)).as("SHA-256 of %s", parts[1]).isEqualTo(parts[0]);
         }
         assertThat(lines.get(0)).startsWith(SOURCE_SHA256);
     }
