@@ -1,8 +1,9 @@
 package io.driftless.bench;
 
+import static io.driftless.source.SettingCheck.require;
+
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * How big and how long a benchmark run is. {@link #quick()} takes a few minutes on a laptop;
@@ -46,26 +47,26 @@ public record BenchPlan(
                     "jpeg-streams", "gateway", "metrics-overhead", "cluster-shape");
 
     public BenchPlan {
-        check(fps >= 1 && fps <= 1_000, "fps must be between 1 and 1000, got %d", fps);
-        check(profileUsers != null && !profileUsers.isEmpty(), "profileUsers must name at least one size");
+        require(fps >= 1 && fps <= 1_000, "fps must be between 1 and 1000, got %d", fps);
+        require(profileUsers != null && !profileUsers.isEmpty(), "profileUsers must name at least one size");
         profileUsers = List.copyOf(profileUsers);
         for (int users : profileUsers) {
-            check(users >= 1 && users <= 100_000, "profileUsers must be between 1 and 100,000, got %d", users);
+            require(users >= 1 && users <= 100_000, "profileUsers must be between 1 and 100,000, got %d", users);
         }
-        check(profileUsers.contains(referenceUsers),
+        require(profileUsers.contains(referenceUsers),
                 "referenceUsers %d must be one of profileUsers %s", referenceUsers, profileUsers);
         positive("warmUp", warmUp);
         positive("measure", measure);
         positive("searchStep", searchStep);
         positive("computeMeasure", computeMeasure);
-        check(repeats >= 1 && repeats <= 10, "repeats must be between 1 and 10, got %d", repeats);
-        check(searchStartUsers >= 1 && searchStartUsers <= searchMaxUsers,
+        require(repeats >= 1 && repeats <= 10, "repeats must be between 1 and 10, got %d", repeats);
+        require(searchStartUsers >= 1 && searchStartUsers <= searchMaxUsers,
                 "searchStartUsers must be between 1 and searchMaxUsers (%d), got %d", searchMaxUsers, searchStartUsers);
-        check(searchSteps >= 1, "searchSteps must be at least 1, got %d", searchSteps);
-        check(computeBatch >= 1, "computeBatch must be at least 1, got %d", computeBatch);
+        require(searchSteps >= 1, "searchSteps must be at least 1, got %d", searchSteps);
+        require(computeBatch >= 1, "computeBatch must be at least 1, got %d", computeBatch);
         scenarios = List.copyOf(scenarios);
         for (String id : scenarios) {
-            check(ALL_SCENARIOS.contains(id), "unknown scenario '%s': choose from %s", id, ALL_SCENARIOS);
+            require(ALL_SCENARIOS.contains(id), "unknown scenario '%s': choose from %s", id, ALL_SCENARIOS);
         }
     }
 
@@ -98,12 +99,6 @@ public record BenchPlan(
     }
 
     private static void positive(String field, Duration d) {
-        check(d != null && !d.isNegative() && !d.isZero(), "%s must be positive, got %s", field, d);
-    }
-
-    private static void check(boolean ok, String format, Object... args) {
-        if (!ok) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, format, args));
-        }
+        require(d != null && !d.isNegative() && !d.isZero(), "%s must be positive, got %s", field, d);
     }
 }

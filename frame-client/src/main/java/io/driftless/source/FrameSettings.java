@@ -1,6 +1,7 @@
 package io.driftless.source;
 
-import java.util.Locale;
+import static io.driftless.source.SettingCheck.require;
+
 
 /**
  * What every frame of a run carries besides its payload and stamps, for a run of any kind: what
@@ -31,14 +32,14 @@ public record FrameSettings(SendMode sendMode, int deadlineMs, int jpegQuality, 
             new FrameSettings(SendMode.LANDMARKS, DEFAULT_DEADLINE_MS, DEFAULT_JPEG_QUALITY, "");
 
     public FrameSettings {
-        check(sendMode != null, "sendMode must be LANDMARKS or JPEG, got null");
-        check(deadlineMs >= 1 && deadlineMs <= MAX_DEADLINE_MS,
+        require(sendMode != null, "sendMode must be LANDMARKS or JPEG, got null");
+        require(deadlineMs >= 1 && deadlineMs <= MAX_DEADLINE_MS,
                 "deadlineMs must be between 1 and %,d, got %d (0, the job's default, is not"
                         + " allowed: the client measures on-time ratios against this budget)",
                 MAX_DEADLINE_MS, deadlineMs);
-        check(jpegQuality >= 1 && jpegQuality <= 100,
+        require(jpegQuality >= 1 && jpegQuality <= 100,
                 "jpegQuality must be between 1 and 100, got %d", jpegQuality);
-        check(imageModel != null && imageModel.length() <= 128 && imageModel.chars().allMatch(c -> c >= 0x20 && c < 0x7F),
+        require(imageModel != null && imageModel.length() <= 128 && imageModel.chars().allMatch(c -> c >= 0x20 && c < 0x7F),
                 "imageModel must be up to 128 printable ASCII characters, got '%s'", imageModel);
     }
 
@@ -56,11 +57,5 @@ public record FrameSettings(SendMode sendMode, int deadlineMs, int jpegQuality, 
 
     public FrameSettings withImageModel(String imageModel) {
         return new FrameSettings(sendMode, deadlineMs, jpegQuality, imageModel);
-    }
-
-    private static void check(boolean ok, String format, Object... args) {
-        if (!ok) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, format, args));
-        }
     }
 }

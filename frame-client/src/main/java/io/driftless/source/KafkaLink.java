@@ -1,10 +1,11 @@
 package io.driftless.source;
 
+import static io.driftless.source.SettingCheck.require;
+
 import io.driftless.source.internal.TopicNames;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -60,7 +61,7 @@ public record KafkaLink(
         pattern("coordinatesTopicPattern", coordinatesTopicPattern);
         if (annotatedTopicPattern != null) {
             pattern("annotatedTopicPattern", annotatedTopicPattern);
-            check(coordinatesTopicPattern.contains(SESSION_PLACEHOLDER)
+            require(coordinatesTopicPattern.contains(SESSION_PLACEHOLDER)
                             == annotatedTopicPattern.contains(SESSION_PLACEHOLDER),
                     "annotatedTopicPattern '%s' and coordinatesTopicPattern '%s' must both contain"
                             + " %s or neither: the job chooses per-session topics for both at once",
@@ -69,17 +70,17 @@ public record KafkaLink(
         String coordinates = coordinatesTopicPattern.replace(SESSION_PLACEHOLDER, "s");
         String annotated = annotatedTopicPattern == null ? null
                 : annotatedTopicPattern.replace(SESSION_PLACEHOLDER, "s");
-        check(!framesTopic.equals(coordinates) && !framesTopic.equals(droppedTopic)
+        require(!framesTopic.equals(coordinates) && !framesTopic.equals(droppedTopic)
                         && !framesTopic.equals(annotated),
                 "framesTopic '%s' must differ from the answer topics: the client would read its"
                         + " own frames as answers", framesTopic);
-        check(!coordinates.equals(droppedTopic) && !droppedTopic.equals(annotated)
+        require(!coordinates.equals(droppedTopic) && !droppedTopic.equals(annotated)
                         && !coordinates.equals(annotated),
                 "the coordinates, annotated and dropped topics must differ ('%s', '%s', '%s'):"
                         + " the client tells answers apart by topic",
                 coordinatesTopicPattern, annotatedTopicPattern, droppedTopic);
         timeout(connectTimeout);
-        check(kafkaProperties != null, "kafkaProperties must not be null");
+        require(kafkaProperties != null, "kafkaProperties must not be null");
         kafkaProperties.forEach(KafkaLink::property);
         kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaProperties));
     }
@@ -100,47 +101,41 @@ public record KafkaLink(
     }
 
     private static String brokers(String bootstrapServers) {
-        check(bootstrapServers != null && !bootstrapServers.isBlank(),
+        require(bootstrapServers != null && !bootstrapServers.isBlank(),
                 "bootstrapServers must name at least one broker, e.g. localhost:9092, got '%s'",
                 bootstrapServers);
         return bootstrapServers.strip();
     }
 
     private static String topic(String field, String name) {
-        check(name != null, "%s must not be null", field);
+        require(name != null, "%s must not be null", field);
         String problem = TopicNames.problem(name);
-        check(problem == null, "%s '%s' is not a valid topic name: %s", field, name, problem);
+        require(problem == null, "%s '%s' is not a valid topic name: %s", field, name, problem);
         return name;
     }
 
     private static String pattern(String field, String pattern) {
-        check(pattern != null, "%s must not be null", field);
+        require(pattern != null, "%s must not be null", field);
         int first = pattern.indexOf(SESSION_PLACEHOLDER);
-        check(first < 0 || pattern.indexOf(SESSION_PLACEHOLDER, first + 1) < 0,
+        require(first < 0 || pattern.indexOf(SESSION_PLACEHOLDER, first + 1) < 0,
                 "%s may contain %s at most once, got '%s'", field, SESSION_PLACEHOLDER, pattern);
         String problem = TopicNames.problem(pattern.replace(SESSION_PLACEHOLDER, "s"));
-        check(problem == null, "%s '%s' is not a valid topic name: %s", field, pattern, problem);
+        require(problem == null, "%s '%s' is not a valid topic name: %s", field, pattern, problem);
         return pattern;
     }
 
     private static Duration timeout(Duration connectTimeout) {
-        check(connectTimeout != null && connectTimeout.toMillis() >= 1,
+        require(connectTimeout != null && connectTimeout.toMillis() >= 1,
                 "connectTimeout must be at least 1 ms, got %s", connectTimeout);
         return connectTimeout;
     }
 
     private static void property(String key, String value) {
-        check(key != null && !key.isBlank(), "kafkaProperties keys must not be blank");
-        check(value != null, "kafkaProperties value of '%s' must not be null", key);
-        check(!RESERVED_KAFKA_KEYS.contains(key),
+        require(key != null && !key.isBlank(), "kafkaProperties keys must not be blank");
+        require(value != null, "kafkaProperties value of '%s' must not be null", key);
+        require(!RESERVED_KAFKA_KEYS.contains(key),
                 "kafkaProperties must not set '%s': the client sends and reads raw Protobuf bytes",
                 key);
-    }
-
-    private static void check(boolean ok, String format, Object... args) {
-        if (!ok) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, format, args));
-        }
     }
 
     /**
@@ -206,13 +201,13 @@ public record KafkaLink(
         }
 
         public Builder kafkaProperties(Map<String, String> properties) {
-            check(properties != null, "kafkaProperties must not be null");
+            require(properties != null, "kafkaProperties must not be null");
             properties.forEach(this::kafkaProperty);
             return this;
         }
 
         public KafkaLink build() {
-            check(bootstrapServers != null,
+            require(bootstrapServers != null,
                     "bootstrapServers is required: set it to the Kafka brokers, e.g."
                             + " localhost:9092");
             return new KafkaLink(bootstrapServers, framesTopic, coordinatesTopicPattern,

@@ -1,8 +1,9 @@
 package io.driftless.source;
 
+import static io.driftless.source.SettingCheck.require;
+
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * How a run of any kind reports: how long it waits for outstanding answers after its last send
@@ -30,9 +31,9 @@ public record ReportSettings(
             Duration.ofMillis(DEFAULT_STATUS_INTERVAL_MS), null);
 
     public ReportSettings {
-        check(drainTimeout != null && !drainTimeout.isNegative(),
+        require(drainTimeout != null && !drainTimeout.isNegative(),
                 "drainTimeout must be zero or positive, got %s", drainTimeout);
-        check(statusInterval != null && statusInterval.toMillis() >= 10,
+        require(statusInterval != null && statusInterval.toMillis() >= 10,
                 "statusInterval must be at least 10 ms, got %s", statusInterval);
     }
 
@@ -47,11 +48,5 @@ public record ReportSettings(
     /** Where the live status line goes; null keeps the run quiet. */
     public ReportSettings withStatusOut(PrintStream statusOut) {
         return new ReportSettings(drainTimeout, statusInterval, statusOut);
-    }
-
-    private static void check(boolean ok, String format, Object... args) {
-        if (!ok) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, format, args));
-        }
     }
 }

@@ -1,12 +1,13 @@
 package io.driftless.source;
 
+import static io.driftless.source.SettingCheck.require;
+
 import io.driftless.inference.pose.PinholeCamera;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -212,21 +213,21 @@ public final class SyntheticConfig {
         Builder() {}
 
         public Builder users(int users) {
-            check(users >= 1 && users <= MAX_USERS,
+            require(users >= 1 && users <= MAX_USERS,
                     "users must be between 1 and %,d, got %d", MAX_USERS, users);
             this.users = users;
             return this;
         }
 
         public Builder fps(int fps) {
-            check(fps >= 1 && fps <= MAX_FPS, "fps must be between 1 and %d, got %d", MAX_FPS, fps);
+            require(fps >= 1 && fps <= MAX_FPS, "fps must be between 1 and %d, got %d", MAX_FPS, fps);
             this.fps = fps;
             return this;
         }
 
         /** How long to send; null means until {@link SyntheticRun#stop()}. */
         public Builder duration(Duration duration) {
-            check(duration == null || (!duration.isNegative() && !duration.isZero()),
+            require(duration == null || (!duration.isNegative() && !duration.isZero()),
                     "duration must be positive, or null to run until stop(), got %s", duration);
             this.duration = duration;
             return this;
@@ -234,7 +235,7 @@ public final class SyntheticConfig {
 
         /** What every user sends, the budget each frame carries, and the quality of JPEG frames. */
         public Builder frames(FrameSettings frames) {
-            check(frames != null, "frames must not be null");
+            require(frames != null, "frames must not be null");
             this.frames = frames;
             return this;
         }
@@ -267,7 +268,7 @@ public final class SyntheticConfig {
 
         /** The most any user's clock is off; zero (the default) gives every user a true clock. */
         public Builder maxClockSkew(Duration maxClockSkew) {
-            check(maxClockSkew != null && !maxClockSkew.isNegative()
+            require(maxClockSkew != null && !maxClockSkew.isNegative()
                             && maxClockSkew.compareTo(MAX_CLOCK_SKEW) <= 0,
                     "maxClockSkew must be between 0 and %s, got %s", MAX_CLOCK_SKEW, maxClockSkew);
             this.maxClockSkew = maxClockSkew;
@@ -275,7 +276,7 @@ public final class SyntheticConfig {
         }
 
         public Builder noisePx(double noisePx) {
-            check(noisePx >= 0 && noisePx <= MAX_NOISE_PX,
+            require(noisePx >= 0 && noisePx <= MAX_NOISE_PX,
                     "noisePx must be between 0 and %s pixels, got %s", MAX_NOISE_PX, noisePx);
             this.noisePx = noisePx;
             return this;
@@ -288,7 +289,7 @@ public final class SyntheticConfig {
 
         /** How fast the simulated heads move; {@link MotionProfile#NORMAL} by default. */
         public Builder motion(MotionProfile motion) {
-            check(motion != null, "motion must be one of %s, got null",
+            require(motion != null, "motion must be one of %s, got null",
                     Arrays.toString(MotionProfile.values()));
             this.motion = motion;
             return this;
@@ -299,7 +300,7 @@ public final class SyntheticConfig {
          * frame shown at once) to {@link #MAX_DISPLAY_DELAY}.
          */
         public Builder displayDelay(Duration displayDelay) {
-            check(displayDelay != null && !displayDelay.isNegative()
+            require(displayDelay != null && !displayDelay.isNegative()
                             && displayDelay.compareTo(MAX_DISPLAY_DELAY) <= 0,
                     "displayDelay must be between 0 and %s, got %s", MAX_DISPLAY_DELAY,
                     displayDelay);
@@ -308,7 +309,7 @@ public final class SyntheticConfig {
         }
 
         public Builder imageSize(int width, int height) {
-            check(width >= MIN_IMAGE_SIDE && width <= MAX_IMAGE_SIDE
+            require(width >= MIN_IMAGE_SIDE && width <= MAX_IMAGE_SIDE
                             && height >= MIN_IMAGE_SIDE && height <= MAX_IMAGE_SIDE,
                     "imageSize must be between %d and %d pixels on each side, got %dx%d",
                     MIN_IMAGE_SIDE, MAX_IMAGE_SIDE, width, height);
@@ -318,7 +319,7 @@ public final class SyntheticConfig {
         }
 
         public Builder horizontalFovDeg(double horizontalFovDeg) {
-            check(horizontalFovDeg >= 20 && horizontalFovDeg <= 150,
+            require(horizontalFovDeg >= 20 && horizontalFovDeg <= 150,
                     "horizontalFovDeg must be between 20 and 150 degrees, got %s", horizontalFovDeg);
             this.horizontalFovDeg = horizontalFovDeg;
             return this;
@@ -326,7 +327,7 @@ public final class SyntheticConfig {
 
         /** How the run reports; the default is quiet and drains for 3 s. */
         public Builder report(ReportSettings report) {
-            check(report != null, "report must not be null");
+            require(report != null, "report must not be null");
             this.report = report;
             return this;
         }
@@ -373,7 +374,7 @@ public final class SyntheticConfig {
          * that runs sharing topics never mix. Must also be usable inside topic names.
          */
         public Builder runId(String runId) {
-            check(runId == null || RUN_ID.matcher(runId).matches(),
+            require(runId == null || RUN_ID.matcher(runId).matches(),
                     "runId must be 1 to 64 characters of [A-Za-z0-9._-] (it becomes part of"
                             + " session ids and per-session topic names), got '%s'", runId);
             this.runId = runId;
@@ -405,7 +406,7 @@ public final class SyntheticConfig {
          * it, or the job's short-range detector finds none); null for the bundled one.
          */
         public Builder image(Path image) {
-            check(image == null || Files.isRegularFile(image),
+            require(image == null || Files.isRegularFile(image),
                     "image '%s' does not exist or is not a file: name a photo with a face, or leave"
                             + " it out for the bundled one", image);
             this.image = image;
@@ -417,14 +418,14 @@ public final class SyntheticConfig {
          * {@value KafkaLink#SESSION_PLACEHOLDER} rule as the coordinates topic.
          */
         public Builder annotatedTopicPattern(String pattern) {
-            check(pattern != null, "annotatedTopicPattern must not be null");
+            require(pattern != null, "annotatedTopicPattern must not be null");
             this.annotatedTopicPattern = pattern;
             return this;
         }
 
         public SyntheticConfig build() {
             SendMode sendMode = frames.sendMode();
-            check(image == null || sendMode == SendMode.JPEG,
+            require(image == null || sendMode == SendMode.JPEG,
                     "image is set but sendMode is %s: the photo is sent only as JPEG frames", sendMode);
             KafkaLink kafkaLink = link
                     .annotatedTopicPattern(sendMode == SendMode.JPEG ? annotatedTopicPattern : null)
@@ -432,12 +433,6 @@ public final class SyntheticConfig {
             HeadMotion.checkFits(
                     PinholeCamera.withHorizontalFov(imageWidth, imageHeight, horizontalFovDeg));
             return new SyntheticConfig(this, kafkaLink);
-        }
-
-        private static void check(boolean ok, String format, Object... args) {
-            if (!ok) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, format, args));
-            }
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.driftless.source.video;
 
+import static io.driftless.source.SettingCheck.require;
+
 import io.driftless.source.SendMode;
 import io.driftless.source.FrameSettings;
 import io.driftless.source.KafkaLink;
@@ -7,7 +9,6 @@ import io.driftless.source.ReportSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -158,14 +159,14 @@ public final class VideoConfig {
 
         /** What the run sends, the budget each frame carries, and the quality of JPEG frames. */
         public Builder frames(FrameSettings frames) {
-            check(frames != null, "frames must not be null");
+            require(frames != null, "frames must not be null");
             this.frames = frames;
             return this;
         }
 
         /** The rate to send at; 0 (the default) is the source's own. */
         public Builder fps(double fps) {
-            check(fps >= 0 && fps <= MAX_FPS,
+            require(fps >= 0 && fps <= MAX_FPS,
                     "fps must be between 0 (the source's own rate) and %s, got %s", MAX_FPS, fps);
             this.fps = fps;
             return this;
@@ -173,7 +174,7 @@ public final class VideoConfig {
 
         /** How long to send; null means until the source ends or the run is stopped. */
         public Builder duration(Duration duration) {
-            check(duration == null || (!duration.isNegative() && !duration.isZero()),
+            require(duration == null || (!duration.isNegative() && !duration.isZero()),
                     "duration must be positive, or null to run until the source ends, got %s",
                     duration);
             this.duration = duration;
@@ -182,7 +183,7 @@ public final class VideoConfig {
 
         /** The session id to send under; null (the default) draws a fresh one. */
         public Builder sessionId(String sessionId) {
-            check(sessionId == null || SESSION_ID.matcher(sessionId).matches(),
+            require(sessionId == null || SESSION_ID.matcher(sessionId).matches(),
                     "sessionId must be 1 to 128 characters of [A-Za-z0-9._-] (it is the Kafka key"
                             + " and may name a per-session topic), got '%s'", sessionId);
             this.sessionId = sessionId;
@@ -190,7 +191,7 @@ public final class VideoConfig {
         }
 
         public Builder jpegWidth(int jpegWidth) {
-            check(jpegWidth >= MIN_JPEG_WIDTH && jpegWidth <= MAX_JPEG_WIDTH,
+            require(jpegWidth >= MIN_JPEG_WIDTH && jpegWidth <= MAX_JPEG_WIDTH,
                     "jpegWidth must be between %d and %d pixels, got %d", MIN_JPEG_WIDTH,
                     MAX_JPEG_WIDTH, jpegWidth);
             this.jpegWidth = jpegWidth;
@@ -199,7 +200,7 @@ public final class VideoConfig {
 
         /** The camera's horizontal field of view; 0 (the default) sends no focal length. */
         public Builder horizontalFovDeg(double horizontalFovDeg) {
-            check(horizontalFovDeg == 0 || (horizontalFovDeg >= 20 && horizontalFovDeg <= 150),
+            require(horizontalFovDeg == 0 || (horizontalFovDeg >= 20 && horizontalFovDeg <= 150),
                     "horizontalFovDeg must be 0 (unknown) or between 20 and 150 degrees, got %s",
                     horizontalFovDeg);
             this.horizontalFovDeg = horizontalFovDeg;
@@ -214,14 +215,14 @@ public final class VideoConfig {
 
         /** How the run reports; the default is quiet and drains for 3 s. */
         public Builder report(ReportSettings report) {
-            check(report != null, "report must not be null");
+            require(report != null, "report must not be null");
             this.report = report;
             return this;
         }
 
         /** How long a network source may stall before it counts as dropped. */
         public Builder ioTimeout(Duration ioTimeout) {
-            check(ioTimeout != null && ioTimeout.toMillis() >= 1,
+            require(ioTimeout != null && ioTimeout.toMillis() >= 1,
                     "ioTimeout must be at least 1 ms, got %s", ioTimeout);
             this.ioTimeout = ioTimeout;
             return this;
@@ -237,29 +238,23 @@ public final class VideoConfig {
 
         /** An FFmpeg demuxer or protocol option, e.g. {@code rtsp_transport=tcp}. */
         public Builder ffmpegOption(String key, String value) {
-            check(key != null && !key.isBlank() && value != null,
+            require(key != null && !key.isBlank() && value != null,
                     "ffmpegOption needs a key and a value, got '%s'='%s'", key, value);
             ffmpegOptions.put(key, value);
             return this;
         }
 
         public Builder ffmpegOptions(Map<String, String> options) {
-            check(options != null, "ffmpegOptions must not be null");
+            require(options != null, "ffmpegOptions must not be null");
             options.forEach(this::ffmpegOption);
             return this;
         }
 
         public VideoConfig build() {
-            check(frames.sendMode() != SendMode.JPEG || link.annotatedTopic().isPresent(),
+            require(frames.sendMode() != SendMode.JPEG || link.annotatedTopic().isPresent(),
                     "sending JPEG frames needs the annotated-frames topic: set the link's"
                             + " annotatedTopicPattern (--annotated-topic-pattern)");
             return new VideoConfig(this);
-        }
-
-        private static void check(boolean ok, String format, Object... args) {
-            if (!ok) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, format, args));
-            }
         }
     }
 }
