@@ -11,6 +11,7 @@ import io.driftless.gateway.testutils.GatewayApi.CreatedSession;
 import io.driftless.gateway.testutils.SelfSignedTls;
 import io.driftless.gateway.testutils.SocketClient;
 import io.driftless.job.DriftlessJob;
+import io.driftless.job.DriftlessOptions;
 import io.driftless.job.JobConfig;
 import io.driftless.job.testutils.EndToEndCluster;
 import io.driftless.job.testutils.FaceFrames;
@@ -39,6 +40,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -92,7 +94,11 @@ class GatewayEndToEndITCase {
     }
 
     private JobConfig startJob() throws Exception {
-        JobConfig config = CLUSTER.config();
+        // each frame puts the face somewhere new, further than a head moves between frames: the
+        // anchors checked are each frame's own, unsmoothed (the job's tests cover the smoothing)
+        Configuration settings = CLUSTER.settings();
+        settings.set(DriftlessOptions.SMOOTHING, DriftlessOptions.Smoothing.NONE);
+        JobConfig config = JobConfig.from(settings, Map.of());
         CLUSTER.startJob(config, DriftlessJob.inference(config), Map.of()).awaitServing();
         return config;
     }
