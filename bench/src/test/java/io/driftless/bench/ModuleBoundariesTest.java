@@ -11,10 +11,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * The dependency direction of the README's module table, checked on each module's compiled
@@ -113,6 +125,48 @@ class ModuleBoundariesTest {
                     .as(module + "'s tests use JUnit 5 (org.junit.jupiter), not JUnit 4")
                     .check(classesIn(ROOT.resolve(module).resolve("target/test-classes")));
         }
+    }
+
+    @Test
+    void theReadmesModuleTableNamesWhatEachModuleUses() throws Exception {
+        Map<String, Set<String>> table = new TreeMap<>();
+        Pattern row = Pattern.compile("^\\| `([a-z-]+)/` \\|.*\\| ([^|]*) \\|$");
+        for (String line : Files.readAllLines(ROOT.resolve("README.md"))) {
+            Matcher m = row.matcher(line);
+            if (m.matches() && Files.isRegularFile(ROOT.resolve(m.group(1)).resolve("pom.xml"))) {
+                table.put(m.group(1), Arrays.stream(m.group(2).split(",")).map(String::strip)
+                        .filter(d -> !d.isEmpty() && !d.equals("—")).collect(Collectors.toCollection(TreeSet::new)));
+            }
+        }
+        assertThat(table).as("modules in the README's table").containsKeys("model-core", "flink-job", "web-gateway");
+        for (Map.Entry<String, Set<String>> module : table.entrySet()) {
+            assertThat(module.getValue()).as("what the README says %s uses: the driftless modules its pom"
+                    + " declares outside the test scope", module.getKey()).isEqualTo(declaredModules(module.getKey()));
+        }
+    }
+
+    /** The driftless modules {@code module}'s pom depends on, test scope and classified artifacts left out. */
+    private static Set<String> declaredModules(String module) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(false);
+        Document pom = factory.newDocumentBuilder().parse(ROOT.resolve(module).resolve("pom.xml").toFile());
+        NodeList dependencies = (NodeList) XPathFactory.newInstance().newXPath()
+                .evaluate("/project/dependencies/dependency", pom, XPathConstants.NODESET);
+        Set<String> declared = new TreeSet<>();
+        for (int i = 0; i < dependencies.getLength(); i++) {
+            Element dependency = (Element) dependencies.item(i);
+            String artifact = text(dependency, "artifactId");
+            if (artifact.startsWith("driftless-") && !text(dependency, "scope").equals("test")
+                    && text(dependency, "classifier").isEmpty()) {
+                declared.add(artifact.substring("driftless-".length()));
+            }
+        }
+        return declared;
+    }
+
+    private static String text(Element element, String child) {
+        NodeList nodes = element.getElementsByTagName(child);
+        return nodes.getLength() == 0 ? "" : nodes.item(0).getTextContent().strip();
     }
 
     /** {@code module}'s classes, all in {@code ownPackage}, use no other driftless class. */
