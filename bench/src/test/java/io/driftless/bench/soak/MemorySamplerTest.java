@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,11 +36,8 @@ class MemorySamplerTest {
     @Test
     void samplesTheResidentSetAndTheThreads(@TempDir Path dir) throws Exception {
         try (MemorySampler sampler = MemorySampler.start(Duration.ofHours(1), Duration.ZERO, dir)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (sampler.samples().isEmpty() && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
-            MemorySample first = sampler.samples().get(0);
+            MemorySample first = Awaitility.await("the sampler's first sample").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(10)).until(sampler::samples, samples -> !samples.isEmpty()).get(0);
             assertThat(first.rssMb()).isPositive();
             assertThat(first.heapUsedMb()).isPositive();
             assertThat(first.threads()).isPositive();
