@@ -126,12 +126,7 @@ public final class TfjsGraphModel {
                 throw new IllegalArgumentException(MODEL_JSON + ": signature tensor '" + tensor
                         + "' is not a node's first output; only those are supported");
             }
-            JsonNode dims = e.getValue().path("tensorShape").path("dim");
-            long[] shape = new long[dims.size()];
-            for (int k = 0; k < shape.length; k++) {
-                shape[k] = Long.parseLong(dims.get(k).path("size").asText("-1"));
-            }
-            ports.add(new Port(tensor.replaceFirst(":0$", ""), shape));
+            ports.add(new Port(tensor.replaceFirst(":0$", ""), TfjsNode.dims(e.getValue().path("tensorShape"))));
         });
         return ports;
     }

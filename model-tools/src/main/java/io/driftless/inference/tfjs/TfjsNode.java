@@ -83,6 +83,11 @@ record TfjsNode(String name, String op, List<String> inputs, JsonNode attrs) {
         if (shape.isMissingNode() || shape.path("unknownRank").asBoolean(false)) {
             return null;
         }
+        return dims(shape);
+    }
+
+    /** The dimensions of a TensorFlow shape as model.json writes it ({@code dim[].size}, -1 where unknown). */
+    static long[] dims(JsonNode shape) {
         JsonNode dims = shape.path("dim");
         long[] values = new long[dims.size()];
         for (int k = 0; k < values.length; k++) {

@@ -177,18 +177,15 @@ public final class TfjsToOnnxConverter {
             throw new IllegalArgumentException(node.describe() + " has no shape; the converter needs one");
         }
         long[] dims = batched(shape, node.describe());
-        if (dims.length == 4 && options.inputLayout() == TensorLayout.NCHW) {
+        if (dims.length == 4) {
             imageSize = new long[] {dims[1], dims[2]};
+        }
+        if (dims.length == 4 && options.inputLayout() == TensorLayout.NCHW) {
             onnx.input(node.name(), DataType.FLOAT, dims[0], dims[3], dims[1], dims[2]);
-            String nhwc = tensor(node);
-            onnx.node("Transpose", List.of(node.name()), List.of(nhwc), intsAttribute("perm", NCHW_TO_NHWC));
-            values.put(node.name(), nhwc);
+            define(node, transposed(node, node.name(), NCHW_TO_NHWC, ""));
         } else {
-            if (dims.length == 4) {
-                imageSize = new long[] {dims[1], dims[2]};
-            }
             onnx.input(node.name(), DataType.FLOAT, dims);
-            values.put(node.name(), node.name());
+            define(node, node.name());
         }
     }
 
@@ -219,21 +216,19 @@ public final class TfjsToOnnxConverter {
                 hwio[3], hwio[2], hwio[0], hwio[1]);
         long[] strides = spatial(node, "strides");
         long[] dilations = spatial(node, "dilations");
-        List<AttributeProto> attributes = new ArrayList<>(List.of(
-                intsAttribute("kernel_shape", hwio[0], hwio[1]),
-                intsAttribute("strides", strides),
-                intsAttribute("dilations", dilations)));
-        attributes.add(padding(node));
         String nchw = nchw(node, value(node, 0));
         String conv = tensor(node) + ":conv";
         onnx.node("Conv", List.of(nchw, weights, constantValue(node, 2)), List.of(conv),
-                attributes.toArray(AttributeProto[]::new));
+                intsAttribute("kernel_shape", hwio[0], hwio[1]),
+                intsAttribute("strides", strides),
+                intsAttribute("dilations", dilations),
+                padding(node));
         String nhwc = fused.size() == 2 ? tensor(node) + ":biased" : tensor(node);
         onnx.node("Transpose", List.of(conv), List.of(nhwc), intsAttribute("perm", NCHW_TO_NHWC));
         if (fused.size() == 2) {
             activation(node, fused.get(1), nhwc);
         }
-        values.put(node.name(), tensor(node));
+        define(node, tensor(node));
     }
 
     private void activation(TfjsNode node, String op, String input) {
@@ -303,7 +298,7 @@ public final class TfjsToOnnxConverter {
         String padsName = tensor(node) + ":pads";
         onnx.initializer(padsName, pads, pads.length);
         onnx.node("Pad", List.of(value(node, 0), padsName), List.of(tensor(node)), stringAttribute("mode", "constant"));
-        values.put(node.name(), tensor(node));
+        define(node, tensor(node));
     }
 
     /** ConcatV2: the tensors, then the axis as a constant last input. */
@@ -315,7 +310,7 @@ public final class TfjsToOnnxConverter {
             inputs.add(operand(node, i));
         }
         onnx.node("Concat", inputs, List.of(tensor(node)), intAttribute("axis", axis));
-        values.put(node.name(), tensor(node));
+        define(node, tensor(node));
     }
 
     private void reshape(TfjsNode node) {
@@ -326,7 +321,7 @@ public final class TfjsToOnnxConverter {
                     + "; a constant shape of positive sizes and at most one -1 is needed");
         }
         onnx.node("Reshape", List.of(value(node, 0), constantValue(node, 1)), List.of(tensor(node)));
-        values.put(node.name(), tensor(node));
+        define(node, tensor(node));
     }
 
     private void transpose(TfjsNode node) {
@@ -336,7 +331,7 @@ public final class TfjsToOnnxConverter {
                     + "; a constant integer vector is needed");
         }
         onnx.node("Transpose", List.of(value(node, 0)), List.of(tensor(node)), intsAttribute("perm", perm.ints()));
-        values.put(node.name(), tensor(node));
+        define(node, tensor(node));
     }
 
     /**
@@ -393,7 +388,7 @@ public final class TfjsToOnnxConverter {
         }
         // ONNX Slice's inputs: data, starts, ends, axes, steps
         onnx.node("Slice", inputs, List.of(tensor(node)));
-        values.put(node.name(), tensor(node));
+        define(node, tensor(node));
     }
 
     /**
@@ -430,7 +425,7 @@ public final class TfjsToOnnxConverter {
                 stringAttribute("mode", "nearest"),
                 stringAttribute("coordinate_transformation_mode", mode),
                 stringAttribute("nearest_mode", nearest));
-        values.put(node.name(), tensor(node));
+        define(node, tensor(node));
     }
 
     /** For {@link Options#yolov5PixelBoxes}: the factors [w, h, w, h, 1, ...] for the output's last axis. */
