@@ -11,8 +11,11 @@ const LATE_MS = 34;
 
 const screen = document.getElementById('screen');
 const stats = window.driftlessViewer = {
-  state: 'starting', received: 0, played: 0, skippedLate: 0, shownTimes: [], latencyMs: [],
-  /** The newest frames shown: their sequence, capture time and when shown (page clock), oldest first. */
+  state: 'starting', received: 0, played: 0, skippedLate: 0,
+  /**
+   * The newest frames shown: their sequence, capture time and when shown (page clock), oldest
+   * first; the status panel's fps and latency come from them.
+   */
   plays: [],
 };
 
@@ -89,14 +92,9 @@ function play() {
     due.image.close();
     stats.played++;
     stats.lastSeq = due.seq;
-    stats.shownTimes.push(now);
     stats.plays.push({ seq: due.seq, captureMs: due.captureMs, shownMs: now });
     if (stats.plays.length > 300) {
       stats.plays.shift();
-    }
-    stats.latencyMs.push(performance.timeOrigin + now - due.captureMs);
-    if (stats.latencyMs.length > 300) {
-      stats.latencyMs.shift();
     }
   }
   requestAnimationFrame(play);
@@ -104,15 +102,13 @@ function play() {
 
 function showStatus() {
   const now = performance.now();
-  while (stats.shownTimes.length && now - stats.shownTimes[0] > 1000) {
-    stats.shownTimes.shift();
-  }
   text('state', stats.state);
   text('played', stats.played + ' · ' + stats.skippedLate);
-  text('fps', String(stats.shownTimes.length));
+  text('fps', String(stats.plays.filter((p) => now - p.shownMs <= 1000).length));
   text('buffer', BUFFER_MS + ' ms · ' + queue.length + ' waiting');
   // the streamer's clock against this page's: exact on one machine, else off by their difference
-  text('latency', percentile(stats.latencyMs, 50).toFixed(0) + ' ms (p50)');
+  const latencies = stats.plays.map((p) => performance.timeOrigin + p.shownMs - p.captureMs);
+  text('latency', percentile(latencies, 50).toFixed(0) + ' ms (p50)');
 }
 
 function text(id, value) {
