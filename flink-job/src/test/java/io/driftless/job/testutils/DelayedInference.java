@@ -6,7 +6,6 @@ import io.driftless.inference.service.FrameInference;
 import io.driftless.inference.service.FrameInferenceFactory;
 import io.driftless.inference.service.InferenceOutcome;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -33,12 +32,13 @@ public final class DelayedInference implements FrameInferenceFactory {
     private final FrameInferenceFactory model;
     private final long delayMillis;
     private final boolean announced;
-    private final String key = "delayed|" + UUID.randomUUID();
+    private final String key;
 
     public DelayedInference(FrameInferenceFactory model, long delayMillis, boolean announced) {
         this.model = model;
         this.delayMillis = delayMillis;
         this.announced = announced;
+        this.key = "delayed|" + delayMillis + "|" + announced + "|" + model.key();
         SWITCHES.put(key, new AtomicBoolean(true));
     }
 

@@ -6,7 +6,6 @@ import io.driftless.inference.service.FrameInference;
 import io.driftless.inference.service.FrameInferenceFactory;
 import io.driftless.inference.service.InferenceOutcome;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,10 +26,11 @@ public final class FailingInference implements FrameInferenceFactory {
     private static final Map<String, AtomicBoolean> SWITCHES = new ConcurrentHashMap<>();
 
     private final FrameInferenceFactory model;
-    private final String key = "failing|" + UUID.randomUUID();
+    private final String key;
 
     public FailingInference(FrameInferenceFactory model) {
         this.model = model;
+        this.key = "failing|" + model.key();
         SWITCHES.put(key, new AtomicBoolean());
     }
 

@@ -5,7 +5,6 @@ import io.driftless.inference.service.FrameEnvelope;
 import io.driftless.inference.service.FrameInference;
 import io.driftless.inference.service.FrameInferenceFactory;
 import io.driftless.inference.service.InferenceOutcome;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -17,10 +16,11 @@ public final class FixedLatencyInference implements FrameInferenceFactory {
     private static final long serialVersionUID = 1L;
 
     private final long latencyMicros;
-    private final String key = "fixed-latency|" + UUID.randomUUID();
+    private final String key;
 
     public FixedLatencyInference(long latencyMicros) {
         this.latencyMicros = latencyMicros;
+        this.key = "fixed-latency|" + latencyMicros;
     }
 
     @Override

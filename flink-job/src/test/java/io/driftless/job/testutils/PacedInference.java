@@ -5,7 +5,6 @@ import io.driftless.inference.service.FrameEnvelope;
 import io.driftless.inference.service.FrameInference;
 import io.driftless.inference.service.FrameInferenceFactory;
 import io.driftless.inference.service.InferenceOutcome;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,11 +24,12 @@ public final class PacedInference implements FrameInferenceFactory {
 
     private final FrameInferenceFactory model;
     private final long serviceMicros;
-    private final String key = "paced|" + UUID.randomUUID();
+    private final String key;
 
     public PacedInference(FrameInferenceFactory model, long serviceMicros) {
         this.model = model;
         this.serviceMicros = serviceMicros;
+        this.key = "paced|" + serviceMicros + "|" + model.key();
     }
 
     @Override
