@@ -16,6 +16,13 @@ import java.util.Arrays;
  * spell is over: after a cold start whose every sample was slower than any budget, the fastest
  * sample alone would keep it shedding for good. Falling back lets requests through again, and
  * their samples set the estimate afresh.
+ *
+ * <p>The estimate also falls back once no sample has come for {@code silenceMicros}, which may
+ * be far shorter than the horizon, and the samples after the silence start the ring afresh. A
+ * caller that sheds every request on the estimate records no sample, so silence is what
+ * shedding on a stale estimate looks like: a cold JVM's first slow runs would otherwise hold a
+ * whole stream of frames off the model until they expire. Where the model really is that slow,
+ * the requests let through are late and their samples raise the estimate again at once.
  */
 public final class LatencyTracker {
 
@@ -24,6 +31,7 @@ public final class LatencyTracker {
     private final double quantile;
     private final int recomputeEvery;
     private final long horizonMicros;
+    private final long silenceMicros;
     private final long initialMicros;
     private final MicroClock clock;
     private int next;
@@ -39,8 +47,11 @@ public final class LatencyTracker {
      * @param quantile e.g. 0.95
      * @param initialMicros the estimate before any sample arrives
      * @param horizonMicros how long a sample stays relevant
+     * @param silenceMicros how long without any sample before the estimate stops trusting the
+     *     samples it has; at most {@code horizonMicros}
      */
-    public LatencyTracker(int window, double quantile, long initialMicros, long horizonMicros, MicroClock clock) {
+    public LatencyTracker(int window, double quantile, long initialMicros, long horizonMicros, long silenceMicros,
+            MicroClock clock) {
         if (window < 8) {
             throw new IllegalArgumentException("window must be at least 8, got " + window);
         }
@@ -51,7 +62,11 @@ public final class LatencyTracker {
         this.recordedAt = new long[window];
         this.quantile = quantile;
         this.recomputeEvery = Math.max(1, window / 8);
+        if (silenceMicros <= 0 || silenceMicros > horizonMicros) {
+            throw new IllegalArgumentException("silence must be in (0, " + horizonMicros + "] us, got " + silenceMicros);
+        }
         this.horizonMicros = horizonMicros;
+        this.silenceMicros = silenceMicros;
         this.clock = clock;
         this.initialMicros = Math.max(0, initialMicros);
         this.percentile = this.initialMicros;
@@ -61,6 +76,12 @@ public final class LatencyTracker {
 
     public synchronized void record(long micros) {
         long now = clock.nowMicros();
+        if (now - lastSampleMicros > silenceMicros) {
+            // the estimate had fallen back: the first samples after the silence set it afresh
+            // rather than being outvoted by the spell before it
+            filled = 0;
+            next = 0;
+        }
         ring[next] = micros;
         recordedAt[next] = now;
         next = (next + 1) % ring.length;
@@ -93,6 +114,6 @@ public final class LatencyTracker {
 
     /** The current estimate in microseconds. */
     public long micros() {
-        return clock.nowMicros() - lastSampleMicros > horizonMicros ? Math.min(fastest, initialMicros) : percentile;
+        return clock.nowMicros() - lastSampleMicros > silenceMicros ? Math.min(fastest, initialMicros) : percentile;
     }
 }

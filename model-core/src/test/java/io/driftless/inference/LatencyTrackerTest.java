@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class LatencyTrackerTest {
 
     private final AtomicLong now = new AtomicLong(0);
-    private final LatencyTracker tracker = new LatencyTracker(100, 0.95, 5_000, 1_000_000, now::get);
+    private final LatencyTracker tracker = new LatencyTracker(100, 0.95, 5_000, 1_000_000, 1_000_000, now::get);
 
     @Test
     void startsFromThePrior() {
@@ -78,8 +78,34 @@ class LatencyTrackerTest {
     }
 
     @Test
+    void fallsBackAfterASilenceShorterThanTheHorizonAndStartsAfreshAfterIt() {
+        LatencyTracker gated = new LatencyTracker(100, 0.95, 5_000, 5_000_000, 250_000, now::get);
+        // a cold start's first runs, slower than any budget: a gate comparing budgets with the
+        // estimate then lets nothing through, and no run records a sample
+        for (int i = 0; i < 15; i++) {
+            now.addAndGet(10_000);
+            gated.record(90_000);
+        }
+        assertThat(gated.micros()).isEqualTo(90_000);
+        now.addAndGet(250_000);
+        assertThat(gated.micros()).as("still within the silence").isEqualTo(90_000);
+        now.addAndGet(1);
+        assertThat(gated.micros()).as("the prior, long before the slow runs expire").isEqualTo(5_000);
+
+        // the runs let through are warm: their samples alone set the estimate, not outvoted by
+        // the slow spell that is still within the horizon
+        for (int i = 0; i < 3; i++) {
+            now.addAndGet(10_000);
+            gated.record(2_000 + i);
+        }
+        assertThat(gated.micros()).isEqualTo(2_002);
+    }
+
+    @Test
     void rejectsNonsenseParameters() {
-        assertThatThrownBy(() -> new LatencyTracker(2, 0.95, 0, 1, now::get)).hasMessageContaining("window");
-        assertThatThrownBy(() -> new LatencyTracker(16, 1.5, 0, 1, now::get)).hasMessageContaining("quantile");
+        assertThatThrownBy(() -> new LatencyTracker(2, 0.95, 0, 1, 1, now::get)).hasMessageContaining("window");
+        assertThatThrownBy(() -> new LatencyTracker(16, 1.5, 0, 1, 1, now::get)).hasMessageContaining("quantile");
+        assertThatThrownBy(() -> new LatencyTracker(16, 0.95, 0, 1_000, 2_000, now::get))
+                .hasMessageContaining("silence");
     }
 }

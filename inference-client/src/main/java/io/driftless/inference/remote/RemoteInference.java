@@ -315,7 +315,7 @@ public final class RemoteInference implements FrameInference {
     }
 
     private LatencyTracker newTracker() {
-        return new LatencyTracker(64, 0.95, initialLatencyMicros, STALE_AFTER_MICROS, clock);
+        return new LatencyTracker(64, 0.95, initialLatencyMicros, STALE_AFTER_MICROS, STALE_AFTER_MICROS, clock);
     }
 
     /**

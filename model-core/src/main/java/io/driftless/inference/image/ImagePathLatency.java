@@ -3,6 +3,7 @@ package io.driftless.inference.image;
 import io.driftless.inference.Inference;
 import io.driftless.inference.LatencyTracker;
 import io.driftless.inference.MicroClock;
+import io.driftless.inference.onnx.OnnxBatchRunner;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -30,7 +31,7 @@ final class ImagePathLatency {
      */
     ImagePathLatency(int threads, long initialMicros, MicroClock clock) {
         this.threads = threads;
-        this.service = new LatencyTracker(256, 0.5, initialMicros, 5_000_000, clock);
+        this.service = new LatencyTracker(256, 0.5, initialMicros, 5_000_000, OnnxBatchRunner.SILENCE_MICROS, clock);
     }
 
     /**

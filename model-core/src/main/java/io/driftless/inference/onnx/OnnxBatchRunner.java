@@ -34,6 +34,14 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxBatchRunner.class);
 
+    /**
+     * How long a model may go without a run before its estimate stops trusting the run times it
+     * has: long next to the gap between batches of a stream of frames, short next to their 5-s
+     * horizon, so that a cold start's first slow runs hold frames off the model for a quarter of a
+     * second at most rather than until they expire (see {@link LatencyTracker}).
+     */
+    public static final long SILENCE_MICROS = 250_000;
+
     private final ModelAdapter<I, O> adapter;
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -74,7 +82,7 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
         }
         long created = System.nanoTime();
         this.queue = new DeadlineQueue<>(options.queueCapacity(), order, p -> p.deadlineMicros);
-        this.runTime = new LatencyTracker(256, 0.95, options.initialLatencyMicros(), 5_000_000, clock);
+        this.runTime = new LatencyTracker(256, 0.95, options.initialLatencyMicros(), 5_000_000, SILENCE_MICROS, clock);
         try {
             warmUp(warmUp);
         } catch (OrtException | RuntimeException e) {
