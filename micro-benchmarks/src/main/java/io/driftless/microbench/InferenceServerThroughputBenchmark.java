@@ -7,19 +7,16 @@ import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
 import io.driftless.inference.pose.PoseModelAdapter;
 import io.driftless.inference.remote.InFlightLimitOptions;
+import io.driftless.inference.remote.InferRequests;
 import io.driftless.inference.remote.RemoteInferenceFactory;
 import io.driftless.inference.server.InferenceServer;
 import io.driftless.inference.server.ModelCatalog;
 import io.driftless.inference.server.ServerMetrics;
 import io.driftless.inference.service.FrameEnvelope;
 import io.driftless.inference.service.FrameInference;
-import io.driftless.proto.Frame;
 import io.driftless.proto.InferRequest;
 import io.driftless.proto.InferResponse;
 import io.driftless.proto.InferenceServiceGrpc;
-import io.driftless.proto.KeypointScheme;
-import io.driftless.proto.Landmarks;
-import io.driftless.proto.Point;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
@@ -89,7 +86,7 @@ public class InferenceServerThroughputBenchmark {
         frames = faces();
         requests = new InferRequest[FRAMES];
         for (int i = 0; i < FRAMES; i++) {
-            requests[i] = request(frames[i], i);
+            requests[i] = InferRequests.of(frames[i], PoseModelAdapter.MODEL_NAME, i, BUDGET_MICROS);
         }
     }
 
@@ -183,23 +180,5 @@ public class InferenceServerThroughputBenchmark {
         copy.imageHeight = frame.imageHeight;
         copy.focalLengthPx = frame.focalLengthPx;
         return copy;
-    }
-
-    private static InferRequest request(FrameEnvelope frame, long id) {
-        Landmarks.Builder landmarks = Landmarks.newBuilder()
-                .setScheme(KeypointScheme.BLAZEFACE_SIX)
-                .setImageWidth(frame.imageWidth)
-                .setImageHeight(frame.imageHeight)
-                .setFocalLengthPx(frame.focalLengthPx);
-        for (int k = 0; k + 1 < frame.keypoints.length; k += 2) {
-            landmarks.addKeypoints(Point.newBuilder().setX(frame.keypoints[k]).setY(frame.keypoints[k + 1]));
-        }
-        return InferRequest.newBuilder()
-                .setRequestId(id)
-                .setModel(PoseModelAdapter.MODEL_NAME)
-                .setRemainingBudgetUs(BUDGET_MICROS)
-                .setFrame(Frame.newBuilder().setSessionId(frame.sessionId).setSequence(frame.sequence)
-                        .setLandmarks(landmarks))
-                .build();
     }
 }

@@ -10,18 +10,12 @@ import io.driftless.inference.service.Payload;
 import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
-import com.google.protobuf.ByteString;
 import com.netflix.concurrency.limits.Limiter;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import io.driftless.proto.DropReason;
-import io.driftless.proto.Frame;
-import io.driftless.proto.Image;
 import io.driftless.proto.InferRequest;
 import io.driftless.proto.InferResponse;
 import io.driftless.proto.InferenceServiceGrpc;
-import io.driftless.proto.KeypointScheme;
-import io.driftless.proto.Landmarks;
-import io.driftless.proto.Point;
 import io.github.resilience4j.core.IntervalFunction;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -182,7 +176,7 @@ public final class RemoteInference implements FrameInference {
         }
         PendingFrame pending = new PendingFrame(requestIds.incrementAndGet(), frame, model, sent, remaining, permit,
                 place.get());
-        InferRequest request = request(frame, pending.requestId, remaining);
+        InferRequest request = InferRequests.of(frame, model, pending.requestId, remaining);
         if (permit == CircuitBreaker.Permit.PROBE) {
             // reconnect now rather than at the end of gRPC's reconnect backoff, and let the
             // probe wait for the connection within its budget
@@ -282,36 +276,6 @@ public final class RemoteInference implements FrameInference {
                         PendingFrame.Sample.IGNORE);
             }
         }
-    }
-
-    private InferRequest request(FrameEnvelope frame, long requestId, long remainingMicros) {
-        Frame.Builder payload = Frame.newBuilder()
-                .setSessionId(frame.sessionId)
-                .setSequence(frame.sequence)
-                .setCaptureTimeUs(frame.captureTimeUs)
-                .setSendTimeUs(frame.sendTimeUs)
-                .setDeadlineMs(frame.deadlineMs);
-        if (frame.jpeg != null) {
-            payload.setImage(Image.newBuilder()
-                    .setJpeg(ByteString.copyFrom(frame.jpeg))
-                    .setWidth(frame.imageWidth)
-                    .setHeight(frame.imageHeight));
-        } else {
-            Landmarks.Builder landmarks = payload.getLandmarksBuilder()
-                    .setScheme(KeypointScheme.BLAZEFACE_SIX)
-                    .setImageWidth(frame.imageWidth)
-                    .setImageHeight(frame.imageHeight)
-                    .setFocalLengthPx(frame.focalLengthPx);
-            for (int i = 0; i + 1 < frame.keypoints.length; i += 2) {
-                landmarks.addKeypoints(Point.newBuilder().setX(frame.keypoints[i]).setY(frame.keypoints[i + 1]));
-            }
-        }
-        return InferRequest.newBuilder()
-                .setRequestId(requestId)
-                .setModel(model)
-                .setRemainingBudgetUs(remainingMicros)
-                .setFrame(payload)
-                .build();
     }
 
     private LatencyTracker newTracker() {
