@@ -339,11 +339,8 @@ public final class RemoteInference implements FrameInference {
         return clock.nowMicros() - lastAnswerMicros > STALE_AFTER_MICROS ? initialLatencyMicros : roundTrips.micros();
     }
 
+    /** After a silence of {@link #STALE_AFTER_MICROS} the tracker learns afresh by itself. */
     private void recordRoundTrip(long micros, long now) {
-        if (now - lastAnswerMicros > STALE_AFTER_MICROS) {
-            // learn afresh rather than from samples of a spell that may be over
-            roundTrips = newTracker();
-        }
         roundTrips.record(micros);
         lastAnswerMicros = now;
     }
