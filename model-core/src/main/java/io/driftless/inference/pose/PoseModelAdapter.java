@@ -34,6 +34,10 @@ import java.util.Map;
  * }
  * }</pre>
  *
+ * <p>{@link #decode} takes the network's pose one Gauss–Newton step closer to the keypoints ({@link
+ * KeypointFit#refine}): on the synthetic users' noisy keypoints that step leaves a few percent less
+ * drift (docs/drift.md).
+ *
  * <p>Inputs must pass {@link PoseFeatures#invalidReason}; {@link #encode} rejects the whole batch
  * otherwise, so admit requests with that check first.
  */
@@ -99,7 +103,8 @@ public final class PoseModelAdapter implements ModelAdapter<FaceKeypoints, PoseE
             FaceKeypoints keypoints = batch.get(i);
             PinholeCamera camera = PoseFeatures.camera(keypoints);
             PoseFeatures.Normalization n = PoseFeatures.normalization(keypoints.xy(), camera);
-            HeadPose pose = PoseOutputs.decode(raw, i * OUTPUT_COUNT, n);
+            // the network lands near the least-squares fit; one step takes it there
+            HeadPose pose = KeypointFit.refine(PoseOutputs.decode(raw, i * OUTPUT_COUNT, n), keypoints.xy(), camera);
             estimates.add(new PoseEstimate(pose, PoseOutputs.confidence(pose, keypoints.xy(), camera, n)));
         }
         return estimates;
