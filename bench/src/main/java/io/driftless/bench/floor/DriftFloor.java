@@ -100,7 +100,7 @@ public final class DriftFloor {
                 HeadPose measured = poses.get(f).pose();
                 double[] pose = {measured.yawDeg(), measured.pitchDeg(), measured.rollDeg(), measured.xM(),
                     measured.yM(), measured.zM()};
-                TrackedPose tracked = session.track(pose, captureNanos / 1_000, smoothing);
+                TrackedPose tracked = session.track(pose, camera, captureNanos / 1_000, smoothing);
                 float[] anchors = FaceGeometry.projectAnchors(tracked.drawn(), camera);
                 atVelocities.add(captureNanos, anchors, tracked.rates() == null ? null
                         : FaceGeometry.anchorVelocities(tracked.drawn(), tracked.rates(), camera));

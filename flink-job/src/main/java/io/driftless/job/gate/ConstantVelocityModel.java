@@ -1,14 +1,22 @@
 package io.driftless.job.gate;
 
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+
 /**
- * One constant-velocity Kalman filter per pose value: state (value, rate) with a 2 × 2
- * covariance each, and a running score of how well the model has been predicting the values it
- * was then shown. {@link MotionFilter} runs three of these with different process noise and mixes
- * them by that score.
+ * One constant-velocity Kalman filter over the whole pose: state (pose, rates), six values each,
+ * with their joint covariance kept as three 6 × 6 blocks (pose, pose × rates, rates), and a running
+ * score per value of how well the model has been predicting the values it was then shown. Joint,
+ * because one frame's pose errors go together (a face that shifts sideways on the image may have
+ * turned or moved): weighed with their covariance, a measurement corrects the values its noise
+ * leaves apart and the rates along with them. {@link MotionFilter} runs three of these with
+ * different process noise and mixes them by that score.
  *
- * <p>A Flink POJO kept in keyed state.
+ * <p>A Flink POJO kept in keyed state; the matrices are row-major arrays.
  */
 public class ConstantVelocityModel {
+
+    static final int VALUES = 6;
 
     /**
      * How much of the score carries over to the next frame: 0.92 weighs the last dozen frames or
@@ -21,51 +29,107 @@ public class ConstantVelocityModel {
 
     public double[] value;
     public double[] rate;
-    public double[] valueVariance;
-    public double[] covariance;
-    public double[] rateVariance;
+    public double[] valueCovariance;
+    /** The covariance of the values with the rates: row i, column j is cov(value i, rate j). */
+    public double[] crossCovariance;
+    public double[] rateCovariance;
     /** Per value: the log-likelihood of its recent innovations, older frames weighing less. */
     public double[] score;
 
     public ConstantVelocityModel() {}
 
-    /** Starts from one measurement, its rate unknown ({@code initialRateVariance} wide). */
-    static ConstantVelocityModel startingAt(double[] pose, double[] measurementVariance, double[] initialRateVariance) {
+    /**
+     * Starts from one measurement of covariance {@code measurementCovariance}, its rates unknown
+     * ({@code initialRateVariance} wide).
+     */
+    static ConstantVelocityModel startingAt(double[] pose, double[] measurementCovariance, double[] initialRateVariance) {
         ConstantVelocityModel model = new ConstantVelocityModel();
         model.value = pose.clone();
-        model.rate = new double[pose.length];
-        model.valueVariance = measurementVariance.clone();
-        model.covariance = new double[pose.length];
-        model.rateVariance = initialRateVariance.clone();
-        model.score = new double[pose.length];
+        model.rate = new double[VALUES];
+        model.valueCovariance = measurementCovariance.clone();
+        model.crossCovariance = new double[VALUES * VALUES];
+        model.rateCovariance = new double[VALUES * VALUES];
+        for (int i = 0; i < VALUES; i++) {
+            model.rateCovariance[i * VALUES + i] = initialRateVariance[i];
+        }
+        model.score = new double[VALUES];
         return model;
+    }
+
+    /** Whether every part of the state is there: state restored from an older layout may lack some. */
+    boolean isComplete() {
+        return value != null && rate != null && valueCovariance != null && crossCovariance != null
+                && rateCovariance != null && score != null;
     }
 
     /**
      * Predicts {@code dt} seconds on and corrects with {@code pose}, scoring the prediction.
      *
+     * @param measurementCovariance the pose's 6 × 6 covariance, row-major
      * @param accelerationDensity per value, the spectral density of the white acceleration the model allows
+     * @return false, with the state unchanged, if the prediction and the measurement together
+     *     have no usable covariance
      */
-    void update(double[] pose, double dt, double[] measurementVariance, double[] accelerationDensity) {
-        for (int i = 0; i < pose.length; i++) {
+    boolean update(double[] pose, double dt, double[] measurementCovariance, double[] accelerationDensity) {
+        DMatrixRMaj pp = DMatrixRMaj.wrap(VALUES, VALUES, valueCovariance.clone());
+        DMatrixRMaj pv = DMatrixRMaj.wrap(VALUES, VALUES, crossCovariance.clone());
+        DMatrixRMaj vv = DMatrixRMaj.wrap(VALUES, VALUES, rateCovariance.clone());
+        // predict: the pose moves on at its rates; the unknown acceleration widens both
+        DMatrixRMaj vp = CommonOps_DDRM.transpose(pv, null);
+        CommonOps_DDRM.addEquals(pp, dt, pv);
+        CommonOps_DDRM.addEquals(pp, dt, vp);
+        CommonOps_DDRM.addEquals(pp, dt * dt, vv);
+        CommonOps_DDRM.addEquals(pv, dt, vv);
+        for (int i = 0; i < VALUES; i++) {
             double q = accelerationDensity[i];
-            // predict: value moves on at its rate; uncertainty grows by the unknown acceleration
-            double p00 = valueVariance[i] + dt * (2 * covariance[i] + dt * rateVariance[i]) + q * dt * dt * dt / 3;
-            double p01 = covariance[i] + dt * rateVariance[i] + q * dt * dt / 2;
-            double p11 = rateVariance[i] + q * dt;
-            double predicted = value[i] + dt * rate[i];
-            // correct with the measurement
-            double innovationVariance = p00 + measurementVariance[i];
-            double valueGain = p00 / innovationVariance;
-            double rateGain = p01 / innovationVariance;
-            double innovation = pose[i] - predicted;
-            value[i] = predicted + valueGain * innovation;
-            rate[i] += rateGain * innovation;
-            valueVariance[i] = (1 - valueGain) * p00;
-            covariance[i] = (1 - valueGain) * p01;
-            rateVariance[i] = p11 - rateGain * p01;
-            score[i] = SCORE_MEMORY * score[i]
-                    - 0.5 * (innovation * innovation / innovationVariance + Math.log(innovationVariance));
+            pp.add(i, i, q * dt * dt * dt / 3);
+            pv.add(i, i, q * dt * dt / 2);
+            vv.add(i, i, q * dt);
         }
+        // correct: gains for the pose and the rates from the innovation's covariance
+        DMatrixRMaj innovationCovariance = pp.copy();
+        CommonOps_DDRM.addEquals(innovationCovariance, DMatrixRMaj.wrap(VALUES, VALUES, measurementCovariance));
+        DMatrixRMaj inverse = new DMatrixRMaj(VALUES, VALUES);
+        if (!CommonOps_DDRM.invertSPD(innovationCovariance.copy(), inverse)) {
+            return false;
+        }
+        DMatrixRMaj valueGain = CommonOps_DDRM.mult(pp, inverse, null);
+        DMatrixRMaj rateGain = CommonOps_DDRM.multTransA(pv, inverse, null);
+        DMatrixRMaj innovation = new DMatrixRMaj(VALUES, 1);
+        for (int i = 0; i < VALUES; i++) {
+            innovation.data[i] = pose[i] - (value[i] + dt * rate[i]);
+        }
+        DMatrixRMaj valueStep = CommonOps_DDRM.mult(valueGain, innovation, null);
+        DMatrixRMaj rateStep = CommonOps_DDRM.mult(rateGain, innovation, null);
+        for (int i = 0; i < VALUES; i++) {
+            value[i] += dt * rate[i] + valueStep.data[i];
+            rate[i] += rateStep.data[i];
+            double variance = innovationCovariance.get(i, i);
+            double error = innovation.data[i];
+            score[i] = SCORE_MEMORY * score[i] - 0.5 * (error * error / variance + Math.log(variance));
+        }
+        // P − K Pᵀ, block by block: (pose, pose), (pose, rates), (rates, rates)
+        DMatrixRMaj newPp = pp.copy();
+        CommonOps_DDRM.multAdd(-1, valueGain, pp, newPp);
+        DMatrixRMaj newPv = pv.copy();
+        CommonOps_DDRM.multAdd(-1, valueGain, pv, newPv);
+        DMatrixRMaj newVv = vv.copy();
+        CommonOps_DDRM.multAdd(-1, rateGain, pv, newVv);
+        valueCovariance = symmetric(newPp);
+        crossCovariance = newPv.data;
+        rateCovariance = symmetric(newVv);
+        return true;
+    }
+
+    /** Rounding leaves a covariance slightly lopsided; its mean with its transpose is what it should be. */
+    private static double[] symmetric(DMatrixRMaj m) {
+        for (int i = 0; i < VALUES; i++) {
+            for (int j = i + 1; j < VALUES; j++) {
+                double mean = (m.get(i, j) + m.get(j, i)) / 2;
+                m.set(i, j, mean);
+                m.set(j, i, mean);
+            }
+        }
+        return m.data;
     }
 }

@@ -1,15 +1,20 @@
 package io.driftless.job.gate;
 
+import io.driftless.inference.pose.HeadPose;
+import io.driftless.inference.pose.KeypointFit;
+import io.driftless.inference.pose.PinholeCamera;
+
 /**
- * A session's head motion, per pose value (yaw, pitch, roll in degrees, then x, y, z in metres):
- * three constant-velocity Kalman filters ({@link ConstantVelocityModel}) that differ in how fast
- * they let the rate change: a steady one for a head that is still or turns evenly, a moderate one,
+ * A session's head motion, its pose (yaw, pitch, roll in degrees, then x, y, z in metres) and their
+ * rates: three constant-velocity Kalman filters over the whole pose ({@link ConstantVelocityModel}),
+ * each frame's pose weighed by its own covariance, that differ in how fast they let the rates change: a steady one for a head that is still or turns evenly, a moderate one,
  * and an agile one that lets the rate change by about 60°/s from one frame to the next. Each is
  * scored by how well it predicted the last measurements, and the pose and rates given out are their
  * mix weighted by those scores: a still head gets the steady model's estimate, which one frame's
  * keypoint noise hardly moves; a turn that starts, stops or reverses shifts the weight to the
- * quicker models within a frame or two. (An interacting multiple model filter without the state
- * mixing: the models run side by side and only their outputs are mixed.) It takes the pose
+ * quicker models within a frame or two. Scores and mix are per value, so a turning head's yaw can
+ * follow the agile model while its distance follows the steady one. (An interacting multiple model
+ * filter without the state mixing: the models run side by side and only their outputs are mixed.) It takes the pose
  * measured on each frame at the frame's capture instant, so the estimate is the motion as the
  * camera saw it, whatever the frames' queueing in between.
  *
@@ -23,8 +28,8 @@ package io.driftless.job.gate;
  * #MAX_GAP_US} after it restarts the filter from that frame alone: a head that stopped for a while
  * has no velocity to carry on with, and a rate across a long gap is a guess.
  *
- * <p>A Flink POJO kept in keyed state. State written before the moderate model existed restores
- * without it and restarts the filter on the next frame.
+ * <p>A Flink POJO kept in keyed state. State written before the moderate model or the joint
+ * covariances existed restores without them and restarts the filter on the next frame.
  */
 public class MotionFilter {
 
@@ -32,11 +37,14 @@ public class MotionFilter {
     static final long MAX_GAP_US = 300_000;
 
     /**
-     * Measurement noise variance per value: the bundled pose model's error on the synthetic users'
-     * keypoints (1.5 px of noise on each), measured against their true pose: about 0.77° RMS in yaw
-     * and pitch and 0.66° in roll (0.6 °² for all three), 1.05 mm across and 6 mm in depth.
+     * The noise assumed on each keypoint coordinate, in pixels (standard deviation): the synthetic
+     * users' 1.5 px. The pose's covariance follows from it and from where the face is ({@link
+     * KeypointFit#covariance}); with it the bundled pose model's errors come out as expected (0.8°
+     * RMS in yaw and pitch, 1 mm across and 6 mm in depth, yaw's error going with x's and pitch's
+     * with y's). Weighing each frame's pose by its own covariance, rather than per value by a fixed
+     * variance, left 11 % less drift at 120°/s on the drift floor (docs/drift.md).
      */
-    private static final double[] MEASUREMENT_VARIANCE = {0.6, 0.6, 0.6, 1.2e-6, 1.2e-6, 3.8e-5};
+    static final double KEYPOINT_NOISE_PX = 1.5;
     /**
      * Process noise of each model: the spectral density of a white acceleration, per value, in
      * (°/s²)²·s for angles and (m/s²)²·s for positions. The agile model's 10⁵ lets an angle's rate
@@ -62,30 +70,48 @@ public class MotionFilter {
 
     /**
      * Takes the pose (yaw, pitch, roll, x, y, z) measured on the frame captured at {@code
-     * captureUs}. A pose with a value that is not finite is ignored, and the state stays as it was.
+     * captureUs} by {@code camera}. A pose with a value that is not finite, or whose keypoints would
+     * not pin it down, is ignored, and the state stays as it was.
      *
      * @return whether the pose and rates are known after it
      */
-    public boolean update(double[] pose, long captureUs) {
+    public boolean update(double[] pose, PinholeCamera camera, long captureUs) {
         for (double v : pose) {
             if (!Double.isFinite(v)) {
                 return false;
             }
         }
+        double[] covariance = KeypointFit.covariance(
+                new HeadPose(pose[0], pose[1], pose[2], pose[3], pose[4], pose[5]), camera, KEYPOINT_NOISE_PX);
+        if (covariance == null) {
+            return false;
+        }
         long gapUs = captureUs - lastCaptureUs;
-        if (steady == null || moderate == null || agile == null || gapUs <= 0 || gapUs > MAX_GAP_US) {
-            steady = ConstantVelocityModel.startingAt(pose, MEASUREMENT_VARIANCE, INITIAL_RATE_VARIANCE);
-            moderate = ConstantVelocityModel.startingAt(pose, MEASUREMENT_VARIANCE, INITIAL_RATE_VARIANCE);
-            agile = ConstantVelocityModel.startingAt(pose, MEASUREMENT_VARIANCE, INITIAL_RATE_VARIANCE);
-            lastCaptureUs = captureUs;
+        if (!isComplete() || gapUs <= 0 || gapUs > MAX_GAP_US) {
+            restart(pose, covariance, captureUs);
             return false;
         }
         double dt = gapUs / 1e6;
-        steady.update(pose, dt, MEASUREMENT_VARIANCE, STEADY_ACCELERATION_DENSITY);
-        moderate.update(pose, dt, MEASUREMENT_VARIANCE, MODERATE_ACCELERATION_DENSITY);
-        agile.update(pose, dt, MEASUREMENT_VARIANCE, AGILE_ACCELERATION_DENSITY);
+        if (!(steady.update(pose, dt, covariance, STEADY_ACCELERATION_DENSITY)
+                & moderate.update(pose, dt, covariance, MODERATE_ACCELERATION_DENSITY)
+                & agile.update(pose, dt, covariance, AGILE_ACCELERATION_DENSITY))) {
+            restart(pose, covariance, captureUs);
+            return false;
+        }
         lastCaptureUs = captureUs;
         return true;
+    }
+
+    private boolean isComplete() {
+        return steady != null && moderate != null && agile != null
+                && steady.isComplete() && moderate.isComplete() && agile.isComplete();
+    }
+
+    private void restart(double[] pose, double[] covariance, long captureUs) {
+        steady = ConstantVelocityModel.startingAt(pose, covariance, INITIAL_RATE_VARIANCE);
+        moderate = ConstantVelocityModel.startingAt(pose, covariance, INITIAL_RATE_VARIANCE);
+        agile = ConstantVelocityModel.startingAt(pose, covariance, INITIAL_RATE_VARIANCE);
+        lastCaptureUs = captureUs;
     }
 
     /** The pose at the last frame, as the models estimate it; valid after {@link #update} said so. */

@@ -89,10 +89,10 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
             if (!outcome.withoutPose) {
                 double[] measured = {outcome.yawDeg, outcome.pitchDeg, outcome.rollDeg, outcome.xM, outcome.yM,
                     outcome.zM};
-                TrackedPose tracked = session.track(measured, outcome.frame.captureTimeUs, smoothing);
+                camera = PinholeCamera.of(frame.imageWidth, frame.imageHeight, frame.focalLengthPx);
+                TrackedPose tracked = session.track(measured, camera, outcome.frame.captureTimeUs, smoothing);
                 pose = tracked.drawn();
                 rates = tracked.rates();
-                camera = PinholeCamera.of(frame.imageWidth, frame.imageHeight, frame.focalLengthPx);
                 anchors = FaceGeometry.projectAnchors(pose, camera);
             }
             long emit = clock.nowMicros();

@@ -1,6 +1,7 @@
 package io.driftless.job.gate;
 
 import io.driftless.inference.pose.HeadPose;
+import io.driftless.inference.pose.PinholeCamera;
 import io.driftless.job.DriftlessOptions.Smoothing;
 
 /** What the render gate remembers of one session. A Flink POJO. */
@@ -18,16 +19,16 @@ public class RenderState {
     public RenderState() {}
 
     /**
-     * Feeds the pose measured on the frame captured at {@code captureUs} (yaw, pitch, roll, x, y,
-     * z) to the session's motion state, before any smoothing (the filter weighs the noise
+     * Feeds the pose measured on the frame captured at {@code captureUs} by {@code camera} (yaw,
+     * pitch, roll, x, y, z) to the session's motion state, before any smoothing (the filter weighs the noise
      * itself), and picks the pose to draw as {@code smoothing} says. The render gate does this for
      * every pose it renders, and the benchmarks' drift floor replays it.
      */
-    public TrackedPose track(double[] measured, long captureUs, Smoothing smoothing) {
+    public TrackedPose track(double[] measured, PinholeCamera camera, long captureUs, Smoothing smoothing) {
         if (motion == null) {
             motion = new MotionFilter();
         }
-        boolean known = motion.update(measured, captureUs);
+        boolean known = motion.update(measured, camera, captureUs);
         double[] pose = measured.clone();
         switch (smoothing) {
             case MOTION_STATE -> {
