@@ -11,6 +11,7 @@ import io.driftless.inference.pose.PoseEstimate;
 import io.driftless.inference.pose.PoseModelAdapter;
 import io.driftless.job.DriftlessOptions;
 import io.driftless.job.DriftlessOptions.Smoothing;
+import io.driftless.job.gate.KalmanWorkspace;
 import io.driftless.job.gate.RenderState;
 import io.driftless.job.gate.TrackedPose;
 import io.driftless.source.AnchorTrack;
@@ -78,6 +79,7 @@ public final class DriftFloor {
             Smoothing smoothing) throws OrtException {
         PinholeCamera camera = PinholeCamera.withHorizontalFov(WIDTH, HEIGHT, PinholeCamera.DEFAULT_HORIZONTAL_FOV_DEG);
         PoseModelAdapter adapter = new PoseModelAdapter();
+        KalmanWorkspace workspace = new KalmanWorkspace();
         Errors answered = new Errors();
         Errors carried = new Errors();
         Errors line = new Errors();
@@ -100,7 +102,7 @@ public final class DriftFloor {
                 HeadPose measured = poses.get(f).pose();
                 double[] pose = {measured.yawDeg(), measured.pitchDeg(), measured.rollDeg(), measured.xM(),
                     measured.yM(), measured.zM()};
-                TrackedPose tracked = session.track(pose, camera, captureNanos / 1_000, smoothing);
+                TrackedPose tracked = session.track(pose, camera, captureNanos / 1_000, smoothing, workspace);
                 float[] anchors = FaceGeometry.projectAnchors(tracked.drawn(), camera);
                 atVelocities.add(captureNanos, anchors, tracked.rates() == null ? null
                         : FaceGeometry.anchorVelocities(tracked.drawn(), tracked.rates(), camera));

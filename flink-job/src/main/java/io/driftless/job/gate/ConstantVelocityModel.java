@@ -70,14 +70,16 @@ public class ConstantVelocityModel {
      * @return false, with the state unchanged, if the prediction and the measurement together
      *     have no usable covariance
      */
-    boolean update(double[] pose, double dt, double[] measurementCovariance, double[] accelerationDensity) {
-        DMatrixRMaj pp = DMatrixRMaj.wrap(VALUES, VALUES, valueCovariance.clone());
-        DMatrixRMaj pv = DMatrixRMaj.wrap(VALUES, VALUES, crossCovariance.clone());
-        DMatrixRMaj vv = DMatrixRMaj.wrap(VALUES, VALUES, rateCovariance.clone());
+    boolean update(double[] pose, double dt, double[] measurementCovariance, double[] accelerationDensity,
+            KalmanWorkspace w) {
+        DMatrixRMaj pp = w.valueCovariance, pv = w.crossCovariance, vv = w.rateCovariance;
+        System.arraycopy(valueCovariance, 0, pp.data, 0, VALUES * VALUES);
+        System.arraycopy(crossCovariance, 0, pv.data, 0, VALUES * VALUES);
+        System.arraycopy(rateCovariance, 0, vv.data, 0, VALUES * VALUES);
         // predict: the pose moves on at its rates; the unknown acceleration widens both
-        DMatrixRMaj vp = CommonOps_DDRM.transpose(pv, null);
+        CommonOps_DDRM.transpose(pv, w.crossTransposed);
         CommonOps_DDRM.addEquals(pp, dt, pv);
-        CommonOps_DDRM.addEquals(pp, dt, vp);
+        CommonOps_DDRM.addEquals(pp, dt, w.crossTransposed);
         CommonOps_DDRM.addEquals(pp, dt * dt, vv);
         CommonOps_DDRM.addEquals(pv, dt, vv);
         for (int i = 0; i < VALUES; i++) {
@@ -87,42 +89,47 @@ public class ConstantVelocityModel {
             vv.add(i, i, q * dt);
         }
         // correct: gains for the pose and the rates from the innovation's covariance
-        DMatrixRMaj innovationCovariance = pp.copy();
-        CommonOps_DDRM.addEquals(innovationCovariance, DMatrixRMaj.wrap(VALUES, VALUES, measurementCovariance));
-        DMatrixRMaj inverse = new DMatrixRMaj(VALUES, VALUES);
-        if (!CommonOps_DDRM.invertSPD(innovationCovariance.copy(), inverse)) {
+        System.arraycopy(measurementCovariance, 0, w.measurement.data, 0, VALUES * VALUES);
+        CommonOps_DDRM.add(pp, w.measurement, w.innovationCovariance);
+        w.decomposed.setTo(w.innovationCovariance);
+        if (!w.solver.setA(w.decomposed)) {
             return false;
         }
-        DMatrixRMaj valueGain = CommonOps_DDRM.mult(pp, inverse, null);
-        DMatrixRMaj rateGain = CommonOps_DDRM.multTransA(pv, inverse, null);
-        DMatrixRMaj innovation = new DMatrixRMaj(VALUES, 1);
+        w.solver.invert(w.inverse);
+        CommonOps_DDRM.mult(pp, w.inverse, w.valueGain);
+        CommonOps_DDRM.multTransA(pv, w.inverse, w.rateGain);
         for (int i = 0; i < VALUES; i++) {
-            innovation.data[i] = pose[i] - (value[i] + dt * rate[i]);
+            w.innovation.data[i] = pose[i] - (value[i] + dt * rate[i]);
         }
-        DMatrixRMaj valueStep = CommonOps_DDRM.mult(valueGain, innovation, null);
-        DMatrixRMaj rateStep = CommonOps_DDRM.mult(rateGain, innovation, null);
+        CommonOps_DDRM.mult(w.valueGain, w.innovation, w.valueStep);
+        CommonOps_DDRM.mult(w.rateGain, w.innovation, w.rateStep);
         for (int i = 0; i < VALUES; i++) {
-            value[i] += dt * rate[i] + valueStep.data[i];
-            rate[i] += rateStep.data[i];
-            double variance = innovationCovariance.get(i, i);
-            double error = innovation.data[i];
+            value[i] += dt * rate[i] + w.valueStep.data[i];
+            rate[i] += w.rateStep.data[i];
+            double variance = w.innovationCovariance.get(i, i);
+            double error = w.innovation.data[i];
             score[i] = SCORE_MEMORY * score[i] - 0.5 * (error * error / variance + Math.log(variance));
         }
         // P − K Pᵀ, block by block: (pose, pose), (pose, rates), (rates, rates)
-        DMatrixRMaj newPp = pp.copy();
-        CommonOps_DDRM.multAdd(-1, valueGain, pp, newPp);
-        DMatrixRMaj newPv = pv.copy();
-        CommonOps_DDRM.multAdd(-1, valueGain, pv, newPv);
-        DMatrixRMaj newVv = vv.copy();
-        CommonOps_DDRM.multAdd(-1, rateGain, pv, newVv);
-        valueCovariance = symmetric(newPp);
-        crossCovariance = newPv.data;
-        rateCovariance = symmetric(newVv);
+        correct(pp, w.valueGain, pp, w.corrected, valueCovariance, true);
+        correct(vv, w.rateGain, pv, w.corrected, rateCovariance, true);
+        correct(pv, w.valueGain, pv, w.corrected, crossCovariance, false);
         return true;
     }
 
+    /** {@code into = predicted − gain × block}, made symmetric when it is a covariance of its own. */
+    private static void correct(DMatrixRMaj predicted, DMatrixRMaj gain, DMatrixRMaj block, DMatrixRMaj work,
+            double[] into, boolean symmetric) {
+        work.setTo(predicted);
+        CommonOps_DDRM.multAdd(-1, gain, block, work);
+        if (symmetric) {
+            symmetric(work);
+        }
+        System.arraycopy(work.data, 0, into, 0, VALUES * VALUES);
+    }
+
     /** Rounding leaves a covariance slightly lopsided; its mean with its transpose is what it should be. */
-    private static double[] symmetric(DMatrixRMaj m) {
+    private static void symmetric(DMatrixRMaj m) {
         for (int i = 0; i < VALUES; i++) {
             for (int j = i + 1; j < VALUES; j++) {
                 double mean = (m.get(i, j) + m.get(j, i)) / 2;
@@ -130,6 +137,5 @@ public class ConstantVelocityModel {
                 m.set(j, i, mean);
             }
         }
-        return m.data;
     }
 }

@@ -1,7 +1,6 @@
 package io.driftless.job.gate;
 
 import io.driftless.inference.pose.HeadPose;
-import io.driftless.inference.pose.KeypointFit;
 import io.driftless.inference.pose.PinholeCamera;
 
 /**
@@ -39,7 +38,7 @@ public class MotionFilter {
     /**
      * The noise assumed on each keypoint coordinate, in pixels (standard deviation): the synthetic
      * users' 1.5 px. The pose's covariance follows from it and from where the face is ({@link
-     * KeypointFit#covariance}); with it the bundled pose model's errors come out as expected (0.8°
+     * io.driftless.inference.pose.KeypointFit#covariance}); with it the bundled pose model's errors come out as expected (0.8°
      * RMS in yaw and pitch, 1 mm across and 6 mm in depth, yaw's error going with x's and pitch's
      * with y's). Weighing each frame's pose by its own covariance, rather than per value by a fixed
      * variance, left 11 % less drift at 120°/s on the drift floor (docs/drift.md).
@@ -73,17 +72,18 @@ public class MotionFilter {
      * captureUs} by {@code camera}. A pose with a value that is not finite, or whose keypoints would
      * not pin it down, is ignored, and the state stays as it was.
      *
+     * @param workspace the caller's, for this thread
      * @return whether the pose and rates are known after it
      */
-    public boolean update(double[] pose, PinholeCamera camera, long captureUs) {
+    public boolean update(double[] pose, PinholeCamera camera, long captureUs, KalmanWorkspace workspace) {
         for (double v : pose) {
             if (!Double.isFinite(v)) {
                 return false;
             }
         }
-        double[] covariance = KeypointFit.covariance(
-                new HeadPose(pose[0], pose[1], pose[2], pose[3], pose[4], pose[5]), camera, KEYPOINT_NOISE_PX);
-        if (covariance == null) {
+        double[] covariance = workspace.measurementCovariance;
+        if (!workspace.fit.covariance(new HeadPose(pose[0], pose[1], pose[2], pose[3], pose[4], pose[5]), camera,
+                KEYPOINT_NOISE_PX, covariance)) {
             return false;
         }
         long gapUs = captureUs - lastCaptureUs;
@@ -92,9 +92,9 @@ public class MotionFilter {
             return false;
         }
         double dt = gapUs / 1e6;
-        if (!(steady.update(pose, dt, covariance, STEADY_ACCELERATION_DENSITY)
-                && moderate.update(pose, dt, covariance, MODERATE_ACCELERATION_DENSITY)
-                && agile.update(pose, dt, covariance, AGILE_ACCELERATION_DENSITY))) {
+        if (!(steady.update(pose, dt, covariance, STEADY_ACCELERATION_DENSITY, workspace)
+                && moderate.update(pose, dt, covariance, MODERATE_ACCELERATION_DENSITY, workspace)
+                && agile.update(pose, dt, covariance, AGILE_ACCELERATION_DENSITY, workspace))) {
             restart(pose, covariance, captureUs);
             return false;
         }

@@ -42,6 +42,7 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
 
     private transient ValueState<RenderState> state;
     private transient DeliveryMetrics metrics;
+    private transient KalmanWorkspace workspace;
 
     /**
      * @param maxAnnotatedJpegBytes the largest annotated JPEG that still fits a record of the
@@ -58,6 +59,7 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("render", RenderState.class));
         metrics = new DeliveryMetrics(DriftlessMetricGroup.of(getRuntimeContext()));
+        workspace = new KalmanWorkspace();
     }
 
     @Override
@@ -90,7 +92,7 @@ public class RenderGate extends KeyedProcessFunction<String, InferenceOutcome, I
                 double[] measured = {outcome.yawDeg, outcome.pitchDeg, outcome.rollDeg, outcome.xM, outcome.yM,
                     outcome.zM};
                 camera = PinholeCamera.of(frame.imageWidth, frame.imageHeight, frame.focalLengthPx);
-                TrackedPose tracked = session.track(measured, camera, outcome.frame.captureTimeUs, smoothing);
+                TrackedPose tracked = session.track(measured, camera, outcome.frame.captureTimeUs, smoothing, workspace);
                 pose = tracked.drawn();
                 rates = tracked.rates();
                 anchors = FaceGeometry.projectAnchors(pose, camera);

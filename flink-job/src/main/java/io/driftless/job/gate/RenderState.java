@@ -24,11 +24,12 @@ public class RenderState {
      * itself), and picks the pose to draw as {@code smoothing} says. The render gate does this for
      * every pose it renders, and the benchmarks' drift floor replays it.
      */
-    public TrackedPose track(double[] measured, PinholeCamera camera, long captureUs, Smoothing smoothing) {
+    public TrackedPose track(double[] measured, PinholeCamera camera, long captureUs, Smoothing smoothing,
+            KalmanWorkspace workspace) {
         if (motion == null) {
             motion = new MotionFilter();
         }
-        boolean known = motion.update(measured, camera, captureUs);
+        boolean known = motion.update(measured, camera, captureUs, workspace);
         double[] pose = measured.clone();
         switch (smoothing) {
             case MOTION_STATE -> {

@@ -13,142 +13,135 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  * a face that shifts sideways on the image may have turned or moved, so yaw's error and x's go
  * together, as do pitch's and y's.
  *
- * <p>The pose is (yaw, pitch, roll) in degrees and (x, y, z) in metres, as in {@link HeadPose}.
+ * <p>The pose is (yaw, pitch, roll) in degrees and (x, y, z) in metres, as in {@link HeadPose}. An
+ * instance keeps the matrices it works in, so that a frame allocates nothing here: one per thread.
  */
 public final class KeypointFit {
 
     /** Pose values, and keypoint coordinates they project to. */
     public static final int POSE_VALUES = 6;
     private static final int COORDINATES = 2 * FaceGeometry.KEYPOINT_COUNT;
+    private static final double[][] KEYPOINTS = canonicalKeypoints();
 
-    private KeypointFit() {}
+    private final double[] values = new double[POSE_VALUES];
+    private final double[] stepped = new double[POSE_VALUES];
+    private final double[] projected = new double[COORDINATES];
+    private final double[] rotation = new double[9];
+    private final double[][] rotationByAngle = new double[3][9];
+    private final DMatrixRMaj jacobian = new DMatrixRMaj(COORDINATES, POSE_VALUES);
+    private final DMatrixRMaj residual = new DMatrixRMaj(COORDINATES, 1);
+    private final DMatrixRMaj normal = new DMatrixRMaj(POSE_VALUES, POSE_VALUES);
+    private final DMatrixRMaj gradient = new DMatrixRMaj(POSE_VALUES, 1);
+    private final DMatrixRMaj step = new DMatrixRMaj(POSE_VALUES, 1);
+    private final DMatrixRMaj inverse = new DMatrixRMaj(POSE_VALUES, POSE_VALUES);
+    private final LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.symmPosDef(POSE_VALUES);
 
     /**
      * The pose one Gauss–Newton step from {@code start} towards the least-squares fit to {@code xy}
      * (pixels, as in {@link FaceKeypoints}); {@code start} itself when the step would not fit the
      * keypoints better, or would put a keypoint behind the camera.
      */
-    public static HeadPose refine(HeadPose start, float[] xy, PinholeCamera camera) {
-        double[] p = values(start);
-        double[] projected = new double[COORDINATES];
-        if (!project(p, camera, projected)) {
+    public HeadPose refine(HeadPose start, float[] xy, PinholeCamera camera) {
+        valuesOf(start, values);
+        if (!project(values, camera, projected)) {
             return start;
         }
-        DMatrixRMaj jacobian = jacobian(p, camera);
-        DMatrixRMaj residual = new DMatrixRMaj(COORDINATES, 1);
         for (int i = 0; i < COORDINATES; i++) {
             residual.data[i] = xy[i] - projected[i];
         }
         double before = squaredError(xy, projected);
         // (Jᵀ J) step = Jᵀ r
-        DMatrixRMaj normal = new DMatrixRMaj(POSE_VALUES, POSE_VALUES);
+        jacobian(values, camera);
         CommonOps_DDRM.multTransA(jacobian, jacobian, normal);
-        DMatrixRMaj gradient = new DMatrixRMaj(POSE_VALUES, 1);
         CommonOps_DDRM.multTransA(jacobian, residual, gradient);
-        LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.symmPosDef(POSE_VALUES);
         if (!solver.setA(normal)) {
             return start;
         }
-        DMatrixRMaj step = new DMatrixRMaj(POSE_VALUES, 1);
         solver.solve(gradient, step);
-        double[] stepped = p.clone();
         for (int k = 0; k < POSE_VALUES; k++) {
-            stepped[k] += step.data[k];
+            stepped[k] = values[k] + step.data[k];
         }
-        if (!project(stepped, camera, projected)) {
+        if (!project(stepped, camera, projected) || !(squaredError(xy, projected) < before)) {
             return start;
         }
-        return squaredError(xy, projected) < before ? pose(stepped) : start;
+        return new HeadPose(stepped[0], stepped[1], stepped[2], stepped[3], stepped[4], stepped[5]);
     }
 
     /**
-     * The covariance of a pose fitted at {@code pose} to keypoints that are each off by {@code
-     * noisePx} pixels (standard deviation, independent per coordinate): {@code σ² (Jᵀ J)⁻¹}, with
-     * {@code J} the keypoints' derivatives by the pose values. A 6 × 6 matrix in degrees and
-     * metres, row-major; null where the keypoints do not pin the pose down (a keypoint behind the
-     * camera, or a degenerate view).
+     * Writes into {@code covariance} (6 × 6, row-major, degrees and metres) the covariance of a pose
+     * fitted at {@code pose} to keypoints that are each off by {@code noisePx} pixels (standard
+     * deviation, independent per coordinate): {@code σ² (Jᵀ J)⁻¹}, with {@code J} the keypoints'
+     * derivatives by the pose values.
+     *
+     * @return false, with {@code covariance} undefined, where the keypoints do not pin the pose down
+     *     (a keypoint behind the camera, or a degenerate view)
      */
-    public static double[] covariance(HeadPose pose, PinholeCamera camera, double noisePx) {
-        double[] p = values(pose);
-        if (!project(p, camera, new double[COORDINATES])) {
-            return null;
+    public boolean covariance(HeadPose pose, PinholeCamera camera, double noisePx, double[] covariance) {
+        valuesOf(pose, values);
+        if (!project(values, camera, projected)) {
+            return false;
         }
-        DMatrixRMaj jacobian = jacobian(p, camera);
-        DMatrixRMaj information = new DMatrixRMaj(POSE_VALUES, POSE_VALUES);
-        CommonOps_DDRM.multTransA(jacobian, jacobian, information);
-        DMatrixRMaj covariance = new DMatrixRMaj(POSE_VALUES, POSE_VALUES);
-        if (!CommonOps_DDRM.invertSPD(information, covariance)) {
-            return null;
+        jacobian(values, camera);
+        CommonOps_DDRM.multTransA(jacobian, jacobian, normal);
+        if (!solver.setA(normal)) {
+            return false;
         }
-        CommonOps_DDRM.scale(noisePx * noisePx, covariance);
-        for (double v : covariance.data) {
-            if (!Double.isFinite(v)) {
-                return null;
+        solver.invert(inverse);
+        double variance = noisePx * noisePx;
+        for (int i = 0; i < covariance.length; i++) {
+            covariance[i] = variance * inverse.data[i];
+            if (!Double.isFinite(covariance[i])) {
+                return false;
             }
         }
-        return covariance.data;
+        return true;
     }
 
     /**
-     * d(keypoint coordinate) / d(pose value), 12 × 6, in pixels per degree and per metre: the
-     * rotation {@code Ry(yaw) Rx(pitch) Rz(roll)} differentiated factor by factor, then the
-     * perspective division.
+     * d(keypoint coordinate) / d(pose value), 12 × 6, in pixels per degree and per metre, into
+     * {@link #jacobian}: the rotation {@code Ry(yaw) Rx(pitch) Rz(roll)} differentiated factor by
+     * factor, then the perspective division.
      */
-    private static DMatrixRMaj jacobian(double[] p, PinholeCamera camera) {
+    private void jacobian(double[] p, PinholeCamera camera) {
         double yaw = Math.toRadians(p[0]), pitch = Math.toRadians(p[1]), roll = Math.toRadians(p[2]);
         double cy = Math.cos(yaw), sy = Math.sin(yaw), cp = Math.cos(pitch), sp = Math.sin(pitch);
         double cr = Math.cos(roll), sr = Math.sin(roll);
         double[] ry = {cy, 0, sy, 0, 1, 0, -sy, 0, cy};
         double[] rx = {1, 0, 0, 0, cp, -sp, 0, sp, cp};
         double[] rz = {cr, -sr, 0, sr, cr, 0, 0, 0, 1};
-        double[] dRy = {-sy, 0, cy, 0, 0, 0, -cy, 0, -sy};
-        double[] dRx = {0, 0, 0, 0, -sp, -cp, 0, cp, -sp};
-        double[] dRz = {-sr, -cr, 0, cr, -sr, 0, 0, 0, 0};
-        double[] r = times(times(ry, rx), rz);
-        double[][] byAngle = {times(times(dRy, rx), rz), times(times(ry, dRx), rz), times(times(ry, rx), dRz)};
+        double[] ryRx = times(ry, rx);
+        times(ryRx, rz, rotation);
+        times(times(new double[] {-sy, 0, cy, 0, 0, 0, -cy, 0, -sy}, rx), rz, rotationByAngle[0]);
+        times(times(ry, new double[] {0, 0, 0, 0, -sp, -cp, 0, cp, -sp}), rz, rotationByAngle[1]);
+        times(ryRx, new double[] {-sr, -cr, 0, cr, -sr, 0, 0, 0, 0}, rotationByAngle[2]);
         double perDegree = Math.PI / 180;
         double f = camera.focalPx();
-        DMatrixRMaj jacobian = new DMatrixRMaj(COORDINATES, POSE_VALUES);
         for (int i = 0; i < FaceGeometry.KEYPOINT_COUNT; i++) {
-            double[] k = FaceGeometry.keypoint(i);
-            double[] c = times(r, k);
-            double x = c[0] + p[3], y = c[1] + p[4], z = c[2] + p[5];
+            double[] k = KEYPOINTS[i];
+            double x = dot(rotation, 0, k) + p[3], y = dot(rotation, 3, k) + p[4], z = dot(rotation, 6, k) + p[5];
             int u = 2 * i, v = 2 * i + 1;
             for (int a = 0; a < 3; a++) {
-                double[] d = times(byAngle[a], k);
-                jacobian.set(u, a, perDegree * f * (d[0] * z - x * d[2]) / (z * z));
-                jacobian.set(v, a, perDegree * f * (d[1] * z - y * d[2]) / (z * z));
+                double[] d = rotationByAngle[a];
+                double dx = dot(d, 0, k), dy = dot(d, 3, k), dz = dot(d, 6, k);
+                jacobian.set(u, a, perDegree * f * (dx * z - x * dz) / (z * z));
+                jacobian.set(v, a, perDegree * f * (dy * z - y * dz) / (z * z));
             }
             jacobian.set(u, 3, f / z);
-            jacobian.set(v, 4, f / z);
+            jacobian.set(u, 4, 0);
             jacobian.set(u, 5, -f * x / (z * z));
+            jacobian.set(v, 3, 0);
+            jacobian.set(v, 4, f / z);
             jacobian.set(v, 5, -f * y / (z * z));
         }
-        return jacobian;
-    }
-
-    /** The product of two row-major 3 × 3 matrices, or of one and a 3-vector. */
-    private static double[] times(double[] m, double[] other) {
-        int columns = other.length / 3;
-        double[] product = new double[other.length];
-        for (int row = 0; row < 3; row++) {
-            for (int col = 0; col < columns; col++) {
-                product[row * columns + col] = m[row * 3] * other[col]
-                        + m[row * 3 + 1] * other[columns + col] + m[row * 3 + 2] * other[2 * columns + col];
-            }
-        }
-        return product;
     }
 
     /** The keypoints at pose values {@code p}, into {@code xy}; false if one is not in front of the camera. */
-    private static boolean project(double[] p, PinholeCamera camera, double[] xy) {
-        double[] r = pose(p).rotation();
+    private boolean project(double[] p, PinholeCamera camera, double[] xy) {
+        double[] r = new HeadPose(p[0], p[1], p[2], p[3], p[4], p[5]).rotation();
         boolean inFront = true;
         for (int i = 0; i < FaceGeometry.KEYPOINT_COUNT; i++) {
-            double[] k = FaceGeometry.keypoint(i);
-            double x = r[0] * k[0] + r[1] * k[1] + r[2] * k[2] + p[3];
-            double y = r[3] * k[0] + r[4] * k[1] + r[5] * k[2] + p[4];
-            double z = r[6] * k[0] + r[7] * k[1] + r[8] * k[2] + p[5];
+            double[] k = KEYPOINTS[i];
+            double x = dot(r, 0, k) + p[3], y = dot(r, 3, k) + p[4], z = dot(r, 6, k) + p[5];
             inFront &= z > 0;
             xy[2 * i] = camera.cx() + camera.focalPx() * x / z;
             xy[2 * i + 1] = camera.cy() + camera.focalPx() * y / z;
@@ -156,12 +149,32 @@ public final class KeypointFit {
         return inFront;
     }
 
-    private static double[] values(HeadPose pose) {
-        return new double[] {pose.yawDeg(), pose.pitchDeg(), pose.rollDeg(), pose.xM(), pose.yM(), pose.zM()};
+    /** Row {@code offset / 3} of a row-major 3 × 3 matrix times {@code k}. */
+    private static double dot(double[] m, int offset, double[] k) {
+        return m[offset] * k[0] + m[offset + 1] * k[1] + m[offset + 2] * k[2];
     }
 
-    private static HeadPose pose(double[] p) {
-        return new HeadPose(p[0], p[1], p[2], p[3], p[4], p[5]);
+    private static double[] times(double[] a, double[] b) {
+        return times(a, b, new double[9]);
+    }
+
+    /** The product of two row-major 3 × 3 matrices, into {@code product}. */
+    private static double[] times(double[] a, double[] b, double[] product) {
+        for (int row = 0; row < 3; row++) {
+            for (int col = 0; col < 3; col++) {
+                product[row * 3 + col] = a[row * 3] * b[col] + a[row * 3 + 1] * b[3 + col] + a[row * 3 + 2] * b[6 + col];
+            }
+        }
+        return product;
+    }
+
+    private static void valuesOf(HeadPose pose, double[] values) {
+        values[0] = pose.yawDeg();
+        values[1] = pose.pitchDeg();
+        values[2] = pose.rollDeg();
+        values[3] = pose.xM();
+        values[4] = pose.yM();
+        values[5] = pose.zM();
     }
 
     private static double squaredError(float[] xy, double[] projected) {
@@ -171,5 +184,13 @@ public final class KeypointFit {
             sum += r * r;
         }
         return sum;
+    }
+
+    private static double[][] canonicalKeypoints() {
+        double[][] keypoints = new double[FaceGeometry.KEYPOINT_COUNT][];
+        for (int i = 0; i < keypoints.length; i++) {
+            keypoints[i] = FaceGeometry.keypoint(i);
+        }
+        return keypoints;
     }
 }

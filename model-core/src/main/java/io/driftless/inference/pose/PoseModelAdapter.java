@@ -52,6 +52,7 @@ public final class PoseModelAdapter implements ModelAdapter<FaceKeypoints, PoseE
     public static final int OUTPUT_COUNT = PoseOutputs.COUNT;
 
     private final InputTensorMemory inputMemory = new InputTensorMemory();
+    private final KeypointFit fit = new KeypointFit();
 
     /** The bytes of {@link #BUNDLED_MODEL}, for {@code OrtEnvironment.createSession(byte[], ...)}. */
     public static byte[] bundledModel() throws IOException {
@@ -104,7 +105,7 @@ public final class PoseModelAdapter implements ModelAdapter<FaceKeypoints, PoseE
             PinholeCamera camera = PoseFeatures.camera(keypoints);
             PoseFeatures.Normalization n = PoseFeatures.normalization(keypoints.xy(), camera);
             // the network lands near the least-squares fit; one step takes it there
-            HeadPose pose = KeypointFit.refine(PoseOutputs.decode(raw, i * OUTPUT_COUNT, n), keypoints.xy(), camera);
+            HeadPose pose = fit.refine(PoseOutputs.decode(raw, i * OUTPUT_COUNT, n), keypoints.xy(), camera);
             estimates.add(new PoseEstimate(pose, PoseOutputs.confidence(pose, keypoints.xy(), camera, n)));
         }
         return estimates;

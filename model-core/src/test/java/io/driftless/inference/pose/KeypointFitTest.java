@@ -39,7 +39,7 @@ class KeypointFitTest {
         float[] xy = FaceGeometry.projectKeypoints(truth, CAMERA);
         HeadPose start = new HeadPose(25.6, -9.5, 5.4, 0.042, -0.019, 0.56);
 
-        HeadPose fitted = KeypointFit.refine(start, xy, CAMERA);
+        HeadPose fitted = new KeypointFit().refine(start, xy, CAMERA);
 
         assertThat(fitted.rotationErrorDeg(truth)).isLessThan(0.05);
         assertThat(fitted.zM()).isCloseTo(truth.zM(), within(0.0005));
@@ -52,8 +52,8 @@ class KeypointFitTest {
         float[] xy = FaceGeometry.projectKeypoints(truth, CAMERA);
         HeadPose behind = new HeadPose(0, 0, 0, 0, 0, -0.5);
 
-        assertThat(KeypointFit.refine(behind, xy, CAMERA)).isSameAs(behind);
-        assertThat(KeypointFit.covariance(behind, CAMERA, NOISE_PX)).isNull();
+        assertThat(new KeypointFit().refine(behind, xy, CAMERA)).isSameAs(behind);
+        assertThat(new KeypointFit().covariance(behind, CAMERA, NOISE_PX, new double[36])).isFalse();
     }
 
     @Test
@@ -98,14 +98,17 @@ class KeypointFitTest {
     void theCovarianceDescribesTheModelsErrors() throws Exception {
         List<SyntheticFaces.Face> faces = faces(new Random(43), 2_000);
         List<PoseEstimate> estimates = model.estimate(observe(faces, new Random(44)));
+        KeypointFit fit = new KeypointFit();
+        double[] covariance = new double[36];
         double mahalanobis = 0;
         for (int i = 0; i < faces.size(); i++) {
             HeadPose truth = faces.get(i).pose(), estimate = estimates.get(i).pose();
             double[] error = {estimate.yawDeg() - truth.yawDeg(), estimate.pitchDeg() - truth.pitchDeg(),
                 estimate.rollDeg() - truth.rollDeg(), estimate.xM() - truth.xM(), estimate.yM() - truth.yM(),
                 estimate.zM() - truth.zM()};
+            assertThat(fit.covariance(estimate, CAMERA, NOISE_PX, covariance)).isTrue();
             DMatrixRMaj inverse = new DMatrixRMaj(6, 6);
-            CommonOps_DDRM.invert(DMatrixRMaj.wrap(6, 6, KeypointFit.covariance(estimate, CAMERA, NOISE_PX)), inverse);
+            CommonOps_DDRM.invert(DMatrixRMaj.wrap(6, 6, covariance), inverse);
             for (int a = 0; a < 6; a++) {
                 for (int b = 0; b < 6; b++) {
                     mahalanobis += error[a] * inverse.get(a, b) * error[b];
@@ -115,7 +118,8 @@ class KeypointFitTest {
         System.out.printf("mean squared Mahalanobis distance %.2f%n", mahalanobis / faces.size());
         assertThat(mahalanobis / faces.size()).isBetween(5.0, 7.5);
 
-        double[] atCentre = KeypointFit.covariance(new HeadPose(0, 0, 0, 0, 0, 0.5), CAMERA, NOISE_PX);
+        double[] atCentre = new double[36];
+        fit.covariance(new HeadPose(0, 0, 0, 0, 0, 0.5), CAMERA, NOISE_PX, atCentre);
         assertThat(atCentre[3]).as("yaw with x, facing the camera").isPositive();
         assertThat(atCentre[6 + 4]).as("pitch with y, facing the camera").isNegative();
     }
