@@ -10,14 +10,14 @@ class MotionFilterTest {
 
     private static final PinholeCamera CAMERA = PinholeCamera.withHorizontalFov(640, 480, 60);
     private static final long FRAME_US = 33_333;
-    private static final KalmanWorkspace WORKSPACE = new KalmanWorkspace();
+    private final KalmanWorkspace workspace = new KalmanWorkspace();
 
     @Test
     void followsAnEvenTurnWithTheRatesOfThatTurn() {
         MotionFilter filter = new MotionFilter();
         for (int f = 0; f < 30; f++) {
             double t = f * FRAME_US / 1e6;
-            filter.update(new double[] {-20 + 90 * t, 5, 0, 0.02 + 0.1 * t, 0, 0.5}, CAMERA, f * FRAME_US, WORKSPACE);
+            filter.update(new double[] {-20 + 90 * t, 5, 0, 0.02 + 0.1 * t, 0, 0.5}, CAMERA, f * FRAME_US, workspace);
         }
         assertThat(filter.rates()[0]).isCloseTo(90, within(0.5));
         assertThat(filter.rates()[3]).isCloseTo(0.1, within(0.001));
@@ -28,24 +28,24 @@ class MotionFilterTest {
     void stateWrittenBeforeTheJointCovariancesRestartsOnTheNextFrame() {
         MotionFilter filter = new MotionFilter();
         double[] pose = {10, 0, 0, 0, 0, 0.5};
-        filter.update(pose, CAMERA, 0, WORKSPACE);
-        assertThat(filter.update(pose, CAMERA, FRAME_US, WORKSPACE)).isTrue();
+        filter.update(pose, CAMERA, 0, workspace);
+        assertThat(filter.update(pose, CAMERA, FRAME_US, workspace)).isTrue();
         // what Flink restores of a model whose covariances were kept per value
         filter.agile.crossCovariance = null;
 
-        assertThat(filter.update(pose, CAMERA, 2 * FRAME_US, WORKSPACE)).as("restarted from this frame").isFalse();
-        assertThat(filter.update(pose, CAMERA, 3 * FRAME_US, WORKSPACE)).isTrue();
+        assertThat(filter.update(pose, CAMERA, 2 * FRAME_US, workspace)).as("restarted from this frame").isFalse();
+        assertThat(filter.update(pose, CAMERA, 3 * FRAME_US, workspace)).isTrue();
         assertThat(filter.agile.crossCovariance).hasSize(36);
     }
 
     @Test
     void aPoseItsKeypointsCannotPinDownLeavesTheStateAsItWas() {
         MotionFilter filter = new MotionFilter();
-        filter.update(new double[] {10, 0, 0, 0, 0, 0.5}, CAMERA, 0, WORKSPACE);
-        filter.update(new double[] {11, 0, 0, 0, 0, 0.5}, CAMERA, FRAME_US, WORKSPACE);
+        filter.update(new double[] {10, 0, 0, 0, 0, 0.5}, CAMERA, 0, workspace);
+        filter.update(new double[] {11, 0, 0, 0, 0, 0.5}, CAMERA, FRAME_US, workspace);
         double[] before = filter.pose();
 
-        assertThat(filter.update(new double[] {12, 0, 0, 0, 0, -0.5}, CAMERA, 2 * FRAME_US, WORKSPACE)).isFalse();
+        assertThat(filter.update(new double[] {12, 0, 0, 0, 0, -0.5}, CAMERA, 2 * FRAME_US, workspace)).isFalse();
         assertThat(filter.pose()).containsExactly(before);
         assertThat(filter.lastCaptureUs).isEqualTo(FRAME_US);
     }
