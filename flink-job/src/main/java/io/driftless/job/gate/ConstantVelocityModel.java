@@ -2,6 +2,7 @@ package io.driftless.job.gate;
 
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.mult.VectorVectorMult_DDRM;
 
 /**
  * One constant-velocity Kalman filter over the whole pose: state (pose, rates), six values each,
@@ -68,7 +69,8 @@ public class ConstantVelocityModel {
      * @param measurementCovariance the pose's 6 × 6 covariance, row-major
      * @param accelerationDensity per value, the spectral density of the white acceleration the model allows
      * @return false, with the state unchanged, if the prediction and the measurement together
-     *     have no usable covariance
+     *     have no usable covariance; otherwise the innovation's squared Mahalanobis distance is left
+     *     in {@link KalmanWorkspace#innovationDistance}
      */
     boolean update(double[] pose, double dt, double[] measurementCovariance, double[] accelerationDensity,
             KalmanWorkspace w) {
@@ -101,6 +103,7 @@ public class ConstantVelocityModel {
         for (int i = 0; i < VALUES; i++) {
             w.innovation.data[i] = pose[i] - (value[i] + dt * rate[i]);
         }
+        w.innovationDistance = VectorVectorMult_DDRM.innerProdA(w.innovation, w.inverse, w.innovation);
         CommonOps_DDRM.mult(w.valueGain, w.innovation, w.valueStep);
         CommonOps_DDRM.mult(w.rateGain, w.innovation, w.rateStep);
         for (int i = 0; i < VALUES; i++) {

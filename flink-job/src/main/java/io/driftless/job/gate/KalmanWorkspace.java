@@ -30,5 +30,7 @@ public final class KalmanWorkspace {
     final DMatrixRMaj valueStep = new DMatrixRMaj(N, 1);
     final DMatrixRMaj rateStep = new DMatrixRMaj(N, 1);
     final DMatrixRMaj corrected = new DMatrixRMaj(N, N);
+    /** The last update's innovation, its squared Mahalanobis distance under the model's prediction. */
+    double innovationDistance;
     final LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.symmPosDef(N);
 }

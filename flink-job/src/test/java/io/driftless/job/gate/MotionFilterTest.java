@@ -49,4 +49,19 @@ class MotionFilterTest {
         assertThat(filter.pose()).containsExactly(before);
         assertThat(filter.lastCaptureUs).isEqualTo(FRAME_US);
     }
+
+    @Test
+    void aJumpNoHeadMakesRestartsTheFilterFromThePoseAfterIt() {
+        MotionFilter filter = new MotionFilter();
+        for (int f = 0; f < 10; f++) {
+            filter.update(new double[] {10, 0, 0, 0, 0, 0.6}, CAMERA, f * FRAME_US, workspace);
+        }
+        double[] elsewhere = {-5, 8, 3, 0.12, -0.05, 0.35};
+
+        assertThat(filter.update(elsewhere, CAMERA, 10 * FRAME_US, workspace)).as("restarted from this frame").isFalse();
+        assertThat(filter.update(elsewhere, CAMERA, 11 * FRAME_US, workspace)).isTrue();
+        assertThat(filter.pose()[3]).isCloseTo(0.12, within(0.001));
+        assertThat(filter.pose()[5]).isCloseTo(0.35, within(0.001));
+        assertThat(filter.rates()[3]).isCloseTo(0, within(0.01));
+    }
 }
