@@ -43,7 +43,7 @@ public final class KeypointFit {
      */
     public HeadPose refine(HeadPose start, float[] xy, PinholeCamera camera) {
         valuesOf(start, values);
-        if (!project(values, camera, projected)) {
+        if (!linearize(values, camera)) {
             return start;
         }
         for (int i = 0; i < COORDINATES; i++) {
@@ -51,7 +51,6 @@ public final class KeypointFit {
         }
         double before = squaredError(xy, projected);
         // (Jᵀ J) step = Jᵀ r
-        jacobian(values, camera);
         CommonOps_DDRM.multTransA(jacobian, jacobian, normal);
         CommonOps_DDRM.multTransA(jacobian, residual, gradient);
         if (!solver.setA(normal)) {
@@ -78,10 +77,9 @@ public final class KeypointFit {
      */
     public boolean covariance(HeadPose pose, PinholeCamera camera, double noisePx, double[] covariance) {
         valuesOf(pose, values);
-        if (!project(values, camera, projected)) {
+        if (!linearize(values, camera)) {
             return false;
         }
-        jacobian(values, camera);
         CommonOps_DDRM.multTransA(jacobian, jacobian, normal);
         if (!solver.setA(normal)) {
             return false;
@@ -98,11 +96,12 @@ public final class KeypointFit {
     }
 
     /**
-     * d(keypoint coordinate) / d(pose value), 12 × 6, in pixels per degree and per metre, into
-     * {@link #jacobian}: the rotation {@code Ry(yaw) Rx(pitch) Rz(roll)} differentiated factor by
-     * factor, then the perspective division.
+     * The keypoints at pose values {@code p}, into {@link #projected}, and their derivatives by the
+     * pose values (12 × 6, pixels per degree and per metre) into {@link #jacobian}: the rotation
+     * {@code Ry(yaw) Rx(pitch) Rz(roll)} differentiated factor by factor, then the perspective
+     * division. False if a keypoint is not in front of the camera.
      */
-    private void jacobian(double[] p, PinholeCamera camera) {
+    private boolean linearize(double[] p, PinholeCamera camera) {
         double yaw = Math.toRadians(p[0]), pitch = Math.toRadians(p[1]), roll = Math.toRadians(p[2]);
         double cy = Math.cos(yaw), sy = Math.sin(yaw), cp = Math.cos(pitch), sp = Math.sin(pitch);
         double cr = Math.cos(roll), sr = Math.sin(roll);
@@ -116,10 +115,14 @@ public final class KeypointFit {
         times(ryRx, new double[] {-sr, -cr, 0, cr, -sr, 0, 0, 0, 0}, rotationByAngle[2]);
         double perDegree = Math.PI / 180;
         double f = camera.focalPx();
+        boolean inFront = true;
         for (int i = 0; i < FaceGeometry.KEYPOINT_COUNT; i++) {
             double[] k = KEYPOINTS[i];
             double x = dot(rotation, 0, k) + p[3], y = dot(rotation, 3, k) + p[4], z = dot(rotation, 6, k) + p[5];
+            inFront &= z > 0;
             int u = 2 * i, v = 2 * i + 1;
+            projected[u] = camera.cx() + f * x / z;
+            projected[v] = camera.cy() + f * y / z;
             for (int a = 0; a < 3; a++) {
                 double[] d = rotationByAngle[a];
                 double dx = dot(d, 0, k), dy = dot(d, 3, k), dz = dot(d, 6, k);
@@ -133,6 +136,7 @@ public final class KeypointFit {
             jacobian.set(v, 4, f / z);
             jacobian.set(v, 5, -f * y / (z * z));
         }
+        return inFront;
     }
 
     /** The keypoints at pose values {@code p}, into {@code xy}; false if one is not in front of the camera. */
