@@ -33,6 +33,9 @@ import io.driftless.inference.pose.PinholeCamera;
  */
 public class MotionFilter {
 
+    /** Where the head's distance along the optical axis sits among the pose values. */
+    private static final int Z = 5;
+
     /** Longer than a few dropped frames at 30 fps, shorter than a client draws an answer at all. */
     static final long MAX_GAP_US = 300_000;
 
@@ -116,7 +119,7 @@ public class MotionFilter {
             }
             nearest = Math.min(nearest, workspace.innovationDistance);
         }
-        if (nearest > JUMP_DISTANCE || !(pose()[5] > 0)) {
+        if (nearest > JUMP_DISTANCE || !(mix(Z, steady.value, moderate.value, agile.value) > 0)) {
             // a jump, or an estimate with the head at or behind the camera: start again from this pose
             restart(pose, covariance, captureUs);
             return false;
@@ -151,12 +154,17 @@ public class MotionFilter {
     private double[] mix(double[] ofSteady, double[] ofModerate, double[] ofAgile) {
         double[] mixed = new double[ofSteady.length];
         for (int i = 0; i < mixed.length; i++) {
-            double best = Math.max(steady.score[i], Math.max(moderate.score[i], agile.score[i]));
-            double s = Math.exp(steady.score[i] - best);
-            double m = Math.exp(moderate.score[i] - best);
-            double a = Math.exp(agile.score[i] - best);
-            mixed[i] = (s * ofSteady[i] + m * ofModerate[i] + a * ofAgile[i]) / (s + m + a);
+            mixed[i] = mix(i, ofSteady, ofModerate, ofAgile);
         }
         return mixed;
+    }
+
+    /** Value {@code i} of the three models' estimates, weighted by their likelihoods. */
+    private double mix(int i, double[] ofSteady, double[] ofModerate, double[] ofAgile) {
+        double best = Math.max(steady.score[i], Math.max(moderate.score[i], agile.score[i]));
+        double s = Math.exp(steady.score[i] - best);
+        double m = Math.exp(moderate.score[i] - best);
+        double a = Math.exp(agile.score[i] - best);
+        return (s * ofSteady[i] + m * ofModerate[i] + a * ofAgile[i]) / (s + m + a);
     }
 }
