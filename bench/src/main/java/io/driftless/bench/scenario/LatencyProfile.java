@@ -32,6 +32,17 @@ public final class LatencyProfile implements Scenario {
                 .collect(Collectors.joining(" / ")) + String.format(Locale.ROOT, " of %,d", stages.slowFrames());
     }
 
+    /** One stage's p50 / p99 in ms, pipeline against the Kafka floor, from each one's first run. */
+    static String stageAgainstFloor(String stage, Stages pipeline, Stages floor) {
+        return stageFigures(stage, pipeline) + " (" + stageFigures(stage, floor) + ")";
+    }
+
+    private static String stageFigures(String stage, Stages stages) {
+        return stages.stages().stream().filter(s -> s.name().equals(stage)).findFirst()
+                .map(s -> String.format(Locale.ROOT, "%.2f / %.2f", s.p50Ms(), s.p99Ms()))
+                .orElse("-");
+    }
+
     @Override
     public String id() {
         return "latency-profile";
@@ -63,8 +74,11 @@ public final class LatencyProfile implements Scenario {
                     ms(transport.p50Ms()), ms(transport.p99Ms()),
                     ratio(pipeline.p50Ms().median(), transport.p50Ms().median()),
                     ratio(pipeline.p99Ms().median(), transport.p99Ms().median()),
-                    ms(kafka.p50Ms()), ms(kafka.p99Ms()),
+                    ms(kafka.p50Ms()), ms(kafka.p99Ms()), ms(kafka.p999Ms()),
                     ratio(pipeline.p99Ms().median(), kafka.p99Ms().median()),
+                    ratio(pipeline.p999Ms().median(), kafka.p999Ms().median()),
+                    stageAgainstFloor("Kafka and clients", pipeline.runs().get(0).stages(), kafka.runs().get(0).stages()),
+                    stageAgainstFloor("frames topic to job", pipeline.runs().get(0).stages(), kafka.runs().get(0).stages()),
                     percent(pipeline.generatorCpuShare()),
                     slowFramesTime(pipeline.runs().get(0).stages())));
         }
@@ -93,11 +107,16 @@ public final class LatencyProfile implements Scenario {
                 "Round trips are client send to client receive of each frame's first answer, one clock."
                         + " On time: answered within the 33 ms budget, over frames sent. Slow frames' time: of the"
                         + " frames whose round trip took more than half the budget (first run of each point), the"
-                        + " share of their time outside the job (Kafka, clients, the frames topic's backlog),"
-                        + " in the job before the model, in the model and in the job after it, by the job's stamps.",
+                        + " share of their time in Kafka and the clients (the frame's send, the answer's way back),"
+                        + " from the frames topic to the job (the broker's append to the job's read: the job's fetch"
+                        + " and any backlog), in the job before the model, in the model and in the job after it, by"
+                        + " the job's stamps. The two Kafka stages also for the Kafka floor, in brackets, whose relay"
+                        + " stamps its read and emit as the job does (p50 / p99 ms, first run of each point).",
                 List.of("users", "offered /s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "on time", "unaccounted",
                         "transport p50", "transport p99", "p50 ratio", "p99 ratio", "Kafka p50", "Kafka p99",
-                        "p99 / Kafka", "generator CPU", "slow frames' time: outside job / to model / model / to sink"),
+                        "Kafka p99.9", "p99 / Kafka", "p99.9 / Kafka", "Kafka and clients (Kafka floor)",
+                        "frames topic to job (Kafka floor)", "generator CPU",
+                        "slow frames' time: Kafka and clients / frames topic to job / to model / model / to sink"),
                 rows, points, headline);
     }
 }

@@ -16,13 +16,16 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The Kafka floor: one consumer and one producer with the job's client settings (fetch wait
  * 50 ms, linger 0) that answer every frame at once with an empty pose. A round trip through it
- * crosses the same two Kafka hops as one through the job, and nothing else.
+ * crosses the same two Kafka hops as one through the job, and nothing else. Its answers carry the
+ * stamps the job's do (the broker's append, read, emit), so the round trips divide into the same
+ * stages, the job's own ones empty.
  */
 public final class KafkaRelay implements SystemUnderTest {
 
@@ -78,8 +81,11 @@ public final class KafkaRelay implements SystemUnderTest {
             consumer.seekToEnd(partitions);
             while (!stopped) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                    long read = clock.nowMicros();
+                    long append = record.timestampType() == TimestampType.LOG_APPEND_TIME ? record.timestamp() * 1_000 : 0;
                     Frame frame = Frame.parseFrom(record.value());
-                    producer.send(new ProducerRecord<>(topics.coordinates(), record.key(), answer(frame).toByteArray()));
+                    producer.send(new ProducerRecord<>(topics.coordinates(), record.key(),
+                            answer(frame, append, read).toByteArray()));
                 }
             }
         } catch (Throwable t) {
@@ -87,7 +93,7 @@ public final class KafkaRelay implements SystemUnderTest {
         }
     }
 
-    private ArCoordinates answer(Frame frame) {
+    private ArCoordinates answer(Frame frame, long appendUs, long readUs) {
         long now = clock.nowMicros();
         return ArCoordinates.newBuilder()
                 .setSessionId(frame.getSessionId())
@@ -96,6 +102,10 @@ public final class KafkaRelay implements SystemUnderTest {
                 .setTiming(Timing.newBuilder()
                         .setCaptureUs(frame.getCaptureTimeUs())
                         .setClientSendUs(frame.getSendTimeUs())
+                        .setBrokerAppendUs(appendUs)
+                        .setJobIngestUs(readUs)
+                        .setInferenceStartUs(readUs)
+                        .setInferenceEndUs(readUs)
                         .setEmitUs(now)
                         .setDeadlineMs(frame.getDeadlineMs()))
                 .setModel("relay")

@@ -188,6 +188,29 @@ class ResponseTrackerTest {
     }
 
     @Test
+    void withTheBrokersAppendTimeTellsTheJobsFetchFromTheRestOfKafka() {
+        // sent at 1 ms, appended at 2 ms, read by the job at 9 ms, emitted at 12 ms, answered at 31 ms
+        send(0, 1);
+        Timing timing = Timing.newBuilder().setBrokerAppendUs(5_000_000).setJobIngestUs(5_007_000)
+                .setInferenceStartUs(5_008_000).setInferenceEndUs(5_009_000).setEmitUs(5_010_000).build();
+        tracker.onCoordinates(coordinates(0, 1, TRUTH).toBuilder().setTiming(timing).build(), 31 * MS);
+        // an append stamp after the job read the frame (clocks apart) books no fetch
+        send(0, 2);
+        tracker.onCoordinates(coordinates(0, 2, TRUTH).toBuilder()
+                .setTiming(timing.toBuilder().setBrokerAppendUs(5_007_001)).build(), 31 * MS);
+
+        RunSummary.Stages stages = tracker.summarize(30, 1.0, Drift.UNDEFINED).stages();
+        assertThat(stages.stages()).extracting(RunSummary.Stage::name)
+                .containsExactly("Kafka and clients", "frames topic to job", "job to model", "model", "job to sink");
+        // the first frame's 30 ms: 20 in Kafka and the clients, 7 from append to ingest, 1, 1, 1 in the job;
+        // the second's: 27 and none
+        assertThat(stages.stages()).extracting(RunSummary.Stage::shareOfSlow)
+                .containsExactly(47.0 / 60, 7.0 / 60, 2.0 / 60, 2.0 / 60, 2.0 / 60);
+        assertThat(stages.stages().get(1).p50Ms()).isCloseTo(7, within(0.01));
+        assertThat(stages.stages().get(0).p50Ms()).isCloseTo(20, within(0.02));
+    }
+
+    @Test
     void judgesLateResponsesByTheJobsOwnTimingOnTheJobsClock() {
         send(0, 1);
         send(0, 2);
