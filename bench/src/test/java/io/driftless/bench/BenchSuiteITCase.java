@@ -134,9 +134,16 @@ class BenchSuiteITCase {
         ScenarioResult capacity = scenario("capacity");
         ScenarioResult overload = scenario("overload");
 
-        assertThat(capacity.rows()).hasSizeBetween(1, 2);
+        // the Kafka floor searched the same way, first, then the pipeline
+        assertThat(capacity.rows()).extracting(row -> row.get(0)).containsSubsequence("Kafka floor", "pipeline");
+        assertThat(capacity.points()).extracting(Point::label)
+                .containsSubsequence("capacity search, Kafka floor", "capacity search");
         assertThat(report.capacity().users()).isEqualTo(capacity.rows().stream()
-                .filter(row -> row.get(5).equals("yes")).mapToInt(row -> Integer.parseInt(row.get(0))).max().orElse(0));
+                .filter(row -> row.get(0).equals("pipeline") && row.get(6).equals("yes"))
+                .mapToInt(row -> Integer.parseInt(row.get(1))).max().orElse(0));
+        assertThat(capacity.headline()).extracting(h -> h.figure())
+                .containsExactly("capacity at the deadline", "capacity against the Kafka floor's");
+        assertThat(capacity.headline().get(1).floor()).startsWith("Kafka floor ");
         assertThat(report.capacity().fps()).isEqualTo(30);
         if (capacity.points().stream().anyMatch(p -> p.p99Ms().median() < 33 && p.onTimeRatio().median() >= 0.999)) {
             assertThat(overload.points()).extracting(Point::label).containsExactly("1.5× capacity", "3.0× capacity");
