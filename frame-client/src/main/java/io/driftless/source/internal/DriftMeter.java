@@ -10,9 +10,8 @@ import io.driftless.source.RunSummary.PixelError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.HdrHistogram.Histogram;
@@ -45,16 +44,33 @@ public final class DriftMeter implements AnswerListener {
     private static final long SWEEP_NANOS = 1_000_000_000L;
     private record Shown(long sequence, long captureNanos, float[] truth) {}
 
+    /** What {@link UserView#captureOf} says of a frame it no longer remembers. */
+    private static final long UNKNOWN = Long.MIN_VALUE;
+
     /** One user's frames waiting to be measured and answers at hand; consumer thread only. */
     private static final class UserView {
         final ArrayDeque<Shown> waiting = new ArrayDeque<>();
         final AnchorTrack received = new AnchorTrack();
-        final Map<Long, Long> captures = new LinkedHashMap<>(64, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
-                return size() > CAPTURES_KEPT;
-            }
-        };
+        // the last frames' capture instants by sequence, in a ring of primitives: a boxed map kept
+        // each frame's entry alive for half a minute, which the collector copied at every pause
+        final long[] captureSequence = new long[CAPTURES_KEPT];
+        final long[] captureNanos = new long[CAPTURES_KEPT];
+
+        UserView() {
+            Arrays.fill(captureSequence, -1);
+        }
+
+        void remember(long sequence, long nanos) {
+            int slot = Math.floorMod(sequence, CAPTURES_KEPT);
+            captureSequence[slot] = sequence;
+            captureNanos[slot] = nanos;
+        }
+
+        /** The capture instant of frame {@code sequence}, or {@link #UNKNOWN} when it is not among the last ones. */
+        long captureOf(long sequence) {
+            int slot = Math.floorMod(sequence, CAPTURES_KEPT);
+            return captureSequence[slot] == sequence ? captureNanos[slot] : UNKNOWN;
+        }
     }
 
     private final SessionIds sessions;
@@ -109,8 +125,8 @@ public final class DriftMeter implements AnswerListener {
         // Frames shown before this answer arrived are drawn without it.
         measureUntil(user, receiveNanos, false);
         UserView view = views[user];
-        Long capture = view.captures.get(coordinates.getSequence());
-        if (capture == null) {
+        long capture = view.captureOf(coordinates.getSequence());
+        if (capture == UNKNOWN) {
             return;
         }
         view.received.add(capture, coordinates.getAnchorsList(), coordinates.getMotion().getAnchorVelocitiesList());
@@ -142,7 +158,7 @@ public final class DriftMeter implements AnswerListener {
         UserView view = views[user];
         for (Shown f = shown.get(user).poll(); f != null; f = shown.get(user).poll()) {
             view.waiting.add(f);
-            view.captures.put(f.sequence(), f.captureNanos());
+            view.remember(f.sequence(), f.captureNanos());
         }
         while (!view.waiting.isEmpty()
                 && (all || view.waiting.peek().captureNanos() + displayDelayNanos - nanos < 0)) {

@@ -184,4 +184,15 @@ class DriftMeterTest {
         assertThat(drift.frames()).isEqualTo(frames - 1);
         assertThat(drift.framesWithoutOverlay()).as("the first, shown before its answer").isOne();
     }
+
+    @Test
+    void matchesAnswersToTheLastThousandFramesShownAndNoOlder() {
+        // 1,100 frames shown before any answer: the 77th is among the last 1,024, the 76th is not
+        Drift kept = run(new DriftMeter(sessions, VGA, Duration.ZERO), 1_100, 50 * MS, s -> s == 77);
+        Drift forgotten = run(new DriftMeter(sessions, VGA, Duration.ZERO), 1_100, 50 * MS, s -> s == 76);
+
+        assertThat(kept.frames()).as("frames drawn with the 77th frame's answer").isEqualTo(1_100 - 78);
+        assertThat(forgotten.frames()).isZero();
+        assertThat(forgotten.framesWithoutOverlay()).isEqualTo(1_100);
+    }
 }
