@@ -54,7 +54,8 @@ public final class Capacity implements Scenario {
         int fps = context.plan().fps();
         CapacitySearch search = new CapacitySearch(context.plan().searchStartUsers(),
                 context.plan().searchMaxUsers(), context.plan().searchSteps(), TOLERANCE);
-        CapacitySearch.Result<Point> floor = search(context, search, SystemKind.KAFKA_FLOOR, "capacity search, Kafka floor");
+        CapacitySearch.Result<Point> floor =
+                search(context, search, SystemKind.KAFKA_FLOOR, "capacity search, Kafka floor");
         CapacitySearch.Result<Point> found = search(context, search, SystemKind.PIPELINE, "capacity search");
         context.capacity(MeasuredCapacity.of(found.users(), fps, found.bracketed()));
         List<List<String>> rows = new ArrayList<>();

@@ -33,8 +33,9 @@ public final class LatencyProfile implements Scenario {
     }
 
     /** One stage's p50 / p99 in ms, pipeline against the Kafka floor, from each one's first run. */
-    static String stageAgainstFloor(String stage, Stages pipeline, Stages floor) {
-        return stageFigures(stage, pipeline) + " (" + stageFigures(stage, floor) + ")";
+    static String stageAgainstFloor(String stage, Point pipeline, Point floor) {
+        return stageFigures(stage, pipeline.runs().get(0).stages()) + " ("
+                + stageFigures(stage, floor.runs().get(0).stages()) + ")";
     }
 
     private static String stageFigures(String stage, Stages stages) {
@@ -77,8 +78,8 @@ public final class LatencyProfile implements Scenario {
                     ms(kafka.p50Ms()), ms(kafka.p99Ms()), ms(kafka.p999Ms()),
                     ratio(pipeline.p99Ms().median(), kafka.p99Ms().median()),
                     ratio(pipeline.p999Ms().median(), kafka.p999Ms().median()),
-                    stageAgainstFloor("Kafka and clients", pipeline.runs().get(0).stages(), kafka.runs().get(0).stages()),
-                    stageAgainstFloor("frames topic to job", pipeline.runs().get(0).stages(), kafka.runs().get(0).stages()),
+                    stageAgainstFloor("Kafka and clients", pipeline, kafka),
+                    stageAgainstFloor("frames topic to job", pipeline, kafka),
                     percent(pipeline.generatorCpuShare()),
                     slowFramesTime(pipeline.runs().get(0).stages())));
         }

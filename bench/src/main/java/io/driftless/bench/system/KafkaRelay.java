@@ -82,7 +82,8 @@ public final class KafkaRelay implements SystemUnderTest {
             while (!stopped) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     long read = clock.nowMicros();
-                    long append = record.timestampType() == TimestampType.LOG_APPEND_TIME ? record.timestamp() * 1_000 : 0;
+                    long append = record.timestampType() == TimestampType.LOG_APPEND_TIME
+                            ? record.timestamp() * 1_000 : 0;
                     Frame frame = Frame.parseFrom(record.value());
                     producer.send(new ProducerRecord<>(topics.coordinates(), record.key(),
                             answer(frame, append, read).toByteArray()));
