@@ -76,7 +76,8 @@ public final class Capacity implements Scenario {
         int repeats = context.plan().repeats();
         String note = "Targets: p99 < 33 ms, on time ≥ 99.9%, unaccounted = 0; each step "
                 + (repeats == 1 ? "one run" : repeats + " runs, judged on their medians (range in brackets),")
-                + " of " + context.plan().searchStep().toSeconds() + " s on the warm pipeline."
+                + " of " + context.plan().searchStep().toSeconds()
+                + " s on the warm system, the Kafka floor's first, then the pipeline's."
                 + (found.bracketed() ? "" : " The pipeline's search ran out of steps or hit its limits before it"
                         + " bracketed the capacity: the figure is a lower bound.")
                 + (floor.bracketed() ? "" : " The Kafka floor's search ran out of steps or hit its limits before it"
