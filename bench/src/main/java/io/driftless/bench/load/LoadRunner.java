@@ -189,6 +189,7 @@ public final class LoadRunner {
                 dropped, s.unanswered(), unaccounted, s.lateResponses(), s.onTimeRatio(), goodput,
                 s.rttMs().p50(), s.rttMs().p99(), s.rttMs().p999(), s.rttMs().max(),
                 cpu.share(), cpu.wallS() > 0 ? cpu.generatorCpuS() / cpu.wallS() : Double.NaN,
+                s.sent() > 0 ? cpu.processCpuS() * 1e6 / s.sent() : Double.NaN,
                 s.rttDistribution(), s.drift(), s.stages());
     }
 

@@ -30,6 +30,9 @@ import java.util.Map;
  * @param maxMs longest round trip
  * @param generatorCpuShare the load generator's share of the process's CPU time
  * @param generatorCores the load generator's CPU time over wall time, in cores
+ * @param processCpuUsPerFrame the whole process's CPU time over the run's window per frame sent, in
+ *     microseconds: broker, load generator, compiler and collector included, and the system under
+ *     test where it runs in this process
  * @param rttDistribution the round trips' distribution, closer together towards the tail, the
  *     last quantile the maximum; empty when nothing was answered
  * @param drift how far the overlay was drawn from the synthetic faces, carried forward and as
@@ -57,6 +60,7 @@ public record RunResult(
         double maxMs,
         double generatorCpuShare,
         double generatorCores,
+        double processCpuUsPerFrame,
         List<Quantile> rttDistribution,
         Drift drift,
         Stages stages) {
@@ -70,7 +74,7 @@ public record RunResult(
     public RunResult named(String name) {
         return new RunResult(name, users, fps, offeredFps, durationS, sent, responses, dropped, unanswered,
                 unaccounted, lateResponses, onTimeRatio, goodputFps, p50Ms, p99Ms, p999Ms, maxMs, generatorCpuShare,
-                generatorCores, rttDistribution, drift, stages);
+                generatorCores, processCpuUsPerFrame, rttDistribution, drift, stages);
     }
 
     public long droppedTotal() {

@@ -44,6 +44,17 @@ public final class LatencyProfile implements Scenario {
                 .orElse("-");
     }
 
+    /**
+     * The process's CPU time per frame, pipeline against the Kafka floor (medians), and their ratio:
+     * on a machine the broker, the clients and the job share, what the pipeline costs beyond the
+     * plain loop is what its round trips wait for.
+     */
+    static String cpuPerFrame(Point pipeline, Point floor) {
+        double ours = pipeline.processCpuUsPerFrame().median();
+        double theirs = floor.processCpuUsPerFrame().median();
+        return String.format(Locale.ROOT, "%.0f (%.0f), %s", ours, theirs, ratio(ours, theirs));
+    }
+
     @Override
     public String id() {
         return "latency-profile";
@@ -81,6 +92,7 @@ public final class LatencyProfile implements Scenario {
                     stageAgainstFloor("Kafka and clients", pipeline, kafka),
                     stageAgainstFloor("frames topic to job", pipeline, kafka),
                     percent(pipeline.generatorCpuShare()),
+                    cpuPerFrame(pipeline, kafka),
                     slowFramesTime(pipeline.runs().get(0).stages())));
         }
         int reference = context.plan().referenceUsers();
@@ -112,11 +124,13 @@ public final class LatencyProfile implements Scenario {
                         + " from the frames topic to the job (the broker's append to the job's read: the job's fetch"
                         + " and any backlog), in the job before the model, in the model and in the job after it, by"
                         + " the job's stamps. The two Kafka stages also for the Kafka floor, in brackets, whose relay"
-                        + " stamps its read and emit as the job does (p50 / p99 ms, first run of each point).",
+                        + " stamps its read and emit as the job does (p50 / p99 ms, first run of each point). CPU per frame:"
+                        + " the whole process's CPU time over each run's window (broker, load generator, compiler"
+                        + " and collector included) per frame sent, in µs, the Kafka floor's in brackets.",
                 List.of("users", "offered /s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "on time", "unaccounted",
                         "transport p50", "transport p99", "p50 ratio", "p99 ratio", "Kafka p50", "Kafka p99",
                         "Kafka p99.9", "p99 / Kafka", "p99.9 / Kafka", "Kafka and clients (Kafka floor)",
-                        "frames topic to job (Kafka floor)", "generator CPU",
+                        "frames topic to job (Kafka floor)", "generator CPU", "CPU µs / frame (Kafka floor), ratio",
                         "slow frames' time: Kafka and clients / frames topic to job / to model / model / to sink"),
                 rows, points, headline);
     }
