@@ -23,8 +23,11 @@ final class GeneratorCpu implements AutoCloseable {
     /** Every generator thread's name contains this (the client ids of frame-source runs do). */
     private static final String GENERATOR_MARK = "driftless-source";
 
-    /** Generator CPU over the window, and the process's. */
-    record Share(double generatorCpuS, double processCpuS, double wallS) {
+    /**
+     * Generator CPU over the window, and the process's; and the process's context switches (-1
+     * when unknown).
+     */
+    record Share(double generatorCpuS, double processCpuS, double wallS, long contextSwitches) {
         double share() {
             return processCpuS > 0 ? generatorCpuS / processCpuS : Double.NaN;
         }
@@ -36,6 +39,7 @@ final class GeneratorCpu implements AutoCloseable {
     private final Set<Long> senderThreads = ConcurrentHashMap.newKeySet();
     private final Map<Long, Long> atStart = new HashMap<>();
     private final Map<Long, Long> latest = new ConcurrentHashMap<>();
+    private final ContextSwitches switches = new ContextSwitches();
     private final long processStartNanos;
     private final long wallStartNanos;
     private final Thread sampler;
@@ -75,6 +79,7 @@ final class GeneratorCpu implements AutoCloseable {
     }
 
     private void sample() {
+        switches.sample();
         long[] ids = threads.getAllThreadIds();
         ThreadInfo[] infos = threads.getThreadInfo(ids);
         for (int i = 0; i < ids.length; i++) {
@@ -99,7 +104,7 @@ final class GeneratorCpu implements AutoCloseable {
         for (Map.Entry<Long, Long> e : latest.entrySet()) {
             generatorNanos += e.getValue() - atStart.getOrDefault(e.getKey(), 0L);
         }
-        return new Share(generatorNanos / 1e9, processNanos / 1e9, wallNanos / 1e9);
+        return new Share(generatorNanos / 1e9, processNanos / 1e9, wallNanos / 1e9, switches.sinceStart());
     }
 
     @Override

@@ -190,6 +190,7 @@ public final class LoadRunner {
                 s.rttMs().p50(), s.rttMs().p99(), s.rttMs().p999(), s.rttMs().max(),
                 cpu.share(), cpu.wallS() > 0 ? cpu.generatorCpuS() / cpu.wallS() : Double.NaN,
                 s.sent() > 0 ? cpu.processCpuS() * 1e6 / s.sent() : Double.NaN,
+                s.sent() > 0 && cpu.contextSwitches() >= 0 ? (double) cpu.contextSwitches() / s.sent() : Double.NaN,
                 s.rttDistribution(), s.drift(), s.stages());
     }
 

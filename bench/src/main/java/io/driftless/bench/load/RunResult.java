@@ -33,6 +33,8 @@ import java.util.Map;
  * @param processCpuUsPerFrame the whole process's CPU time over the run's window per frame sent, in
  *     microseconds: broker, load generator, compiler and collector included, and the system under
  *     test where it runs in this process
+ * @param contextSwitchesPerFrame the process's threads' context switches over the same window per
+ *     frame sent (NaN where Linux's {@code /proc} is not there)
  * @param rttDistribution the round trips' distribution, closer together towards the tail, the
  *     last quantile the maximum; empty when nothing was answered
  * @param drift how far the overlay was drawn from the synthetic faces, carried forward and as
@@ -61,6 +63,7 @@ public record RunResult(
         double generatorCpuShare,
         double generatorCores,
         double processCpuUsPerFrame,
+        double contextSwitchesPerFrame,
         List<Quantile> rttDistribution,
         Drift drift,
         Stages stages) {
@@ -74,7 +77,7 @@ public record RunResult(
     public RunResult named(String name) {
         return new RunResult(name, users, fps, offeredFps, durationS, sent, responses, dropped, unanswered,
                 unaccounted, lateResponses, onTimeRatio, goodputFps, p50Ms, p99Ms, p999Ms, maxMs, generatorCpuShare,
-                generatorCores, processCpuUsPerFrame, rttDistribution, drift, stages);
+                generatorCores, processCpuUsPerFrame, contextSwitchesPerFrame, rttDistribution, drift, stages);
     }
 
     public long droppedTotal() {

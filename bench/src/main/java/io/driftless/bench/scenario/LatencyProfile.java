@@ -55,6 +55,16 @@ public final class LatencyProfile implements Scenario {
         return String.format(Locale.ROOT, "%.0f (%.0f), %s", ours, theirs, ratio(ours, theirs));
     }
 
+    /** The process's context switches per frame, pipeline against the Kafka floor (medians). */
+    static String switchesPerFrame(Point pipeline, Point floor) {
+        double ours = pipeline.contextSwitchesPerFrame().median();
+        double theirs = floor.contextSwitchesPerFrame().median();
+        if (Double.isNaN(ours) || Double.isNaN(theirs)) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.1f (%.1f), %s", ours, theirs, ratio(ours, theirs));
+    }
+
     @Override
     public String id() {
         return "latency-profile";
@@ -93,6 +103,7 @@ public final class LatencyProfile implements Scenario {
                     stageAgainstFloor("frames topic to job", pipeline, kafka),
                     percent(pipeline.generatorCpuShare()),
                     cpuPerFrame(pipeline, kafka),
+                    switchesPerFrame(pipeline, kafka),
                     slowFramesTime(pipeline.runs().get(0).stages())));
         }
         int reference = context.plan().referenceUsers();
@@ -126,11 +137,14 @@ public final class LatencyProfile implements Scenario {
                         + " the job's stamps. The two Kafka stages also for the Kafka floor, in brackets, whose relay"
                         + " stamps its read and emit as the job does (p50 / p99 ms, first run of each point). CPU per frame:"
                         + " the whole process's CPU time over each run's window (broker, load generator, compiler"
-                        + " and collector included) per frame sent, in µs, the Kafka floor's in brackets.",
+                        + " and collector included) per frame sent, in µs, the Kafka floor's in brackets; context switches"
+                        + " likewise: the process's threads' switches per frame, which count the hand-overs"
+                        + " between threads a frame costs and the waits for a core.",
                 List.of("users", "offered /s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "on time", "unaccounted",
                         "transport p50", "transport p99", "p50 ratio", "p99 ratio", "Kafka p50", "Kafka p99",
                         "Kafka p99.9", "p99 / Kafka", "p99.9 / Kafka", "Kafka and clients (Kafka floor)",
                         "frames topic to job (Kafka floor)", "generator CPU", "CPU µs / frame (Kafka floor), ratio",
+                        "context switches / frame (Kafka floor), ratio",
                         "slow frames' time: Kafka and clients / frames topic to job / to model / model / to sink"),
                 rows, points, headline);
     }

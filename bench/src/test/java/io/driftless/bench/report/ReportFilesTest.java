@@ -28,7 +28,7 @@ class ReportFilesTest {
         double offered = users * 30.0;
         return new RunResult(system, users, 30, offered, 10, (long) offered * 10, (long) (offered * 10 * onTime),
                 Map.of("LATE_ON_ARRIVAL", 3L), 0, 0, 0, onTime, offered * onTime, p50, p99, p99 * 1.2, p99 * 1.5,
-                0.2, 0.3, 120, Double.isNaN(p50) ? List.of() : List.of(new Quantile(0.5, p50), new Quantile(0.99, p99),
+                0.2, 0.3, 120, 9, Double.isNaN(p50) ? List.of() : List.of(new Quantile(0.5, p50), new Quantile(0.99, p99),
                         new Quantile(0.999, p99 * 1.2), new Quantile(1, p99 * 1.5)), Drift.UNDEFINED, Stages.NONE);
     }
 

@@ -15,7 +15,7 @@ class CapacityTargetsTest {
 
     private static RunResult run(double p99Ms, double onTime, long unaccounted) {
         return new RunResult("pipeline", 100, 30, 3_000, 10, 30_000, 30_000, Map.of(), 0, unaccounted, 0, onTime,
-                3_000 * onTime, 5, p99Ms, p99Ms, p99Ms, 0.2, 0.4, 120, List.of(), Drift.UNDEFINED, Stages.NONE);
+                3_000 * onTime, 5, p99Ms, p99Ms, p99Ms, 0.2, 0.4, 120, 9, List.of(), Drift.UNDEFINED, Stages.NONE);
     }
 
     @Test
