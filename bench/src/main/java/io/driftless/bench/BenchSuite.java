@@ -135,7 +135,8 @@ public final class BenchSuite {
                 "Each point is the median of " + plan.repeats() + " run(s), with the spread (min–max) in brackets"
                         + " when there is more than one; capacity search steps are single runs.",
                 "Kafka floor: a consumer and a producer with the job's client settings (fetch wait 50 ms,"
-                        + " linger 0) answer each frame at once: the same two Kafka hops as the pipeline, no Flink."
+                        + " linger 0) answer each frame at once, with an answer of the job's shape and size (pose,"
+                        + " anchors, motion): the same two Kafka hops as the pipeline, no Flink."
                         + " Transport floor: the job's own topology (parse, keyBy session, admission gate, async"
                         + " stage, render gate, sinks) with a model that answers at once. Compute floor: the bare"
                         + " pose model in a loop on one thread (encode, run, decode), batch 1 and batched.",

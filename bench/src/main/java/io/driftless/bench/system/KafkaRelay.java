@@ -1,8 +1,16 @@
 package io.driftless.bench.system;
 
 import io.driftless.inference.MicroClock;
+import io.driftless.inference.pose.FaceGeometry;
+import io.driftless.inference.pose.HeadPose;
+import io.driftless.inference.pose.PinholeCamera;
+import io.driftless.proto.Anchor;
+import io.driftless.proto.AnchorVelocity;
 import io.driftless.proto.ArCoordinates;
 import io.driftless.proto.Frame;
+import io.driftless.proto.Landmarks;
+import io.driftless.proto.Motion;
+import io.driftless.proto.PoseRates;
 import io.driftless.proto.Timing;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,10 +30,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The Kafka floor: one consumer and one producer with the job's client settings (fetch wait
- * 50 ms, linger 0) that answer every frame at once with an empty pose. A round trip through it
+ * 50 ms, linger 0) that answer every frame at once with a fixed pose. A round trip through it
  * crosses the same two Kafka hops as one through the job, and nothing else. Its answers carry the
  * stamps the job's do (the broker's append, read, emit), so the round trips divide into the same
- * stages, the job's own ones empty.
+ * stages, the job's own ones empty; and a landmark frame's answer has the shape and size of the
+ * job's (pose, the AR anchors projected for the frame's camera, motion with their velocities), so
+ * the users' clients read, measure and draw as much per answer for both.
  */
 public final class KafkaRelay implements SystemUnderTest {
 
@@ -94,9 +104,52 @@ public final class KafkaRelay implements SystemUnderTest {
         }
     }
 
+    /**
+     * A head half a metre from the camera, turning slowly: every value non-zero, so that the
+     * answer takes as many bytes as the job's (Protobuf leaves zeros out).
+     */
+    private static final HeadPose POSE = new HeadPose(5, 3, 1, 0.01, 0.01, 0.5);
+    private static final double[] RATES = {10, 5, 2, 0.01, 0.01, 0.001};
+
+    /** The relay's answer to {@code frame}, stamped with the broker's append, its read and now. */
     private ArCoordinates answer(Frame frame, long appendUs, long readUs) {
-        long now = clock.nowMicros();
-        return ArCoordinates.newBuilder()
+        return answer(frame, appendUs, readUs, clock.nowMicros());
+    }
+
+    static ArCoordinates answer(Frame frame, long appendUs, long readUs, long emitUs) {
+        ArCoordinates.Builder answer = ArCoordinates.newBuilder();
+        if (frame.hasLandmarks()) {
+            Landmarks landmarks = frame.getLandmarks();
+            PinholeCamera camera = PinholeCamera.of(landmarks.getImageWidth(), landmarks.getImageHeight(),
+                    landmarks.getFocalLengthPx());
+            float[] anchors = FaceGeometry.projectAnchors(POSE, camera);
+            float[] velocities = FaceGeometry.anchorVelocities(POSE, RATES, camera);
+            Motion.Builder motion = Motion.newBuilder()
+                    .setCaptureTimeUs(frame.getCaptureTimeUs())
+                    .setPoseRates(PoseRates.newBuilder()
+                            .setYawDegPerS((float) RATES[0])
+                            .setPitchDegPerS((float) RATES[1])
+                            .setRollDegPerS((float) RATES[2])
+                            .setXMPerS((float) RATES[3])
+                            .setYMPerS((float) RATES[4])
+                            .setZMPerS((float) RATES[5]));
+            for (int i = 0; i < anchors.length / 2; i++) {
+                String name = FaceGeometry.AR_ANCHORS.get(i).name();
+                answer.addAnchors(Anchor.newBuilder().setName(name).setX(anchors[2 * i]).setY(anchors[2 * i + 1]));
+                motion.addAnchorVelocities(AnchorVelocity.newBuilder().setName(name)
+                        .setXPxPerS(velocities[2 * i]).setYPxPerS(velocities[2 * i + 1]));
+            }
+            answer.setPose(io.driftless.proto.HeadPose.newBuilder()
+                            .setYawDeg((float) POSE.yawDeg())
+                            .setPitchDeg((float) POSE.pitchDeg())
+                            .setRollDeg((float) POSE.rollDeg())
+                            .setXM((float) POSE.xM())
+                            .setYM((float) POSE.yM())
+                            .setZM((float) POSE.zM()))
+                    .setConfidence(1)
+                    .setMotion(motion);
+        }
+        return answer
                 .setSessionId(frame.getSessionId())
                 .setSequence(frame.getSequence())
                 .setCaptureTimeUs(frame.getCaptureTimeUs())
@@ -107,7 +160,7 @@ public final class KafkaRelay implements SystemUnderTest {
                         .setJobIngestUs(readUs)
                         .setInferenceStartUs(readUs)
                         .setInferenceEndUs(readUs)
-                        .setEmitUs(now)
+                        .setEmitUs(emitUs)
                         .setDeadlineMs(frame.getDeadlineMs()))
                 .setModel("relay")
                 .build();
