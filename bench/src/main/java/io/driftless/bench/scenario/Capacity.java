@@ -65,7 +65,9 @@ public final class Capacity implements Scenario {
             for (CapacitySearch.Step<Point> step : result.steps()) {
                 Point p = step.measured();
                 rows.add(List.of(system, Integer.toString(step.users()), rate(p.offeredFps()), ms(p.p99Ms()),
-                        percent(p.onTimeRatio()), Long.toString(p.unaccounted()), step.passed() ? "yes" : "no"));
+                        percent(p.onTimeRatio()), Long.toString(p.unaccounted()),
+                        String.format(Locale.ROOT, "%.0f", p.processCpuUsPerFrame().median()),
+                        step.passed() ? "yes" : "no"));
                 points.add(p);
             }
         }
@@ -77,7 +79,8 @@ public final class Capacity implements Scenario {
         String note = "Targets: p99 < 33 ms, on time ≥ 99.9%, unaccounted = 0; each step "
                 + (repeats == 1 ? "one run" : repeats + " runs, judged on their medians (range in brackets),")
                 + " of " + context.plan().searchStep().toSeconds()
-                + " s on the warm system, the Kafka floor's first, then the pipeline's."
+                + " s on the warm system, the Kafka floor's first, then the pipeline's. CPU per frame: the whole"
+                + " process's CPU time over the step's window per frame sent, in µs."
                 + (found.bracketed() ? "" : " The pipeline's search ran out of steps or hit its limits before it"
                         + " bracketed the capacity: the figure is a lower bound.")
                 + (floor.bracketed() ? "" : " The Kafka floor's search ran out of steps or hit its limits before it"
@@ -93,7 +96,8 @@ public final class Capacity implements Scenario {
                         floor.bracketed() ? "" : ", a lower bound"),
                 ratio(capacityFps, floorFps));
         return new ScenarioResult(id(), title(), true, note,
-                List.of("system", "users", "offered /s", "p99 ms", "on time", "unaccounted", "passed"),
+                List.of("system", "users", "offered /s", "p99 ms", "on time", "unaccounted", "CPU µs / frame",
+                        "passed"),
                 rows, points, List.of(headline, againstKafka));
     }
 
