@@ -4,14 +4,12 @@ import io.driftless.inference.MicroClock;
 import io.driftless.inference.pose.FaceGeometry;
 import io.driftless.inference.pose.HeadPose;
 import io.driftless.inference.pose.PinholeCamera;
-import io.driftless.proto.Anchor;
-import io.driftless.proto.AnchorVelocity;
-import io.driftless.proto.ArCoordinates;
+import io.driftless.inference.service.FrameEnvelope;
+import io.driftless.inference.service.InferenceOutcome;
+import io.driftless.job.ResponseTopicPattern;
+import io.driftless.job.kafka.CoordinatesSerializer;
 import io.driftless.proto.Frame;
 import io.driftless.proto.Landmarks;
-import io.driftless.proto.Motion;
-import io.driftless.proto.PoseRates;
-import io.driftless.proto.Timing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,7 +94,7 @@ public final class KafkaRelay implements SystemUnderTest {
                             ? record.timestamp() * 1_000 : 0;
                     Frame frame = Frame.parseFrom(record.value());
                     producer.send(new ProducerRecord<>(topics.coordinates(), record.key(),
-                            answer(frame, append, read).toByteArray()));
+                            answer(frame, append, read)));
                 }
             }
         } catch (Throwable t) {
@@ -110,60 +108,49 @@ public final class KafkaRelay implements SystemUnderTest {
      */
     private static final HeadPose POSE = new HeadPose(5, 3, 1, 0.01, 0.01, 0.5);
     private static final double[] RATES = {10, 5, 2, 0.01, 0.01, 0.001};
+    /** The job's coordinates serializer; the relay sends to its own topic, so only the value is used. */
+    private static final CoordinatesSerializer SERIALIZER =
+            new CoordinatesSerializer(new ResponseTopicPattern("kafka-floor.coordinates"));
 
     /** The relay's answer to {@code frame}, stamped with the broker's append, its read and now. */
-    private ArCoordinates answer(Frame frame, long appendUs, long readUs) {
+    private byte[] answer(Frame frame, long appendUs, long readUs) {
         return answer(frame, appendUs, readUs, clock.nowMicros());
     }
 
-    static ArCoordinates answer(Frame frame, long appendUs, long readUs, long emitUs) {
-        ArCoordinates.Builder answer = ArCoordinates.newBuilder();
+    /**
+     * The answer the job would write for {@code frame} with {@link #POSE} drawn, written by the job's
+     * own serializer, so that it keeps the job's shape and size as that changes; the stamps put the
+     * job's stages at the relay's read.
+     */
+    static byte[] answer(Frame frame, long appendUs, long readUs, long emitUs) {
+        FrameEnvelope envelope = new FrameEnvelope();
+        envelope.sessionId = frame.getSessionId();
+        envelope.sequence = frame.getSequence();
+        envelope.captureTimeUs = frame.getCaptureTimeUs();
+        envelope.sendTimeUs = frame.getSendTimeUs();
+        envelope.deadlineMs = frame.getDeadlineMs();
+        envelope.brokerAppendUs = appendUs;
+        envelope.ingestUs = readUs;
+        InferenceOutcome outcome = new InferenceOutcome();
+        outcome.frame = envelope;
+        outcome.model = "relay";
+        outcome.inferenceStartUs = readUs;
+        outcome.inferenceEndUs = readUs;
+        outcome.batchSize = 1;
+        outcome.emitUs = emitUs;
         if (frame.hasLandmarks()) {
             Landmarks landmarks = frame.getLandmarks();
             PinholeCamera camera = PinholeCamera.of(landmarks.getImageWidth(), landmarks.getImageHeight(),
                     landmarks.getFocalLengthPx());
-            float[] anchors = FaceGeometry.projectAnchors(POSE, camera);
-            float[] velocities = FaceGeometry.anchorVelocities(POSE, RATES, camera);
-            Motion.Builder motion = Motion.newBuilder()
-                    .setCaptureTimeUs(frame.getCaptureTimeUs())
-                    .setPoseRates(PoseRates.newBuilder()
-                            .setYawDegPerS((float) RATES[0])
-                            .setPitchDegPerS((float) RATES[1])
-                            .setRollDegPerS((float) RATES[2])
-                            .setXMPerS((float) RATES[3])
-                            .setYMPerS((float) RATES[4])
-                            .setZMPerS((float) RATES[5]));
-            for (int i = 0; i < anchors.length / 2; i++) {
-                String name = FaceGeometry.AR_ANCHORS.get(i).name();
-                answer.addAnchors(Anchor.newBuilder().setName(name).setX(anchors[2 * i]).setY(anchors[2 * i + 1]));
-                motion.addAnchorVelocities(AnchorVelocity.newBuilder().setName(name)
-                        .setXPxPerS(velocities[2 * i]).setYPxPerS(velocities[2 * i + 1]));
+            outcome.packPose(POSE, 1);
+            outcome.anchors = FaceGeometry.projectAnchors(POSE, camera);
+            outcome.poseRates = new float[RATES.length];
+            for (int i = 0; i < RATES.length; i++) {
+                outcome.poseRates[i] = (float) RATES[i];
             }
-            answer.setPose(io.driftless.proto.HeadPose.newBuilder()
-                            .setYawDeg((float) POSE.yawDeg())
-                            .setPitchDeg((float) POSE.pitchDeg())
-                            .setRollDeg((float) POSE.rollDeg())
-                            .setXM((float) POSE.xM())
-                            .setYM((float) POSE.yM())
-                            .setZM((float) POSE.zM()))
-                    .setConfidence(1)
-                    .setMotion(motion);
+            outcome.anchorVelocities = FaceGeometry.anchorVelocities(POSE, RATES, camera);
         }
-        return answer
-                .setSessionId(frame.getSessionId())
-                .setSequence(frame.getSequence())
-                .setCaptureTimeUs(frame.getCaptureTimeUs())
-                .setTiming(Timing.newBuilder()
-                        .setCaptureUs(frame.getCaptureTimeUs())
-                        .setClientSendUs(frame.getSendTimeUs())
-                        .setBrokerAppendUs(appendUs)
-                        .setJobIngestUs(readUs)
-                        .setInferenceStartUs(readUs)
-                        .setInferenceEndUs(readUs)
-                        .setEmitUs(emitUs)
-                        .setDeadlineMs(frame.getDeadlineMs()))
-                .setModel("relay")
-                .build();
+        return SERIALIZER.serialize(outcome, null, null).value();
     }
 
     /** Stops relaying; throws what broke the relay, so no run measures a dead one unnoticed. */

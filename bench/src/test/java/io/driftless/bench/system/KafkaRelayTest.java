@@ -48,13 +48,7 @@ class KafkaRelayTest {
         InferenceOutcome outcome = new InferenceOutcome();
         outcome.frame = envelope;
         outcome.model = PoseModelAdapter.MODEL_NAME;
-        outcome.yawDeg = (float) pose.yawDeg();
-        outcome.pitchDeg = (float) pose.pitchDeg();
-        outcome.rollDeg = (float) pose.rollDeg();
-        outcome.xM = (float) pose.xM();
-        outcome.yM = (float) pose.yM();
-        outcome.zM = (float) pose.zM();
-        outcome.confidence = 0.97f;
+        outcome.packPose(pose, 0.97f);
         outcome.anchors = FaceGeometry.projectAnchors(pose, camera);
         outcome.poseRates = new float[] {35.2f, -8.1f, 3.3f, 0.012f, -0.004f, 0.002f};
         outcome.anchorVelocities = FaceGeometry.anchorVelocities(pose, rates, camera);
@@ -69,7 +63,8 @@ class KafkaRelayTest {
     @Test
     void answersALandmarkFrameWithTheAnchorsAndMotionTheJobsAnswersCarry() throws Exception {
         Frame frame = syntheticFrame();
-        ArCoordinates answer = KafkaRelay.answer(frame, CAPTURE_US + 2_000, CAPTURE_US + 3_000, CAPTURE_US + 3_100);
+        ArCoordinates answer = ArCoordinates.parseFrom(
+                KafkaRelay.answer(frame, CAPTURE_US + 2_000, CAPTURE_US + 3_000, CAPTURE_US + 3_100));
 
         assertThat(answer.getSessionId()).isEqualTo(frame.getSessionId());
         assertThat(answer.getSequence()).isEqualTo(frame.getSequence());
@@ -87,8 +82,7 @@ class KafkaRelayTest {
     @Test
     void itsAnswerIsAboutAsLargeAsTheJobsSoTheClientsReadAsMuch() {
         Frame frame = syntheticFrame();
-        int relay = KafkaRelay.answer(frame, CAPTURE_US + 2_000, CAPTURE_US + 3_000, CAPTURE_US + 3_100)
-                .getSerializedSize();
+        int relay = KafkaRelay.answer(frame, CAPTURE_US + 2_000, CAPTURE_US + 3_000, CAPTURE_US + 3_100).length;
         int job = jobAnswer(frame).length;
         assertThat((double) relay / job).as("relay %d bytes, job %d", relay, job).isBetween(0.9, 1.05);
     }
