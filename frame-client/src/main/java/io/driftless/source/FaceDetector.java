@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import io.driftless.inference.face.FaceDetection;
 import io.driftless.inference.face.FaceDetectionAdapter;
 import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.face.RgbPixels;
 import io.driftless.source.internal.Failures;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ public final class FaceDetector implements AutoCloseable {
 
     /** The faces in the image, best first. */
     public List<FaceDetection> detect(RgbImage image) {
-        List<RgbImage> batch = List.of(image);
+        List<RgbPixels> batch = List.of(image);
         Map<String, OnnxTensor> inputs = null;
         try {
             inputs = adapter.encode(env, batch);

@@ -5,7 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.driftless.inference.face.FaceDetectionAdapter;
-import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.face.RgbPixels;
 import io.driftless.inference.image.JpegCodec;
 import io.driftless.inference.image.JpegLimits;
 import io.driftless.inference.onnx.RunnerOptions;
@@ -41,7 +41,7 @@ public class FaceModelBatchBenchmark {
 
     @Setup
     public void open() throws Exception {
-        RgbImage frame = new JpegCodec(JpegLimits.DEFAULTS).decode(CameraFrames.jpegs(1)[0], CameraFrames.WIDTH,
+        RgbPixels frame = new JpegCodec(JpegLimits.DEFAULTS).decode(CameraFrames.jpegs(1)[0], CameraFrames.WIDTH,
                 CameraFrames.HEIGHT);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         options = RunnerOptions.builder().intraOpThreads(1).build().sessionOptions();

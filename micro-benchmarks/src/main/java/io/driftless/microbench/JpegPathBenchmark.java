@@ -10,7 +10,9 @@ import ai.onnxruntime.OrtSession;
 import io.driftless.inference.face.FaceDetection;
 import io.driftless.inference.face.FaceDetectionAdapter;
 import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.face.RgbPixels;
 import io.driftless.inference.image.Annotator;
+import io.driftless.inference.image.DecodedJpeg;
 import io.driftless.inference.image.JpegCodec;
 import io.driftless.inference.image.JpegLimits;
 import io.driftless.inference.onnx.RunnerOptions;
@@ -57,7 +59,9 @@ public class JpegPathBenchmark {
     private OrtSession poseModel;
     private byte[][] jpegs;
     private int next;
-    private List<RgbImage> frame;
+    private DecodedJpeg decoded;
+    private List<RgbPixels> frame;
+    private RgbImage heapFrame;
     private Map<String, OnnxTensor> faceInput;
     private OrtSession.Result faceOutput;
     private List<FaceDetection> detections;
@@ -70,7 +74,9 @@ public class JpegPathBenchmark {
         options = RunnerOptions.builder().intraOpThreads(1).build().sessionOptions();
         faceModel = env.createSession(FaceDetectionAdapter.bundledModel(), options);
         poseModel = env.createSession(PoseModelAdapter.bundledModel(), options);
-        frame = List.of(codec.decode(jpegs[0], WIDTH, HEIGHT));
+        decoded = codec.decodeFrame(jpegs[0], WIDTH, HEIGHT);
+        frame = List.of(decoded);
+        heapFrame = codec.decode(jpegs[0], WIDTH, HEIGHT);
         faceInput = faces.encode(env, frame);
         faceOutput = faceModel.run(faceInput);
         detections = faces.decode(faceOutput, frame).get(0);
@@ -88,20 +94,35 @@ public class JpegPathBenchmark {
         poseModel.close();
         faceModel.close();
         options.close();
+        decoded.close();
     }
 
     @Benchmark
     public byte[] decodeDetectEncode() throws OrtException {
-        RgbImage image = decode();
-        annotator.draw(image, faces.run(env, faceModel, List.of(image)).get(0));
-        return codec.encode(image, ANNOTATED_QUALITY);
+        try (DecodedJpeg image = codec.decodeFrame(nextJpeg(), WIDTH, HEIGHT)) {
+            annotator.draw(image, faces.run(env, faceModel, List.of(image)).get(0));
+            return codec.encode(image, ANNOTATED_QUALITY);
+        }
     }
 
+    /** Into native memory, as the job decodes a frame, and freed again. */
     @Benchmark
-    public RgbImage decode() {
+    public int decode() {
+        try (DecodedJpeg image = codec.decodeFrame(nextJpeg(), WIDTH, HEIGHT)) {
+            return image.pixel(0, 0);
+        }
+    }
+
+    /** Onto the Java heap, as a user's image model reads a frame; the job's face path did so until 2026-12-07. */
+    @Benchmark
+    public RgbImage decodeToHeap() {
+        return codec.decode(nextJpeg(), WIDTH, HEIGHT);
+    }
+
+    private byte[] nextJpeg() {
         byte[] jpeg = jpegs[next];
         next = (next + 1) % jpegs.length;
-        return codec.decode(jpeg, WIDTH, HEIGHT);
+        return jpeg;
     }
 
     /** The adapter keeps its input memory per thread: this writes the same frame into {@code faceInput}'s. */
@@ -133,19 +154,25 @@ public class JpegPathBenchmark {
     }
 
     @Benchmark
-    public RgbImage annotate() {
-        RgbImage image = frame.get(0);
-        annotator.draw(image, detections);
-        return image;
+    public DecodedJpeg annotate() {
+        annotator.draw(decoded, detections);
+        return decoded;
     }
 
+    /** From native memory, as the job encodes the annotated frame. */
     @Benchmark
     public byte[] encode() {
-        return codec.encode(frame.get(0), ANNOTATED_QUALITY);
+        return codec.encode(decoded, ANNOTATED_QUALITY);
+    }
+
+    /** From the Java heap, as a user's image model's annotated frame is encoded. */
+    @Benchmark
+    public byte[] encodeFromHeap() {
+        return codec.encode(heapFrame, ANNOTATED_QUALITY);
     }
 
     @Benchmark
     public RgbImage leptonicaResize() {
-        return codec.resize(frame.get(0), FaceDetectionAdapter.INPUT_SIZE, FaceDetectionAdapter.INPUT_SIZE * HEIGHT / WIDTH);
+        return codec.resize(heapFrame, FaceDetectionAdapter.INPUT_SIZE, FaceDetectionAdapter.INPUT_SIZE * HEIGHT / WIDTH);
     }
 }

@@ -30,12 +30,12 @@ import java.util.Map;
  *
  * <pre>{@code
  * FaceDetectionAdapter adapter = new FaceDetectionAdapter();
- * OnnxBatchRunner<RgbImage, List<FaceDetection>> runner = new OnnxBatchRunner<>(
+ * OnnxBatchRunner<RgbPixels, List<FaceDetection>> runner = new OnnxBatchRunner<>(
  *         FaceDetectionAdapter.bundledModel(), adapter, options, clock, warmUpImage);
  * runner.submit(image, deadlineMicros).thenAccept(result -> ...);
  * }</pre>
  */
-public final class FaceDetectionAdapter implements ModelAdapter<RgbImage, List<FaceDetection>> {
+public final class FaceDetectionAdapter implements ModelAdapter<RgbPixels, List<FaceDetection>> {
 
     public static final String MODEL_NAME = "blazeface-short-range";
     public static final String BUNDLED_MODEL = "models/face/face_detection_short_range.onnx";
@@ -89,14 +89,14 @@ public final class FaceDetectionAdapter implements ModelAdapter<RgbImage, List<F
     }
 
     @Override
-    public Map<String, OnnxTensor> encode(OrtEnvironment env, List<RgbImage> batch) throws OrtException {
+    public Map<String, OnnxTensor> encode(OrtEnvironment env, List<RgbPixels> batch) throws OrtException {
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("a batch needs at least one image");
         }
         int perImage = INPUT_SIZE * INPUT_SIZE * 3;
         // direct and native-order: ONNX Runtime reads it in place, without a copy
         FloatBuffer pixels = inputMemory.take(batch.size() * perImage);
-        for (RgbImage image : batch) {
+        for (RgbPixels image : batch) {
             Letterbox.fit(image.width(), image.height(), INPUT_SIZE).write(image, pixels);
         }
         pixels.rewind();
@@ -105,12 +105,12 @@ public final class FaceDetectionAdapter implements ModelAdapter<RgbImage, List<F
     }
 
     @Override
-    public List<List<FaceDetection>> decode(OrtSession.Result outputs, List<RgbImage> batch) throws OrtException {
+    public List<List<FaceDetection>> decode(OrtSession.Result outputs, List<RgbPixels> batch) throws OrtException {
         float[] regressors = output(outputs, REGRESSORS_NAME, batch.size(), COORDINATES);
         float[] scores = output(outputs, SCORES_NAME, batch.size(), 1);
         List<List<FaceDetection>> results = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            RgbImage image = batch.get(i);
+            RgbPixels image = batch.get(i);
             results.add(detect(regressors, scores, i,
                     Letterbox.fit(image.width(), image.height(), INPUT_SIZE)));
         }

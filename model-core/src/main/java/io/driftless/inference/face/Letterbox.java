@@ -34,8 +34,7 @@ record Letterbox(int size, int imageWidth, int imageHeight, double scale, double
      * to [-1, 1], as the face detector was trained; the border is black (-1). Bilinear sampling at
      * pixel centres, clamped at the image's edges.
      */
-    void write(RgbImage image, FloatBuffer out) {
-        byte[] rgb = image.rgb();
+    void write(RgbPixels image, FloatBuffer out) {
         int w = image.width();
         int h = image.height();
         // per model column: the two source columns and the weight of the right one (-1: border)
@@ -65,13 +64,13 @@ record Letterbox(int size, int imageWidth, int imageHeight, double scale, double
                 int xa = x0[x];
                 int xb = Math.min(xa + 1, w - 1);
                 float wx = fx[x];
-                int p00 = (y0 * w + xa) * 3;
-                int p01 = (y0 * w + xb) * 3;
-                int p10 = (y1 * w + xa) * 3;
-                int p11 = (y1 * w + xb) * 3;
-                for (int c = 0; c < 3; c++) {
-                    float top = (rgb[p00 + c] & 0xFF) * (1 - wx) + (rgb[p01 + c] & 0xFF) * wx;
-                    float bottom = (rgb[p10 + c] & 0xFF) * (1 - wx) + (rgb[p11 + c] & 0xFF) * wx;
+                int p00 = image.pixel(xa, y0);
+                int p01 = image.pixel(xb, y0);
+                int p10 = image.pixel(xa, y1);
+                int p11 = image.pixel(xb, y1);
+                for (int shift = 16; shift >= 0; shift -= 8) {
+                    float top = (p00 >>> shift & 0xFF) * (1 - wx) + (p01 >>> shift & 0xFF) * wx;
+                    float bottom = (p10 >>> shift & 0xFF) * (1 - wx) + (p11 >>> shift & 0xFF) * wx;
                     out.put((top * (1 - fy) + bottom * fy) / 127.5f - 1f);
                 }
             }

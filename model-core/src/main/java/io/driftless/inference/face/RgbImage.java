@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param rgb {@code width * height * 3} bytes: R, G, B of the top-left pixel first
  */
-public record RgbImage(int width, int height, byte[] rgb) {
+public record RgbImage(int width, int height, byte[] rgb) implements RgbPixels {
 
     /** The largest side accepted, so a forged size cannot make the letterbox loop for ever. */
     public static final int MAX_SIDE = 16_384;
@@ -40,5 +40,26 @@ public record RgbImage(int width, int height, byte[] rgb) {
             rgb[3 * i + 2] = (byte) p;
         }
         return new RgbImage(width, height, rgb);
+    }
+
+    @Override
+    public int pixel(int x, int y) {
+        int at = 3 * (y * width + x);
+        return (rgb[at] & 0xFF) << 16 | (rgb[at + 1] & 0xFF) << 8 | rgb[at + 2] & 0xFF;
+    }
+
+    @Override
+    public void fill(int left, int top, int right, int bottom, int colour) {
+        byte r = (byte) (colour >>> 16);
+        byte g = (byte) (colour >>> 8);
+        byte b = (byte) colour;
+        for (int y = top; y <= bottom; y++) {
+            int at = 3 * (y * width + left);
+            for (int x = left; x <= right; x++) {
+                rgb[at++] = r;
+                rgb[at++] = g;
+                rgb[at++] = b;
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 package io.driftless.inference.image;
 
 import io.driftless.inference.face.FaceDetection;
-import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.face.RgbPixels;
 import io.driftless.inference.vision.ClassScore;
 import io.driftless.inference.vision.ImageAnswer;
 import io.driftless.inference.vision.ObjectDetection;
@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Draws face detections onto an {@link RgbImage} for the annotated-frame response: each box as an
+ * Draws face detections onto an image ({@link RgbPixels}) for the annotated-frame response: each box as an
  * outline and each of its six keypoints as a dot, coloured by keypoint. It writes the image's
  * pixels directly, in place, so it needs no AWT (none on a headless task manager) and costs one
  * pass over the drawn pixels only. Shapes are clipped to the image; a keypoint or box that is not
@@ -62,7 +62,7 @@ public final class Annotator {
     }
 
     /** Draws every detection onto {@code image}, changing its pixels. */
-    public void draw(RgbImage image, List<FaceDetection> detections) {
+    public void draw(RgbPixels image, List<FaceDetection> detections) {
         for (FaceDetection detection : detections) {
             drawBox(image, detection);
             for (int k = 0; k < FaceDetection.KEYPOINT_COUNT; k++) {
@@ -73,10 +73,10 @@ public final class Annotator {
 
     /**
      * Draws a user model's answer: each object's box in its class's colour. Returns the text that
-     * goes with it, for {@link JpegCodec#encode(RgbImage, int, List)}: each box's label and score
+     * goes with it, for {@link JpegCodec#encode(RgbPixels, int, List)}: each box's label and score
      * above it (inside it at the frame's top edge), and the top classes, one a line, top left.
      */
-    public List<Caption> draw(RgbImage image, ImageAnswer answer) {
+    public List<Caption> draw(RgbPixels image, ImageAnswer answer) {
         List<Caption> captions = new ArrayList<>();
         for (ObjectDetection d : answer.objects()) {
             int colour = CLASS_RGB[Math.floorMod(d.classId(), CLASS_RGB.length)];
@@ -100,12 +100,12 @@ public final class Annotator {
         return String.format(Locale.ROOT, "%s %.2f", name, score);
     }
 
-    private void drawBox(RgbImage image, FaceDetection d) {
+    private void drawBox(RgbPixels image, FaceDetection d) {
         drawBox(image, d.left(), d.top(), d.right(), d.bottom(), BOX_RGB);
     }
 
     /** Draws a box outline; false when there is nothing to draw (not finite, or empty). */
-    private boolean drawBox(RgbImage image, float x0, float y0, float x1, float y1, int colour) {
+    private boolean drawBox(RgbPixels image, float x0, float y0, float x1, float y1, int colour) {
         if (!Float.isFinite(x0) || !Float.isFinite(y0) || !Float.isFinite(x1) || !Float.isFinite(y1)) {
             return false;
         }
@@ -124,7 +124,7 @@ public final class Annotator {
         return true;
     }
 
-    private void drawDot(RgbImage image, float x, float y, int colour) {
+    private void drawDot(RgbPixels image, float x, float y, int colour) {
         if (!Float.isFinite(x) || !Float.isFinite(y)) {
             return;
         }
@@ -138,22 +138,13 @@ public final class Annotator {
     }
 
     /** Fills the rectangle from (x0, y0) to (x1, y1), both inclusive, clipped to the image. */
-    private static void fill(RgbImage image, int x0, int y0, int x1, int y1, int colour) {
+    private static void fill(RgbPixels image, int x0, int y0, int x1, int y1, int colour) {
         int left = Math.max(0, x0);
         int top = Math.max(0, y0);
         int right = Math.min(image.width() - 1, x1);
         int bottom = Math.min(image.height() - 1, y1);
-        byte r = (byte) (colour >>> 16);
-        byte g = (byte) (colour >>> 8);
-        byte b = (byte) colour;
-        byte[] rgb = image.rgb();
-        for (int y = top; y <= bottom; y++) {
-            int at = 3 * (y * image.width() + left);
-            for (int x = left; x <= right; x++) {
-                rgb[at++] = r;
-                rgb[at++] = g;
-                rgb[at++] = b;
-            }
+        if (left <= right && top <= bottom) {
+            image.fill(left, top, right, bottom, colour);
         }
     }
 }

@@ -99,7 +99,30 @@ public final class JpegCodec {
         return decode(jpeg, JpegHeader.read(jpeg, limits));
     }
 
+    /**
+     * Decodes a client's JPEG that its frame says is {@code declaredWidth x declaredHeight} into
+     * native memory, to be read, drawn on and encoded again without a copy; the caller closes it.
+     *
+     * @throws InvalidImageException with the detail to report if the bytes are not an acceptable
+     *     JPEG of that size
+     */
+    public DecodedJpeg decodeFrame(byte[] jpeg, int declaredWidth, int declaredHeight) {
+        JpegHeader header = JpegHeader.read(jpeg, limits);
+        header.requireSize(declaredWidth, declaredHeight);
+        return new DecodedJpeg(read(jpeg, header));
+    }
+
     private static RgbImage decode(byte[] jpeg, JpegHeader header) {
+        PIX pix = read(jpeg, header);
+        try {
+            return toRgb(pix);
+        } finally {
+            pixDestroy(pix);
+        }
+    }
+
+    /** The JPEG as a 32-bit Leptonica image, for the caller to destroy. */
+    private static PIX read(byte[] jpeg, JpegHeader header) {
         int[] warnings = new int[1];
         PIX pix = pixReadMemJpeg(jpeg, jpeg.length, TRUE_COLOUR, FULL_SIZE, warnings, FAIL_ON_BAD_DATA);
         if (pix == null || pix.isNull()) {
@@ -111,9 +134,19 @@ public final class JpegCodec {
                 throw new InvalidImageException("JPEG is corrupt: its header declares " + header.width() + "x"
                         + header.height() + " but it decodes to " + pixGetWidth(pix) + "x" + pixGetHeight(pix));
             }
-            return toRgb(pix);
-        } finally {
+            if (pixGetDepth(pix) == 32) {
+                return pix;
+            }
+            PIX colour = pixConvertTo32(pix);
+            if (colour == null || colour.isNull()) {
+                throw new IllegalStateException("Leptonica failed to convert a " + header.width() + "x"
+                        + header.height() + " grey JPEG to colour");
+            }
             pixDestroy(pix);
+            return colour;
+        } catch (RuntimeException e) {
+            pixDestroy(pix);
+            throw e;
         }
     }
 
@@ -133,10 +166,35 @@ public final class JpegCodec {
      * @param quality 1 (smallest) to 100 (best); 75 to 85 suits video frames
      */
     public byte[] encode(RgbImage image, int quality, List<Caption> captions) {
+        checkQuality(quality);
+        PIX pix = toPix(image);
+        try {
+            return write(pix, quality, captions);
+        } finally {
+            pixDestroy(pix);
+        }
+    }
+
+    /**
+     * Encodes a decoded frame, with what was drawn on it, as a baseline JPEG straight from its
+     * native memory.
+     *
+     * @param quality 1 (smallest) to 100 (best); 75 to 85 suits video frames
+     * @throws NullPointerException if the frame is closed
+     */
+    public byte[] encode(DecodedJpeg frame, int quality) {
+        checkQuality(quality);
+        return write(Objects.requireNonNull(frame.pix(), "the frame is closed"), quality, List.of());
+    }
+
+    private static void checkQuality(int quality) {
         if (quality < 1 || quality > 100) {
             throw new IllegalArgumentException("JPEG quality must be 1 to 100, got " + quality);
         }
-        PIX pix = toPix(image);
+    }
+
+    /** {@code pix} with {@code captions} written on it, as a baseline JPEG. */
+    private static byte[] write(PIX pix, int quality, List<Caption> captions) {
         try (PointerPointer<BytePointer> data = new PointerPointer<>(1); SizeTPointer size = new SizeTPointer(1)) {
             for (Caption caption : captions) {
                 if (!caption.text().isEmpty()) {
@@ -145,8 +203,8 @@ public final class JpegCodec {
                 }
             }
             if (pixWriteMemJpeg(data, size, pix, quality, BASELINE) != 0) {
-                throw new IllegalStateException("libjpeg-turbo failed to encode a " + image.width() + "x"
-                        + image.height() + " image");
+                throw new IllegalStateException("libjpeg-turbo failed to encode a " + pixGetWidth(pix) + "x"
+                        + pixGetHeight(pix) + " image");
             }
             BytePointer bytes = data.get(BytePointer.class, 0);
             try {
@@ -156,8 +214,6 @@ public final class JpegCodec {
             } finally {
                 lept_free(bytes);
             }
-        } finally {
-            pixDestroy(pix);
         }
     }
 

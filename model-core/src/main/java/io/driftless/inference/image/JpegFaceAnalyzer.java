@@ -6,6 +6,7 @@ import io.driftless.inference.MicroClock;
 import io.driftless.inference.face.FaceDetection;
 import io.driftless.inference.face.FaceDetectionAdapter;
 import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.face.RgbPixels;
 import io.driftless.inference.onnx.BatchListener;
 import io.driftless.inference.onnx.OnnxBatchRunner;
 import io.driftless.inference.onnx.QueueOrder;
@@ -47,7 +48,7 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
     /** What a frame is expected to take before any has been measured: a 640 x 480 frame, loaded. */
     static final long INITIAL_ESTIMATE_MICROS = 10_000;
 
-    private final OnnxBatchRunner<RgbImage, List<FaceDetection>> detector;
+    private final OnnxBatchRunner<RgbPixels, List<FaceDetection>> detector;
     private final OnnxBatchRunner<FaceKeypoints, PoseEstimate> poseModel;
     /** Made on the first image frame: a job that never gets one never loads Leptonica and JavaCPP. */
     private final LazyJpegCodec codec;
@@ -151,21 +152,28 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
                             + " us while the frame waited to be decoded");
                     return;
                 }
-                RgbImage image;
+                DecodedJpeg image;
                 try {
-                    image = codec.get().decode(jpeg, width, height);
+                    image = codec.get().decodeFrame(jpeg, width, height);
                 } catch (InvalidImageException e) {
                     fail(InferenceStatus.INVALID, e.getMessage());
                     return;
                 }
-                detector.submit(image, deadlineMicros).whenComplete((faces, error) -> detected(image, faces, error));
+                try {
+                    detector.submit(image, deadlineMicros).whenComplete((faces, error) -> detected(image, faces, error));
+                } catch (RuntimeException | Error e) {
+                    image.close();
+                    throw e;
+                }
             } catch (RuntimeException | Error e) {
                 fail(InferenceStatus.FAILED, "decoding failed: " + e);
             }
         }
 
-        private void detected(RgbImage image, Inference<List<FaceDetection>> detection, Throwable error) {
+        /** Owns {@code image} from here: every way out of the path frees it. */
+        private void detected(DecodedJpeg image, Inference<List<FaceDetection>> detection, Throwable error) {
             if (error != null || !detection.isOk()) {
+                image.close();
                 finish(error != null ? Inference.notRun(InferenceStatus.FAILED, "face detector failed: " + error)
                         : Inference.notRun(detection.status(), detection.detail()));
                 return;
@@ -175,6 +183,7 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
             CompletableFuture<byte[]> annotated = new CompletableFuture<>();
             // the detector is done with the pixels: drawing on them is safe now
             if (!imageThreads.submit(() -> annotate(image, faces, annotated))) {
+                image.close();
                 finish(imageThreads.queueFull());
                 return;
             }
@@ -205,12 +214,14 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
             return poseModel.submit(keypoints, deadlineMicros);
         }
 
-        private void annotate(RgbImage image, List<FaceDetection> faces, CompletableFuture<byte[]> out) {
+        private void annotate(DecodedJpeg image, List<FaceDetection> faces, CompletableFuture<byte[]> out) {
             try {
                 annotator.draw(image, faces);
                 out.complete(codec.get().encode(image, quality));
             } catch (RuntimeException | Error e) {
                 out.complete(null);
+            } finally {
+                image.close();
             }
         }
 

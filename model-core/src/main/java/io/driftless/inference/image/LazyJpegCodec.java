@@ -31,7 +31,11 @@ final class LazyJpegCodec {
                     made = new JpegCodec(limits);
                     RgbImage blank = new RgbImage(64, 48, new byte[64 * 48 * 3]);
                     for (int i = 0; i < 5; i++) {
-                        made.decode(made.encode(blank, quality, warmUpCaptions));
+                        byte[] jpeg = made.encode(blank, quality, warmUpCaptions);
+                        made.decode(jpeg);
+                        try (DecodedJpeg frame = made.decodeFrame(jpeg, blank.width(), blank.height())) {
+                            made.encode(frame, quality);
+                        }
                     }
                     codec = made;
                 }

@@ -21,10 +21,11 @@ final class BundledFaceDetector implements AutoCloseable {
     }
 
     /** One model run over the whole batch. */
-    List<List<FaceDetection>> detect(List<RgbImage> batch) throws OrtException {
-        Map<String, OnnxTensor> inputs = adapter.encode(env, batch);
+    List<List<FaceDetection>> detect(List<? extends RgbPixels> batch) throws OrtException {
+        List<RgbPixels> images = List.copyOf(batch);
+        Map<String, OnnxTensor> inputs = adapter.encode(env, images);
         try (OrtSession.Result outputs = session.run(inputs)) {
-            return adapter.decode(outputs, batch);
+            return adapter.decode(outputs, images);
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }

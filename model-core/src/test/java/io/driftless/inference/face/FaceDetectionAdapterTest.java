@@ -116,7 +116,7 @@ class FaceDetectionAdapterTest {
         MicroClock clock = MicroClock.system();
         RunnerOptions options = RunnerOptions.builder().maxBatchSize(8).queueCapacity(64).build();
         List<CompletableFuture<Inference<List<FaceDetection>>>> futures = new ArrayList<>();
-        try (OnnxBatchRunner<RgbImage, List<FaceDetection>> runner = new OnnxBatchRunner<>(
+        try (OnnxBatchRunner<RgbPixels, List<FaceDetection>> runner = new OnnxBatchRunner<>(
                 FaceDetectionAdapter.bundledModel(), new FaceDetectionAdapter(), options, clock, images.get(0))) {
             long deadline = clock.nowMicros() + TimeUnit.MINUTES.toMicros(1);
             for (int round = 0; round < 5; round++) {
