@@ -21,7 +21,8 @@ import org.bytedeco.leptonica.PIX;
  *
  * <pre>{@code
  * try (DecodedJpeg frame = codec.decodeFrame(jpeg, 640, 480)) {
- *     annotator.draw(frame, detector.detect(frame));
+ *     List<FaceDetection> faces = detector.submit(frame, deadlineMicros).join().result();
+ *     annotator.draw(frame, faces);
  *     byte[] annotated = codec.encode(frame, 80);
  * }
  * }</pre>
