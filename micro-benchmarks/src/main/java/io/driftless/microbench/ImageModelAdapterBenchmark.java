@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.driftless.inference.ModelAdapter;
 import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.face.RgbPixels;
 import io.driftless.inference.onnx.OnnxBatchRunner;
 import io.driftless.inference.onnx.OnnxModelBuilder;
 import io.driftless.inference.onnx.RunnerOptions;
@@ -68,11 +69,11 @@ public class ImageModelAdapterBenchmark {
     @Param({"yolo", "yolov5", "classifier", "text-orientation"})
     String adapter;
 
-    private ModelAdapter<RgbImage, ?> model;
+    private ModelAdapter<RgbPixels, ?> model;
     private OrtEnvironment env;
     private OrtSession.SessionOptions options;
     private OrtSession session;
-    private List<RgbImage> batch;
+    private List<RgbPixels> batch;
     private Map<String, OnnxTensor> inputs;
     private OrtSession.Result outputs;
 

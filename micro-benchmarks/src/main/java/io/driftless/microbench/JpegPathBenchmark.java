@@ -113,7 +113,7 @@ public class JpegPathBenchmark {
         }
     }
 
-    /** Onto the Java heap, as a user's image model reads a frame; the job's face path did so until 2026-12-07. */
+    /** Onto the Java heap, as the job's JPEG path did until 2026-12-07. */
     @Benchmark
     public RgbImage decodeToHeap() {
         return codec.decode(nextJpeg(), WIDTH, HEIGHT);
@@ -165,7 +165,7 @@ public class JpegPathBenchmark {
         return codec.encode(decoded, ANNOTATED_QUALITY);
     }
 
-    /** From the Java heap, as a user's image model's annotated frame is encoded. */
+    /** From the Java heap, as the job's JPEG path did until 2026-12-07 and the load generator encodes its frames. */
     @Benchmark
     public byte[] encodeFromHeap() {
         return codec.encode(heapFrame, ANNOTATED_QUALITY);

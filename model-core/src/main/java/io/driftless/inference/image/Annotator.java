@@ -73,7 +73,7 @@ public final class Annotator {
 
     /**
      * Draws a user model's answer: each object's box in its class's colour. Returns the text that
-     * goes with it, for {@link JpegCodec#encode(RgbPixels, int, List)}: each box's label and score
+     * goes with it, for {@link JpegCodec#encode(DecodedJpeg, int, List)}: each box's label and score
      * above it (inside it at the frame's top edge), and the top classes, one a line, top left.
      */
     public List<Caption> draw(RgbPixels image, ImageAnswer answer) {

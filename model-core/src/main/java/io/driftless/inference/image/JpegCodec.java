@@ -183,8 +183,16 @@ public final class JpegCodec {
      * @throws NullPointerException if the frame is closed
      */
     public byte[] encode(DecodedJpeg frame, int quality) {
+        return encode(frame, quality, List.of());
+    }
+
+    /**
+     * Encodes a decoded frame as {@link #encode(DecodedJpeg, int)} does, with {@code captions}
+     * written on it first: unlike {@link #encode(RgbImage, int, List)}, the frame keeps them.
+     */
+    public byte[] encode(DecodedJpeg frame, int quality, List<Caption> captions) {
         checkQuality(quality);
-        return write(Objects.requireNonNull(frame.pix(), "the frame is closed"), quality, List.of());
+        return write(Objects.requireNonNull(frame.pix(), "the frame is closed"), quality, captions);
     }
 
     private static void checkQuality(int quality) {

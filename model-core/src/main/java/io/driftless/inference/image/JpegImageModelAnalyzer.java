@@ -4,6 +4,7 @@ import io.driftless.inference.Inference;
 import io.driftless.inference.InferenceStatus;
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.face.RgbPixels;
 import io.driftless.inference.onnx.BatchListener;
 import io.driftless.inference.onnx.OnnxBatchRunner;
 import io.driftless.inference.onnx.QueueOrder;
@@ -25,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class JpegImageModelAnalyzer implements AutoCloseable {
 
-    private final OnnxBatchRunner<RgbImage, ImageAnswer> model;
+    private final OnnxBatchRunner<RgbPixels, ImageAnswer> model;
     private final String modelName;
     private final LazyJpegCodec codec;
     private final Annotator annotator = new Annotator(2, 0);
@@ -100,31 +101,39 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
                         + (start - deadlineMicros) + " us while the frame waited to be decoded"));
                 return;
             }
-            RgbImage image;
+            DecodedJpeg image;
             try {
-                image = codec.get().decode(jpeg, width, height);
+                image = codec.get().decodeFrame(jpeg, width, height);
             } catch (InvalidImageException e) {
                 result.complete(Inference.notRun(InferenceStatus.INVALID, e.getMessage()));
                 return;
             }
-            model.submit(image, deadlineMicros).whenComplete((answer, error) -> {
-                if (error != null || !answer.isOk()) {
-                    result.complete(error != null
-                            ? Inference.notRun(InferenceStatus.FAILED, modelName + " failed: " + error)
-                            : Inference.notRun(answer.status(), answer.detail()));
-                    return;
-                }
-                // the model is done with the pixels: drawing on them is safe now
-                if (!imageThreads.submit(() -> annotate(image, answer, start, result))) {
-                    result.complete(imageThreads.queueFull());
-                }
-            });
+            try {
+                model.submit(image, deadlineMicros).whenComplete((answer, error) -> {
+                    if (error != null || !answer.isOk()) {
+                        image.close();
+                        result.complete(error != null
+                                ? Inference.notRun(InferenceStatus.FAILED, modelName + " failed: " + error)
+                                : Inference.notRun(answer.status(), answer.detail()));
+                        return;
+                    }
+                    // the model is done with the pixels: drawing on them is safe now
+                    if (!imageThreads.submit(() -> annotate(image, answer, start, result))) {
+                        image.close();
+                        result.complete(imageThreads.queueFull());
+                    }
+                });
+            } catch (RuntimeException | Error e) {
+                image.close();
+                throw e;
+            }
         } catch (RuntimeException | Error e) {
             result.complete(Inference.notRun(InferenceStatus.FAILED, "decoding failed: " + e));
         }
     }
 
-    private void annotate(RgbImage image, Inference<ImageAnswer> answer, long start,
+    /** Frees {@code image} whatever happens. */
+    private void annotate(DecodedJpeg image, Inference<ImageAnswer> answer, long start,
             CompletableFuture<Inference<ImageModelAnalysis>> result) {
         try {
             List<Caption> captions = annotator.draw(image, answer.result());
@@ -134,6 +143,8 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
                     answer.batchSize()));
         } catch (RuntimeException | Error e) {
             result.complete(Inference.notRun(InferenceStatus.FAILED, "encoding the annotated frame failed: " + e));
+        } finally {
+            image.close();
         }
     }
 

@@ -31,10 +31,9 @@ final class LazyJpegCodec {
                     made = new JpegCodec(limits);
                     RgbImage blank = new RgbImage(64, 48, new byte[64 * 48 * 3]);
                     for (int i = 0; i < 5; i++) {
-                        byte[] jpeg = made.encode(blank, quality, warmUpCaptions);
-                        made.decode(jpeg);
+                        byte[] jpeg = made.encode(blank, quality);
                         try (DecodedJpeg frame = made.decodeFrame(jpeg, blank.width(), blank.height())) {
-                            made.encode(frame, quality);
+                            made.encode(frame, quality, warmUpCaptions);
                         }
                     }
                     codec = made;

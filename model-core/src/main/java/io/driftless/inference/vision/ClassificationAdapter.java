@@ -2,7 +2,7 @@ package io.driftless.inference.vision;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
-import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.face.RgbPixels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -36,7 +36,7 @@ public final class ClassificationAdapter extends ImageAdapter<List<ClassScore>> 
     }
 
     @Override
-    public List<List<ClassScore>> decode(OrtSession.Result outputs, List<RgbImage> batch) {
+    public List<List<ClassScore>> decode(OrtSession.Result outputs, List<RgbPixels> batch) {
         OnnxTensor tensor = ImageTensors.output(outputs, outputName, batch.size(), 2);
         int classes = (int) tensor.getInfo().getShape()[1];
         float[] raw = ImageTensors.floats(tensor);

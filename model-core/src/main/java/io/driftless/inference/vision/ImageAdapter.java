@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import io.driftless.inference.ModelAdapter;
-import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.face.RgbPixels;
 import io.driftless.inference.onnx.InputTensorMemory;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +15,7 @@ import java.util.Objects;
  * into, the output it reads and the labels of its classes; frames become its input tensor by
  * {@link ImageTensors#encode}. Each family decodes its own output.
  */
-public abstract sealed class ImageAdapter<R> implements ModelAdapter<RgbImage, R>
+public abstract sealed class ImageAdapter<R> implements ModelAdapter<RgbPixels, R>
         permits ClassificationAdapter, YoloDetectionAdapter {
 
     private final String modelName;
@@ -41,7 +41,7 @@ public abstract sealed class ImageAdapter<R> implements ModelAdapter<RgbImage, R
     }
 
     @Override
-    public final Map<String, OnnxTensor> encode(OrtEnvironment env, List<RgbImage> batch) throws OrtException {
+    public final Map<String, OnnxTensor> encode(OrtEnvironment env, List<RgbPixels> batch) throws OrtException {
         return ImageTensors.encode(env, input, batch, inputMemory);
     }
 }

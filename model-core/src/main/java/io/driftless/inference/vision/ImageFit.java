@@ -1,6 +1,6 @@
 package io.driftless.inference.vision;
 
-import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.face.RgbPixels;
 import java.nio.FloatBuffer;
 
 /**
@@ -41,7 +41,7 @@ public record ImageFit(ImageInput input, int frameWidth, int frameHeight, double
      * Writes {@code image} (which must be {@code frameWidth x frameHeight}) as image {@code index}
      * of a batch tensor in {@code out}, in the input's layout, channel order and normalisation.
      */
-    public void write(RgbImage image, FloatBuffer out, int index) {
+    public void write(RgbPixels image, FloatBuffer out, int index) {
         if (image.width() != frameWidth || image.height() != frameHeight) {
             throw new IllegalArgumentException("fit is for " + frameWidth + "x" + frameHeight + ", image is "
                     + image.width() + "x" + image.height());
@@ -51,8 +51,8 @@ public record ImageFit(ImageInput input, int frameWidth, int frameHeight, double
         int plane = w * h;
         int base = index * input.floatsPerImage();
         boolean nchw = input.layout() == ImageInput.TensorLayout.NCHW;
-        // per model channel: which RGB byte it reads, and its normalisation as a * p + b
-        int[] source = input.channels() == ImageInput.ChannelOrder.RGB ? new int[] {0, 1, 2} : new int[] {2, 1, 0};
+        // per model channel: the shift of its byte in a 0xRRGGBB pixel, and its normalisation as a * p + b
+        int[] source = input.channels() == ImageInput.ChannelOrder.RGB ? new int[] {16, 8, 0} : new int[] {0, 8, 16};
         float[] mean = input.mean();
         float[] std = input.std();
         float[] a = new float[3];
@@ -63,7 +63,6 @@ public record ImageFit(ImageInput input, int frameWidth, int frameHeight, double
             b[c] = -mean[c] / std[c];
             pad[c] = input.padValue() * a[c] + b[c];
         }
-        byte[] rgb = image.rgb();
         int iw = image.width();
         int ih = image.height();
         // per model column: the left source column and the weight of the right one (-1: border)
@@ -97,14 +96,14 @@ public record ImageFit(ImageInput input, int frameWidth, int frameHeight, double
                 int xa = x0[x];
                 int xb = Math.min(xa + 1, iw - 1);
                 float wx = fx[x];
-                int p00 = (y0 * iw + xa) * 3;
-                int p01 = (y0 * iw + xb) * 3;
-                int p10 = (y1 * iw + xa) * 3;
-                int p11 = (y1 * iw + xb) * 3;
+                int p00 = image.pixel(xa, y0);
+                int p01 = image.pixel(xb, y0);
+                int p10 = image.pixel(xa, y1);
+                int p11 = image.pixel(xb, y1);
                 for (int c = 0; c < 3; c++) {
                     int s = source[c];
-                    float top = (rgb[p00 + s] & 0xFF) * (1 - wx) + (rgb[p01 + s] & 0xFF) * wx;
-                    float bottom = (rgb[p10 + s] & 0xFF) * (1 - wx) + (rgb[p11 + s] & 0xFF) * wx;
+                    float top = (p00 >>> s & 0xFF) * (1 - wx) + (p01 >>> s & 0xFF) * wx;
+                    float bottom = (p10 >>> s & 0xFF) * (1 - wx) + (p11 >>> s & 0xFF) * wx;
                     float value = (top * (1 - fy) + bottom * fy) * a[c] + b[c];
                     out.put(nchw ? base + c * plane + at : base + at * 3 + c, value);
                 }

@@ -5,7 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.driftless.inference.ModelAdapter;
-import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.face.RgbPixels;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -18,7 +18,7 @@ import java.util.function.Function;
  *     ({@link Integer#MAX_VALUE}): the runner's own limit applies
  */
 public record ImageModel(ModelDescriptor descriptor, byte[] onnx, ImageInput input, Labels labels, int maxBatchSize,
-        ModelAdapter<RgbImage, ImageAnswer> adapter) {
+        ModelAdapter<RgbPixels, ImageAnswer> adapter) {
 
     public String name() {
         return descriptor.name();
@@ -28,17 +28,17 @@ public record ImageModel(ModelDescriptor descriptor, byte[] onnx, ImageInput inp
         return descriptor.family();
     }
 
-    static ModelAdapter<RgbImage, ImageAnswer> detector(YoloDetectionAdapter adapter) {
+    static ModelAdapter<RgbPixels, ImageAnswer> detector(YoloDetectionAdapter adapter) {
         return new Answering<>(adapter, objects -> new ImageAnswer(objects, List.of()));
     }
 
-    static ModelAdapter<RgbImage, ImageAnswer> classifier(ClassificationAdapter adapter) {
+    static ModelAdapter<RgbPixels, ImageAnswer> classifier(ClassificationAdapter adapter) {
         return new Answering<>(adapter, classes -> new ImageAnswer(List.of(), classes));
     }
 
     /** One family's adapter, its results wrapped as {@link ImageAnswer}s. */
-    private record Answering<T>(ModelAdapter<RgbImage, T> family, Function<T, ImageAnswer> wrap)
-            implements ModelAdapter<RgbImage, ImageAnswer> {
+    private record Answering<T>(ModelAdapter<RgbPixels, T> family, Function<T, ImageAnswer> wrap)
+            implements ModelAdapter<RgbPixels, ImageAnswer> {
 
         @Override
         public String modelName() {
@@ -46,12 +46,12 @@ public record ImageModel(ModelDescriptor descriptor, byte[] onnx, ImageInput inp
         }
 
         @Override
-        public Map<String, OnnxTensor> encode(OrtEnvironment env, List<RgbImage> batch) throws OrtException {
+        public Map<String, OnnxTensor> encode(OrtEnvironment env, List<RgbPixels> batch) throws OrtException {
             return family.encode(env, batch);
         }
 
         @Override
-        public List<ImageAnswer> decode(OrtSession.Result outputs, List<RgbImage> batch) throws OrtException {
+        public List<ImageAnswer> decode(OrtSession.Result outputs, List<RgbPixels> batch) throws OrtException {
             return family.decode(outputs, batch).stream().map(wrap).toList();
         }
     }

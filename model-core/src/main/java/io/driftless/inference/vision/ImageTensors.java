@@ -5,7 +5,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.face.RgbPixels;
 import io.driftless.inference.onnx.InputTensorMemory;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -18,7 +18,7 @@ final class ImageTensors {
     private ImageTensors() {}
 
     /** A batch of frames as {@code input}'s tensor in {@code memory}, each fitted by {@link ImageFit#of}. */
-    static Map<String, OnnxTensor> encode(OrtEnvironment env, ImageInput input, List<RgbImage> batch,
+    static Map<String, OnnxTensor> encode(OrtEnvironment env, ImageInput input, List<RgbPixels> batch,
             InputTensorMemory memory) throws OrtException {
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("a batch needs at least one image");
@@ -26,7 +26,7 @@ final class ImageTensors {
         // direct and native-order: ONNX Runtime reads it in place, without a copy
         FloatBuffer pixels = memory.take(batch.size() * input.floatsPerImage());
         for (int i = 0; i < batch.size(); i++) {
-            RgbImage image = batch.get(i);
+            RgbPixels image = batch.get(i);
             ImageFit.of(input, image.width(), image.height()).write(image, pixels, i);
         }
         return Map.of(input.name(), OnnxTensor.createTensor(env, pixels, input.shape(batch.size())));

@@ -7,7 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.driftless.inference.ModelAdapter;
-import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.face.RgbPixels;
 import io.driftless.inference.onnx.OnnxBatchRunner;
 import java.io.IOException;
 import java.io.Reader;
@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * ImageModel model = ModelFolder.load(Path.of("models/yolo11n"));
- * OnnxBatchRunner<RgbImage, ImageAnswer> runner = new OnnxBatchRunner<>(model.onnx(), model.adapter(),
+ * OnnxBatchRunner<RgbPixels, ImageAnswer> runner = new OnnxBatchRunner<>(model.onnx(), model.adapter(),
  *         options, clock, warmUpImage);
  * }</pre>
  */
@@ -142,7 +142,7 @@ public final class ModelFolder {
         ImageInput input = d.input(in.getKey(), width, height);
         long[] outShape = out.getValue().getShape();
         String outputText = "output '" + out.getKey() + "' " + Arrays.toString(outShape);
-        ModelAdapter<RgbImage, ImageAnswer> adapter = switch (d.output()) {
+        ModelAdapter<RgbPixels, ImageAnswer> adapter = switch (d.output()) {
             case RAW -> {
                 // a raw export has thousands of anchors under its 4 + classes rows; six or more columns under
                 // more rows is an export with a row an object: six columns the NMS export, more YOLOv5's

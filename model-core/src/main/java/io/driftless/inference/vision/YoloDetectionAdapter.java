@@ -2,7 +2,7 @@ package io.driftless.inference.vision;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
-import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.face.RgbPixels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -71,13 +71,13 @@ public final class YoloDetectionAdapter extends ImageAdapter<List<ObjectDetectio
     }
 
     @Override
-    public List<List<ObjectDetection>> decode(OrtSession.Result outputs, List<RgbImage> batch) {
+    public List<List<ObjectDetection>> decode(OrtSession.Result outputs, List<RgbPixels> batch) {
         OnnxTensor tensor = ImageTensors.output(outputs, outputName, batch.size(), 3);
         long[] shape = tensor.getInfo().getShape();
         float[] raw = ImageTensors.floats(tensor);
         List<List<ObjectDetection>> results = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            RgbImage image = batch.get(i);
+            RgbPixels image = batch.get(i);
             List<ClassNms.Box> boxes = switch (layout) {
                 case RAW -> rawBoxes(raw, i, (int) shape[1], (int) shape[2]);
                 case NMS -> nmsBoxes(raw, i, (int) shape[1], (int) shape[2]);

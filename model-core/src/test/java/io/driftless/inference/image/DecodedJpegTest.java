@@ -69,6 +69,39 @@ class DecodedJpegTest {
     }
 
     @Test
+    void captionsAreWrittenOnTheFrameWhereTheyAreAsked() {
+        byte[] jpeg = TestJpegs.jpeg(TestJpegs.gradient(320, 240));
+        RgbImage plain;
+        RgbImage captioned;
+        try (DecodedJpeg frame = codec.decodeFrame(jpeg, 320, 240)) {
+            plain = codec.decode(codec.encode(frame, 90), 320, 240);
+            captioned = codec.decode(codec.encode(frame, 90, List.of(new Caption("face 0.99", 4, 20, 0xFFFF00))),
+                    320, 240);
+        }
+
+        assertThat(changedPixels(plain, captioned, 0, 0, 120, 28)).as("pixels changed by the text").isGreaterThan(20);
+        assertThat(changedPixels(plain, captioned, 0, 40, 320, 240)).as("pixels changed below it").isZero();
+    }
+
+    /** Pixels in [x0, x1) x [y0, y1) that differ by more than 40 in some channel. */
+    private static int changedPixels(RgbImage a, RgbImage b, int x0, int y0, int x1, int y1) {
+        int changed = 0;
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
+                int p = a.pixel(x, y);
+                int q = b.pixel(x, y);
+                for (int shift = 0; shift <= 16; shift += 8) {
+                    if (Math.abs((p >>> shift & 0xFF) - (q >>> shift & 0xFF)) > 40) {
+                        changed++;
+                        break;
+                    }
+                }
+            }
+        }
+        return changed;
+    }
+
+    @Test
     void aGreyJpegDecodesToColourPixels() {
         try (DecodedJpeg frame = codec.decodeFrame(TestJpegs.jpeg(TestJpegs.grayGradient(100, 10)), 100, 10)) {
             int pixel = frame.pixel(99, 5);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.driftless.inference.Inference;
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.face.RgbPixels;
 import io.driftless.inference.onnx.OnnxBatchRunner;
 import io.driftless.inference.onnx.RunnerOptions;
 import io.driftless.inference.vision.ImageInput.ChannelOrder;
@@ -38,7 +39,7 @@ class ClassificationAdapterTest {
                 ImageInput.Resize.STRETCH, 0);
         ClassificationAdapter adapter = new ClassificationAdapter("means", input, "logits", scores,
                 new Labels(labels), topK);
-        try (OnnxBatchRunner<RgbImage, List<ClassScore>> runner = new OnnxBatchRunner<>(
+        try (OnnxBatchRunner<RgbPixels, List<ClassScore>> runner = new OnnxBatchRunner<>(
                 KnownOutputModels.channelMeans(layout, SIZE).toByteArray(), adapter, RunnerOptions.DEFAULTS,
                 MicroClock.system(), solid(SIZE, SIZE, 0, 0, 0))) {
             Inference<List<ClassScore>> result = runner.submit(frame, FAR).join();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.driftless.inference.Inference;
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.face.RgbPixels;
 import io.driftless.inference.onnx.OnnxBatchRunner;
 import io.driftless.inference.onnx.OnnxModelBuilder;
 import io.driftless.inference.onnx.RunnerOptions;
@@ -52,7 +53,7 @@ class ModelFolderTest {
         assertThat(model.input().resize()).isEqualTo(ImageInput.Resize.LETTERBOX);
         assertThat(model.maxBatchSize()).isEqualTo(Integer.MAX_VALUE);
         RgbImage frame = new RgbImage(128, 64, new byte[128 * 64 * 3]);
-        try (OnnxBatchRunner<RgbImage, ImageAnswer> runner = new OnnxBatchRunner<>(model.onnx(), model.adapter(),
+        try (OnnxBatchRunner<RgbPixels, ImageAnswer> runner = new OnnxBatchRunner<>(model.onnx(), model.adapter(),
                 RunnerOptions.DEFAULTS, MicroClock.system(), frame)) {
             Inference<ImageAnswer> answer = runner.submit(frame, Long.MAX_VALUE / 2).join();
             assertThat(answer.result().classes()).isEmpty();
@@ -77,7 +78,7 @@ class ModelFolderTest {
         ImageModel model = ModelFolder.load(folder("family=detection\noutput.layout=yolov5\nlabels=labels.txt\n",
                 v5Detector(), "cat\ndog\n"));
         RgbImage frame = new RgbImage(128, 64, new byte[128 * 64 * 3]);
-        try (OnnxBatchRunner<RgbImage, ImageAnswer> runner = new OnnxBatchRunner<>(model.onnx(), model.adapter(),
+        try (OnnxBatchRunner<RgbPixels, ImageAnswer> runner = new OnnxBatchRunner<>(model.onnx(), model.adapter(),
                 RunnerOptions.DEFAULTS, MicroClock.system(), frame)) {
             Inference<ImageAnswer> answer = runner.submit(frame, Long.MAX_VALUE / 2).join();
             assertThat(answer.result().objects()).singleElement().satisfies(cat -> {

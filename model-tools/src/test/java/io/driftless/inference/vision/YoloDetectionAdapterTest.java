@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.driftless.inference.Inference;
 import io.driftless.inference.MicroClock;
 import io.driftless.inference.face.RgbImage;
+import io.driftless.inference.face.RgbPixels;
 import io.driftless.inference.onnx.OnnxBatchRunner;
 import io.driftless.inference.onnx.OnnxModelBuilder;
 import io.driftless.inference.onnx.RunnerOptions;
@@ -67,7 +68,7 @@ class YoloDetectionAdapterTest {
     private static List<List<ObjectDetection>> detectBatch(byte[] model, YoloDetectionAdapter adapter,
             RgbImage... frames) throws Exception {
         // one model call for the whole batch: the runner waits for the batch to fill while the model is busy
-        try (OnnxBatchRunner<RgbImage, List<ObjectDetection>> runner = new OnnxBatchRunner<>(model, adapter,
+        try (OnnxBatchRunner<RgbPixels, List<ObjectDetection>> runner = new OnnxBatchRunner<>(model, adapter,
                 RunnerOptions.builder().maxBatchSize(8).queueCapacity(64).build(), MicroClock.system(),
                 blank(SIZE, SIZE))) {
             List<CompletableFuture<Inference<List<ObjectDetection>>>> futures = new ArrayList<>();
