@@ -163,11 +163,8 @@ public final class PacedGrabber implements AutoCloseable {
                 restartFile();
                 continue;
             }
-            if (!scheduled) {
-                nextDueNanos = System.nanoTime();
-                scheduled = true;
-            }
             if (source.live()) {
+                startSchedule();
                 long now = System.nanoTime();
                 if (now - nextDueNanos < 0) {
                     continue;
@@ -176,6 +173,9 @@ public final class PacedGrabber implements AutoCloseable {
                 return new Grabbed(rgb(frame), now);
             }
             RgbImage image = rgb(frame);
+            // a file's first frame is on time once converted: a slow first conversion must not
+            // make the second frame follow it early
+            startSchedule();
             for (long wait = nextDueNanos - System.nanoTime(); wait > 0 && !stopped;
                     wait = nextDueNanos - System.nanoTime()) {
                 LockSupport.parkNanos(this, wait);
@@ -188,6 +188,14 @@ public final class PacedGrabber implements AutoCloseable {
             return new Grabbed(image, now);
         }
         return null;
+    }
+
+    /** Makes now the first frame's slot, unless the schedule has started. */
+    private void startSchedule() {
+        if (!scheduled) {
+            nextDueNanos = System.nanoTime();
+            scheduled = true;
+        }
     }
 
     /**
