@@ -266,30 +266,26 @@ public final class JpegCodec {
         return resize(image, width, height);
     }
 
-    /** Leptonica's 32-bit pixels are words 0xRRGGBBAA, one row after another with no padding. */
-    private static RgbImage toRgb(PIX decoded) {
-        PIX pix = pixGetDepth(decoded) == 32 ? decoded : pixConvertTo32(decoded);
-        try {
-            int width = pixGetWidth(pix);
-            int height = pixGetHeight(pix);
-            IntBuffer words = pixGetData(pix).capacity((long) width * height).asBuffer();
-            byte[] rgb = new byte[width * height * 3];
-            int[] row = new int[width];
-            int out = 0;
-            for (int y = 0; y < height; y++) {
-                words.get(row);
-                for (int word : row) {
-                    rgb[out++] = (byte) (word >>> 24);
-                    rgb[out++] = (byte) (word >>> 16);
-                    rgb[out++] = (byte) (word >>> 8);
-                }
-            }
-            return new RgbImage(width, height, rgb);
-        } finally {
-            if (pix != decoded) {
-                pixDestroy(pix);
+    /**
+     * A 32-bit {@code pix} (what {@link #read} gives, and what Leptonica scales a 32-bit image
+     * to) on the heap; its pixels are words 0xRRGGBBAA, one row after another with no padding.
+     */
+    private static RgbImage toRgb(PIX pix) {
+        int width = pixGetWidth(pix);
+        int height = pixGetHeight(pix);
+        IntBuffer words = pixGetData(pix).capacity((long) width * height).asBuffer();
+        byte[] rgb = new byte[width * height * 3];
+        int[] row = new int[width];
+        int out = 0;
+        for (int y = 0; y < height; y++) {
+            words.get(row);
+            for (int word : row) {
+                rgb[out++] = (byte) (word >>> 24);
+                rgb[out++] = (byte) (word >>> 16);
+                rgb[out++] = (byte) (word >>> 8);
             }
         }
+        return new RgbImage(width, height, rgb);
     }
 
     private static PIX toPix(RgbImage image) {
