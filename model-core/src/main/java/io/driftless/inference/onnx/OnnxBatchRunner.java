@@ -50,6 +50,7 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
     private final DeadlineQueue<Pending<I, O>> queue;
     private final BatchListener listener;
     private final LatencyTracker runTime;
+    private final LatencyTracker typicalRunTime;
     private final Thread worker;
     private volatile boolean running = true;
     private volatile boolean busy;
@@ -83,6 +84,8 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
         long created = System.nanoTime();
         this.queue = new DeadlineQueue<>(options.queueCapacity(), order, p -> p.deadlineMicros);
         this.runTime = new LatencyTracker(256, 0.95, options.initialLatencyMicros(), 5_000_000, SILENCE_MICROS, clock);
+        this.typicalRunTime = new LatencyTracker(256, 0.5, options.initialLatencyMicros(), 5_000_000, SILENCE_MICROS,
+                clock);
         try {
             warmUp(warmUp);
         } catch (OrtException | RuntimeException e) {
@@ -156,14 +159,16 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
     }
 
     /**
-     * What a request submitted now should expect to wait for its result: the running batch,
-     * then the batches the requests waiting and it make together, each at a high percentile of
-     * recent run times. Read from the live queue, so it falls the moment a backlog clears.
+     * What a request submitted now should expect to wait for its result: its own batch at a high
+     * percentile of recent run times, and the running batch and those the requests waiting ahead
+     * of it make at the median. A slow run is rare, so a sum of high percentiles overstates a
+     * wait behind several batches: on two cores it refused a face detector's frames that would
+     * have made their deadline. Read from the live queue, so it falls the moment a backlog clears.
      */
     public long expectedLatencyMicros() {
         int waiting = queue.size();
         int batches = (waiting + options.maxBatchSize()) / options.maxBatchSize() + (busy ? 1 : 0);
-        return runTime.micros() * batches;
+        return runTime.micros() + typicalRunTime.micros() * (batches - 1);
     }
 
     /** How many requests wait for the model now. */
@@ -286,7 +291,9 @@ public final class OnnxBatchRunner<I, O> implements AutoCloseable {
         // the next batch waits until this one's results are handed over too (completing a future
         // runs what waits on it here, unless that asked for another executor, as the server does),
         // so that time belongs in what the queue expects
-        runTime.record(clock.nowMicros() - start);
+        long took = clock.nowMicros() - start;
+        runTime.record(took);
+        typicalRunTime.record(took);
     }
 
     private static long millis(long nanos) {
