@@ -133,6 +133,7 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
         final float focalLengthPx;
         final long deadlineMicros;
         final long arrivalMicros;
+        final WorkTime work = new WorkTime();
         long startMicros;
 
         Job(byte[] jpeg, int width, int height, float focalLengthPx, long deadlineMicros, long arrivalMicros) {
@@ -159,6 +160,7 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
                     fail(InferenceStatus.INVALID, e.getMessage());
                     return;
                 }
+                work.add(clock.nowMicros() - startMicros);
                 try {
                     detector.submit(image, deadlineMicros).whenComplete((faces, error) -> detected(image, faces, error));
                 } catch (RuntimeException | Error e) {
@@ -178,6 +180,8 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
                         : Inference.notRun(detection.status(), detection.detail()));
                 return;
             }
+            // the detector's run, its letterbox included; the pose model's is a few microseconds
+            work.add(detection.endMicros() - detection.startMicros());
             List<FaceDetection> faces = detection.result();
             CompletableFuture<Inference<PoseEstimate>> pose = poseOfFirst(faces);
             CompletableFuture<byte[]> annotated = new CompletableFuture<>();
@@ -216,8 +220,11 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
 
         private void annotate(DecodedJpeg image, List<FaceDetection> faces, CompletableFuture<byte[]> out) {
             try {
+                long start = clock.nowMicros();
                 annotator.draw(image, faces);
-                out.complete(codec.get().encode(image, quality));
+                byte[] encoded = codec.get().encode(image, quality);
+                work.add(clock.nowMicros() - start);
+                out.complete(encoded);
             } catch (RuntimeException | Error e) {
                 out.complete(null);
             } finally {
@@ -230,7 +237,7 @@ public final class JpegFaceAnalyzer implements AutoCloseable {
         }
 
         private void finish(Inference<FaceAnalysis> outcome) {
-            latency.left(outcome);
+            latency.left(outcome, work);
             result.complete(outcome);
         }
     }

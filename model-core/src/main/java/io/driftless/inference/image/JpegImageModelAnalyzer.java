@@ -74,12 +74,13 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
                     "deadline passed " + (arrival - deadlineMicros) + " us before decoding"));
         }
         CompletableFuture<Inference<ImageModelAnalysis>> result = new CompletableFuture<>();
-        Runnable decode = () -> decodeAndRun(jpeg, width, height, deadlineMicros, result);
+        WorkTime work = new WorkTime();
+        Runnable decode = () -> decodeAndRun(jpeg, width, height, deadlineMicros, work, result);
         if (!latency.enter(() -> imageThreads.submit(decode))) {
             return CompletableFuture.completedFuture(imageThreads.queueFull());
         }
         // every way out of the path completes the result, once
-        return result.whenComplete((outcome, error) -> latency.left(outcome));
+        return result.whenComplete((outcome, error) -> latency.left(outcome, work));
     }
 
     /** Frames waiting: to be decoded, annotated or encoded, or for the model. */
@@ -92,7 +93,7 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
         return latency.expectedMicros();
     }
 
-    private void decodeAndRun(byte[] jpeg, int width, int height, long deadlineMicros,
+    private void decodeAndRun(byte[] jpeg, int width, int height, long deadlineMicros, WorkTime work,
             CompletableFuture<Inference<ImageModelAnalysis>> result) {
         try {
             long start = clock.nowMicros();
@@ -108,6 +109,7 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
                 result.complete(Inference.notRun(InferenceStatus.INVALID, e.getMessage()));
                 return;
             }
+            work.add(clock.nowMicros() - start);
             try {
                 model.submit(image, deadlineMicros).whenComplete((answer, error) -> {
                     if (error != null || !answer.isOk()) {
@@ -117,8 +119,9 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
                                 : Inference.notRun(answer.status(), answer.detail()));
                         return;
                     }
+                    work.add(answer.endMicros() - answer.startMicros());
                     // the model is done with the pixels: drawing on them is safe now
-                    if (!imageThreads.submit(() -> annotate(image, answer, start, result))) {
+                    if (!imageThreads.submit(() -> annotate(image, answer, start, work, result))) {
                         image.close();
                         result.complete(imageThreads.queueFull());
                     }
@@ -133,12 +136,14 @@ public final class JpegImageModelAnalyzer implements AutoCloseable {
     }
 
     /** Frees {@code image} whatever happens. */
-    private void annotate(DecodedJpeg image, Inference<ImageAnswer> answer, long start,
+    private void annotate(DecodedJpeg image, Inference<ImageAnswer> answer, long start, WorkTime work,
             CompletableFuture<Inference<ImageModelAnalysis>> result) {
         try {
+            long drawn = clock.nowMicros();
             List<Caption> captions = annotator.draw(image, answer.result());
             byte[] annotated = codec.get().encode(image, quality, captions);
             long end = clock.nowMicros();
+            work.add(end - drawn);
             result.complete(Inference.ok(new ImageModelAnalysis(answer.result(), annotated), start, end,
                     answer.batchSize()));
         } catch (RuntimeException | Error e) {

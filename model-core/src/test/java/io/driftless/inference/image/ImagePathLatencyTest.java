@@ -17,12 +17,20 @@ class ImagePathLatencyTest {
         for (long micros : serviceMicros) {
             now.addAndGet(1_000);
             path.enter(() -> true);
-            path.left(served(micros));
+            path.left(served(), worked(micros));
         }
     }
 
-    private static Inference<String> served(long serviceMicros) {
-        return Inference.ok("answer", 1_000_000, 1_000_000 + serviceMicros, 1);
+    /** Answered 50 ms after it entered: the estimate counts the frame's work, not its waits. */
+    private static Inference<String> served() {
+        return Inference.ok("answer", 1_000_000, 1_050_000, 1);
+    }
+
+    private static WorkTime worked(long micros) {
+        WorkTime work = new WorkTime();
+        work.add(micros / 2);
+        work.add(micros - micros / 2);
+        return work;
     }
 
     @Test
@@ -39,7 +47,7 @@ class ImagePathLatencyTest {
     }
 
     @Test
-    void anEmptyPathExpectsTheMedianServiceTimeNotTheSlowestFrames() {
+    void anEmptyPathExpectsTheMedianWorkNotTheSlowestFrames() {
         serve(4_000, 5_000, 6_000, 30_000, 40_000);
 
         assertThat(path.inPath()).isZero();
@@ -54,12 +62,12 @@ class ImagePathLatencyTest {
         }
         assertThat(path.expectedMicros()).as("own 8 ms, then 4 frames of 8 ms on 2 threads").isEqualTo(24_000);
 
-        path.left(Inference.notRun(InferenceStatus.EXPIRED, "deadline passed"));
-        path.left(Inference.notRun(InferenceStatus.OVERLOADED, "image queue full"));
+        path.left(Inference.notRun(InferenceStatus.EXPIRED, "deadline passed"), worked(1_000));
+        path.left(Inference.notRun(InferenceStatus.OVERLOADED, "image queue full"), worked(1_000));
         assertThat(path.expectedMicros()).isEqualTo(16_000);
 
-        path.left(served(8_000));
-        path.left(served(8_000));
+        path.left(served(), worked(8_000));
+        path.left(served(), worked(8_000));
         assertThat(path.inPath()).isZero();
         assertThat(path.expectedMicros()).as("the backlog cleared: the estimate with it").isEqualTo(8_000);
     }
