@@ -34,8 +34,18 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class SyntheticRun implements AutoCloseable {
 
-    /** The live counters of a run; see {@link SyntheticRun#progress()}. */
-    public record Progress(long sent, long responses, long dropped, long inFlight) {}
+    /**
+     * The live counters of a run; see {@link SyntheticRun#progress()}.
+     *
+     * @param onTime answers that came back within their frame's deadline
+     */
+    public record Progress(long sent, long responses, long dropped, long inFlight, long onTime) {
+
+        /** Frames answered or dropped so far. */
+        public long settled() {
+            return responses + dropped;
+        }
+    }
 
     private final SyntheticConfig config;
     private final SessionIds sessions;
@@ -130,7 +140,7 @@ public final class SyntheticRun implements AutoCloseable {
     /** The counters so far, from any thread. */
     public Progress progress() {
         ResponseTracker.Progress p = tracker.progress();
-        return new Progress(p.sent(), p.responses(), p.dropped(), p.inFlight());
+        return new Progress(p.sent(), p.responses(), p.dropped(), p.inFlight(), p.onTime());
     }
 
     /** Stops a run still in progress; its clients close as {@link #run()} returns. */

@@ -102,10 +102,16 @@ public final class LocalRun {
             description = "How long to stream, e.g. 40s, 2m (default: until Ctrl-C).")
     Duration duration;
 
-    @Option(names = "--warm-up-run", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "60s",
-            description = "Before the run, the same users stream for this long, left out of the summary: a cold"
-                    + " JVM compiles the pipeline's code while it serves, and its first seconds' frames miss"
-                    + " their deadlines. 0s skips it (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pre-roll", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "120s",
+            description = "Before the users start, the system streams sessions of its own, ramped up to the same"
+                    + " load, until its last 10 s were on time (99%% of landmark frames, 95%% of JPEG frames), for at"
+                    + " most this long: a cold JVM compiles the pipeline's code while it serves. Then the web gateway"
+                    + " opens and the users start on a warm system. 0s starts them cold (default: ${DEFAULT-VALUE}).")
+    Duration preRoll;
+
+    @Option(names = "--warm-up-run", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "0s",
+            description = "After the pre-roll, the users themselves stream for this long, left out of the summary"
+                    + " (default: ${DEFAULT-VALUE}).")
     Duration warmUpRun;
 
     @Option(names = "--deadline-ms", paramLabel = "MS", defaultValue = "33",
@@ -204,10 +210,16 @@ public final class LocalRun {
      * it; the names are what the job asks the inference server for.
      */
     private final Map<String, String> servedImageModels = new LinkedHashMap<>();
+    /** The pre-roll's answers still on their way when it ends are not waited for: nothing reads its books. */
+    private static final Duration PRE_ROLL_DRAIN = Duration.ofMillis(500);
+
     /** Set by Ctrl-C; the main thread checks it between start-up steps. */
     private volatile boolean stopping;
     private volatile SyntheticRun run;
     private volatile SyntheticRun jpegRun;
+    private volatile PreRoll preRolling;
+    /** How the pre-roll ended; null without one. */
+    private PreRoll.Outcome preRolled;
 
     /** The landmark users given with --users. */
     public int users() {
@@ -243,6 +255,9 @@ public final class LocalRun {
         }
         if (jpegFps < 1 || jpegFps > 120) {
             throw new IllegalArgumentException("--jpeg-fps must be in 1..120, got " + jpegFps);
+        }
+        if (preRoll.isNegative()) {
+            throw new IllegalArgumentException("--pre-roll must be 0s or more, got " + preRoll);
         }
         if (warmUpRun.isNegative()) {
             throw new IllegalArgumentException("--warm-up-run must be 0s or more, got " + warmUpRun);
@@ -283,7 +298,7 @@ public final class LocalRun {
     }
 
     /**
-     * Starts the system, warms it up, streams {@code users} landmark users (and the JPEG users)
+     * Starts the system, pre-rolls it until it is warm, streams {@code users} landmark users (and the JPEG users)
      * with {@code measurement} around the measured stretch, prints the summary and shuts
      * everything down; Ctrl-C stops it in order. Returns the exit code: 0, or 130 when stopped
      * before the measured stretch.
@@ -295,6 +310,10 @@ public final class LocalRun {
         // Ctrl-C at any point: stop streaming, then let this thread shut everything down in order
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopping = true;
+            PreRoll warming = preRolling;
+            if (warming != null) {
+                warming.stop();
+            }
             for (SyntheticRun current : new SyntheticRun[] {run, jpegRun}) {
                 if (current != null) {
                     current.stop();
@@ -311,67 +330,114 @@ public final class LocalRun {
             // closed in reverse: the job goes before the server it calls
             try (LocalInferenceServer remote = inference == InferenceBackend.REMOTE ? startInferenceServer(out) : null;
                     LocalSystem system = LocalSystem.start(ports, parallelism, partitions, jobSettings(),
-                            retention, shape(), () -> stopping);
-                    WebGateway gateway = gatewayPort == 0 ? null : startGateway(system.bootstrapServers())) {
+                            retention, shape(), () -> stopping)) {
                 if (stopping) {
                     out.println("Shutting down ...");
                     return 130;
                 }
                 out.println("The job runs " + system.job().describe() + ".");
                 out.println("Flink web UI:        " + system.job().webUi());
-                List<String> metrics = new ArrayList<>(system.job().metricsEndpoints());
-                if (gateway != null && gateway.metricsPort() >= 0) {
-                    metrics.add("http://localhost:" + gateway.metricsPort() + "/metrics (web gateway)");
-                }
-                out.println("Prometheus metrics:  " + (metrics.isEmpty() ? "off" : String.join("\n                     ", metrics)));
-                if (gateway != null) {
-                    out.println("Web gateway:         http://localhost:" + gateway.port()
-                            + "/ (open it, allow the camera: the filter on your own face)");
-                }
-                if (!servedImageModels.isEmpty()) {
-                    out.println("Image models:        " + String.join("\n                     ",
-                            servedImageModels.values()) + (servedImageModels.size() > 1
-                            ? "\n                     (the first for frames that name none)" : ""));
-                }
-                if (remote != null) {
-                    out.println("Inference server:    localhost:" + inferencePort + " (gRPC), metrics on http://localhost:"
-                            + inferenceMetricsPort + "/metrics");
-                }
                 String load = String.format("%d synthetic users at %d fps%s", users, fps,
                         jpegUsers == 0 ? "" : String.format(" and %d JPEG users at %d fps", jpegUsers, jpegFps));
-                if (!warmUpRun.isZero()) {
-                    out.printf("Warming up: %s for %d s, left out of the summary ...%n", load, warmUpRun.toSeconds());
-                    Phase warm = streamFor(system.bootstrapServers(), users, warmUpRun, out);
-                    if (stopping) {
-                        out.println("Shutting down ...");
-                        return 130;
-                    }
-                    out.printf("Warm-up done: %.1f%% of its frames on time.%n", 100 * warm.users().onTimeRatio());
+                if (!preRoll.isZero() && !preRollUntilWarm(system.bootstrapServers(), users, out)) {
+                    out.println("Shutting down ...");
+                    return 130;
                 }
-                out.printf("Streaming %s%s. Ctrl-C stops.%n", load,
-                        duration == null ? "" : " for " + duration.toSeconds() + " s");
-                Phase measured;
-                try (Measurement.Running measuring = measurement.start()) {
-                    measured = streamFor(system.bootstrapServers(), users, duration, out);
-                    measuring.report(out);
+                try (WebGateway gateway = gatewayPort == 0 ? null : startGateway(system.bootstrapServers())) {
+                    return stream(system, gateway, remote, users, load, measurement, out);
                 }
-                out.println();
-                out.println(measured.users().toTable());
-                if (measured.jpegUsers() != null) {
-                    out.println();
-                    out.println("JPEG users:");
-                    out.println(measured.jpegUsers().toTable());
-                }
-                if (summaryJson != null) {
-                    Files.writeString(summaryJson, summaryJson(measured.users(), measured.jpegUsers()), StandardCharsets.UTF_8);
-                    out.println("Summary written to " + summaryJson.toAbsolutePath());
-                }
-                out.println("Shutting down ...");
-                return 0;
             }
         } finally {
             finished.countDown();
         }
+    }
+
+    /** Prints where to look, streams the warm-up run (if any) and the measured stretch, and prints the summary. */
+    private int stream(LocalSystem system, WebGateway gateway, LocalInferenceServer remote, int users, String load,
+            Measurement measurement, PrintStream out) throws Exception {
+        List<String> metrics = new ArrayList<>(system.job().metricsEndpoints());
+        if (gateway != null && gateway.metricsPort() >= 0) {
+            metrics.add("http://localhost:" + gateway.metricsPort() + "/metrics (web gateway)");
+        }
+        out.println("Prometheus metrics:  " + (metrics.isEmpty() ? "off" : String.join("\n                     ", metrics)));
+        if (gateway != null) {
+            out.println("Web gateway:         http://localhost:" + gateway.port()
+                    + "/ (open it, allow the camera: the filter on your own face)");
+        }
+        if (!servedImageModels.isEmpty()) {
+            out.println("Image models:        " + String.join("\n                     ",
+                    servedImageModels.values()) + (servedImageModels.size() > 1
+                    ? "\n                     (the first for frames that name none)" : ""));
+        }
+        if (remote != null) {
+            out.println("Inference server:    localhost:" + inferencePort + " (gRPC), metrics on http://localhost:"
+                    + inferenceMetricsPort + "/metrics");
+        }
+        if (!warmUpRun.isZero()) {
+            out.printf("Warming up: %s for %d s, left out of the summary ...%n", load, warmUpRun.toSeconds());
+            Phase warm = streamFor(system.bootstrapServers(), users, warmUpRun, out);
+            if (stopping) {
+                out.println("Shutting down ...");
+                return 130;
+            }
+            out.printf("Warm-up done: %.1f%% of its frames on time.%n", 100 * warm.users().onTimeRatio());
+        }
+        out.printf("Streaming %s%s. Ctrl-C stops.%n", load,
+                duration == null ? "" : " for " + duration.toSeconds() + " s");
+        Phase measured;
+        try (Measurement.Running measuring = measurement.start()) {
+            measured = streamFor(system.bootstrapServers(), users, duration, out);
+            measuring.report(out);
+        }
+        out.println();
+        out.println(measured.users().toTable());
+        if (measured.jpegUsers() != null) {
+            out.println();
+            out.println("JPEG users:");
+            out.println(measured.jpegUsers().toTable());
+        }
+        if (summaryJson != null) {
+            Files.writeString(summaryJson, summaryJson(measured.users(), measured.jpegUsers(), preRolled), StandardCharsets.UTF_8);
+            out.println("Summary written to " + summaryJson.toAbsolutePath());
+        }
+        out.println("Shutting down ...");
+        return 0;
+    }
+
+    /**
+     * Streams the pre-roll and says how it ended; false when Ctrl-C stopped it. A pre-roll that
+     * reaches its limit cold is not an error: the users then start on what the machine gives.
+     */
+    private boolean preRollUntilWarm(String bootstrapServers, int users, PrintStream out) {
+        out.printf("Pre-roll: sessions of its own, ramped up to the same load, until the answers are on time;"
+                + " %d s at most ...%n", preRoll.toSeconds());
+        PreRoll warming = new PreRoll(
+                n -> new SyntheticRun(users(bootstrapServers, null).users(n).fps(fps).drainTimeout(PRE_ROLL_DRAIN).build()),
+                n -> new SyntheticRun(users(bootstrapServers, null).users(n).fps(jpegFps).sendMode(SendMode.JPEG)
+                        .drainTimeout(PRE_ROLL_DRAIN).build()),
+                users, jpegUsers, preRoll, out);
+        preRolling = warming;
+        if (stopping) {
+            return false;
+        }
+        PreRoll.Outcome outcome;
+        try {
+            outcome = warming.run();
+        } finally {
+            preRolling = null;
+        }
+        preRolled = outcome;
+        if (stopping) {
+            return false;
+        }
+        String shares = PreRoll.percent(outcome.landmarksOnTime())
+                + (Double.isNaN(outcome.jpegOnTime()) ? "" : " (JPEG frames " + PreRoll.percent(outcome.jpegOnTime()) + ")");
+        out.printf(Locale.ROOT, outcome.warm()
+                        ? "Pre-roll done in %d s: %s on time over its last %d s. The system is warm.%n"
+                        : "Pre-roll stopped at its limit, %d s: %s on time over its last %d s, under the bar;"
+                                + " the users' first seconds may miss their deadlines.%n",
+                outcome.seconds(), shares, PreRoll.WINDOW_SECONDS);
+        return true;
     }
 
     private JobShape shape() {
@@ -422,14 +488,28 @@ public final class LocalRun {
     /** What the landmark users and the JPEG users (null when there are none) of one stretch of streaming sum up to. */
     private record Phase(RunSummary users, RunSummary jpegUsers) {}
 
-    /** The landmark users' summary, with the JPEG users' under {@code jpeg_users} when there were any. */
-    static String summaryJson(RunSummary users, RunSummary jpegUsers) throws IOException {
-        if (jpegUsers == null) {
+    /**
+     * The landmark users' summary, with the JPEG users' under {@code jpeg_users} when there were
+     * any, and how the pre-roll before them ended under {@code pre_roll} when there was one.
+     */
+    static String summaryJson(RunSummary users, RunSummary jpegUsers, PreRoll.Outcome preRolled) throws IOException {
+        if (jpegUsers == null && preRolled == null) {
             return users.toJson();
         }
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = (ObjectNode) json.readTree(users.toJson());
-        root.set("jpeg_users", json.readTree(jpegUsers.toJson()));
+        if (jpegUsers != null) {
+            root.set("jpeg_users", json.readTree(jpegUsers.toJson()));
+        }
+        if (preRolled != null) {
+            ObjectNode preRoll = root.putObject("pre_roll");
+            preRoll.put("seconds", preRolled.seconds());
+            preRoll.put("warm", preRolled.warm());
+            preRoll.put("on_time_ratio", preRolled.landmarksOnTime());
+            if (!Double.isNaN(preRolled.jpegOnTime())) {
+                preRoll.put("jpeg_on_time_ratio", preRolled.jpegOnTime());
+            }
+        }
         return json.writeValueAsString(root);
     }
 

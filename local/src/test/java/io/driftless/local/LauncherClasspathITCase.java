@@ -27,7 +27,7 @@ class LauncherClasspathITCase {
 
     @Test
     void theLocalRunStartsStreamsAndShutsDownOnTheLaunchersClasspath(@TempDir Path dir) throws Exception {
-        String printed = launch(dir, List.of("--users", "2", "--duration", "2s", "--warm-up-run", "0s",
+        String printed = launch(dir, List.of("--users", "2", "--duration", "2s", "--pre-roll", "0s",
                 "--prometheus-port", "0"));
 
         assertThat(printed).contains("The job runs in this JVM", "Web gateway:         http://localhost:",
@@ -46,7 +46,7 @@ class LauncherClasspathITCase {
         // the books, the poses and the clean shutdown need a thousand frames or so, not a long run
         int seconds = 10;
         String printed = launch(dir, List.of("--task-managers", "1", "--parallelism", "2", "--users", "5",
-                "--duration", seconds + "s", "--warm-up-run", "0s", "--summary-json", summary.toString()));
+                "--duration", seconds + "s", "--pre-roll", "0s", "--summary-json", summary.toString()));
 
         assertThat(printed).contains("The job runs on a standalone Flink cluster: a JobManager and 1 TaskManagers",
                 "(tm-0)", "Shutting down ...");

@@ -59,17 +59,19 @@ class LocalDriftlessCliTest {
     }
 
     @Test
-    void refusesANegativeWarmUpBeforeStartingAnything() {
+    void refusesANegativeWarmUpOrPreRollBeforeStartingAnything() {
         assertThat(refused("--warm-up-run", "-5s")).contains("--warm-up-run");
+        assertThat(refused("--pre-roll", "-5s")).contains("--pre-roll");
     }
 
     @Test
-    void helpOffersTheWarmUpRun() {
+    void helpOffersThePreRollAndTheWarmUpRun() {
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new LocalDriftless()).setOut(new PrintWriter(out, true));
 
         assertThat(cli.execute("--help")).isZero();
-        assertThat(out.toString()).contains("--warm-up-run=", "left out of the summary", "(default: 60s)");
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("--pre-roll=", "ramped up to the same load, until its last 10 s were on time (99% of landmark frames",
+                "0s starts them cold (default: 120s)", "--warm-up-run=", "left out of the summary (default: 0s)");
     }
 
     @Test

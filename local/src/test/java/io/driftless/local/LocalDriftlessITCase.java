@@ -23,9 +23,11 @@ class LocalDriftlessITCase {
     private static final int USERS = 10;
     private static final int FPS = 30;
     private static final int SECONDS = 5;
+    /** Three steps of the ramp (3, 5, then 10 users), each warm after its 10 s window. */
+    private static final int PRE_ROLL_LIMIT_S = 60;
 
     @Test
-    void warmsUpThenStreamsAndAccountsForEveryFrameOfTheRunAlone(@TempDir Path dir) throws Exception {
+    void preRollsUntilWarmThenStreamsAndAccountsForEveryFrameOfTheRunAlone(@TempDir Path dir) throws Exception {
         Path summaryFile = dir.resolve("summary.json");
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream original = System.out;
@@ -34,7 +36,7 @@ class LocalDriftlessITCase {
         try {
             exit = new CommandLine(new LocalDriftless()).execute(
                     "--users", Integer.toString(USERS), "--fps", Integer.toString(FPS),
-                    "--duration", SECONDS + "s", "--warm-up-run", "3s",
+                    "--duration", SECONDS + "s", "--pre-roll", PRE_ROLL_LIMIT_S + "s",
                     // one JPEG user served by the first of two models of the user's own (--model); a
                     // cold JVM's JPEG path misses 33 ms for long (docs/warm-up.md), so every frame gets a second
                     "--jpeg-users", "1", "--jpeg-fps", "5",
@@ -57,18 +59,24 @@ class LocalDriftlessITCase {
                 "Image models:        colour-names (classification) from ",
                 "                     colours (detection) from ",
                 "                     (the first for frames that name none)",
-                "Warming up: 10 synthetic users at 30 fps and 1 JPEG users at 5 fps for 3 s, left out of the summary ...",
-                "Warm-up done: ",
+                "Pre-roll: sessions of its own, ramped up to the same load, until the answers are on time; 60 s at most ...",
+                "Pre-roll done in ",
+                "The system is warm.",
                 "Streaming 10 synthetic users at 30 fps and 1 JPEG users at 5 fps for 5 s. Ctrl-C stops.",
                 "Shutting down ...");
-        assertThat(output.indexOf("Warm-up done: ")).isLessThan(output.indexOf("Streaming 10 synthetic users"));
+        assertThat(output.indexOf("The system is warm.")).as("the web gateway opens once the system is warm")
+                .isLessThan(output.indexOf("Web gateway:"))
+                .isLessThan(output.indexOf("Streaming 10 synthetic users"));
 
         JsonNode summary = new ObjectMapper().readTree(summaryFile.toFile());
         long dropped = 0;
         for (JsonNode count : summary.path("dropped")) {
             dropped += count.asLong();
         }
-        assertThat(summary.path("sent").asLong()).as("the run's frames alone, not the warm-up's: %s", summary)
+        assertThat(summary.path("pre_roll").path("warm").asBoolean()).as("pre-roll: %s", summary).isTrue();
+        assertThat(summary.path("pre_roll").path("seconds").asLong()).as("three steps of at least 10 s")
+                .isBetween(30L, (long) PRE_ROLL_LIMIT_S);
+        assertThat(summary.path("sent").asLong()).as("the run's frames alone, not the pre-roll's: %s", summary)
                 .isEqualTo((long) USERS * FPS * SECONDS);
         assertThat(summary.path("unanswered").asLong()).as("unanswered: %s", summary).isZero();
         assertThat(summary.path("responses").asLong() + dropped).as("responses + dropped: %s", summary)

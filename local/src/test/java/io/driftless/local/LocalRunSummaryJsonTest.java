@@ -24,7 +24,7 @@ class LocalRunSummaryJsonTest {
 
     @Test
     void nestsTheJpegUsersSummaryUnderItsOwnKey() throws Exception {
-        JsonNode json = new ObjectMapper().readTree(LocalRun.summaryJson(summary(40, 1_200, 1_190), summary(3, 30, 27)));
+        JsonNode json = new ObjectMapper().readTree(LocalRun.summaryJson(summary(40, 1_200, 1_190), summary(3, 30, 27), null));
 
         assertThat(json.path("users").asInt()).isEqualTo(40);
         assertThat(json.path("sent").asLong()).isEqualTo(1_200);
@@ -34,9 +34,22 @@ class LocalRunSummaryJsonTest {
 
     @Test
     void writesTheLandmarkUsersAloneWithoutJpegUsers() throws Exception {
-        JsonNode json = new ObjectMapper().readTree(LocalRun.summaryJson(summary(40, 1_200, 1_190), null));
+        JsonNode json = new ObjectMapper().readTree(LocalRun.summaryJson(summary(40, 1_200, 1_190), null, null));
 
         assertThat(json.has("jpeg_users")).isFalse();
+        assertThat(json.has("pre_roll")).isFalse();
         assertThat(json.path("on_time_ratio").asDouble()).isEqualTo(1_190 / 1_200.0);
+    }
+
+    @Test
+    void saysHowThePreRollEnded() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(LocalRun.summaryJson(summary(40, 1_200, 1_190), null,
+                new PreRoll.Outcome(57, true, 0.991, Double.NaN)));
+
+        assertThat(json.path("pre_roll").path("seconds").asLong()).isEqualTo(57);
+        assertThat(json.path("pre_roll").path("warm").asBoolean()).isTrue();
+        assertThat(json.path("pre_roll").path("on_time_ratio").asDouble()).isEqualTo(0.991);
+        assertThat(json.path("pre_roll").has("jpeg_on_time_ratio")).isFalse();
+        assertThat(json.path("sent").asLong()).isEqualTo(1_200);
     }
 }
