@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code bin/driftless-local} in a JVM of its own, started cold and given no warm-up: what a user's
- * first run sees, second by second. The run has its own broker, Flink and users on free ports, and
+ * {@code bin/driftless-local} in a JVM of its own, started cold and given no warm-up (nor pre-roll,
+ * unless the options ask for one): what a user's first run sees, second by second. The run has its own broker, Flink and users on free ports, and
  * neither web gateway nor metrics endpoint.
  */
 public final class ColdLocalRun {
@@ -21,8 +21,8 @@ public final class ColdLocalRun {
     /** What bin/driftless-local starts its JVM with. */
     private static final List<String> JVM_OPTIONS =
             List.of("-Xms1g", "-Xmx3g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10");
-    /** Starting Kafka and the job (a cluster's JVMs too), then draining and shutting down. */
-    private static final Duration START_AND_STOP = Duration.ofMinutes(3);
+    /** Starting Kafka and the job (a cluster's JVMs too), a pre-roll when asked for, then draining and shutting down. */
+    private static final Duration START_AND_STOP = Duration.ofMinutes(5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Frames sent and answered on time per second of one kind of user; index 0 is the first second. */
@@ -67,8 +67,11 @@ public final class ColdLocalRun {
         }
     }
 
-    /** The landmark users' seconds, and the JPEG users' (null when there were none). */
-    public record Result(Seconds landmarks, Seconds jpeg) {}
+    /**
+     * The landmark users' seconds, the JPEG users' (null when there were none), and how long the
+     * pre-roll before them streamed (-1 when the run had none).
+     */
+    public record Result(Seconds landmarks, Seconds jpeg, long preRollSeconds) {}
 
     private ColdLocalRun() {}
 
@@ -87,6 +90,9 @@ public final class ColdLocalRun {
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
             command.add("io.driftless.local.LocalDriftless");
+            if (!options.contains("--pre-roll")) {
+                command.addAll(List.of("--pre-roll", "0s"));
+            }
             command.addAll(List.of("--duration", duration.toSeconds() + "s", "--warm-up-run", "0s",
                     "--kafka-port", Integer.toString(FreePorts.pick()), "--web-port", Integer.toString(FreePorts.pick()),
                     "--prometheus-port", "0", "--gateway-port", "0", "--summary-json", summary.toString()));
@@ -116,7 +122,9 @@ public final class ColdLocalRun {
     public static Result resultOf(String summaryJson) throws IOException {
         JsonNode root = JSON.readTree(summaryJson);
         JsonNode jpeg = root.get("jpeg_users");
-        return new Result(Seconds.of(root), jpeg == null ? null : Seconds.of(jpeg));
+        JsonNode preRoll = root.get("pre_roll");
+        return new Result(Seconds.of(root), jpeg == null ? null : Seconds.of(jpeg),
+                preRoll == null ? -1 : preRoll.path("seconds").asLong());
     }
 
 }

@@ -19,9 +19,10 @@ import java.util.Locale;
 /**
  * Scenario 0: the local run as a user first starts it, in a fresh JVM with no warm-up, and how
  * many of its frames are on time second by second: landmark users in-process, a few JPEG users
- * beside landmark users, and landmark users on a standalone cluster. Landmark frames are judged
- * from the 5th second, JPEG frames from the 10th; the floor is the same run's own last 10 s, when
- * it is warmest.
+ * beside landmark users, and landmark users on a standalone cluster; then landmark users in-process
+ * after the local run's pre-roll, as its default starts them. Landmark frames are judged from the
+ * 5th second, JPEG frames from the 10th; the floor is the same run's own last 10 s, when it is
+ * warmest.
  */
 public final class ColdStart implements Scenario {
 
@@ -33,6 +34,9 @@ public final class ColdStart implements Scenario {
     private static final int JPEG_USERS = 3;
     private static final int JPEG_FPS = 10;
     private static final int LANDMARK_USERS_BESIDE_JPEG = 40;
+
+    /** The pre-roll's limit in the run that has one, as the local run's default. */
+    private static final String PRE_ROLL = "120s";
 
     /** One cold run: what it is and the options the user starts it with. */
     private record Cold(String label, List<String> options) {}
@@ -57,7 +61,9 @@ public final class ColdStart implements Scenario {
                         List.of("--users", Integer.toString(LANDMARK_USERS_BESIDE_JPEG),
                                 "--jpeg-users", Integer.toString(JPEG_USERS), "--jpeg-fps", Integer.toString(JPEG_FPS))),
                 new Cold(users + " landmark users, standalone cluster",
-                        List.of("--users", Integer.toString(users), "--task-managers", "1")));
+                        List.of("--users", Integer.toString(users), "--task-managers", "1")),
+                new Cold(users + " landmark users, in-process, after the pre-roll",
+                        List.of("--users", Integer.toString(users), "--pre-roll", PRE_ROLL)));
         List<List<String>> rows = new ArrayList<>();
         List<Headline> headlines = new ArrayList<>();
         List<Series> series = new ArrayList<>();
@@ -66,10 +72,12 @@ public final class ColdStart implements Scenario {
             context.progress().step("cold " + cold.label());
             ColdLocalRun.Result result = ColdLocalRun.run(cold.options(), RUN,
                     logs.resolve(cold.label().replaceAll("[^a-z0-9]+", "-") + ".log"));
+            String label = result.preRollSeconds() < 0 ? cold.label()
+                    : cold.label() + " of " + result.preRollSeconds() + " s";
             List<Judged> judged = new ArrayList<>();
-            judged.add(judge(cold.label() + ", landmark frames", result.landmarks(), LANDMARKS_JUDGED_FROM));
+            judged.add(judge(label + ", landmark frames", result.landmarks(), LANDMARKS_JUDGED_FROM));
             if (result.jpeg() != null) {
-                judged.add(judge(cold.label() + ", JPEG frames", result.jpeg(), JPEG_JUDGED_FROM));
+                judged.add(judge(label + ", JPEG frames", result.jpeg(), JPEG_JUDGED_FROM));
             }
             for (Judged j : judged) {
                 rows.add(j.row());
@@ -79,10 +87,12 @@ public final class ColdStart implements Scenario {
         }
         String note = String.format(Locale.ROOT, "Each run is bin/driftless-local in a JVM of its own with its JVM"
                         + " options, started cold with --warm-up-run 0s for %d s: it starts Kafka and the job, waits"
-                        + " for the job to run, then streams. Frames count by the second of their capture from the"
-                        + " first frame; on time means answered within the deadline. The floor is the same run's"
+                        + " for the job to run, then streams; the cold runs with --pre-roll 0s, the last after a"
+                        + " pre-roll of at most %s, its own sessions ramped up to the same load until 10 s of them"
+                        + " were on time. Frames count by the second of their capture from the users' first"
+                        + " frame; on time means answered within the deadline. The floor is the same run's"
                         + " last %d s. JPEG users send a 640×480 photo at %d fps. Logs: %s", RUN.toSeconds(),
-                WARM_TAIL_S, JPEG_FPS, logs);
+                PRE_ROLL, WARM_TAIL_S, JPEG_FPS, logs);
         return new ScenarioResult(id(), title(), true, note,
                 List.of("run", "frames", "on time", "judged from", "on time from then", "last 10 s", "ratio",
                         "1st–5th s", "6th–10th s", "11th–20th s", "21st–30th s"),

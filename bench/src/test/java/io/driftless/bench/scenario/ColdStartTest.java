@@ -49,5 +49,15 @@ class ColdStartTest {
         assertThat(s.onTimeRatio(0, 3)).isEqualTo(190 / 300.0);
         assertThat(s.frames()).isEqualTo(300);
         assertThat(result.jpeg().onTimeRatio(0, 1)).isEqualTo(0.9);
+        assertThat(result.preRollSeconds()).as("no pre-roll").isEqualTo(-1);
+    }
+
+    @Test
+    void readsHowLongThePreRollStreamed() throws Exception {
+        ColdLocalRun.Result result = ColdLocalRun.resultOf(
+                "{\"sent_by_second\": [100], \"on_time_by_second\": [100], \"pre_roll\": {\"seconds\": 57, \"warm\": true}}");
+
+        assertThat(result.preRollSeconds()).isEqualTo(57);
+        assertThat(result.jpeg()).isNull();
     }
 }
