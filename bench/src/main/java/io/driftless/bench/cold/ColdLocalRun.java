@@ -68,10 +68,10 @@ public final class ColdLocalRun {
     }
 
     /**
-     * The landmark users' seconds, the JPEG users' (null when there were none), and how long the
-     * pre-roll before them streamed (-1 when the run had none).
+     * The landmark users' seconds, the JPEG users' (null when there were none), how long the
+     * pre-roll before them streamed (-1 when the run had none) and whether it ended warm.
      */
-    public record Result(Seconds landmarks, Seconds jpeg, long preRollSeconds) {}
+    public record Result(Seconds landmarks, Seconds jpeg, long preRollSeconds, boolean preRollWarm) {}
 
     private ColdLocalRun() {}
 
@@ -124,7 +124,7 @@ public final class ColdLocalRun {
         JsonNode jpeg = root.get("jpeg_users");
         JsonNode preRoll = root.get("pre_roll");
         return new Result(Seconds.of(root), jpeg == null ? null : Seconds.of(jpeg),
-                preRoll == null ? -1 : preRoll.path("seconds").asLong());
+                preRoll == null ? -1 : preRoll.path("seconds").asLong(), preRoll != null && preRoll.path("warm").asBoolean());
     }
 
 }

@@ -73,7 +73,8 @@ public final class ColdStart implements Scenario {
             ColdLocalRun.Result result = ColdLocalRun.run(cold.options(), RUN,
                     logs.resolve(cold.label().replaceAll("[^a-z0-9]+", "-") + ".log"));
             String label = result.preRollSeconds() < 0 ? cold.label()
-                    : cold.label() + " of " + result.preRollSeconds() + " s";
+                    : cold.label() + " of " + result.preRollSeconds() + " s"
+                            + (result.preRollWarm() ? ", warm" : ", at its limit, not warm");
             List<Judged> judged = new ArrayList<>();
             judged.add(judge(label + ", landmark frames", result.landmarks(), LANDMARKS_JUDGED_FROM));
             if (result.jpeg() != null) {

@@ -58,6 +58,7 @@ class ColdStartTest {
                 "{\"sent_by_second\": [100], \"on_time_by_second\": [100], \"pre_roll\": {\"seconds\": 57, \"warm\": true}}");
 
         assertThat(result.preRollSeconds()).isEqualTo(57);
+        assertThat(result.preRollWarm()).isTrue();
         assertThat(result.jpeg()).isNull();
     }
 }
