@@ -397,7 +397,8 @@ public final class LocalRun {
             out.println(measured.jpegUsers().toTable());
         }
         if (summaryJson != null) {
-            Files.writeString(summaryJson, summaryJson(measured.users(), measured.jpegUsers(), preRolled), StandardCharsets.UTF_8);
+            Files.writeString(summaryJson, summaryJson(measured.users(), measured.jpegUsers(), preRolled),
+                    StandardCharsets.UTF_8);
             out.println("Summary written to " + summaryJson.toAbsolutePath());
         }
         out.println("Shutting down ...");
@@ -412,9 +413,10 @@ public final class LocalRun {
         out.printf("Pre-roll: sessions of its own, ramped up to the same load, until the answers are on time;"
                 + " %d s at most ...%n", preRoll.toSeconds());
         PreRoll warming = new PreRoll(
-                n -> new SyntheticRun(users(bootstrapServers, null).users(n).fps(fps).drainTimeout(PRE_ROLL_DRAIN).build()),
-                n -> new SyntheticRun(users(bootstrapServers, null).users(n).fps(jpegFps).sendMode(SendMode.JPEG)
-                        .drainTimeout(PRE_ROLL_DRAIN).build()),
+                n -> PreRoll.Users.of(new SyntheticRun(users(bootstrapServers, null).users(n).fps(fps)
+                        .drainTimeout(PRE_ROLL_DRAIN).build())),
+                n -> PreRoll.Users.of(new SyntheticRun(users(bootstrapServers, null).users(n).fps(jpegFps)
+                        .sendMode(SendMode.JPEG).drainTimeout(PRE_ROLL_DRAIN).build())),
                 users, jpegUsers, preRoll, out);
         preRolling = warming;
         if (stopping) {
@@ -431,7 +433,8 @@ public final class LocalRun {
             return false;
         }
         String shares = PreRoll.percent(outcome.landmarksOnTime())
-                + (Double.isNaN(outcome.jpegOnTime()) ? "" : " (JPEG frames " + PreRoll.percent(outcome.jpegOnTime()) + ")");
+                + (Double.isNaN(outcome.jpegOnTime()) ? ""
+                        : " (JPEG frames " + PreRoll.percent(outcome.jpegOnTime()) + ")");
         out.printf(Locale.ROOT, outcome.warm()
                         ? "Pre-roll done in %d s: %s on time over its last %d s. The system is warm.%n"
                         : "Pre-roll stopped at its limit, %d s: %s on time over its last %d s, under the bar;"

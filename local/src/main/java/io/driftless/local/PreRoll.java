@@ -1,6 +1,5 @@
 package io.driftless.local;
 
-import io.driftless.source.RunSummary;
 import io.driftless.source.SyntheticRun;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -45,15 +44,57 @@ final class PreRoll {
      */
     record Outcome(long seconds, boolean warm, double landmarksOnTime, double jpegOnTime) {}
 
-    private final IntFunction<SyntheticRun> landmarkUsers;
-    private final IntFunction<SyntheticRun> jpegUsers;
+    /** One step's users, streaming from {@link #run()} until {@link #stop()}; a synthetic run. */
+    interface Users extends AutoCloseable {
+
+        /** Streams until stopped. */
+        void run();
+
+        /** From any thread. */
+        void stop();
+
+        /** The counters so far, from any thread. */
+        SyntheticRun.Progress progress();
+
+        @Override
+        void close();
+
+        static Users of(SyntheticRun run) {
+            return new Users() {
+                @Override
+                public void run() {
+                    run.run();
+                }
+
+                @Override
+                public void stop() {
+                    run.stop();
+                }
+
+                @Override
+                public SyntheticRun.Progress progress() {
+                    return run.progress();
+                }
+
+                @Override
+                public void close() {
+                    run.close();
+                }
+            };
+        }
+    }
+
+    private final IntFunction<Users> landmarkUsers;
+    private final IntFunction<Users> jpegUsers;
     private final int users;
     private final int jpegCount;
     private final Duration limit;
     private final PrintStream out;
+    /** A second of the pre-roll; shorter in tests. */
+    private final long secondNanos;
     private volatile boolean stopped;
-    private volatile SyntheticRun landmarks;
-    private volatile SyntheticRun jpeg;
+    private volatile Users landmarks;
+    private volatile Users jpeg;
 
     /**
      * @param landmarkUsers a run of that many landmark users, streaming until stopped
@@ -61,8 +102,15 @@ final class PreRoll {
      * @param users the landmark users of the whole load, at least 1
      * @param jpegCount the JPEG users of the whole load, 0 for none
      */
-    PreRoll(IntFunction<SyntheticRun> landmarkUsers, IntFunction<SyntheticRun> jpegUsers, int users, int jpegCount,
+    PreRoll(IntFunction<Users> landmarkUsers, IntFunction<Users> jpegUsers, int users, int jpegCount,
             Duration limit, PrintStream out) {
+        this(landmarkUsers, jpegUsers, users, jpegCount, limit, out, Duration.ofSeconds(1));
+    }
+
+    /** As above, its seconds {@code second} long: the limit and the windows count these. */
+    PreRoll(IntFunction<Users> landmarkUsers, IntFunction<Users> jpegUsers, int users, int jpegCount,
+            Duration limit, PrintStream out, Duration second) {
+        this.secondNanos = second.toNanos();
         this.landmarkUsers = landmarkUsers;
         this.jpegUsers = jpegUsers;
         this.users = users;
@@ -99,7 +147,7 @@ final class PreRoll {
     /** Stops the pre-roll from any thread; {@link #run()} then returns. */
     void stop() {
         stopped = true;
-        for (SyntheticRun current : new SyntheticRun[] {landmarks, jpeg}) {
+        for (Users current : new Users[] {landmarks, jpeg}) {
             if (current != null) {
                 current.stop();
             }
@@ -108,15 +156,15 @@ final class PreRoll {
 
     /** One step of the ramp: these users until their last seconds were on time, or {@code stepLimit} seconds. */
     private Outcome step(int stepUsers, int stepJpeg, long elapsed, long stepLimit) {
-        try (SyntheticRun jpegRun = stepJpeg == 0 ? null : jpegUsers.apply(stepJpeg);
-                SyntheticRun landmarkRun = landmarkUsers.apply(stepUsers)) {
+        try (Users jpegRun = stepJpeg == 0 ? null : jpegUsers.apply(stepJpeg);
+                Users landmarkRun = landmarkUsers.apply(stepUsers)) {
             landmarks = landmarkRun;
             jpeg = jpegRun;
             if (stopped) {
                 return new Outcome(0, false, Double.NaN, Double.NaN);
             }
-            CompletableFuture<RunSummary> landmarksRunning = start(landmarkRun, "pre-roll-users");
-            CompletableFuture<RunSummary> jpegRunning = jpegRun == null ? null : start(jpegRun, "pre-roll-jpeg-users");
+            CompletableFuture<Void> landmarksRunning = start(landmarkRun, "pre-roll-users");
+            CompletableFuture<Void> jpegRunning = jpegRun == null ? null : start(jpegRun, "pre-roll-jpeg-users");
             OnTimeWindow landmarksWindow = new OnTimeWindow(WINDOW_SECONDS, LANDMARK_BAR);
             OnTimeWindow jpegWindow = jpegRun == null ? null : new OnTimeWindow(WINDOW_SECONDS, JPEG_BAR);
             long startNanos = System.nanoTime();
@@ -126,7 +174,7 @@ final class PreRoll {
                 while (!warm && second < stepLimit && !landmarksRunning.isDone()
                         && (jpegRunning == null || !jpegRunning.isDone())) {
                     second++;
-                    long due = startNanos + second * 1_000_000_000L;
+                    long due = startNanos + second * secondNanos;
                     for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
                         LockSupport.parkNanos(wait);
                     }
@@ -162,7 +210,8 @@ final class PreRoll {
     }
 
     private String load(int stepUsers, int stepJpeg) {
-        return stepUsers + " of " + users + " users" + (jpegCount == 0 ? "" : ", " + stepJpeg + " of " + jpegCount + " JPEG");
+        return stepUsers + " of " + users + " users"
+                + (jpegCount == 0 ? "" : ", " + stepJpeg + " of " + jpegCount + " JPEG");
     }
 
     /** "97.3%", or "97.3% of landmark frames, 91.0% of JPEG frames". */
@@ -176,15 +225,15 @@ final class PreRoll {
         return Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * ratio);
     }
 
-    private static CompletableFuture<RunSummary> start(SyntheticRun run, String thread) {
-        return CompletableFuture.supplyAsync(run::run, runnable -> {
+    private static CompletableFuture<Void> start(Users run, String thread) {
+        return CompletableFuture.runAsync(run::run, runnable -> {
             Thread t = new Thread(runnable, thread);
             t.setDaemon(true);
             t.start();
         });
     }
 
-    private static void await(CompletableFuture<RunSummary> running) {
+    private static void await(CompletableFuture<Void> running) {
         try {
             running.join();
         } catch (CompletionException e) {
