@@ -96,7 +96,7 @@ public final class LocalSystem implements AutoCloseable {
                 .brokerProperty("num.io.threads", "2")
                 // KRaft's first periodic metadata snapshot, an hour in by default, leaves one more
                 // 8 MiB batch buffer in KRaft's pool for good: a one-time step in the heap that
-                // would land at a soak's end. Every minute, it lands in the warm-up instead.
+                // would land at a soak's end. Every minute, it lands in the run's first minute instead.
                 .brokerProperty("metadata.log.max.snapshot.interval.ms", "60000")
                 .brokerProperties(retention.brokerProperties())
                 .build();

@@ -12,16 +12,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code bin/driftless-local} in a JVM of its own, started cold and given no warm-up (nor pre-roll,
- * unless the options ask for one): what a user's first run sees, second by second. The run has its own broker, Flink and users on free ports, and
- * neither web gateway nor metrics endpoint.
+ * {@code bin/driftless-local} in a JVM of its own, started cold and given no warm-up (nor
+ * pre-roll, unless the options ask for one): what a user's first run sees, second by second. The
+ * run has its own broker, Flink and users on free ports, and neither web gateway nor metrics
+ * endpoint.
  */
 public final class ColdLocalRun {
 
     /** What bin/driftless-local starts its JVM with. */
     private static final List<String> JVM_OPTIONS =
             List.of("-Xms1g", "-Xmx3g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10");
-    /** Starting Kafka and the job (a cluster's JVMs too), a pre-roll when asked for, then draining and shutting down. */
+    /** Starting Kafka and the job (a cluster's JVMs too), a pre-roll when asked for, draining and shutting down. */
     private static final Duration START_AND_STOP = Duration.ofMinutes(5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -124,7 +125,8 @@ public final class ColdLocalRun {
         JsonNode jpeg = root.get("jpeg_users");
         JsonNode preRoll = root.get("pre_roll");
         return new Result(Seconds.of(root), jpeg == null ? null : Seconds.of(jpeg),
-                preRoll == null ? -1 : preRoll.path("seconds").asLong(), preRoll != null && preRoll.path("warm").asBoolean());
+                preRoll == null ? -1 : preRoll.path("seconds").asLong(),
+                preRoll != null && preRoll.path("warm").asBoolean());
     }
 
 }

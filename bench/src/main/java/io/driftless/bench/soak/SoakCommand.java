@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
         version = "driftless-bench 0.1.0",
         description = {
             "Runs the local system as bin/driftless-local does (embedded Kafka, the job, synthetic users) and samples"
-                    + " the process's memory over the run after its warm-up run: heap, direct buffers, threads, the"
-                    + " resident set with ONNX Runtime's native memory, and a census of the live heap class by class."
+                    + " the process's memory over the run after its pre-roll and warm-up run: heap, direct buffers,"
+                    + " threads, the resident set with ONNX Runtime's native memory, and a census of the live heap class by class."
                     + " Writes memory.csv, memory.json, memory.png, class-growth.txt and heap-census/ to"
                     + " --memory-report and says whether memory stayed flat after --warm-up.",
             "A soak test: bin/driftless-bench --scenarios capacity, then bin/driftless-bench soak --duration 65m"
@@ -63,8 +63,8 @@ public final class SoakCommand implements Callable<Integer> {
     Duration heapCensusInterval;
 
     @Option(names = "--warm-up", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "5m",
-            description = "Memory before this, counted from the end of --warm-up-run, is warm-up, left out of the"
-                    + " flatness check (default: ${DEFAULT-VALUE}).")
+            description = "Memory before this, counted from the users' start (after the pre-roll and"
+                    + " --warm-up-run), is warm-up, left out of the flatness check (default: ${DEFAULT-VALUE}).")
     Duration warmUp;
 
     @Mixin
