@@ -137,8 +137,10 @@ final class PreRoll {
             }
             Outcome step = step(stepUsers, stepJpeg, elapsed, stepLimit);
             elapsed += step.seconds();
-            if (whole || stopped) {
-                return new Outcome(elapsed, step.warm() && !stopped, step.landmarksOnTime(), step.jpegOnTime());
+            // a limit spent before the whole load ends the pre-roll cold, on the figures of the step it reached
+            if (whole || stopped || elapsed >= limit.toSeconds()) {
+                return new Outcome(elapsed, whole && step.warm() && !stopped, step.landmarksOnTime(),
+                        step.jpegOnTime());
             }
         }
         throw new AssertionError("the ramp ends at the whole load");

@@ -119,6 +119,25 @@ class PreRollTest {
     }
 
     @Test
+    void aLimitSpentBeforeTheWholeLoadEndsItColdWithoutTheStepsItDidNotReach() {
+        PreRoll.Outcome outcome = preRoll(200, n -> 0.5, 0, 0, Duration.ofSeconds(15)).run();
+
+        assertThat(landmarkSteps).extracting(s -> s.count).containsExactly(50);
+        assertThat(outcome.warm()).isFalse();
+        assertThat(outcome.seconds()).isEqualTo(15);
+        assertThat(outcome.landmarksOnTime()).isEqualTo(0.5);
+    }
+
+    @Test
+    void aPartOfTheLoadOnTimeIsNotWarm() {
+        PreRoll.Outcome outcome = preRoll(200, n -> n == 200 ? 0.5 : 1.0, 0, 0, Duration.ofSeconds(10)).run();
+
+        assertThat(landmarkSteps).extracting(s -> s.count).containsExactly(50);
+        assertThat(outcome.warm()).as("a quarter of the load on time, the limit spent").isFalse();
+        assertThat(outcome.landmarksOnTime()).isEqualTo(1.0);
+    }
+
+    @Test
     void aLoadTooSmallToRampIsOneStep() {
         PreRoll.Outcome outcome = preRoll(1, n -> 1.0, 0, 0, LIMIT).run();
 
