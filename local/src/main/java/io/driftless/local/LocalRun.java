@@ -218,8 +218,6 @@ public final class LocalRun {
     private volatile SyntheticRun run;
     private volatile SyntheticRun jpegRun;
     private volatile PreRoll preRolling;
-    /** How the pre-roll ended; null without one. */
-    private PreRoll.Outcome preRolled;
 
     /** The landmark users given with --users. */
     public int users() {
@@ -339,12 +337,16 @@ public final class LocalRun {
                 out.println("Flink web UI:        " + system.job().webUi());
                 String load = String.format("%d synthetic users at %d fps%s", users, fps,
                         jpegUsers == 0 ? "" : String.format(" and %d JPEG users at %d fps", jpegUsers, jpegFps));
-                if (!preRoll.isZero() && !preRollUntilWarm(system.bootstrapServers(), users, out)) {
-                    out.println("Shutting down ...");
-                    return 130;
+                PreRoll.Outcome preRolled = null;
+                if (!preRoll.isZero()) {
+                    preRolled = preRollUntilWarm(system.bootstrapServers(), users, out);
+                    if (preRolled == null) {
+                        out.println("Shutting down ...");
+                        return 130;
+                    }
                 }
                 try (WebGateway gateway = gatewayPort == 0 ? null : startGateway(system.bootstrapServers())) {
-                    return stream(system, gateway, remote, users, load, measurement, out);
+                    return stream(system, gateway, remote, users, load, preRolled, measurement, out);
                 }
             }
         } finally {
@@ -352,9 +354,12 @@ public final class LocalRun {
         }
     }
 
-    /** Prints where to look, streams the warm-up run (if any) and the measured stretch, and prints the summary. */
+    /**
+     * Prints where to look, streams the warm-up run (if any) and the measured stretch, and prints
+     * the summary, with how the pre-roll ended ({@code preRolled}, null without one).
+     */
     private int stream(LocalSystem system, WebGateway gateway, LocalInferenceServer remote, int users, String load,
-            Measurement measurement, PrintStream out) throws Exception {
+            PreRoll.Outcome preRolled, Measurement measurement, PrintStream out) throws Exception {
         List<String> metrics = new ArrayList<>(system.job().metricsEndpoints());
         if (gateway != null && gateway.metricsPort() >= 0) {
             metrics.add("http://localhost:" + gateway.metricsPort() + "/metrics (web gateway)");
@@ -406,10 +411,11 @@ public final class LocalRun {
     }
 
     /**
-     * Streams the pre-roll and says how it ended; false when Ctrl-C stopped it. A pre-roll that
-     * reaches its limit cold is not an error: the users then start on what the machine gives.
+     * Streams the pre-roll, says how it ended and returns that; null when Ctrl-C stopped it. A
+     * pre-roll that reaches its limit cold is not an error: the users then start on what the
+     * machine gives.
      */
-    private boolean preRollUntilWarm(String bootstrapServers, int users, PrintStream out) {
+    private PreRoll.Outcome preRollUntilWarm(String bootstrapServers, int users, PrintStream out) {
         out.printf("Pre-roll: sessions of its own, ramped up to the same load, until the answers are on time;"
                 + " %d s at most ...%n", preRoll.toSeconds());
         PreRoll warming = new PreRoll(
@@ -420,7 +426,7 @@ public final class LocalRun {
                 users, jpegUsers, preRoll, out);
         preRolling = warming;
         if (stopping) {
-            return false;
+            return null;
         }
         PreRoll.Outcome outcome;
         try {
@@ -428,9 +434,8 @@ public final class LocalRun {
         } finally {
             preRolling = null;
         }
-        preRolled = outcome;
         if (stopping) {
-            return false;
+            return null;
         }
         String shares = PreRoll.percent(outcome.landmarksOnTime())
                 + (Double.isNaN(outcome.jpegOnTime()) ? ""
@@ -440,7 +445,7 @@ public final class LocalRun {
                         : "Pre-roll stopped at its limit, %d s: %s on time over its last %d s, under the bar;"
                                 + " the users' first seconds may miss their deadlines.%n",
                 outcome.seconds(), shares, PreRoll.WINDOW_SECONDS);
-        return true;
+        return outcome;
     }
 
     private JobShape shape() {
